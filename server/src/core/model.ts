@@ -1,0 +1,161 @@
+/**
+ * The note model: what the parser extracts from one markdown file.
+ *
+ * Plain data only (no functions, no editor types) so that it can be produced by the parser, cached on disk,
+ * sent to a worker, and consumed by the index, the language server, the checker and the preview alike.
+ *
+ * Positions follow the Language Server Protocol: 0-based line, 0-based UTF-16 code-unit character (which is
+ * exactly a JavaScript string index within the line).
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** How a link is written: `[[wiki]]` or `[text](markdown)`, or a reference definition `[label]: dest`. */
+export type LinkSyntax = 'wiki' | 'markdown' | 'definition';
+
+/**
+ * One link or embed in a note body.
+ *
+ * The link text is split as Obsidian splits it (R2.2): display text after the first `|` (or `\|` in tables),
+ * linkpath before the first `#`, subpath after it. For markdown links the destination is percent-decoded first
+ * (R6.2), and `display` is the bracketed text.
+ */
+export interface Link {
+  syntax: LinkSyntax;
+  /** `![[…]]` or `![…](…)`. */
+  embed: boolean;
+  /** The whole link as written, `!` and brackets included. */
+  range: Range;
+  /** The linkpath as it is looked up (decoded; `\` of `\|` dropped; surrounding spaces trimmed). `''` = this note. */
+  path: string;
+  /** Where the linkpath text stands in the source (empty range at the subpath's `#` when `path` is `''`). */
+  pathRange: Range;
+  /**
+   * Everything after the first `#` of the link text, decoded, without that `#`: `Heading`, `A#B` (a heading
+   * chain), `^blockid`, `page=3`. Undefined when the link has no `#`.
+   */
+  subpath?: string;
+  /** Source range of the subpath text (after the `#`). */
+  subpathRange?: Range;
+  /** Display text (wiki: after `|`, may be `''`; markdown: the bracketed text). Undefined when absent. */
+  display?: string;
+  displayRange?: Range;
+  /**
+   * Markdown links only: the destination has a URI scheme (`https:`, `mailto:`, `obsidian:`…) and is not a
+   * vault path (R6.5). Wiki-links are never external (R2.7).
+   */
+  external?: boolean;
+  /** Markdown links only: the destination as written (before decoding), for diagnostics such as R6.5. */
+  destination?: string;
+}
+
+/** An ATX (`## x`) or setext (`x\n---`) heading. */
+export interface Heading {
+  level: number;
+  /** The heading text as written (inline markdown kept, closing `#`s and surrounding spaces removed). */
+  text: string;
+  /** The heading's line (for setext headings: the first text line). */
+  line: number;
+  /** Range of the heading text. */
+  textRange: Range;
+  /**
+   * Last line (inclusive) of the heading's section: the line before the next heading of the same or a higher
+   * level, or the last line of the note (R5.1).
+   */
+  sectionEndLine: number;
+}
+
+/** What a block id names (R4.8). */
+export type BlockKind = 'paragraph' | 'heading' | 'list-item' | 'list' | 'quote' | 'callout' | 'table' | 'code' | 'other';
+
+/** A `^blockid` marker and the block it names. */
+export interface BlockId {
+  /** The id without `^`, as written. Lookups are case-insensitive (R4.7). */
+  id: string;
+  /** Range of `^id` in the source. */
+  range: Range;
+  kind: BlockKind;
+  /** First and last (inclusive) source line of the named block. */
+  startLine: number;
+  endLine: number;
+}
+
+export interface Tag {
+  /** Tag name without `#`, as written (`inbox/to-read`). Comparisons fold case (R8.4). */
+  name: string;
+  range: Range;
+  /** From the frontmatter `tags:`/`tag:` property rather than body text. */
+  inFrontmatter: boolean;
+}
+
+/** A `> [!type]± title` callout (R9). */
+export interface Callout {
+  /** Type as written, e.g. `info`, `FAQ`. */
+  type: string;
+  /** `+` expanded, `-` collapsed, `''` not foldable. */
+  fold: '' | '+' | '-';
+  /** Title text, `''` when absent (the renderer then shows the type in title case). */
+  title: string;
+  /** The header line. */
+  line: number;
+  /** Last line (inclusive) of the callout's blockquote. */
+  endLine: number;
+  /** 1 for a top-level callout, 2 for `> > [!x]`, … */
+  depth: number;
+}
+
+export interface YamlError {
+  message: string;
+  /** Position of the error in the file (not in the YAML text). */
+  range: Range;
+}
+
+/** The frontmatter block at the very top of a note (R1.8, R7). */
+export interface Frontmatter {
+  /** From the opening `---` line to the closing `---` line inclusive. */
+  range: Range;
+  /** Parsed YAML, or undefined when it failed to parse or is not a mapping. */
+  data?: Record<string, unknown>;
+  error?: YamlError;
+  /** Each top-level key with the range of its name, for hover, completion and diagnostics. */
+  keys: Array<{ key: string; range: Range }>;
+}
+
+/** One parsed note. */
+export interface NoteModel {
+  /** Vault-relative path with `/` separators, e.g. `public/tech/OpenSource.md`. */
+  path: string;
+  /** Number of lines (a trailing newline starts a last, empty line). */
+  lineCount: number;
+  frontmatter?: Frontmatter;
+  /** `title` from the frontmatter, when it is a string. */
+  title?: string;
+  /** `aliases` (and the deprecated `alias`) from the frontmatter (R7.3, R7.4). */
+  aliases: string[];
+  headings: Heading[];
+  blockIds: BlockId[];
+  links: Link[];
+  tags: Tag[];
+  callouts: Callout[];
+  /**
+   * Source ranges where markdown syntax is not parsed (fenced and indented code, inline code, math, HTML,
+   * `%%comments%%`), in document order. Completion and the grammar use them to stay quiet inside code.
+   */
+  opaque: Range[];
+  /** Problems found while reading (invalid UTF-8, binary content, file too large…), shown as diagnostics. */
+  readProblems: ReadProblem[];
+}
+
+export interface ReadProblem {
+  code: 'invalid-utf8' | 'binary-file' | 'file-too-large' | 'unreadable-file';
+  message: string;
+  range: Range;
+}
