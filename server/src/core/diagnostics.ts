@@ -1,0 +1,227 @@
+/**
+ * Problems in a note, each with a stable `code` (the checker's output, the Problems panel and quick fixes key on
+ * it). Computed from the index's resolutions; no rule of link syntax or resolution lives here.
+ */
+import type { Link, NoteModel, Range } from './model';
+import type { LinkTarget } from './links';
+import type { VaultIndex } from './vault';
+import { extname, isNotePath, stem } from './paths';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export type DiagnosticCode =
+  | 'unresolved-link'
+  | 'missing-attachment'
+  | 'missing-embed'
+  | 'missing-heading'
+  | 'missing-block'
+  | 'ambiguous-link'
+  | 'missing-scheme'
+  | 'link-outside-vault'
+  | 'duplicate-block-id'
+  | 'yaml-syntax'
+  | 'empty-link'
+  | 'heading-slug-fragment'
+  | 'invalid-utf8'
+  | 'binary-file'
+  | 'file-too-large'
+  | 'unreadable-file';
+
+export interface RelatedInformation {
+  path: string;
+  range: Range;
+  message: string;
+}
+
+export interface NoteDiagnostic {
+  path: string;
+  range: Range;
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  related?: RelatedInformation[];
+  /** Machine-readable detail for quick fixes: suggested link targets, the alias a link used, … */
+  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[] };
+}
+
+export interface DiagnosticOptions {
+  /** Severity of links whose target (note, attachment, heading or block) does not exist; `off` hides them. */
+  unresolvedLinkSeverity?: Severity | 'off';
+}
+
+const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning' };
+
+/** A scheme-less destination that looks like a web address: `github.com/x`, `www.example.org` (R6.5). */
+const DOMAIN_LIKE = /^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|dev|edu|gov|int|eu|ch|uk|de|fr|info|co|app|ai|me|blog|ly|so|gg|xyz|[a-z]{2})(?:[/:?#]|$)/i;
+
+export function looksLikeWebAddress(destination: string): boolean {
+  if (!DOMAIN_LIKE.test(destination)) return false;
+  // `notes.md`, `image.png`: a file name with an extension, not a domain.
+  const first = destination.split(/[/?#]/)[0];
+  return !/\.(md|png|jpe?g|gif|svg|webp|pdf|canvas|base|txt|csv|json|ya?ml|html?)$/i.test(first) || destination.includes('/');
+}
+
+export function noteDiagnostics(index: VaultIndex, path: string, options: DiagnosticOptions = {}): NoteDiagnostic[] {
+  const note = index.note(path);
+  if (!note) return [];
+  const opts = { ...DEFAULTS, ...options };
+  const out: NoteDiagnostic[] = [];
+  for (const p of note.readProblems) {
+    out.push({ path, range: p.range, severity: p.code === 'unreadable-file' ? 'error' : 'warning', code: p.code, message: p.message });
+  }
+  if (note.frontmatter?.error) {
+    out.push({ path, range: note.frontmatter.error.range, severity: 'error', code: 'yaml-syntax', message: note.frontmatter.error.message });
+  }
+  const targets = index.linkTargets(path);
+  for (let i = 0; i < note.links.length; i++) {
+    const d = linkDiagnostic(index, note, note.links[i], targets[i], opts);
+    if (d) out.push(d);
+  }
+  duplicateBlockIds(note, out);
+  return out;
+}
+
+function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: Required<DiagnosticOptions>): NoteDiagnostic | undefined {
+  if (!t) return undefined;
+  const path = note.path;
+  const missing = opts.unresolvedLinkSeverity;
+  const written = linkText(link);
+  switch (t.status) {
+    case 'external':
+    case 'resolved':
+      break;
+    case 'empty':
+      return { path, range: link.range, severity: 'warning', code: 'empty-link', message: 'Empty link: it points nowhere.' };
+    case 'outside-vault':
+      return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' points outside the vault; only files inside the vault can be linked.` };
+    case 'unresolved': {
+      if (link.syntax !== 'wiki' && link.destination !== undefined && looksLikeWebAddress(link.destination)) {
+        return {
+          path,
+          range: link.pathRange,
+          severity: 'warning',
+          code: 'missing-scheme',
+          message: `'${link.destination}' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://${link.destination}'.`,
+        };
+      }
+      if (missing === 'off') return undefined;
+      return unresolvedDiagnostic(index, note, link, missing);
+    }
+    case 'missing-heading': {
+      if (missing === 'off') return undefined;
+      const target = stem(t.target!);
+      const segment = t.failedSegment ?? link.subpath ?? '';
+      return {
+        path,
+        range: link.subpathRange ?? link.range,
+        severity: missing,
+        code: 'missing-heading',
+        message: `No heading '${segment}' in '${target}'.`,
+        related: [{ path: t.target!, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `'${target}' has no such heading` }],
+      };
+    }
+    case 'missing-block': {
+      if (missing === 'off') return undefined;
+      const target = stem(t.target!);
+      return {
+        path,
+        range: link.subpathRange ?? link.range,
+        severity: missing,
+        code: 'missing-block',
+        message: `No block '${link.subpath}' in '${target}'.`,
+      };
+    }
+  }
+  if (t.headingTier === 'github-slug') {
+    return {
+      path,
+      range: link.subpathRange ?? link.range,
+      severity: 'information',
+      code: 'heading-slug-fragment',
+      message: `'#${link.subpath}' matches heading '${t.heading!.text}' only as a GitHub-style slug; Obsidian matches heading text: '#${encodeURI(t.heading!.text)}'.`,
+    };
+  }
+  const r = t.resolution;
+  if (r && r.candidates.length > 1 && (r.rule === 'same-folder' || r.rule === 'shortest')) {
+    const others = r.candidates.slice(1);
+    const why = r.rule === 'same-folder' ? 'it is in the same folder' : 'it has the shortest path';
+    return {
+      path,
+      range: link.pathRange,
+      severity: 'information',
+      code: 'ambiguous-link',
+      message: `'${link.path}' matches ${r.candidates.length} files: ${r.candidates.join(', ')}. It resolves to '${r.target}' because ${why}; write a longer path to choose explicitly.`,
+      related: others.map((p) => ({ path: p, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: 'also matches' })),
+      data: { candidates: r.candidates },
+    };
+  }
+  return undefined;
+}
+
+function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, ): NoteDiagnostic {
+  const path = note.path;
+  const linkpath = link.path;
+  const isAttachment = extname(linkpath) !== '' && !isNotePath(linkpath) && !/\.md$/i.test(linkpath) && hasKnownExtension(linkpath);
+  const code = link.embed ? 'missing-embed' : isAttachment ? 'missing-attachment' : 'unresolved-link';
+  const what = link.embed ? 'Embedded file' : isAttachment ? 'Attachment' : 'Note';
+  let message = `${what} '${linkpath}' not found in the vault.`;
+  const data: NoteDiagnostic['data'] = {};
+  // Aliases and titles do not resolve links (R3.7), but they tell what the writer meant.
+  const aliasOf = [...index.notesWithAlias(linkpath)].sort()[0];
+  const titleOf = aliasOf ? undefined : [...index.notesWithTitle(linkpath)].sort()[0];
+  if (aliasOf) {
+    const name = stem(aliasOf);
+    message += ` '${linkpath}' is an alias of '${name}'; aliases do not resolve links: write [[${name}|${linkpath}]].`;
+    data.aliasOf = aliasOf;
+    data.suggestions = [aliasOf];
+  } else if (titleOf) {
+    const name = stem(titleOf);
+    message += ` '${linkpath}' is the title of '${name}': did you mean [[${name}|${linkpath}]]?`;
+    data.suggestions = [titleOf];
+  } else {
+    const similar = index.similarNames(linkpath);
+    if (similar.length > 0) {
+      message += ` Did you mean ${similar.map((p) => `'${isNotePath(p) ? stem(p) : p.slice(p.lastIndexOf('/') + 1)}'`).join(', ')}?`;
+      data.suggestions = similar;
+    }
+  }
+  return { path, range: link.path ? link.pathRange : link.range, severity, code, message, data };
+}
+
+const KNOWN_EXTENSIONS = /\.(avif|bmp|gif|jpe?g|png|svg|webp|flac|m4a|mp3|ogg|wav|webm|3gp|mkv|mov|mp4|ogv|pdf|canvas|base|zip|txt|csv|json|docx?|xlsx?|pptx?|drawio)$/i;
+
+function hasKnownExtension(p: string): boolean {
+  return KNOWN_EXTENSIONS.test(p);
+}
+
+function linkText(link: Link): string {
+  return link.destination ?? link.path;
+}
+
+function duplicateBlockIds(note: NoteModel, out: NoteDiagnostic[]): void {
+  if (note.blockIds.length < 2) return;
+  const first = new Map<string, number>();
+  note.blockIds.forEach((b, i) => {
+    const key = b.id.toLowerCase();
+    const j = first.get(key);
+    if (j === undefined) {
+      first.set(key, i);
+      return;
+    }
+    const original = note.blockIds[j];
+    out.push({
+      path: note.path,
+      range: b.range,
+      severity: 'warning',
+      code: 'duplicate-block-id',
+      message: `Block id '^${b.id}' is already used on line ${original.range.start.line + 1}; links to it reach only the first one.`,
+      related: [{ path: note.path, range: original.range, message: 'first use' }],
+    });
+  });
+}
+
+/** Orders diagnostics by file, then position, then code: the checker's stable output order. */
+export function compareDiagnostics(a: NoteDiagnostic, b: NoteDiagnostic): number {
+  if (a.path !== b.path) return a.path < b.path ? -1 : 1;
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}

@@ -1,0 +1,92 @@
+/**
+ * Link resolution: what one link in one note points at. The single place where a parsed link meets the vault;
+ * the index, the diagnostics, every language feature and the preview call `resolveLink`.
+ */
+import type { BlockId, Heading, Link, NoteModel } from './model';
+import type { FileLookup } from './fileLookup';
+import { isNotePath } from './paths';
+import { findBlockId, matchHeadingChain, matchMarkdownFragment, parseSubpath, resolveLinkpath, type PathResolution } from './resolve';
+
+/** The small seam between resolution and whatever holds the vault (the index, a test's in-memory vault). */
+export interface VaultView {
+  readonly files: FileLookup;
+  note(path: string): NoteModel | undefined;
+}
+
+export type LinkStatus =
+  /** Target found, and its heading or block when the link names one. */
+  | 'resolved'
+  /** A URL with a scheme: nothing to resolve in the vault (R6.5). */
+  | 'external'
+  /** `[[]]`, `![[]]`, `[x]()`. */
+  | 'empty'
+  /** No file matches the linkpath (R3.8). */
+  | 'unresolved'
+  /** The linkpath climbs above the vault root. */
+  | 'outside-vault'
+  /** File found, heading not (R4.3). */
+  | 'missing-heading'
+  /** File found, block id not (R4.6). */
+  | 'missing-block';
+
+export interface LinkTarget {
+  status: LinkStatus;
+  /** How the linkpath was resolved (absent for external and empty links). */
+  resolution?: PathResolution;
+  /** Vault path of the target file. */
+  target?: string;
+  heading?: Heading;
+  /** How loosely the heading matched (R4.3), or `github-slug` for a markdown fragment matched as a slug. */
+  headingTier?: 'exact' | 'folded' | 'loose' | 'github-slug';
+  block?: BlockId;
+  /** For missing headings: the segment of a heading chain that was not found. */
+  failedSegment?: string;
+}
+
+export function resolveLink(link: Link, sourcePath: string, vault: VaultView): LinkTarget {
+  if (link.external) return { status: 'external' };
+  // `[[]]` or `[x]()`; `[x](#)` and `[[#]]` name this note and are fine (R2.8).
+  if (link.path === '' && link.subpath === undefined) return { status: 'empty' };
+  const resolution = resolveLinkpath(link.path, sourcePath, vault.files);
+  if (resolution.target === undefined) {
+    return { status: resolution.outsideVault ? 'outside-vault' : 'unresolved', resolution };
+  }
+  const target = resolution.target;
+  const result: LinkTarget = { status: 'resolved', resolution, target };
+  // Fragments on attachments are not headings: `#page=3` on a pdf, `#icon` on an svg (R5.3, R5.4).
+  if (link.subpath === undefined || !isNotePath(target)) return result;
+  const note = vault.note(target);
+  if (!note) return result;
+  const sub = parseSubpath(link.subpath);
+  if (sub.kind === 'empty') return result;
+  if (sub.kind === 'block') {
+    const block = findBlockId(sub.id, note.blockIds);
+    if (block) result.block = block;
+    else result.status = 'missing-block';
+    return result;
+  }
+  const match = link.syntax === 'wiki' ? matchHeadingChain(link.subpath, note.headings) : matchMarkdownFragment(link.subpath, note.headings);
+  if (match.heading) {
+    result.heading = match.heading;
+    result.headingTier = match.tier;
+  } else {
+    result.status = 'missing-heading';
+    result.failedSegment = match.failedSegment;
+  }
+  return result;
+}
+
+/**
+ * The name key under which a link waits for its target: the last path segment, case-folded, without `.md`.
+ * A file whose own key (see {@link fileNameKey}) equals it can change what the link resolves to.
+ */
+export function linkNameKey(linkpath: string): string {
+  const trimmed = linkpath.replace(/\/+$/, '');
+  const last = trimmed.slice(trimmed.lastIndexOf('/') + 1).normalize('NFC').toLowerCase();
+  return last.endsWith('.md') ? last.slice(0, -3) : last;
+}
+
+/** The name key of a file: notes without `.md`, attachments with their extension (R3.2). */
+export function fileNameKey(path: string): string {
+  return linkNameKey(path);
+}

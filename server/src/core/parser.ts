@@ -1,0 +1,876 @@
+/**
+ * The note parser: markdown text → NoteModel.
+ *
+ * Two layers, as in CommonMark itself:
+ *  1. Blocks come from markdown-it's block parser (CommonMark-correct: fences, indented code that is code and
+ *     indented list continuations that are not, HTML blocks, lists, quotes, GFM tables, setext headings). Its
+ *     token `map`s give the source lines of every block; nothing here decides block structure by counting spaces.
+ *  2. Inside each inline-bearing block (paragraph, heading, table row) the source lines are scanned for the inline
+ *     syntax Obsidian adds. The same scan first masks what is opaque by CommonMark's own inline rules (code spans by
+ *     backtick-run matching, backslash escapes) and by Obsidian's (math, `%%comments%%`, HTML comments), so links,
+ *     tags and block ids are found only in live text.
+ * Positions are computed from the original source lines, so every range is exact (LSP positions).
+ */
+import MarkdownIt from 'markdown-it';
+import type { BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from './model';
+import { frontmatterEnd, parseFrontmatter, stringList, tagList } from './frontmatter';
+import { LineMap, range, splitLines } from './text';
+import { hasUriScheme, percentDecode } from './paths';
+
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+
+const md = new MarkdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
+// Only the block structure is needed: inline syntax is scanned on the source lines (see above).
+md.core.ruler.disable(['inline', 'text_join'], true);
+
+/** An inline-bearing block and the containers it sits in. */
+interface InlineUnit {
+  kind: 'paragraph' | 'heading' | 'table-row';
+  startLine: number;
+  /** Exclusive. */
+  endLine: number;
+  /** The block a trailing `^id` on this unit names. */
+  blockKind: BlockKind;
+  blockStart: number;
+  blockEnd: number;
+  /** For a paragraph that is only `^id`: the preceding sibling block, which such an id names (R4.8). */
+  previous?: { kind: BlockKind; start: number; end: number };
+}
+
+/** A half-open span of a document, in (line, character) form. */
+interface Span {
+  sl: number;
+  sc: number;
+  el: number;
+  ec: number;
+}
+
+export function parseNote(path: string, text: string): NoteModel {
+  const lines = splitLines(text);
+  const note: NoteModel = {
+    path,
+    lineCount: lines.length,
+    aliases: [],
+    headings: [],
+    blockIds: [],
+    links: [],
+    tags: [],
+    callouts: [],
+    opaque: [],
+    readProblems: [],
+  };
+
+  // Frontmatter lines are blanked for the block parser so that line numbers stay those of the file.
+  const fmEnd = frontmatterEnd(lines);
+  let body = lines;
+  if (fmEnd > 0) {
+    readFrontmatter(note, lines, fmEnd);
+    body = lines.slice();
+    for (let i = 0; i <= fmEnd; i++) body[i] = '';
+  }
+
+  const tokens = md.parse(body.join('\n'), {});
+  const codeLines = new Uint8Array(lines.length);
+  const units: InlineUnit[] = [];
+  const leafLines = new Uint8Array(lines.length);
+  collectBlocks(note, tokens, lines, units, codeLines, leafLines);
+
+  const texts = units.map((u) => unitText(lines, u));
+  const comments = findPercentComments(lines, units, texts);
+  for (const c of comments) note.opaque.push(range(c.sl, c.sc, c.el, c.ec));
+  if (comments.length > 0) {
+    note.headings = note.headings.filter((h) => !insideSpans(comments, h.line, h.textRange.start.character));
+    note.callouts = note.callouts.filter((c) => !insideSpans(comments, c.line, 0));
+  }
+
+  for (let u = 0; u < units.length; u++) scanUnit(note, units[u], texts[u], comments);
+  findDefinitions(note, lines, leafLines, codeLines, fmEnd, comments);
+
+  computeSections(note.headings, lines.length);
+  note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
+  return note;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Frontmatter
+
+function readFrontmatter(note: NoteModel, lines: string[], fmEnd: number): void {
+  const fm = parseFrontmatter(lines, fmEnd);
+  note.frontmatter = fm;
+  const data = fm.data;
+  if (!data) return;
+  if (typeof data.title === 'string' && data.title.trim()) note.title = data.title.trim();
+  note.aliases = [...stringList(data.aliases), ...stringList(data.alias)];
+  for (const key of ['tags', 'tag']) {
+    for (const name of tagList(data[key])) {
+      note.tags.push({ name, range: findInFrontmatter(lines, fmEnd, key, name), inFrontmatter: true });
+    }
+  }
+  // Only quoted links in property values are links (R7.5); unquoted `[[x]]` is a YAML flow sequence.
+  for (let i = 1; i < fmEnd; i++) {
+    const line = lines[i];
+    const re = /(["'])(!?)\[\[([^\]\n]*(?:\][^\]\n]+)*)\]\]\1/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(line))) {
+      const start = m.index + 1 + m[2].length;
+      const end = m.index + m[0].length - 1;
+      const link = wikiLink(new LineMap(i, [line]), line, start, end, m[2] === '!', false);
+      if (link) note.links.push(link);
+    }
+  }
+}
+
+/** Where a tag value stands in the frontmatter, for references and rename; falls back to the key's line. */
+function findInFrontmatter(lines: string[], fmEnd: number, key: string, value: string): Range {
+  let inKey = false;
+  for (let i = 1; i < fmEnd; i++) {
+    const line = lines[i];
+    if (/^\S/.test(line)) inKey = line.startsWith(`${key}:`);
+    if (!inKey) continue;
+    const from = line.startsWith(`${key}:`) ? key.length + 1 : 0;
+    let at = line.indexOf(value, from);
+    while (at >= 0) {
+      const before = line[at - 1];
+      const after = line[at + value.length];
+      const okBefore = at === 0 || /[\s,\[#"'-]/.test(before);
+      const okAfter = after === undefined || /[\s,\]"']/.test(after);
+      if (okBefore && okAfter) return range(i, at, i, at + value.length);
+      at = line.indexOf(value, at + 1);
+    }
+  }
+  return range(0, 0, 0, 3);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Blocks
+
+const BLOCK_KIND_OF_OPEN: Record<string, BlockKind> = {
+  paragraph_open: 'paragraph',
+  heading_open: 'heading',
+  bullet_list_open: 'list',
+  ordered_list_open: 'list',
+  blockquote_open: 'quote',
+  table_open: 'table',
+  fence: 'code',
+  code_block: 'code',
+  html_block: 'other',
+  hr: 'other',
+};
+
+function collectBlocks(
+  note: NoteModel,
+  tokens: Token[],
+  lines: string[],
+  units: InlineUnit[],
+  codeLines: Uint8Array,
+  leafLines: Uint8Array,
+): void {
+  /** Open containers, innermost last. */
+  const stack: Array<{ type: string; start: number; end: number; callout: boolean }> = [];
+  /** Previous finished block per container depth, for ids standing alone after a block. */
+  const previousAtDepth: Array<{ kind: BlockKind; start: number; end: number } | undefined> = [];
+  let table: { start: number; end: number } | undefined;
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const map = t.map;
+    const depth = stack.length;
+    if (t.nesting === 1 && map) {
+      const kind = BLOCK_KIND_OF_OPEN[t.type];
+      if (t.type === 'blockquote_open' || t.type === 'list_item_open' || t.type === 'bullet_list_open' || t.type === 'ordered_list_open') {
+        let callout = false;
+        if (t.type === 'blockquote_open') {
+          const quoteDepth = stack.filter((s) => s.type === 'blockquote_open').length + 1;
+          callout = readCallout(note, lines, map[0], map[1] - 1, quoteDepth);
+        }
+        stack.push({ type: t.type, start: map[0], end: map[1] - 1, callout });
+        previousAtDepth[stack.length] = undefined;
+        continue;
+      }
+      if (t.type === 'table_open') {
+        table = { start: map[0], end: map[1] - 1 };
+        for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
+        continue;
+      }
+      if (t.type === 'tr_open') {
+        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], ...namedBlock(stack, 'table', table!.start, table!.end) });
+        continue;
+      }
+      if (t.type === 'paragraph_open' || t.type === 'heading_open') {
+        for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
+        const isHeading = t.type === 'heading_open';
+        const unit: InlineUnit = {
+          kind: isHeading ? 'heading' : 'paragraph',
+          startLine: map[0],
+          endLine: isHeading && tokens[i + 1]?.map ? tokens[i + 1].map![1] : map[1],
+          ...namedBlock(stack, kind ?? 'paragraph', map[0], map[1] - 1),
+        };
+        if (!isHeading) unit.previous = previousAtDepth[depth];
+        units.push(unit);
+        if (isHeading) readHeading(note, lines, t, tokens[i + 1]);
+        continue;
+      }
+    } else if (t.nesting === 0 && map) {
+      if (t.type === 'fence' || t.type === 'code_block' || t.type === 'html_block') {
+        for (let l = map[0]; l < map[1]; l++) {
+          codeLines[l] = 1;
+          leafLines[l] = 1;
+        }
+        const last = Math.min(map[1], lines.length) - 1;
+        note.opaque.push(range(map[0], 0, last, lines[last].length));
+      } else if (t.type === 'hr') {
+        leafLines[map[0]] = 1;
+      } else {
+        continue;
+      }
+      previousAtDepth[depth] = { kind: BLOCK_KIND_OF_OPEN[t.type] ?? 'other', start: map[0], end: map[1] - 1 };
+    } else if (t.nesting === -1) {
+      if (t.type === 'table_close' && table) {
+        previousAtDepth[depth] = { kind: 'table', ...table };
+        table = undefined;
+      } else if (t.type === 'paragraph_close' || t.type === 'heading_close') {
+        const open = findOpen(tokens, i);
+        if (open?.map) previousAtDepth[depth] = { kind: t.type === 'heading_close' ? 'heading' : 'paragraph', start: open.map[0], end: open.map[1] - 1 };
+      } else if (stack.length > 0 && t.type === stack[stack.length - 1].type.replace('_open', '_close')) {
+        const closed = stack.pop()!;
+        const kind: BlockKind = closed.type === 'blockquote_open' ? (closed.callout ? 'callout' : 'quote') : closed.type === 'list_item_open' ? 'list-item' : 'list';
+        previousAtDepth[stack.length] = { kind, start: closed.start, end: closed.end };
+      }
+    }
+  }
+}
+
+function findOpen(tokens: Token[], closeIndex: number): Token | undefined {
+  const level = tokens[closeIndex].level;
+  for (let j = closeIndex - 1; j >= 0; j--) {
+    if (tokens[j].level === level && tokens[j].nesting === 1) return tokens[j];
+  }
+  return undefined;
+}
+
+/**
+ * Which block a `^id` at the end of this unit names (R4.8): a quote or callout is named whole ("we do not
+ * support links to specific parts of quotations, callouts, and tables"); inside a list, the list item; a table as
+ * a whole; otherwise the paragraph or heading itself.
+ */
+function namedBlock(
+  stack: Array<{ type: string; start: number; end: number; callout: boolean }>,
+  kind: BlockKind,
+  start: number,
+  end: number,
+): Pick<InlineUnit, 'blockKind' | 'blockStart' | 'blockEnd'> {
+  const quote = stack.find((s) => s.type === 'blockquote_open');
+  if (quote) return { blockKind: quote.callout ? 'callout' : 'quote', blockStart: quote.start, blockEnd: quote.end };
+  if (kind === 'table') return { blockKind: 'table', blockStart: start, blockEnd: end };
+  for (let i = stack.length - 1; i >= 0; i--) {
+    if (stack[i].type === 'list_item_open') return { blockKind: 'list-item', blockStart: stack[i].start, blockEnd: stack[i].end };
+  }
+  return { blockKind: kind, blockStart: start, blockEnd: end };
+}
+
+const ATX_PREFIX = /^ {0,3}#{1,6}(?=[ \t]|$)[ \t]*/;
+
+function readHeading(note: NoteModel, lines: string[], open: Token, inline: Token | undefined): void {
+  if (!open.map || !inline) return;
+  const level = Number(open.tag.slice(1));
+  const content = inline.content;
+  const line = open.map[0];
+  const src = lines[line];
+  let start: number;
+  let endLine = line;
+  let end: number;
+  if (open.markup.startsWith('#')) {
+    const prefix = ATX_PREFIX.exec(src);
+    start = prefix ? prefix[0].length : 0;
+    const at = content ? src.indexOf(content, start) : -1;
+    if (at >= 0) start = at;
+    end = start + content.length;
+  } else {
+    // Setext: the text may run over several lines; the range covers them all.
+    start = src.length - src.trimStart().length;
+    endLine = Math.max(line, open.map[1] - 2);
+    end = lines[endLine].trimEnd().length;
+  }
+  note.headings.push({
+    level,
+    text: content.replace(/\s*\n\s*/g, ' ').trim(),
+    line,
+    textRange: range(line, start, endLine, end),
+    sectionEndLine: line,
+  });
+}
+
+function computeSections(headings: Heading[], lineCount: number): void {
+  for (let i = 0; i < headings.length; i++) {
+    let end = lineCount - 1;
+    for (let j = i + 1; j < headings.length; j++) {
+      if (headings[j].level <= headings[i].level) {
+        end = headings[j].line - 1;
+        break;
+      }
+    }
+    headings[i].sectionEndLine = end;
+  }
+}
+
+const CALLOUT_HEAD = /^\[!([^\]\s]+)\]([+-]?)(?:[ \t]+(.*?))?[ \t]*$/;
+
+function readCallout(note: NoteModel, lines: string[], first: number, last: number, depth: number): boolean {
+  let rest = lines[first];
+  for (let d = 0; d < depth; d++) {
+    const m = /^[ \t]{0,3}>[ \t]?/.exec(rest);
+    if (!m) return false;
+    rest = rest.slice(m[0].length);
+  }
+  const m = CALLOUT_HEAD.exec(rest);
+  if (!m) return false;
+  note.callouts.push({ type: m[1], fold: m[2] as Callout['fold'], title: m[3] ?? '', line: first, endLine: last, depth });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `%%comments%%` (R1.6): they may span blocks, so their markers are paired over the whole document, in document
+// order. A `%%` inside a code block or a code span is code, not a marker.
+
+function findPercentComments(lines: string[], units: InlineUnit[], texts: UnitText[]): Span[] {
+  const markers: Array<{ l: number; c: number }> = [];
+  for (let u = 0; u < units.length; u++) {
+    const { text, map } = texts[u];
+    if (!text.includes('%%')) continue;
+    const { spans } = codeSpans(text, new Uint8Array(text.length), undefined);
+    let at = text.indexOf('%%');
+    while (at >= 0) {
+      if (!spans.some(([s, e]) => at >= s && at < e) && !isEscaped(text, at)) {
+        const p = map.position(at);
+        markers.push({ l: p.line, c: p.character });
+        at = text.indexOf('%%', at + 2);
+      } else {
+        at = text.indexOf('%%', at + 1);
+      }
+    }
+  }
+  const spans: Span[] = [];
+  for (let i = 0; i + 1 < markers.length; i += 2) {
+    spans.push({ sl: markers[i].l, sc: markers[i].c, el: markers[i + 1].l, ec: markers[i + 1].c + 2 });
+  }
+  // An unclosed `%%` hides the rest of the note in Obsidian's editor as well.
+  if (markers.length % 2 === 1) {
+    const open = markers[markers.length - 1];
+    spans.push({ sl: open.l, sc: open.c, el: lines.length - 1, ec: lines[lines.length - 1].length });
+  }
+  return spans;
+}
+
+interface UnitText {
+  text: string;
+  map: LineMap;
+}
+
+function unitText(lines: string[], unit: InlineUnit): UnitText {
+  const unitLines = lines.slice(unit.startLine, unit.endLine);
+  return { text: unitLines.join('\n'), map: new LineMap(unit.startLine, unitLines) };
+}
+
+function insideSpans(spans: Span[], line: number, character: number): boolean {
+  for (const s of spans) {
+    const afterStart = line > s.sl || (line === s.sl && character >= s.sc);
+    const beforeEnd = line < s.el || (line === s.el && character < s.ec);
+    if (afterStart && beforeEnd) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inline scanning of one unit
+
+const ASCII_PUNCT = /[!-\/:-@\[-`{-~]/;
+
+function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, comments: Span[]): void {
+  if (text.trim() === '') return;
+  const opaque = new Uint8Array(text.length);
+
+  // %% comments that reach into this unit.
+  for (const c of comments) {
+    if (c.el < unit.startLine || c.sl >= unit.endLine) continue;
+    const from = c.sl < unit.startLine ? 0 : map.offset({ line: c.sl, character: c.sc });
+    const to = c.el >= unit.endLine ? text.length : map.offset({ line: c.el, character: c.ec });
+    opaque.fill(1, from, to);
+  }
+
+  // Wiki-links are found before code spans so that backticks inside `[[…]]` stay link text (R1.3), but a `[[`
+  // that itself sits in a code span is not a link.
+  const candidates = findWikiCandidates(text, opaque);
+  const firstPass = codeSpans(text, opaque, undefined);
+  const accepted = candidates.filter((c) => !firstPass.spans.some(([s, e]) => c.start >= s && c.start < e));
+  const linkMask = new Uint8Array(text.length);
+  for (const c of accepted) linkMask.fill(1, c.start, c.end);
+  const { spans: code, escaped } = codeSpans(text, opaque, linkMask);
+  for (const [s, e] of code) {
+    opaque.fill(1, s, e);
+    note.opaque.push(map.range(s, e));
+  }
+  for (const [s, e] of mathAndHtmlComments(text, opaque, linkMask)) {
+    opaque.fill(1, s, e);
+    note.opaque.push(map.range(s, e));
+  }
+
+  const inTable = unit.kind === 'table-row';
+  const taken = new Uint8Array(text.length);
+  for (const c of accepted) {
+    if (opaque[c.start]) continue;
+    const embed = c.start > 0 && text[c.start - 1] === '!' && !escaped[c.start - 1] && !opaque[c.start - 1];
+    const link = wikiLink(map, text, c.start, c.end, embed, inTable);
+    if (link) {
+      note.links.push(link);
+      taken.fill(1, embed ? c.start - 1 : c.start, c.end);
+    }
+  }
+  findMarkdownLinks(note, map, text, opaque, escaped, taken);
+  findTags(note, map, text, opaque, escaped, taken);
+  findBlockId(note, map, text, opaque, escaped, unit);
+}
+
+interface Candidate {
+  /** Offset of the first `[`. */
+  start: number;
+  /** Offset just after the closing `]]`. */
+  end: number;
+}
+
+/** `[[…]]` on one line; for nested brackets the innermost pair is the link and a single `]` does not end it (R2.3). */
+function findWikiCandidates(text: string, opaque: Uint8Array): Candidate[] {
+  const out: Candidate[] = [];
+  let i = text.indexOf('[[');
+  while (i >= 0) {
+    if (opaque[i] || isEscaped(text, i)) {
+      i = text.indexOf('[[', i + 1);
+      continue;
+    }
+    let j = i + 2;
+    let start = i;
+    let found = -1;
+    while (j < text.length) {
+      const ch = text[j];
+      if (ch === '\n') break;
+      if (ch === '[' && text[j + 1] === '[') {
+        start = j; // a later `[[` before any `]]`: the inner pair is the link
+        j += 2;
+        continue;
+      }
+      if (ch === ']' && text[j + 1] === ']') {
+        found = j;
+        break;
+      }
+      j++;
+    }
+    if (found >= 0) {
+      // `[[[x]]]`-style runs: the link starts at the last `[[` of the run.
+      while (text[start + 2] === '[') start++;
+      out.push({ start, end: found + 2 });
+      i = text.indexOf('[[', found + 2);
+    } else {
+      i = text.indexOf('[[', Math.max(j, i + 2));
+    }
+  }
+  return out;
+}
+
+function isEscaped(text: string, at: number): boolean {
+  let n = 0;
+  for (let k = at - 1; k >= 0 && text[k] === '\\'; k--) n++;
+  return n % 2 === 1;
+}
+
+/**
+ * CommonMark code spans (a backtick run closes only at a run of the same length) and backslash escapes, which
+ * are processed in one left-to-right pass because each disables the other: an escaped backtick opens no span, and
+ * a backslash inside a span is literal. `skip` marks text already claimed by wiki-links.
+ */
+function codeSpans(text: string, opaque: Uint8Array, skip: Uint8Array | undefined): { spans: Array<[number, number]>; escaped: Uint8Array } {
+  const spans: Array<[number, number]> = [];
+  const escaped = new Uint8Array(text.length);
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    if (opaque[i] || (skip && skip[i])) {
+      i++;
+      continue;
+    }
+    const ch = text[i];
+    if (ch === '\\' && i + 1 < n && ASCII_PUNCT.test(text[i + 1])) {
+      escaped[i] = 1;
+      escaped[i + 1] = 1;
+      i += 2;
+      continue;
+    }
+    if (ch === '`') {
+      let k = i;
+      while (k < n && text[k] === '`') k++;
+      const runLength = k - i;
+      let close = -1;
+      let j = k;
+      while (j < n) {
+        if (opaque[j] || (skip && skip[j])) break;
+        if (text[j] === '`') {
+          let m = j;
+          while (m < n && text[m] === '`') m++;
+          if (m - j === runLength) {
+            close = j;
+            break;
+          }
+          j = m;
+        } else {
+          j++;
+        }
+      }
+      if (close >= 0) {
+        spans.push([i, close + runLength]);
+        i = close + runLength;
+      } else {
+        i = k;
+      }
+      continue;
+    }
+    i++;
+  }
+  return { spans, escaped };
+}
+
+/** `$$…$$`, `$…$` (R1.4) and `<!-- … -->` (R1.5) inside a unit. */
+function mathAndHtmlComments(text: string, opaque: Uint8Array, skip: Uint8Array): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (opaque[i] || skip[i]) {
+      i++;
+      continue;
+    }
+    const ch = text[i];
+    if (ch === '\\') {
+      i += 2;
+      continue;
+    }
+    if (ch === '<' && text.startsWith('<!--', i)) {
+      const close = text.indexOf('-->', i + 4);
+      const end = close >= 0 ? close + 3 : n;
+      out.push([i, end]);
+      i = end;
+      continue;
+    }
+    if (ch === '$') {
+      if (text[i + 1] === '$') {
+        const close = text.indexOf('$$', i + 2);
+        if (close >= 0) {
+          out.push([i, close + 2]);
+          i = close + 2;
+          continue;
+        }
+        i += 2;
+        continue;
+      }
+      // Inline math: the opening `$` is followed by a non-space, the closing one preceded by a non-space and not
+      // followed by a digit (so that "$5 and $10" stays text), on the same line.
+      if (i + 1 < n && !/\s/.test(text[i + 1])) {
+        let j = i + 1;
+        let close = -1;
+        while (j < n && text[j] !== '\n') {
+          if (text[j] === '\\') {
+            j += 2;
+            continue;
+          }
+          if (text[j] === '$' && !/\s/.test(text[j - 1]) && !/[0-9]/.test(text[j + 1] ?? '')) {
+            close = j;
+            break;
+          }
+          j++;
+        }
+        if (close >= 0) {
+          out.push([i, close + 1]);
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Splits `[[linktext|display]]` (R2.1–R2.4): display after the first `|` (or `\|`, the table form, whose
+ * backslash is dropped); linkpath before the first `#`; the rest is the subpath.
+ */
+function wikiLink(map: LineMap, text: string, start: number, end: number, embed: boolean, _inTable: boolean): Link | undefined {
+  const innerStart = start + 2;
+  const innerEnd = end - 2;
+  const inner = text.slice(innerStart, innerEnd);
+  if (inner.includes('\n')) return undefined;
+  let pipe = inner.indexOf('|');
+  let targetEnd = pipe;
+  if (pipe > 0 && inner[pipe - 1] === '\\') targetEnd = pipe - 1;
+  if (pipe < 0) {
+    pipe = inner.length;
+    targetEnd = inner.length;
+  }
+  const target = inner.slice(0, targetEnd);
+  const hash = target.indexOf('#');
+  const rawPath = hash >= 0 ? target.slice(0, hash) : target;
+  const lead = rawPath.length - rawPath.trimStart().length;
+  const path = rawPath.trim();
+  const pathStart = innerStart + lead;
+  const link: Link = {
+    syntax: 'wiki',
+    embed,
+    range: map.range(embed ? start - 1 : start, end),
+    path,
+    pathRange: path ? map.range(pathStart, pathStart + path.length) : map.range(innerStart + (hash >= 0 ? hash : 0), innerStart + (hash >= 0 ? hash : 0)),
+  };
+  if (hash >= 0) {
+    link.subpath = target.slice(hash + 1);
+    link.subpathRange = map.range(innerStart + hash + 1, innerStart + targetEnd);
+  }
+  if (pipe < inner.length) {
+    link.display = inner.slice(pipe + 1);
+    link.displayRange = map.range(innerStart + pipe + 1, innerEnd);
+  }
+  return link;
+}
+
+/** `[text](dest)` and `![alt](dest)` with `<…>` destinations and balanced parentheses (R6.2). */
+function findMarkdownLinks(note: NoteModel, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, taken: Uint8Array): void {
+  const n = text.length;
+  let i = text.indexOf('[');
+  while (i >= 0 && i < n) {
+    if (opaque[i] || escaped[i] || taken[i]) {
+      i = text.indexOf('[', i + 1);
+      continue;
+    }
+    // Matching `]`, allowing balanced brackets inside the text.
+    let depth = 1;
+    let j = i + 1;
+    while (j < n && depth > 0) {
+      if (!opaque[j] && !escaped[j]) {
+        if (text[j] === '[') depth++;
+        else if (text[j] === ']') depth--;
+      }
+      if (depth > 0) j++;
+    }
+    if (depth !== 0 || text[j + 1] !== '(') {
+      i = text.indexOf('[', i + 1);
+      continue;
+    }
+    const dest = parseDestination(text, j + 2);
+    if (!dest) {
+      i = text.indexOf('[', i + 1);
+      continue;
+    }
+    const embed = i > 0 && text[i - 1] === '!' && !escaped[i - 1] && !opaque[i - 1];
+    const start = embed ? i - 1 : i;
+    note.links.push(markdownLink(map, text, start, dest.end, embed, i + 1, j, dest.start, dest.endOfDest, dest.angle));
+    taken.fill(1, start, dest.end);
+    i = text.indexOf('[', dest.end);
+  }
+}
+
+interface Destination {
+  /** Offset of the destination text (inside `<…>` when angled). */
+  start: number;
+  endOfDest: number;
+  /** Offset after the closing `)`. */
+  end: number;
+  angle: boolean;
+}
+
+function parseDestination(text: string, from: number): Destination | undefined {
+  const n = text.length;
+  let i = from;
+  while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+  let start: number;
+  let endOfDest: number;
+  let angle = false;
+  if (text[i] === '<') {
+    angle = true;
+    start = i + 1;
+    let j = start;
+    while (j < n && text[j] !== '>' && text[j] !== '\n' && text[j] !== '<') {
+      if (text[j] === '\\') j++;
+      j++;
+    }
+    if (text[j] !== '>') return undefined;
+    endOfDest = j;
+    i = j + 1;
+  } else {
+    start = i;
+    let depth = 0;
+    let j = i;
+    while (j < n) {
+      const ch = text[j];
+      if (ch === '\\' && j + 1 < n && ASCII_PUNCT.test(text[j + 1])) {
+        j += 2;
+        continue;
+      }
+      if (ch === ' ' || ch === '\t' || ch === '\n' || ch.charCodeAt(0) < 0x20) break;
+      if (ch === '(') depth++;
+      else if (ch === ')') {
+        if (depth === 0) break;
+        depth--;
+      }
+      j++;
+    }
+    if (depth !== 0) return undefined;
+    endOfDest = j;
+    i = j;
+  }
+  // Optional title.
+  let k = i;
+  while (k < n && /[ \t\n]/.test(text[k])) k++;
+  if (k < n && (text[k] === '"' || text[k] === "'" || text[k] === '(') && k > i) {
+    const close = text[k] === '(' ? ')' : text[k];
+    let m = k + 1;
+    while (m < n && text[m] !== close) {
+      if (text[m] === '\\') m++;
+      m++;
+    }
+    if (m >= n) return undefined;
+    k = m + 1;
+    while (k < n && /[ \t\n]/.test(text[k])) k++;
+  }
+  if (text[k] !== ')') return undefined;
+  return { start, endOfDest, end: k + 1, angle };
+}
+
+function unescapeDestination(s: string): string {
+  return s.replace(/\\([!-\/:-@\[-`{-~])/g, '$1');
+}
+
+function markdownLink(
+  map: LineMap,
+  text: string,
+  start: number,
+  end: number,
+  embed: boolean,
+  labelStart: number,
+  labelEnd: number,
+  destStart: number,
+  destEnd: number,
+  _angle: boolean,
+): Link {
+  const destination = text.slice(destStart, destEnd);
+  const link: Link = {
+    syntax: 'markdown',
+    embed,
+    range: map.range(start, end),
+    path: '',
+    pathRange: map.range(destStart, destEnd),
+    display: text.slice(labelStart, labelEnd),
+    displayRange: map.range(labelStart, labelEnd),
+    destination,
+  };
+  fillDestination(link, destination, (a, b) => map.range(destStart + a, destStart + b));
+  return link;
+}
+
+/** Splits a markdown destination into decoded path and fragment (R6.2–R6.5). Shared by links and definitions. */
+function fillDestination(link: Link, destination: string, rangeOf: (a: number, b: number) => Range): void {
+  if (hasUriScheme(destination)) {
+    link.external = true;
+    link.path = destination;
+    return;
+  }
+  const hash = destination.indexOf('#');
+  const rawPath = hash >= 0 ? destination.slice(0, hash) : destination;
+  link.path = percentDecode(unescapeDestination(rawPath)).trim();
+  link.pathRange = rangeOf(0, rawPath.length);
+  if (hash >= 0) {
+    link.subpath = percentDecode(unescapeDestination(destination.slice(hash + 1)));
+    link.subpathRange = rangeOf(hash + 1, destination.length);
+  }
+}
+
+/**
+ * Tags (R8): `#` at a line start or after whitespace, then letters, digits, `_`, `-`, `/` and other non-punctuation
+ * characters (emoji included); at least one character that is not a digit.
+ */
+const TAG = /(^|[\s])#([^\s!-,.:-@\[-\^`{-~\u2000-\u206F\u2E00-\u2E7F]+)/gu;
+
+function findTags(note: NoteModel, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, taken: Uint8Array): void {
+  if (!text.includes('#')) return;
+  TAG.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TAG.exec(text))) {
+    const hash = m.index + m[1].length;
+    if (opaque[hash] || escaped[hash] || taken[hash]) continue;
+    let name = m[2];
+    // A tag stops at the first opaque character (a `%%` or a code span glued to it).
+    for (let k = 0; k < name.length; k++) {
+      if (opaque[hash + 1 + k]) {
+        name = name.slice(0, k);
+        break;
+      }
+    }
+    name = name.replace(/\/+$/, '');
+    if (!name || /^[0-9/]+$/.test(name)) continue;
+    note.tags.push({ name, range: map.range(hash, hash + 1 + name.length), inFrontmatter: false } satisfies Tag);
+  }
+}
+
+/** `^id` as the last token of the unit's last line (R4.7, R4.8). */
+const BLOCK_ID_END = /(^|[ \t]|\]\]|\))\^([A-Za-z0-9-]+)[ \t]*$/;
+
+function findBlockId(note: NoteModel, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, unit: InlineUnit): void {
+  const lastLineStart = text.lastIndexOf('\n') + 1;
+  const lastLine = text.slice(lastLineStart);
+  if (!lastLine.includes('^')) return;
+  const m = BLOCK_ID_END.exec(lastLine);
+  if (!m) return;
+  const caret = lastLineStart + m.index + m[1].length;
+  if (opaque[caret] || escaped[caret]) return;
+  const id = m[2];
+  let kind = unit.blockKind;
+  let startLine = unit.blockStart;
+  let endLine = unit.blockEnd;
+  // An id alone in its own paragraph names the block before it (lists, quotes, tables…).
+  const alone = text.trim() === `^${id}`;
+  if (alone && unit.kind === 'paragraph' && unit.blockKind === 'paragraph' && unit.previous) {
+    ({ kind, start: startLine, end: endLine } = unit.previous);
+  }
+  const block: BlockId = { id, range: map.range(caret, caret + 1 + id.length), kind, startLine, endLine };
+  note.blockIds.push(block);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Link reference definitions (R6.7): the block parser consumes them without tokens, so they are read from the
+// lines that no leaf block claimed.
+
+const DEFINITION = /^([ \t>]*)\[((?:[^\]\\\n]|\\.)+)\]:[ \t]*(<[^>\n]*>|\S+)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$/;
+
+function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array, codeLines: Uint8Array, fmEnd: number, comments: Span[]): void {
+  for (let l = fmEnd + 1; l < lines.length; l++) {
+    if (leafLines[l] || codeLines[l]) continue;
+    const line = lines[l];
+    if (!line.includes(']:')) continue;
+    const m = DEFINITION.exec(line);
+    if (!m || m[2].startsWith('^')) continue;
+    const labelStart = m[1].length + 1;
+    if (insideSpans(comments, l, labelStart)) continue;
+    let destStart = line.indexOf(m[3], labelStart + m[2].length + 2);
+    let destination = m[3];
+    if (destination.startsWith('<')) {
+      destination = destination.slice(1, -1);
+      destStart += 1;
+    }
+    const link: Link = {
+      syntax: 'definition',
+      embed: false,
+      range: range(l, m[1].length, l, line.trimEnd().length),
+      path: '',
+      pathRange: range(l, destStart, l, destStart + destination.length),
+      display: m[2],
+      displayRange: range(l, labelStart, l, labelStart + m[2].length),
+      destination,
+    };
+    fillDestination(link, destination, (a, b) => range(l, destStart + a, l, destStart + b));
+    note.links.push(link);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Line and position helpers shared by the parser and the features.
+ *
+ * The whole engine speaks in LSP positions (0-based line, UTF-16 character). JavaScript strings are UTF-16, so a
+ * character offset within a line is a plain string index: no conversion is ever needed, only line splitting.
+ */
+import type { Position, Range } from './model';
+
+/** Splits text into lines the way LSP clients count them: `\r\n`, `\n` and `\r` each end a line. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+export function pos(line: number, character: number): Position {
+  return { line, character };
+}
+
+export function range(startLine: number, startChar: number, endLine: number, endChar: number): Range {
+  return { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } };
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** True when `p` lies in `r` (start inclusive, end exclusive). */
+export function rangeContains(r: Range, p: Position): boolean {
+  return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) < 0;
+}
+
+/** True when `p` lies in `r` or right at its end: what a cursor "inside" a link means while typing. */
+export function rangeContainsOrTouches(r: Range, p: Position): boolean {
+  return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
+}
+
+/**
+ * Maps offsets in a block of consecutive source lines (joined with `\n`) back to LSP positions.
+ * Built once per block; lookups are a binary search over the block's line starts.
+ */
+export class LineMap {
+  private readonly starts: number[] = [];
+
+  constructor(private readonly firstLine: number, lines: readonly string[]) {
+    let offset = 0;
+    for (const line of lines) {
+      this.starts.push(offset);
+      offset += line.length + 1;
+    }
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: this.firstLine + lo, character: offset - this.starts[lo] };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  /** Offset of a position, or -1 when the position is outside the block. */
+  offset(p: Position): number {
+    const i = p.line - this.firstLine;
+    if (i < 0 || i >= this.starts.length) return -1;
+    return this.starts[i] + p.character;
+  }
+}
