@@ -73,7 +73,8 @@ export function noteDiagnostics(index: VaultIndex, path: string, options: Diagno
     out.push({ path, range: note.frontmatter.error.range, severity: 'error', code: 'yaml-syntax', message: note.frontmatter.error.message });
   }
   const targets = index.linkTargets(path);
-  for (let i = 0; i < note.links.length; i++) {
+  // A template's links are placeholders (see NoteModel.template).
+  for (let i = 0; i < note.links.length && !note.template; i++) {
     const d = linkDiagnostic(index, note, note.links[i], targets[i], opts);
     if (d) out.push(d);
   }

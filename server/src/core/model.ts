@@ -150,6 +150,11 @@ export interface NoteModel {
    * `%%comments%%`), in document order. Completion and the grammar use them to stay quiet inside code.
    */
   opaque: Range[];
+  /**
+   * The note is a template (it contains Templater `<% … %>` tags): its links are placeholders that get filled
+   * in when the template is used, so they are not reported as broken.
+   */
+  template: boolean;
   /** Problems found while reading (invalid UTF-8, binary content, file too large…), shown as diagnostics. */
   readProblems: ReadProblem[];
 }

@@ -45,6 +45,9 @@ interface Span {
   ec: number;
 }
 
+/** A Templater command tag, `<% … %>`, `<%* … %>`, `<%- … -%>` (the community Templater plugin's syntax). */
+const TEMPLATER_TAG = /<%[*_-]?[^]*?[_-]?%>/;
+
 export function parseNote(path: string, text: string): NoteModel {
   const lines = splitLines(text);
   const note: NoteModel = {
@@ -58,6 +61,7 @@ export function parseNote(path: string, text: string): NoteModel {
     callouts: [],
     opaque: [],
     readProblems: [],
+    template: TEMPLATER_TAG.test(text),
   };
 
   // Frontmatter lines are blanked for the block parser so that line numbers stay those of the file.

@@ -1,0 +1,131 @@
+/**
+ * The server's workspace: one vault (and one VaultIndex) per workspace folder, the open documents, and the
+ * mapping between URIs and vault-relative paths. Holds state only; the LSP wiring is in server.ts.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import type { TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { VaultIndex } from './core/vault';
+import { loadVault } from './core/load';
+import { decodeNote } from './core/reader';
+import { parseNote } from './core/parser';
+import type { FeatureContext } from './core/features/context';
+import type { ScanWarning } from './core/scan';
+
+export interface Vault {
+  /** Absolute folder path. */
+  root: string;
+  uri: string;
+  name: string;
+  index: VaultIndex;
+  ready: boolean;
+  warnings: ScanWarning[];
+  /** Notes with diagnostics published last time, so that fixed notes get their problems cleared. */
+  published: Set<string>;
+  ctx: FeatureContext;
+}
+
+export class Workspace {
+  readonly vaults: Vault[] = [];
+
+  constructor(private readonly documents: TextDocuments<TextDocument>) {}
+
+  addFolder(uri: string, name: string): Vault {
+    const root = URI.parse(uri).fsPath;
+    const existing = this.vaults.find((v) => v.root === root);
+    if (existing) return existing;
+    const vault: Vault = {
+      root,
+      uri,
+      name,
+      index: new VaultIndex(),
+      ready: false,
+      warnings: [],
+      published: new Set(),
+      ctx: undefined as unknown as FeatureContext,
+    };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p) };
+    this.vaults.push(vault);
+    // Longest root first, so nested workspace folders win for their files.
+    this.vaults.sort((a, b) => b.root.length - a.root.length);
+    return vault;
+  }
+
+  removeFolder(uri: string): Vault | undefined {
+    const root = URI.parse(uri).fsPath;
+    const i = this.vaults.findIndex((v) => v.root === root);
+    if (i < 0) return undefined;
+    return this.vaults.splice(i, 1)[0];
+  }
+
+  /** Loads a vault from disk (cold start) and swaps the fresh index in. */
+  async index(vault: Vault, ignore: string[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    const loaded = await loadVault(vault.root, { ignore, onProgress });
+    vault.warnings = loaded.warnings;
+    // Open documents may differ from disk: their buffers are the truth.
+    for (const doc of this.documents.all()) {
+      const loc = this.locate(doc.uri);
+      if (loc && loc.vault === vault && loc.path.toLowerCase().endsWith('.md')) {
+        loaded.index.upsertNote(parseNote(loc.path, doc.getText()));
+      }
+    }
+    (vault as { index: VaultIndex }).index = loaded.index;
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p) };
+    vault.ready = true;
+  }
+
+  /** The vault a URI belongs to and its vault-relative path; undefined outside every vault or in a dot-folder. */
+  locate(uri: string): { vault: Vault; path: string } | undefined {
+    let fsPath: string;
+    try {
+      const u = URI.parse(uri);
+      if (u.scheme !== 'file') return undefined;
+      fsPath = u.fsPath;
+    } catch {
+      return undefined;
+    }
+    for (const vault of this.vaults) {
+      const rel = path.relative(vault.root, fsPath);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const p = rel.split(path.sep).join('/');
+      if (p.split('/').some((seg) => seg.startsWith('.') || seg === 'node_modules')) return undefined;
+      return { vault, path: p };
+    }
+    return undefined;
+  }
+
+  uriOf(vault: Vault, p: string): string {
+    return URI.file(path.join(vault.root, ...p.split('/'))).toString();
+  }
+
+  absPath(vault: Vault, p: string): string {
+    return path.join(vault.root, ...p.split('/'));
+  }
+
+  /** The open document for a vault path; clients may spell a URI differently (encoding), so fall back to paths. */
+  documentOf(vault: Vault, p: string): TextDocument | undefined {
+    const exact = this.documents.get(this.uriOf(vault, p));
+    if (exact) return exact;
+    const abs = this.absPath(vault, p);
+    return this.documents.all().find((d) => {
+      try {
+        return URI.parse(d.uri).fsPath === abs;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** An open document's buffer, else the file on disk (decoded as the indexer decodes it). */
+  textOf(vault: Vault, p: string): string | undefined {
+    const doc = this.documentOf(vault, p);
+    if (doc) return doc.getText();
+    try {
+      return decodeNote(fs.readFileSync(this.absPath(vault, p))).text;
+    } catch {
+      return undefined;
+    }
+  }
+}
