@@ -95,6 +95,32 @@ export function parseNote(path: string, text: string): NoteModel {
   return note;
 }
 
+/**
+ * The link that `source` spells, when `source` is exactly one wiki-link or inline markdown link, embeds included
+ * (`![[Note#^id|alias]]`, `![alt](x.pdf#page=2)`), split exactly as inside a note; undefined otherwise. For
+ * renderers that delimit links in their own parse (the preview's markdown-it plugin), so that what they resolve is
+ * what the index and the diagnostics resolve. Ranges are relative to `source`.
+ */
+export function parseLinkSource(source: string): Link | undefined {
+  const lines = splitLines(source);
+  const text = lines.join('\n');
+  const map = new LineMap(0, lines);
+  const bang = text.startsWith('!') ? 1 : 0;
+  if (text.startsWith('[[', bang)) {
+    const inner = text.slice(bang + 2, -2);
+    if (!text.endsWith(']]') || text.length < bang + 4 || inner.includes('[[') || inner.includes(']]')) return undefined;
+    return wikiLink(map, text, bang, text.length, bang === 1, false);
+  }
+  const opaque = new Uint8Array(text.length);
+  const { spans, escaped } = codeSpans(text, opaque, undefined);
+  for (const [s, e] of spans) opaque.fill(1, s, e);
+  const sink: Pick<NoteModel, 'links'> = { links: [] };
+  findMarkdownLinks(sink, map, text, opaque, escaped, new Uint8Array(text.length));
+  const link = sink.links[0];
+  const whole = link && sink.links.length === 1 && link.range.start.line === 0 && link.range.start.character === 0 && map.offset(link.range.end) === text.length;
+  return whole ? link : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Frontmatter
 
@@ -493,49 +519,58 @@ function isEscaped(text: string, at: number): boolean {
 function codeSpans(text: string, opaque: Uint8Array, skip: Uint8Array | undefined): { spans: Array<[number, number]>; escaped: Uint8Array } {
   const spans: Array<[number, number]> = [];
   const escaped = new Uint8Array(text.length);
-  let i = 0;
+  if (text.indexOf('`') < 0 && text.indexOf('\\') < 0) return { spans, escaped };
   const n = text.length;
+  // Backtick runs outside escapes, in order; pairing them is then a linear walk (each run is looked at by at most
+  // one pending opener of its length), which keeps long notes with stray backticks linear.
+  const runs: Array<[number, number]> = [];
+  let i = 0;
   while (i < n) {
     if (opaque[i] || (skip && skip[i])) {
-      i++;
+      runs.push([i, -1]); // a barrier: spans never cross opaque text or wiki-links
+      while (i < n && (opaque[i] || (skip && skip[i]))) i++;
       continue;
     }
-    const ch = text[i];
-    if (ch === '\\' && i + 1 < n && ASCII_PUNCT.test(text[i + 1])) {
+    const ch = text.charCodeAt(i);
+    if (ch === 92 /* \\ */ && i + 1 < n && ASCII_PUNCT.test(text[i + 1])) {
       escaped[i] = 1;
       escaped[i + 1] = 1;
       i += 2;
       continue;
     }
-    if (ch === '`') {
+    if (ch === 96 /* ` */) {
       let k = i;
-      while (k < n && text[k] === '`') k++;
-      const runLength = k - i;
-      let close = -1;
-      let j = k;
-      while (j < n) {
-        if (opaque[j] || (skip && skip[j])) break;
-        if (text[j] === '`') {
-          let m = j;
-          while (m < n && text[m] === '`') m++;
-          if (m - j === runLength) {
-            close = j;
-            break;
-          }
-          j = m;
-        } else {
-          j++;
-        }
-      }
-      if (close >= 0) {
-        spans.push([i, close + runLength]);
-        i = close + runLength;
-      } else {
-        i = k;
-      }
+      while (k < n && text.charCodeAt(k) === 96) k++;
+      runs.push([i, k - i]);
+      i = k;
       continue;
     }
     i++;
+  }
+  // Backslashes inside a code span are literal: escapes found there are undone below.
+  let r = 0;
+  while (r < runs.length) {
+    const [start, len] = runs[r];
+    if (len < 0) {
+      r++;
+      continue;
+    }
+    let close = -1;
+    for (let q = r + 1; q < runs.length; q++) {
+      if (runs[q][1] < 0) break;
+      if (runs[q][1] === len) {
+        close = q;
+        break;
+      }
+    }
+    if (close < 0) {
+      r++;
+      continue;
+    }
+    const end = runs[close][0] + len;
+    spans.push([start, end]);
+    escaped.fill(0, start, end);
+    r = close + 1;
   }
   return { spans, escaped };
 }
@@ -543,6 +578,7 @@ function codeSpans(text: string, opaque: Uint8Array, skip: Uint8Array | undefine
 /** `$$…$$`, `$…$` (R1.4) and `<!-- … -->` (R1.5) inside a unit. */
 function mathAndHtmlComments(text: string, opaque: Uint8Array, skip: Uint8Array): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  if (text.indexOf('$') < 0 && text.indexOf('<!--') < 0) return out;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -642,7 +678,7 @@ function wikiLink(map: LineMap, text: string, start: number, end: number, embed:
 }
 
 /** `[text](dest)` and `![alt](dest)` with `<…>` destinations and balanced parentheses (R6.2). */
-function findMarkdownLinks(note: NoteModel, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, taken: Uint8Array): void {
+function findMarkdownLinks(note: Pick<NoteModel, 'links'>, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, taken: Uint8Array): void {
   const n = text.length;
   let i = text.indexOf('[');
   while (i >= 0 && i < n) {

@@ -8,11 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  createProtocolConnection,
+  createMessageConnection,
   StreamMessageReader,
   StreamMessageWriter,
   type Diagnostic,
-  type ProtocolConnection,
+  type MessageConnection,
   type ApplyWorkspaceEditParams,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
@@ -28,7 +28,7 @@ export function copyFixture(name: string): string {
 }
 
 export class LspTestClient {
-  readonly connection: ProtocolConnection;
+  readonly connection: MessageConnection;
   readonly process: ChildProcess;
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly notifications: Array<{ method: string; params: unknown }> = [];
@@ -42,8 +42,8 @@ export class LspTestClient {
   constructor(readonly root: string) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.connection.onNotification((method, params) => {
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+    this.connection.onNotification((method: string, params: unknown) => {
       if (method === 'textDocument/publishDiagnostics') {
         const p = params as { uri: string; diagnostics: Diagnostic[] };
         this.diagnostics.set(p.uri, p.diagnostics);
@@ -53,7 +53,7 @@ export class LspTestClient {
       this.waiters = [];
       for (const f of w) f();
     });
-    this.connection.onRequest((method, params) => {
+    this.connection.onRequest((method: string, params: unknown) => {
       switch (method) {
         case 'workspace/configuration':
           return ((params as { items: Array<{ section?: string }> }).items ?? []).map((i) => (i.section === 'ospoNotes' ? this.settings : null));

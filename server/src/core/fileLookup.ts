@@ -1,0 +1,111 @@
+/**
+ * An incremental index of the vault's file paths (notes and attachments) for link resolution.
+ *
+ * Link resolution (R3.1–R3.4) only ever asks about files with one particular name, so every file is filed under
+ * its lower-cased NFC file name; a name or path-suffix lookup then costs O(files with that name), not O(vault).
+ * Paths are stored in their canonical form (see `normalizeVaultPath`) with their original case; which files
+ * belong in the vault (hidden folders, accepted extensions, R3.9) is decided by the caller before `add`.
+ */
+
+import { basename, lookupKey, NOTE_EXTENSION, normalizeVaultPath } from './paths';
+
+export class FileLookup {
+  /** Canonical path → its lookup key (cached: suffix tests compare against it on every lookup). */
+  private readonly files = new Map<string, string>();
+  /** Lookup key of the whole path → canonical paths (several only on case-sensitive file systems). */
+  private readonly byKey = new Map<string, Set<string>>();
+  /** Lookup key of the file name → canonical paths. */
+  private readonly byName = new Map<string, Set<string>>();
+
+  constructor(paths: Iterable<string> = []) {
+    for (const p of paths) this.add(p);
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  /** Adds a file; returns false when it was already there (or the path is empty). */
+  add(path: string): boolean {
+    const p = normalizeVaultPath(path);
+    if (p === '' || this.files.has(p)) return false;
+    const key = lookupKey(p);
+    this.files.set(p, key);
+    addTo(this.byKey, key, p);
+    addTo(this.byName, basename(key), p);
+    return true;
+  }
+
+  /** Removes a file; returns false when it was not there. */
+  remove(path: string): boolean {
+    const p = normalizeVaultPath(path);
+    const key = this.files.get(p);
+    if (key === undefined) return false;
+    this.files.delete(p);
+    removeFrom(this.byKey, key, p);
+    removeFrom(this.byName, basename(key), p);
+    return true;
+  }
+
+  /** Exact, case-sensitive membership (after canonicalisation). */
+  has(path: string): boolean {
+    return this.files.has(normalizeVaultPath(path));
+  }
+
+  clear(): void {
+    this.files.clear();
+    this.byKey.clear();
+    this.byName.clear();
+  }
+
+  /** All stored paths, in insertion order. */
+  paths(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  /** Files whose whole vault path equals `path` case-insensitively. */
+  withPath(path: string): string[] {
+    return [...(this.byKey.get(lookupKey(normalizeVaultPath(path))) ?? [])];
+  }
+
+  /** Files whose file name (extension included) equals `name` case-insensitively: `Note.md`, `x.PDF`. */
+  withName(name: string): string[] {
+    return [...(this.byName.get(lookupKey(name)) ?? [])];
+  }
+
+  /** Notes named `noteName` + `.md`, case-insensitively: `withNoteName('log')` finds `a/Log.md`. */
+  withNoteName(noteName: string): string[] {
+    return this.withName(`${noteName}.${NOTE_EXTENSION}`);
+  }
+
+  /**
+   * Files whose path is `suffix` or ends with `/` + `suffix`, case-insensitively: `b/note.md` finds `b/Note.md`
+   * and `a/b/Note.md` but not `ab/Note.md` (the `/` boundary is required, see resolve.ts).
+   */
+  withPathSuffix(suffix: string): string[] {
+    const s = lookupKey(normalizeVaultPath(suffix));
+    if (s === '') return [];
+    const named = this.byName.get(basename(s));
+    if (!named) return [];
+    const out: string[] = [];
+    const tail = `/${s}`;
+    for (const p of named) {
+      const key = this.files.get(p)!;
+      if (key === s || key.endsWith(tail)) out.push(p);
+    }
+    return out;
+  }
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, path: string): void {
+  const set = index.get(key);
+  if (set) set.add(path);
+  else index.set(key, new Set([path]));
+}
+
+function removeFrom(index: Map<string, Set<string>>, key: string, path: string): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(path);
+  if (set.size === 0) index.delete(key);
+}
