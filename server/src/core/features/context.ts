@@ -1,0 +1,24 @@
+/**
+ * What every language feature gets: the vault index and a way to read a note's current text.
+ *
+ * Features are editor-free functions (no LSP connection, no `vscode`): they take vault-relative paths and LSP
+ * positions and return plain data (`vscode-languageserver-types` values, or {@link PathLocation}s that the server
+ * turns into URIs). The server, the checker and tests all call them the same way.
+ */
+import type { Range } from '../model';
+import type { VaultIndex } from '../vault';
+
+export interface FeatureContext {
+  index: VaultIndex;
+  /**
+   * The current text of a file by vault-relative path: the editor's unsaved buffer when the note is open,
+   * otherwise the file on disk; undefined when it cannot be read.
+   */
+  getText(path: string): string | undefined;
+}
+
+/** A place in the vault, by vault-relative path. */
+export interface PathLocation {
+  path: string;
+  range: Range;
+}

@@ -1,0 +1,206 @@
+/**
+ * Hover on a link: a markdown preview of what it points at (the note's opening, the heading's section, the block,
+ * an image), always headed by the target's vault path; for links that do not resolve, the same explanation the
+ * diagnostics give.
+ *
+ * Previews are note text rendered as markdown, so nothing is escaped. What is guarded against is a cut: an
+ * excerpt that ends inside a fenced code block gets its fence closed, so the rest of the hover is not swallowed
+ * into the code block.
+ */
+import { MarkupKind, type Hover } from 'vscode-languageserver-types';
+import type { Link, NoteModel, Position } from '../model';
+import type { LinkTarget } from '../links';
+import { noteDiagnostics } from '../diagnostics';
+import { extname, isNotePath, stem } from '../paths';
+import { comparePositions, splitLines } from '../text';
+import type { FeatureContext } from './context';
+import { resolvedLinkAt } from './definition';
+
+export interface HoverOptions {
+  /** The URI of a vault file, for images shown in the hover (the server knows the vault's location). */
+  toUri(path: string): string;
+  /** Longest preview in lines (default 20). */
+  maxLines?: number;
+  /** Longest preview in characters (default 1500); the cut falls at a line boundary. */
+  maxChars?: number;
+}
+
+const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['avif', 'bmp', 'gif', 'jpeg', 'jpg', 'png', 'svg', 'webp']);
+
+const SEPARATOR = '\n\n---\n\n';
+
+export function provideHover(ctx: FeatureContext, path: string, position: Position, options: HoverOptions): Hover | undefined {
+  const at = resolvedLinkAt(ctx, path, position);
+  if (!at) return undefined;
+  const t = at.target;
+  // External URLs are the editor's business: its markdown support already previews them.
+  if (t.status === 'external') return undefined;
+
+  const sections: string[] = [];
+  if (t.target !== undefined) sections.push(targetTitle(t));
+  if (t.status === 'resolved' && t.target !== undefined) {
+    const preview = isNotePath(t.target) ? notePreview(ctx, t, options) : attachmentPreview(t.target, options);
+    if (preview) sections.push(preview);
+  }
+  // Unresolved parts get the diagnostics' wording; resolved links may carry a note too (ambiguous, slug match).
+  const problems = linkProblems(ctx, path, at.link);
+  if (problems.length > 0) sections.push(problems.join('\n\n'));
+  else if (t.status !== 'resolved') sections.push(fallbackProblem(t, at.link));
+
+  return { contents: { kind: MarkupKind.Markdown, value: sections.join(SEPARATOR) }, range: at.link.range };
+}
+
+/** `` `folder/Note.md` › Heading `` or `` › ^blockid ``. */
+function targetTitle(t: LinkTarget): string {
+  let title = inlineCode(t.target!);
+  if (t.heading) title += ` › ${t.heading.text}`;
+  else if (t.block) title += ` › ^${t.block.id}`;
+  return title;
+}
+
+function notePreview(ctx: FeatureContext, t: LinkTarget, options: HoverOptions): string {
+  const target = t.target!;
+  const note = ctx.index.note(target);
+  const text = ctx.getText(target);
+  if (!note || text === undefined) return '*The note could not be read.*';
+  const lines = splitLines(text);
+  let from: number;
+  let to: number;
+  if (t.block) {
+    from = t.block.startLine;
+    to = t.block.endLine;
+  } else if (t.heading) {
+    from = t.heading.line;
+    to = t.heading.sectionEndLine;
+  } else {
+    from = note.frontmatter ? note.frontmatter.range.end.line + 1 : 0;
+    to = lines.length - 1;
+  }
+  const body = excerpt(lines, from, to, note, options.maxLines ?? 20, options.maxChars ?? 1500);
+  return body === '' ? '*Empty.*' : body;
+}
+
+function attachmentPreview(target: string, options: HoverOptions): string {
+  const ext = extname(target);
+  if (IMAGE_EXTENSIONS.has(ext)) return `![${escapeAlt(stem(target))}](${imageDestination(options.toUri(target))})`;
+  return ext ? `${ext.toUpperCase()} file` : 'File';
+}
+
+/**
+ * The explanations the diagnostics give for this link (they decide what "unresolved" means and suggest
+ * fixes); computed for the hovered note only.
+ */
+function linkProblems(ctx: FeatureContext, path: string, link: Link): string[] {
+  return noteDiagnostics(ctx.index, path)
+    .filter((d) => comparePositions(link.range.start, d.range.start) <= 0 && comparePositions(d.range.end, link.range.end) <= 0)
+    .map((d) => d.message);
+}
+
+function fallbackProblem(t: LinkTarget, link: Link): string {
+  switch (t.status) {
+    case 'empty':
+      return 'Empty link: it points nowhere.';
+    case 'outside-vault':
+      return `Link '${link.path}' points outside the vault.`;
+    case 'missing-heading':
+      return `No heading '${t.failedSegment ?? link.subpath ?? ''}' in this note.`;
+    case 'missing-block':
+      return `No block '${link.subpath ?? ''}' in this note.`;
+    default:
+      return `'${link.path}' not found in the vault.`;
+  }
+}
+
+/**
+ * Lines `from..to` of a note as a preview: block id markers removed (Obsidian hides them), blank lines at both
+ * ends dropped, at most `maxLines` lines and about `maxChars` characters, cut at a line boundary (only a single
+ * line longer than the limit is cut inside), and any code fence left open by the cut closed again.
+ */
+export function excerpt(lines: readonly string[], from: number, to: number, note: NoteModel, maxLines: number, maxChars: number): string {
+  const first = Math.max(0, from);
+  const last = Math.min(to, lines.length - 1);
+  const out: string[] = [];
+  for (let l = first; l <= last; l++) out.push(lines[l]);
+  // Markers are removed right to left so that the earlier ranges on the same line stay valid.
+  const markers = note.blockIds.filter((b) => b.range.start.line >= first && b.range.start.line <= last && b.range.start.line === b.range.end.line);
+  markers.sort((a, b) => b.range.start.character - a.range.start.character);
+  for (const b of markers) {
+    const i = b.range.start.line - first;
+    const line = out[i];
+    out[i] = (line.slice(0, b.range.start.character).trimEnd() + line.slice(b.range.end.character)).trimEnd();
+  }
+  while (out.length > 0 && out[0].trim() === '') out.shift();
+  while (out.length > 0 && out[out.length - 1].trim() === '') out.pop();
+
+  const kept: string[] = [];
+  let chars = 0;
+  let truncated = false;
+  for (const line of out) {
+    if (kept.length >= maxLines) {
+      truncated = true;
+      break;
+    }
+    if (chars + line.length > maxChars) {
+      if (kept.length === 0) kept.push(cutAt(line, maxChars));
+      truncated = true;
+      break;
+    }
+    kept.push(line);
+    chars += line.length + 1;
+  }
+  // A cut can leave blank lines at the end again.
+  while (kept.length > 0 && kept[kept.length - 1].trim() === '') kept.pop();
+  const closing = openFence(kept);
+  if (closing !== undefined) kept.push(closing);
+  if (truncated) kept.push('', '…');
+  return kept.join('\n');
+}
+
+/** Cuts a string at `n` UTF-16 units without splitting a surrogate pair. */
+function cutAt(s: string, n: number): string {
+  let end = Math.min(n, s.length);
+  const code = s.charCodeAt(end - 1);
+  if (end < s.length && code >= 0xd800 && code <= 0xdbff) end--;
+  return s.slice(0, end);
+}
+
+/** A fence line, possibly inside blockquotes (callouts): quote prefix, fence run, rest of the line. */
+const FENCE_LINE = /^((?:[ \t]{0,3}>[ \t]?)*)[ \t]{0,3}(`{3,}|~{3,})(.*)$/;
+
+/**
+ * The line that closes a fenced code block still open at the end of `lines` (CommonMark: same character, at
+ * least as long as the opening run), or undefined when every fence is closed.
+ */
+export function openFence(lines: readonly string[]): string | undefined {
+  let open: { char: string; length: number; prefix: string } | undefined;
+  for (const line of lines) {
+    const m = FENCE_LINE.exec(line);
+    if (!m) continue;
+    const run = m[2];
+    if (!open) {
+      // A backtick fence's info string cannot contain backticks (that would be inline code).
+      if (run[0] === '`' && m[3].includes('`')) continue;
+      open = { char: run[0], length: run.length, prefix: m[1] };
+    } else if (run[0] === open.char && run.length >= open.length && m[3].trim() === '') {
+      open = undefined;
+    }
+  }
+  return open ? open.prefix + open.char.repeat(open.length) : undefined;
+}
+
+/** Inline code that survives backticks in the text: the delimiter is one backtick longer than any run inside. */
+function inlineCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+function escapeAlt(text: string): string {
+  return text.replace(/[\\[\]]/g, '\\$&');
+}
+
+/** Keeps a URI a single markdown link destination: spaces and parentheses would end or unbalance it. */
+function imageDestination(uri: string): string {
+  return uri.replace(/ /g, '%20').replace(/\(/g, '%28').replace(/\)/g, '%29');
+}

@@ -1,0 +1,262 @@
+/**
+ * Document symbols (the outline: headings nested by level, with each section's callouts and block ids inside)
+ * and workspace symbols (notes, aliases and headings of the whole vault, fuzzy-matched).
+ *
+ * Workspace symbols must stay fast on 100k-note vaults, where every query would otherwise walk a million
+ * headings and lower-case their names. Each note's entries are built once per note model (models are replaced,
+ * never mutated, when a note changes), and the vault-wide flat list is rebuilt from them only when the index's
+ * generation moves; a query is then one pass of string matching with a bounded heap for the best results.
+ */
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
+import type { NoteModel, Range } from '../model';
+import type { VaultIndex } from '../vault';
+import { dirname, lookupKey, stem } from '../paths';
+import { splitLines } from '../text';
+import type { PathLocation } from './context';
+
+/** LSP: a character beyond the line's length means the end of the line. Used when the text is not at hand. */
+const LINE_END = 2147483647;
+
+/**
+ * The outline of a note. With `text`, ranges end exactly at the end of their last line; without it they end at
+ * {@link LINE_END}, which clients read as the end of that line.
+ */
+export function provideDocumentSymbols(note: NoteModel, text?: string): DocumentSymbol[] {
+  const lines = text === undefined ? undefined : splitLines(text);
+  const lineEnd = (line: number): number => (lines ? (lines[line] ?? '').length : LINE_END);
+  const wholeLines = (start: number, end: number): Range => ({ start: { line: start, character: 0 }, end: { line: end, character: lineEnd(end) } });
+
+  const roots: DocumentSymbol[] = [];
+  const headingSymbols: DocumentSymbol[] = [];
+  const stack: Array<{ level: number; symbol: DocumentSymbol }> = [];
+  for (const h of note.headings) {
+    const symbol: DocumentSymbol = {
+      name: h.text.trim() === '' ? '(empty heading)' : h.text,
+      detail: '#'.repeat(h.level),
+      kind: SymbolKind.String,
+      range: wholeLines(h.line, Math.max(h.sectionEndLine, h.textRange.end.line)),
+      selectionRange: h.textRange,
+      children: [],
+    };
+    while (stack.length > 0 && stack[stack.length - 1].level >= h.level) stack.pop();
+    const parent = stack[stack.length - 1];
+    (parent ? parent.symbol.children! : roots).push(symbol);
+    stack.push({ level: h.level, symbol });
+    headingSymbols.push(symbol);
+  }
+
+  // Callouts and block ids go into the innermost heading section that contains them, in document order.
+  const extras: Array<{ symbol: DocumentSymbol; start: number; end: number; container: boolean }> = [];
+  for (const c of note.callouts) {
+    const typeName = c.type.charAt(0).toUpperCase() + c.type.slice(1).toLowerCase();
+    extras.push({
+      symbol: {
+        name: c.title.trim() === '' ? typeName : c.title,
+        detail: `[!${c.type}]${c.fold}`,
+        kind: SymbolKind.Object,
+        range: wholeLines(c.line, c.endLine),
+        selectionRange: wholeLines(c.line, c.line),
+        children: [],
+      },
+      start: c.line,
+      end: c.endLine,
+      container: true,
+    });
+  }
+  for (const b of note.blockIds) {
+    const start = Math.min(b.startLine, b.range.start.line);
+    const end = Math.max(b.endLine, b.range.end.line);
+    extras.push({
+      symbol: { name: `^${b.id}`, detail: b.kind, kind: SymbolKind.Key, range: wholeLines(start, end), selectionRange: b.range },
+      start,
+      end,
+      container: false,
+    });
+  }
+  // Containers before what they contain: by start line, then the longer range first.
+  extras.sort((a, b) => a.start - b.start || b.end - a.end || Number(b.container) - Number(a.container));
+
+  const open: Array<{ end: number; symbol: DocumentSymbol; section: number }> = [];
+  for (const e of extras) {
+    const section = innermostSection(note, e.symbol.selectionRange.start.line);
+    while (open.length > 0 && (open[open.length - 1].end < e.start || open[open.length - 1].section !== section)) open.pop();
+    const parent = open.length > 0 && e.end <= open[open.length - 1].end ? open[open.length - 1].symbol : section >= 0 ? headingSymbols[section] : undefined;
+    (parent ? parent.children! : roots).push(e.symbol);
+    if (e.container) open.push({ end: e.end, symbol: e.symbol, section });
+  }
+
+  sortTree(roots);
+  return roots;
+}
+
+/** Index of the deepest heading whose section contains `line`, -1 before the first heading. */
+function innermostSection(note: NoteModel, line: number): number {
+  let found = -1;
+  for (let i = 0; i < note.headings.length; i++) {
+    const h = note.headings[i];
+    if (h.line > line) break;
+    if (h.sectionEndLine >= line) found = i;
+  }
+  return found;
+}
+
+function sortTree(symbols: DocumentSymbol[]): void {
+  symbols.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  for (const s of symbols) {
+    if (!s.children) continue;
+    if (s.children.length === 0) delete s.children;
+    else sortTree(s.children);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workspace symbols
+
+export interface WorkspaceSymbolEntry {
+  name: string;
+  kind: SymbolKind;
+  location: PathLocation;
+  containerName?: string;
+}
+
+interface Entry {
+  symbol: WorkspaceSymbolEntry;
+  /** The name's lookup key (NFC, lower case): what queries are matched against. */
+  key: string;
+  /** Notes before aliases before headings when scores tie. */
+  rank: number;
+}
+
+const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+const noteEntries = new WeakMap<NoteModel, Entry[]>();
+const flatLists = new WeakMap<VaultIndex, { generation: number; entries: Entry[] }>();
+
+function entriesOf(note: NoteModel): Entry[] {
+  let entries = noteEntries.get(note);
+  if (entries) return entries;
+  const name = stem(note.path);
+  const folder = dirname(note.path);
+  entries = [{ symbol: { name, kind: SymbolKind.File, location: { path: note.path, range: ZERO }, ...(folder ? { containerName: folder } : {}) }, key: lookupKey(name), rank: 0 }];
+  for (const alias of note.aliases) {
+    entries.push({ symbol: { name: alias, kind: SymbolKind.File, location: { path: note.path, range: ZERO }, containerName: name }, key: lookupKey(alias), rank: 1 });
+  }
+  for (const h of note.headings) {
+    if (h.text.trim() === '') continue;
+    const range: Range = { start: { line: h.line, character: 0 }, end: h.textRange.end };
+    entries.push({ symbol: { name: h.text, kind: SymbolKind.String, location: { path: note.path, range }, containerName: name }, key: lookupKey(h.text), rank: 2 });
+  }
+  noteEntries.set(note, entries);
+  return entries;
+}
+
+function flatList(index: VaultIndex): Entry[] {
+  const cached = flatLists.get(index);
+  if (cached && cached.generation === index.generation) return cached.entries;
+  const entries: Entry[] = [];
+  for (const note of index.allNotes()) for (const e of entriesOf(note)) entries.push(e);
+  flatLists.set(index, { generation: index.generation, entries });
+  return entries;
+}
+
+/**
+ * Notes, aliases and headings whose names contain the query's characters in order (case-insensitive; spaces in
+ * the query are ignored), best `limit` first: whole-name and prefix matches, then substrings, then subsequences
+ * with fewer gaps and matches at word starts, shorter names first. An empty query lists notes first.
+ */
+export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256): WorkspaceSymbolEntry[] {
+  if (limit <= 0) return [];
+  const q = lookupKey(query).replace(/\s+/g, '');
+  const entries = flatList(index);
+  const best = new TopK(limit);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const s = q === '' ? 0 : fuzzyScore(q, e.key);
+    if (s < 0) continue;
+    best.offer({ score: s, rank: e.rank, order: i });
+  }
+  return best.sorted().map((c) => entries[c.order].symbol);
+}
+
+/**
+ * How well `query` matches `name` (both lookup keys), -1 when it is not a subsequence. Larger is better.
+ */
+export function fuzzyScore(query: string, name: string): number {
+  const at = name.indexOf(query);
+  if (at >= 0) {
+    let score = 10000;
+    if (name.length === query.length) score += 5000;
+    else if (at === 0) score += 3000;
+    else if (isWordStart(name, at)) score += 1500;
+    return score - at - (name.length - query.length);
+  }
+  let score = 1000;
+  let from = 0;
+  let previous = -2;
+  for (let qi = 0; qi < query.length; qi++) {
+    const p = name.indexOf(query[qi], from);
+    if (p < 0) return -1;
+    if (p === previous + 1) score += 20;
+    else score -= 10;
+    if (isWordStart(name, p)) score += 30;
+    previous = p;
+    from = p + 1;
+  }
+  return score - name.length;
+}
+
+function isWordStart(s: string, i: number): boolean {
+  return i === 0 || !/[\p{L}\p{N}]/u.test(s[i - 1]);
+}
+
+interface Candidate {
+  score: number;
+  rank: number;
+  order: number;
+}
+
+/** True when `a` should be listed before `b`. */
+function better(a: Candidate, b: Candidate): boolean {
+  if (a.score !== b.score) return a.score > b.score;
+  if (a.rank !== b.rank) return a.rank < b.rank;
+  return a.order < b.order;
+}
+
+/** The best `k` candidates, kept in a binary heap whose root is the worst kept one. */
+class TopK {
+  private readonly heap: Candidate[] = [];
+
+  constructor(private readonly k: number) {}
+
+  offer(c: Candidate): void {
+    const h = this.heap;
+    if (h.length < this.k) {
+      h.push(c);
+      let i = h.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!better(h[parent], h[i])) break;
+        [h[parent], h[i]] = [h[i], h[parent]];
+        i = parent;
+      }
+      return;
+    }
+    if (!better(c, h[0])) return;
+    h[0] = c;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < h.length && better(h[worst], h[l])) worst = l;
+      if (r < h.length && better(h[worst], h[r])) worst = r;
+      if (worst === i) break;
+      [h[worst], h[i]] = [h[i], h[worst]];
+      i = worst;
+    }
+  }
+
+  sorted(): Candidate[] {
+    return [...this.heap].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  }
+}
