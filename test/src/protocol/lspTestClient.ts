@@ -14,6 +14,7 @@ import {
   type Diagnostic,
   type MessageConnection,
   type ApplyWorkspaceEditParams,
+  WorkDoneProgress,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 
@@ -43,20 +44,17 @@ export class LspTestClient {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
-    this.connection.onNotification((method: string, params: unknown) => {
-      if (method === 'textDocument/publishDiagnostics') {
-        const p = params as { uri: string; diagnostics: Diagnostic[] };
-        this.diagnostics.set(p.uri, p.diagnostics);
-      }
-      this.notifications.push({ method, params });
-      const w = this.waiters;
-      this.waiters = [];
-      for (const f of w) f();
-    });
+    this.connection.onNotification((method: string, params: unknown) => this.recordNotification(method, params));
     this.connection.onRequest((method: string, params: unknown) => {
       switch (method) {
         case 'workspace/configuration':
           return ((params as { items: Array<{ section?: string }> }).items ?? []).map((i) => (i.section === 'ospoNotes' ? this.settings : null));
+        case 'window/workDoneProgress/create': {
+          // `$/progress` is routed by token, not to the catch-all handler: listen on the token the server made.
+          const token = (params as { token: string | number }).token;
+          this.connection.onProgress(WorkDoneProgress.type, token, (value) => this.recordNotification('$/progress', { token, value }));
+          return null;
+        }
         case 'workspace/applyEdit':
           this.appliedEdits.push(params as ApplyWorkspaceEditParams);
           return { applied: true };
@@ -65,6 +63,17 @@ export class LspTestClient {
       }
     });
     this.connection.listen();
+  }
+
+  private recordNotification(method: string, params: unknown): void {
+    if (method === 'textDocument/publishDiagnostics') {
+      const p = params as { uri: string; diagnostics: Diagnostic[] };
+      this.diagnostics.set(p.uri, p.diagnostics);
+    }
+    this.notifications.push({ method, params });
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
   }
 
   uri(rel: string): string {

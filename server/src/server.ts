@@ -1,0 +1,448 @@
+/**
+ * The language server: adapts LSP to the editor-free engine. It holds no rules of link syntax or resolution;
+ * it maps URIs to vault paths, keeps the indexes current as documents and files change, and publishes
+ * diagnostics for every note of every vault (not only open ones), recomputed only for the notes an edit affects.
+ *
+ * `node server/out/server.js --stdio` (or `--node-ipc`, which the VS Code client uses).
+ */
+import * as fs from 'fs';
+import {
+  CompletionList,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
+  ErrorCodes,
+  LSPErrorCodes,
+  FileChangeType,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type Location,
+  type WorkDoneProgressServerReporter,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
+import { parseNote } from './core/parser';
+import { readAndParse } from './core/load';
+import { isNotePath } from './core/paths';
+import type { PathLocation } from './core/features/context';
+import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
+import { provideDefinition } from './core/features/definition';
+import { provideHover } from './core/features/hover';
+import { provideReferences } from './core/features/references';
+import { provideDocumentSymbols, provideWorkspaceSymbols } from './core/features/symbols';
+import { provideDocumentLinks } from './core/features/documentLinks';
+import { provideFoldingRanges } from './core/features/folding';
+import { Workspace, type Vault } from './workspace';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const workspace = new Workspace(documents);
+
+/** Settings under `ospoNotes.*` (see package.json `contributes.configuration`). */
+interface Settings {
+  unresolvedLinkSeverity: Severity | 'off';
+  ignoredFolders: string[];
+}
+
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [] };
+let settings: Settings = DEFAULT_SETTINGS;
+let clientCanConfigure = false;
+let clientWatchesDynamically = false;
+let clientHasFolders = false;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  clientCanConfigure = caps.workspace?.configuration === true;
+  clientWatchesDynamically = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  clientHasFolders = caps.workspace?.workspaceFolders === true;
+  const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+  for (const f of folders) workspace.addFolder(f.uri, f.name);
+  const initial = params.initializationOptions as Partial<Settings> | undefined;
+  if (initial) settings = normalizeSettings(initial);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      completionProvider: { triggerCharacters: [...COMPLETION_TRIGGER_CHARACTERS], resolveProvider: false },
+      definitionProvider: true,
+      hoverProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      foldingRangeProvider: true,
+      executeCommandProvider: { commands: [ADD_BLOCK_ID_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'ospo-notes', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (clientCanConfigure) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ospoNotes' });
+    settings = await fetchSettings();
+  }
+  if (clientWatchesDynamically) {
+    // `**/*`: attachments count too (an image appearing fixes an embed).
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+  }
+  if (clientHasFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+      for (const f of e.removed) {
+        const v = workspace.removeFolder(f.uri);
+        if (v) for (const p of v.published) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
+      }
+      for (const f of e.added) await indexVault(workspace.addFolder(f.uri, f.name));
+    });
+  }
+  await Promise.all(workspace.vaults.map((v) => indexVault(v)));
+});
+
+async function indexVault(vault: Vault): Promise<void> {
+  let progress: WorkDoneProgressServerReporter | undefined;
+  try {
+    progress = await connection.window.createWorkDoneProgress();
+    progress.begin(`Indexing ${vault.name}`, 0, 'scanning…', false);
+  } catch {
+    progress = undefined;
+  }
+  const started = Date.now();
+  try {
+    await workspace.index(vault, settings.ignoredFolders, (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
+  } catch (e) {
+    connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
+  }
+  progress?.done();
+  for (const w of vault.warnings) connection.console.warn(`${vault.name}: ${w.path}: ${w.message}`);
+  connection.console.log(`Indexed ${vault.name}: ${vault.index.noteCount} notes, ${vault.index.files.size} files in ${Date.now() - started} ms.`);
+  await publishAll(vault);
+  void connection.sendNotification('ospo/indexed', statusOf());
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settings
+
+function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings {
+  const s = raw ?? {};
+  const sev = s.unresolvedLinkSeverity;
+  const ok = sev === 'error' || sev === 'warning' || sev === 'information' || sev === 'hint' || sev === 'off';
+  return {
+    unresolvedLinkSeverity: ok ? sev : DEFAULT_SETTINGS.unresolvedLinkSeverity,
+    ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
+  };
+}
+
+async function fetchSettings(): Promise<Settings> {
+  try {
+    const raw = (await connection.workspace.getConfiguration('ospoNotes')) as Partial<Settings> | null;
+    return normalizeSettings(raw);
+  } catch {
+    return settings;
+  }
+}
+
+connection.onDidChangeConfiguration(async (change) => {
+  const before = JSON.stringify(settings);
+  settings = clientCanConfigure ? await fetchSettings() : normalizeSettings((change.settings as { ospoNotes?: Partial<Settings> } | undefined)?.ospoNotes);
+  if (JSON.stringify(settings) === before) return;
+  for (const v of workspace.vaults) {
+    if (v.ready) await publishAll(v);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Diagnostics
+
+const SEVERITY: Record<Severity, 1 | 2 | 3 | 4> = { error: 1, warning: 2, information: 3, hint: 4 };
+
+function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
+  return {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    source: 'ospo-notes',
+    message: d.message,
+    relatedInformation: d.related?.map((r) => ({ location: { uri: workspace.uriOf(vault, r.path), range: r.range }, message: r.message })),
+    data: d.data,
+  };
+}
+
+function publishNote(vault: Vault, p: string): void {
+  const diags = vault.index.note(p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity }) : [];
+  if (diags.length === 0 && !vault.published.has(p)) return;
+  if (diags.length === 0) vault.published.delete(p);
+  else vault.published.add(p);
+  void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: diags.map((d) => toLspDiagnostic(vault, d)) });
+}
+
+/** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
+async function publishAll(vault: Vault): Promise<void> {
+  const paths = new Set<string>([...vault.index.notePaths(), ...vault.published]);
+  await inSlices([...paths], (p) => publishNote(vault, p));
+}
+
+async function publishAffected(vault: Vault, affected: Iterable<string>): Promise<void> {
+  const list = [...affected];
+  // The edited note first and synchronously: that is the squiggle the user is looking at.
+  if (list.length <= 64) {
+    for (const p of list) publishNote(vault, p);
+    return;
+  }
+  await inSlices(list, (p) => publishNote(vault, p));
+}
+
+/** Runs `work` over items in slices of at most ~10 ms, yielding in between. */
+async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
+  let i = 0;
+  while (i < items.length) {
+    const until = Date.now() + 10;
+    while (i < items.length && Date.now() < until) work(items[i++]);
+    if (i < items.length) await new Promise((r) => setImmediate(r));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Documents and files
+
+documents.onDidChangeContent((e) => {
+  const loc = workspace.locate(e.document.uri);
+  if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
+  const affected = loc.vault.index.upsertNote(parseNote(loc.path, e.document.getText()));
+  void publishAffected(loc.vault, affected);
+  void connection.sendNotification('ospo/indexChanged', statusOf());
+});
+
+documents.onDidClose(async (e) => {
+  // Unsaved changes were discarded: the file on disk is the truth again.
+  const loc = workspace.locate(e.document.uri);
+  if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
+  const model = await readAndParse(loc.vault.root, loc.path);
+  const affected = model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path);
+  void publishAffected(loc.vault, affected);
+});
+
+connection.onDidChangeWatchedFiles(async (params) => {
+  const touched = new Map<Vault, Set<string>>();
+  const fileSetChanges = new Map<Vault, { added: string[]; removed: string[] }>();
+  const noteFileSet = (v: Vault, kind: 'added' | 'removed', p: string): void => {
+    let c = fileSetChanges.get(v);
+    if (!c) fileSetChanges.set(v, (c = { added: [], removed: [] }));
+    c[kind].push(p);
+  };
+  for (const change of params.changes) {
+    const loc = workspace.locate(change.uri);
+    if (!loc || !loc.vault.ready) continue;
+    const { vault, path: p } = loc;
+    let affected: Set<string>;
+    if (change.type === FileChangeType.Deleted) {
+      const wasFile = vault.index.files.has(p);
+      if (wasFile) noteFileSet(vault, 'removed', p);
+      affected = vault.index.removeFile(p);
+      // A deleted folder arrives as one event: drop everything under it (a file needs no such scan).
+      const prefix = p + '/';
+      for (const f of wasFile ? [] : [...vault.index.files.paths()]) {
+        if (!f.startsWith(prefix)) continue;
+        noteFileSet(vault, 'removed', f);
+        for (const a of vault.index.removeFile(f)) affected.add(a);
+      }
+      if (vault.published.has(p)) {
+        vault.published.delete(p);
+        void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: [] });
+      }
+    } else if (isNotePath(p)) {
+      if (workspace.documentOf(vault, p)) continue; // the buffer is the truth while open
+      let isFile = false;
+      try {
+        isFile = fs.statSync(workspace.absPath(vault, p)).isFile();
+      } catch {
+        isFile = false;
+      }
+      if (!isFile) continue;
+      if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
+      const model = await readAndParse(vault.root, p);
+      affected = model ? vault.index.upsertNote(model) : new Set();
+    } else {
+      let isFile = false;
+      try {
+        isFile = fs.statSync(workspace.absPath(vault, p)).isFile();
+      } catch {
+        isFile = false;
+      }
+      if (!isFile) continue;
+      if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
+      affected = vault.index.addAttachment(p);
+    }
+    let set = touched.get(vault);
+    if (!set) touched.set(vault, (set = new Set()));
+    for (const a of affected) set.add(a);
+  }
+  for (const [vault, c] of fileSetChanges) void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, ...c });
+  for (const [vault, set] of touched) await publishAffected(vault, set);
+  if (touched.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests. Each handler runs the engine inside `guard`: an exception answers this request with an error and
+// the server lives on.
+
+function guard<T>(name: string, token: CancellationToken | undefined, work: () => T): T | ResponseError<void> {
+  if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+  try {
+    return work();
+  } catch (e) {
+    connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+    return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error).message ?? e}`);
+  }
+}
+
+function located(uri: string): { vault: Vault; path: string } | undefined {
+  const loc = workspace.locate(uri);
+  return loc && loc.vault.ready ? loc : undefined;
+}
+
+function toLocation(vault: Vault, l: PathLocation): Location {
+  return { uri: workspace.uriOf(vault, l.path), range: l.range };
+}
+
+connection.onCompletion((params, token) =>
+  guard('completion', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return CompletionList.create([], false);
+    const list = provideCompletion(loc.vault.ctx, loc.path, params.position);
+    // The command's path is vault-relative: say which vault, for workspaces with several.
+    for (const item of list.items) {
+      if (item.command?.command === ADD_BLOCK_ID_COMMAND && item.command.arguments?.[0]) item.command.arguments[0] = { ...item.command.arguments[0], vaultUri: loc.vault.uri };
+    }
+    return list;
+  }),
+);
+
+connection.onDefinition((params, token) =>
+  guard('definition', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return [];
+    return provideDefinition(loc.vault.ctx, loc.path, params.position).map((l) => toLocation(loc.vault, l));
+  }),
+);
+
+connection.onHover((params, token) =>
+  guard('hover', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return null;
+    return provideHover(loc.vault.ctx, loc.path, params.position, { toUri: (p) => workspace.uriOf(loc.vault, p) }) ?? null;
+  }),
+);
+
+connection.onReferences((params, token) =>
+  guard('references', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return [];
+    return provideReferences(loc.vault.ctx, loc.path, params.position, params.context.includeDeclaration).map((l) => toLocation(loc.vault, l));
+  }),
+);
+
+connection.onDocumentSymbol((params, token) =>
+  guard('documentSymbol', token, () => {
+    const loc = located(params.textDocument.uri);
+    const note = loc?.vault.index.note(loc.path);
+    return note ? provideDocumentSymbols(note) : [];
+  }),
+);
+
+connection.onWorkspaceSymbol((params, token) =>
+  guard('workspaceSymbol', token, () =>
+    workspace.vaults.flatMap((v) =>
+      v.ready
+        ? provideWorkspaceSymbols(v.index, params.query, 500).map((s) => ({
+            name: s.name,
+            kind: s.kind,
+            containerName: s.containerName,
+            location: toLocation(v, s.location),
+          }))
+        : [],
+    ),
+  ),
+);
+
+connection.onDocumentLinks((params, token) =>
+  guard('documentLinks', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return [];
+    return provideDocumentLinks(loc.vault.ctx, loc.path, (p) => workspace.uriOf(loc.vault, p));
+  }),
+);
+
+connection.onFoldingRanges((params, token) =>
+  guard('foldingRanges', token, () => {
+    const loc = located(params.textDocument.uri);
+    const note = loc?.vault.index.note(loc.path);
+    const text = loc ? workspace.textOf(loc.vault, loc.path) : undefined;
+    return note && text !== undefined ? provideFoldingRanges(note, text) : [];
+  }),
+);
+
+connection.onExecuteCommand(async (params) => {
+  if (params.command !== ADD_BLOCK_ID_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+  const args = (params.arguments?.[0] ?? {}) as AddBlockIdArgs & { vaultUri?: string };
+  const vault = workspace.vaults.find((v) => v.uri === args.vaultUri) ?? (workspace.vaults.length === 1 ? workspace.vaults[0] : undefined);
+  if (!vault || typeof args.path !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
+  const text = workspace.textOf(vault, args.path);
+  if (text === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `cannot read ${args.path}`);
+  // Refused (undefined) when the line changed since the completion was offered or the id is taken: never write
+  // into text the user did not see.
+  const edit = addBlockIdEdit(text, args);
+  if (!edit) return { applied: false };
+  const doc = workspace.documentOf(vault, args.path);
+  const result = await connection.workspace.applyEdit({
+    label: 'Add block id',
+    edit: doc
+      ? { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] }] }
+      : { changes: { [workspace.uriOf(vault, args.path)]: [edit] } },
+  });
+  return { applied: result.applied, id: args.id };
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
+
+function statusOf(): { vaults: Array<{ uri: string; name: string; ready: boolean; notes: number; files: number; problems: number }> } {
+  return {
+    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size })),
+  };
+}
+
+connection.onRequest('ospo/status', () => statusOf());
+
+connection.onRequest('ospo/checkVault', async () => {
+  const result: Array<{ uri: string; errors: number; warnings: number; information: number; hints: number; notesWithProblems: number }> = [];
+  for (const v of workspace.vaults) {
+    if (!v.ready) continue;
+    const counts = { error: 0, warning: 0, information: 0, hint: 0 };
+    let notesWithProblems = 0;
+    await inSlices([...v.index.notePaths()], (p) => {
+      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity });
+      if (diags.length) notesWithProblems++;
+      for (const d of diags) counts[d.severity]++;
+      publishNote(v, p);
+    });
+    result.push({ uri: v.uri, errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
+  }
+  return result;
+});
+
+connection.onRequest('ospo/files', () =>
+  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [] })),
+);
+
+documents.listen(connection);
+connection.listen();

@@ -1,0 +1,169 @@
+/**
+ * Protocol tests: the real server (`node server/out/server.js --stdio`) on a copy of the sample vault, spoken to
+ * over JSON-RPC exactly as an editor would.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { CompletionItem, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation } from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+import { LspTestClient, positionOf, REPO } from './lspTestClient';
+
+function copySampleVault(): string {
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-protocol-'));
+  fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), dest, { recursive: true });
+  return dest;
+}
+
+const OSPO = 'public/tech/OSPO.md';
+const WHO = 'public/orgs/WHO.md';
+
+describe('language server over stdio', function () {
+  this.timeout(30000);
+  let root: string;
+  let client: LspTestClient;
+
+  beforeEach(async () => {
+    root = copySampleVault();
+    client = new LspTestClient(root);
+    await client.start();
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('reports indexing progress and publishes diagnostics for notes that are not open', async () => {
+    assert.ok(client.notifications.some((n) => n.method === '$/progress'), 'a $/progress report');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).length > 0, 'OSPO diagnostics');
+    const diags = client.diagnosticsOf(OSPO);
+    assert.deepStrictEqual(
+      diags.map((d) => [d.code, d.range.start.line, d.range.start.character, d.severity]),
+      [['missing-scheme', 50, 24, 2]],
+    );
+    const status = await client.request<{ vaults: Array<{ notes: number; files: number; ready: boolean }> }>('ospo/status', {});
+    assert.deepStrictEqual(status.vaults.map((v) => [v.notes, v.files, v.ready]), [[7, 8, true]]);
+  });
+
+  it('re-publishes another note\'s diagnostics when a heading it links to changes, and back', async () => {
+    const who = await client.open(WHO);
+    await client.change(WHO, who.replace('## OSPO', '## Open Source Programme Office'));
+    await client.waitFor(() => client.diagnosticsOf(OSPO).some((d) => d.code === 'missing-heading'), 'missing-heading in OSPO.md');
+    const missing = client.diagnosticsOf(OSPO).find((d) => d.code === 'missing-heading')!;
+    assert.strictEqual(missing.message, "No heading 'OSPO' in 'WHO'.");
+    assert.deepStrictEqual(missing.range, { start: { line: 13, character: 8 }, end: { line: 13, character: 12 } });
+    // Samuel Mbuthia's note links [[WHO#OSPO|WHO OSPO]] too.
+    await client.waitFor(() => client.diagnosticsOf('private/people/Samuel Mbuthia.md').some((d) => d.code === 'missing-heading'), 'Samuel');
+    await client.change(WHO, who);
+    await client.waitFor(() => !client.diagnosticsOf(OSPO).some((d) => d.code === 'missing-heading'), 'heading back');
+    assert.deepStrictEqual(client.diagnosticsOf('private/people/Samuel Mbuthia.md'), []);
+  });
+
+  it('honours the configured severity of unresolved links', async () => {
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[Nowhere]]\n');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).some((d) => d.code === 'unresolved-link'), 'unresolved');
+    assert.strictEqual(client.diagnosticsOf(OSPO).find((d) => d.code === 'unresolved-link')!.severity, 2);
+    client.settings = { unresolvedLinkSeverity: 'error' };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.waitFor(() => client.diagnosticsOf(OSPO).find((d) => d.code === 'unresolved-link')?.severity === 1, 'error severity');
+    client.settings = { unresolvedLinkSeverity: 'off' };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.waitFor(() => !client.diagnosticsOf(OSPO).some((d) => d.code === 'unresolved-link'), 'off');
+  });
+
+  it('completes note names after [[ and replaces the text typed so far', async () => {
+    const text = await client.open(OSPO);
+    const edited = text.replace('- [[Github]]', '- [[Git');
+    await client.change(OSPO, edited);
+    const pos = positionOf(edited, '[[Git', 5);
+    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: client.uri(OSPO) }, position: pos });
+    const github = list.items.find((i: CompletionItem) => i.label === 'Github');
+    assert.ok(github, `Github among ${list.items.map((i) => i.label).join(', ')}`);
+    const edit = github!.textEdit as { newText: string; range?: unknown; insert?: unknown };
+    assert.ok(edit.newText.startsWith('Github'), edit.newText);
+    assert.ok(edit.newText.endsWith(']]'), 'closes the link when it was open');
+  });
+
+  it('completes headings after # inside a link', async () => {
+    const text = await client.open(OSPO);
+    const edited = text.replace('- [[WHO#OSPO]]', '- [[WHO#]]');
+    await client.change(OSPO, edited);
+    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(edited, '[[WHO#', 6) });
+    assert.deepStrictEqual(list.items.map((i) => i.label).sort(), ['OSPO', 'World Health Organization']);
+  });
+
+  it('goes to the heading of [[WHO#OSPO]] and the block of ![[OpenSource#^1a1526]]', async () => {
+    const text = await client.open(OSPO);
+    const defs = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(text, 'WHO#OSPO', 5) });
+    assert.deepStrictEqual(defs.map((d) => [d.uri, d.range.start.line]), [[client.uri(WHO), 12]]);
+    const block = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(text, '^1a1526', 2) });
+    assert.deepStrictEqual(block.map((d) => [d.uri, d.range.start.line]), [[client.uri('public/tech/OpenSource.md'), 22]]);
+  });
+
+  it('shows the heading section on hover', async () => {
+    const text = await client.open(OSPO);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(text, 'WHO#OSPO', 1) });
+    const value = (hover.contents as { value: string }).value;
+    assert.ok(value.includes('public/orgs/WHO.md'), value);
+    assert.ok(value.includes('The WHO Open Source Programme Office'), value);
+  });
+
+  it('finds references to a heading across the vault', async () => {
+    const who = await client.open(WHO);
+    const refs = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri: client.uri(WHO) },
+      position: positionOf(who, '## OSPO', 3),
+      context: { includeDeclaration: false },
+    });
+    assert.deepStrictEqual(
+      refs.map((r) => [path.relative(root, URI.parse(r.uri).fsPath).split(path.sep).join('/'), r.range.start.line]).sort(),
+      [['private/people/Samuel Mbuthia.md', 7], ['public/events/2023-11-28.md', 7], [OSPO, 13]].sort(),
+    );
+  });
+
+  it('lists document symbols, workspace symbols, document links and folding ranges', async () => {
+    const text = await client.open(OSPO);
+    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: client.uri(OSPO) } });
+    // The callout opens the note, before the first heading.
+    assert.deepStrictEqual(symbols.map((s) => s.name), ['OSPO infographic', 'Organisations', 'People', 'Events', 'Compliance', 'References']);
+    const ws = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'mbuth' });
+    assert.ok(ws.some((s) => s.name === 'Samuel Mbuthia' && s.location.uri === client.uri('private/people/Samuel Mbuthia.md')), JSON.stringify(ws));
+    const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri: client.uri(OSPO) } });
+    const github = links.find((l) => l.range.start.line === positionOf(text, '[[Github]]').line);
+    assert.strictEqual(github?.target, client.uri('public/orgs/Github.md'));
+    const folds = await client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: client.uri(OSPO) } });
+    assert.ok(folds.some((f) => f.startLine === 0 && f.endLine === 4), 'frontmatter folds');
+    assert.ok(folds.some((f) => f.startLine === 5 && f.endLine === 6), 'callout folds');
+  });
+
+  it('fixes a broken embed when the attachment appears (watched files)', async () => {
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n![[diagram.png]]\n');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).some((d) => d.code === 'missing-embed'), 'missing-embed');
+    fs.writeFileSync(path.join(root, 'attachments', 'diagram.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('attachments/diagram.png'), type: 1 }] });
+    await client.waitFor(() => !client.diagnosticsOf(OSPO).some((d) => d.code === 'missing-embed'), 'embed fixed');
+    assert.ok(client.notifications.some((n) => n.method === 'ospo/filesChanged'));
+  });
+
+  it('writes a fresh block id through workspace/applyEdit', async () => {
+    const result = await client.request<{ applied: boolean; id: string }>('workspace/executeCommand', {
+      command: 'ospo-notes.addBlockId',
+      arguments: [{ path: 'public/orgs/CERN.md', line: 8, id: 'abc123' }],
+    });
+    assert.strictEqual(result.applied, true);
+    const edit = client.appliedEdits[0].edit.changes![client.uri('public/orgs/CERN.md')][0];
+    assert.strictEqual(edit.newText, ' ^abc123');
+    assert.strictEqual(edit.range.start.line, 8);
+  });
+
+  it('answers a failing request with an error and lives on', async () => {
+    await assert.rejects(client.request('workspace/executeCommand', { command: 'ospo-notes.addBlockId', arguments: [{}] }));
+    await assert.rejects(client.request('workspace/executeCommand', { command: 'no-such-command', arguments: [] }));
+    const status = await client.request<{ vaults: unknown[] }>('ospo/status', {});
+    assert.strictEqual(status.vaults.length, 1);
+  });
+});
