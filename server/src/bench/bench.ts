@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench [-- --notes N] [-- --no-peer]`: generates a deterministic vault (10,000 notes by default;
+ * cached in the temp folder), then prints
+ *  1. the engine's cold index time against the floor (walk + read of the same files, same process) and the peak
+ *     RSS of that process;
+ *  2. our language server over stdio: spawn → indexed, p50/p95 of completion, definition, hover, references,
+ *     edit → diagnostics, peak RSS;
+ *  3. VS Code's own markdown server on the same vault for what both do, and the ratios.
+ * Targets are printed beside the figures; nothing here fails a build.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { generateVault, GENERATOR_VERSION, loadVaultSamples } from './generateVault';
+import { runOurBenchmark, type OurFigures } from './ourServer';
+import { runPeerBenchmark, type PeerFigures } from './peerServer';
+import { formatBytes, formatMs, type Summary } from './stats';
+
+interface Args {
+  notes: number;
+  peer: boolean;
+  runs: number;
+  dir?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { notes: 10000, peer: true, runs: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--notes') args.notes = Number(argv[++i]);
+    else if (a === '--no-peer') args.peer = false;
+    else if (a === '--runs') args.runs = Number(argv[++i]);
+    else if (a === '--vault') args.dir = argv[++i];
+    else throw new Error(`unknown option ${a}; usage: bench [--notes N] [--runs R] [--no-peer] [--vault DIR]`);
+  }
+  if (!Number.isInteger(args.notes) || args.notes < 1) throw new Error('--notes must be a positive integer');
+  return args;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function ms(v: number | 'timeout' | 'error' | 'skipped' | undefined): string {
+  return typeof v === 'number' ? formatMs(v) : String(v ?? 'n/a');
+}
+
+function p(s: Summary | 'timeout' | 'error' | 'skipped' | undefined, which: 'p50' | 'p95'): string {
+  return s && typeof s === 'object' ? formatMs(s[which]) : String(s ?? 'n/a');
+}
+
+function ratio(ours: number | undefined, theirs: number | undefined): string {
+  if (ours === undefined || theirs === undefined || !(ours > 0) || !(theirs > 0)) return 'n/a';
+  return theirs >= ours ? `${(theirs / ours).toFixed(1)}× faster` : `${(ours / theirs).toFixed(1)}× slower`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = args.dir ?? path.join(os.tmpdir(), `ospo-notes-bench-${args.notes}-v${GENERATOR_VERSION}`);
+  if (!fs.existsSync(path.join(dir, '.ospo-bench-vault.json'))) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    process.stdout.write(`generating ${args.notes} notes in ${dir} …\n`);
+    const g = generateVault(dir, { notes: args.notes });
+    process.stdout.write(`  ${g.notes} notes, ${g.attachments} attachments, ${formatBytes(g.bytes)}, ${g.brokenLinks} broken links\n`);
+  }
+
+  // 1. Engine: cold index vs floor, each run in a fresh process.
+  const probe = path.join(__dirname, 'indexProbe.js');
+  const runs: Array<{ floorMs: number; indexMs: number; notes: number; peakRssBytes: number }> = [];
+  for (let r = 0; r < args.runs; r++) runs.push(JSON.parse(execFileSync(process.execPath, [probe, dir], { encoding: 'utf8', maxBuffer: 1 << 20 })));
+  const floorMs = median(runs.map((r) => r.floorMs));
+  const indexMs = median(runs.map((r) => r.indexMs));
+  const rss = Math.max(...runs.map((r) => r.peakRssBytes));
+  const big = args.notes >= 100000;
+  const out: string[] = [];
+  out.push('', `## Engine: cold index of ${runs[0].notes} notes (median of ${args.runs} fresh processes)`, '');
+  out.push('| measure | value | target |', '|---|---|---|');
+  out.push(`| floor: walk + read every note | ${formatMs(floorMs)} | |`);
+  out.push(`| cold index (walk, read, parse, resolve) | ${formatMs(indexMs)} | ${big ? '≤ 7 s' : '≤ 2× floor'} |`);
+  out.push(`| index / floor | ${(indexMs / floorMs).toFixed(2)}× | ${big ? '' : '≤ 2×'} |`);
+  out.push(`| peak RSS | ${formatBytes(rss)} | ${big ? '≤ 1 GB' : '≤ 200 MB'} |`);
+  process.stdout.write(out.join('\n') + '\n');
+
+  // 2. Our server over stdio.
+  const samples = loadVaultSamples(dir);
+  const ours: OurFigures = await runOurBenchmark(dir, { samples, log: (m) => process.stderr.write(m + '\n') });
+  const o: string[] = ['', `## Language server over stdio (${runs[0].notes} notes)`, ''];
+  o.push('| measure | p50 | p95 | target (p95) |', '|---|---|---|---|');
+  o.push(`| spawn → indexed, diagnostics published | ${ms(ours.spawnToIndexedMs)} | | |`);
+  o.push(`| completion | ${p(ours.completion, 'p50')} | ${p(ours.completion, 'p95')} | ≤ 5 ms |`);
+  o.push(`| definition | ${p(ours.definition, 'p50')} | ${p(ours.definition, 'p95')} | ≤ 5 ms |`);
+  o.push(`| hover | ${p(ours.hover, 'p50')} | ${p(ours.hover, 'p95')} | ≤ 5 ms |`);
+  o.push(`| references | ${p(ours.references, 'p50')} | ${p(ours.references, 'p95')} | ≤ 5 ms |`);
+  o.push(`| workspace symbols | ${p(ours.workspaceSymbol, 'p50')} | ${p(ours.workspaceSymbol, 'p95')} | |`);
+  o.push(`| edit → diagnostics | ${p(ours.editToDiagnostics, 'p50')} | ${p(ours.editToDiagnostics, 'p95')} | ≤ 20 ms |`);
+  o.push(`| server peak RSS | ${typeof ours.peakRssBytes === 'number' ? formatBytes(ours.peakRssBytes) : ours.peakRssBytes} | | ≤ 200 MB |`);
+  for (const n of [...new Set(ours.notes)]) o.push(`\n! ${n}`);
+  process.stdout.write(o.join('\n') + '\n');
+
+  // 3. VS Code's markdown server on the same vault.
+  if (!args.peer) return;
+  let peer: PeerFigures;
+  try {
+    peer = await runPeerBenchmark(dir, { samples, log: (m) => process.stderr.write(m + '\n') });
+  } catch (e) {
+    process.stdout.write(`\nVS Code markdown server: not measured (${(e as Error).message})\n`);
+    return;
+  }
+  const num = (f: unknown): number | undefined => (typeof f === 'number' ? f : undefined);
+  const p95 = (s: unknown): number | undefined => (s && typeof s === 'object' ? (s as Summary).p95 : undefined);
+  const ourRss = num(ours.peakRssBytes);
+  const peerRss = num(peer.peakRssBytes);
+  const c: string[] = ['', `## Side by side with VS Code's markdown server ${peer.server.version} (same vault, same client code)`, ''];
+  c.push('| operation | OSPO Notes | VS Code markdown server | ratio |', '|---|---|---|---|');
+  c.push(`| whole-vault index (ours: spawn → indexed; theirs: cold \`workspace/symbol ""\`) | ${ms(ours.spawnToIndexedMs)} | ${ms(peer.coldWorkspaceSymbolMs)} | ${ratio(num(ours.spawnToIndexedMs), num(peer.coldWorkspaceSymbolMs))} |`);
+  c.push(`| first references on a heading | ${p(ours.references, 'p50')} | ${ms(peer.referencesFirstMs)} | ${ratio(ours.references?.p50, num(peer.referencesFirstMs))} |`);
+  c.push(`| references, p95 | ${p(ours.references, 'p95')} | ${p(peer.referencesLater, 'p95')} | ${ratio(ours.references?.p95, p95(peer.referencesLater))} |`);
+  c.push(`| edit → diagnostics, p95 | ${p(ours.editToDiagnostics, 'p95')} | ${p(peer.editToDiagnostics, 'p95')} | ${ratio(ours.editToDiagnostics?.p95, p95(peer.editToDiagnostics))} |`);
+  c.push(`| peak RSS | ${ourRss ? formatBytes(ourRss) : 'n/a'} | ${peerRss ? formatBytes(peerRss) : 'n/a'} | ${ourRss && peerRss ? `${(peerRss / ourRss).toFixed(1)}× ${peerRss >= ourRss ? 'less' : 'more'} memory` : 'n/a'} |`);
+  c.push(`| bytes client → server | ${formatBytes(ours.bytesClientToServer)} | ${formatBytes(peer.bytesClientToServer)} | |`);
+  c.push('', 'VS Code\'s server has no wiki-link support and resolves markdown links relative to the file, so its references');
+  c.push('find fewer results on these notes; its times are its cost of scanning, not equal work.');
+  for (const n of peer.notes) c.push(`! ${n}`);
+  process.stdout.write(c.join('\n') + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${(e as Error).message ?? e}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,137 @@
+/**
+ * Drives our own language server over stdio on a vault, with the same client code that drives VS Code's
+ * markdown server (lspClient.ts), and measures what a user feels: spawn → indexed, request latencies, edit →
+ * new diagnostics, peak memory.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { URI } from 'vscode-uri';
+import { StdioLspClient } from './lspClient';
+import { RssMonitor, summarize, type Summary } from './stats';
+import type { SamplePosition } from './generateVault';
+
+export interface OurFigures {
+  /** Spawn → `ospo/indexed` (the whole vault indexed and its diagnostics published). */
+  spawnToIndexedMs: number | 'timeout';
+  completion?: Summary;
+  definition?: Summary;
+  hover?: Summary;
+  references?: Summary;
+  /** A workspace symbol query on the warm index, for comparison with the peer's cold one. */
+  workspaceSymbol?: Summary;
+  /** didChange → publishDiagnostics for the edited note. */
+  editToDiagnostics?: Summary;
+  peakRssBytes: number | 'unavailable';
+  bytesClientToServer: number;
+  notes: string[];
+}
+
+export interface OurOptions {
+  samples: SamplePosition[];
+  /** Requests per kind (default 200). */
+  calls?: number;
+  edits?: number;
+  log?: (message: string) => void;
+}
+
+export async function runOurBenchmark(vaultDir: string, options: OurOptions): Promise<OurFigures> {
+  const log = options.log ?? (() => undefined);
+  const calls = options.calls ?? 200;
+  const notes: string[] = [];
+  const serverScript = path.join(__dirname, '..', 'server.js');
+  const started = performance.now();
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'] });
+  const rss = client.pid ? new RssMonitor(client.pid, 25) : undefined;
+  rss?.start();
+  const uri = (rel: string): string => URI.file(path.join(vaultDir, ...rel.split('/'))).toString();
+
+  const diagnosticsSeen = new Map<string, Array<() => void>>();
+  client.onServerNotification('textDocument/publishDiagnostics', (params) => {
+    const u = (params as { uri: string }).uri;
+    const waiters = diagnosticsSeen.get(u);
+    if (waiters) {
+      diagnosticsSeen.delete(u);
+      for (const w of waiters) w();
+    }
+  });
+  let indexedAt = 0;
+  const indexed = new Promise<void>((resolve) => client.onServerNotification('ospo/indexed', () => {
+    indexedAt = performance.now();
+    resolve();
+  }));
+
+  const root = URI.file(vaultDir).toString();
+  await client.initialize(
+    {
+      processId: process.pid,
+      rootUri: root,
+      workspaceFolders: [{ uri: root, name: path.basename(vaultDir) }],
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, window: { workDoneProgress: true } },
+    },
+    60000,
+  );
+  await client.notify('initialized', {});
+  const timedOut = await Promise.race([indexed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 300000))]);
+  const figures: OurFigures = {
+    spawnToIndexedMs: timedOut ? 'timeout' : indexedAt - started,
+    peakRssBytes: 'unavailable',
+    bytesClientToServer: 0,
+    notes,
+  };
+  log(`our server: indexed in ${Math.round(indexedAt - started)} ms`);
+
+  const byKind = (k: SamplePosition['kind']): SamplePosition[] => options.samples.filter((s) => s.kind === k);
+  const opened = new Set<string>();
+  const open = async (file: string): Promise<void> => {
+    if (opened.has(file)) return;
+    opened.add(file);
+    await client.openDocument(uri(file), fs.readFileSync(path.join(vaultDir, ...file.split('/')), 'utf8'));
+  };
+
+  async function series(kind: SamplePosition['kind'], method: string, params: (s: SamplePosition) => unknown): Promise<Summary | undefined> {
+    const samples = byKind(kind).slice(0, calls);
+    const times: number[] = [];
+    for (const s of samples) {
+      await open(s.file);
+      const r = await client.request(method, params(s), 10000);
+      if (r.ok) times.push(r.ms);
+      else notes.push(`${method}: ${r.reason}`);
+    }
+    return summarize(times);
+  }
+
+  const at = (s: SamplePosition) => ({ textDocument: { uri: uri(s.file) }, position: { line: s.line, character: s.character } });
+  figures.completion = await series('completion', 'textDocument/completion', at);
+  figures.definition = await series('definition', 'textDocument/definition', at);
+  figures.hover = await series('hover', 'textDocument/hover', at);
+  figures.references = await series('references', 'textDocument/references', (s) => ({ ...at(s), context: { includeDeclaration: true } }));
+  const symbolTimes: number[] = [];
+  for (const q of ['note', 'key ideas', 'zz', 'a', 'overview']) {
+    const r = await client.request('workspace/symbol', { query: q }, 10000);
+    if (r.ok) symbolTimes.push(r.ms);
+  }
+  figures.workspaceSymbol = summarize(symbolTimes);
+
+  // Each edit inserts a broken link at a paragraph end; the time runs until the note's new diagnostics arrive.
+  const editTimes: number[] = [];
+  for (const s of byKind('edit').slice(0, options.edits ?? 50)) {
+    await open(s.file);
+    const u = uri(s.file);
+    const seen = new Promise<void>((resolve) => {
+      const list = diagnosticsSeen.get(u) ?? [];
+      list.push(resolve);
+      diagnosticsSeen.set(u, list);
+    });
+    const t0 = performance.now();
+    await client.changeDocument(u, { start: { line: s.line, character: s.character }, end: { line: s.line, character: s.character } }, ' [[No such note zq]]');
+    const ok = await Promise.race([seen.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    if (ok) editTimes.push(performance.now() - t0);
+    else notes.push('edit: no diagnostics within 5 s');
+  }
+  figures.editToDiagnostics = summarize(editTimes);
+  rss?.stop();
+  figures.peakRssBytes = rss?.peakBytes ?? 'unavailable';
+  figures.bytesClientToServer = client.bytesSent;
+  await client.dispose();
+  return figures;
+}

@@ -1,0 +1,1502 @@
+/**
+ * Completion: link targets, headings, block ids, block search, markdown-link paths, tags and frontmatter.
+ *
+ * Editor-free (see context.ts): the caller passes the vault index and a way to read text; the result is a plain
+ * LSP `CompletionList`.
+ *
+ * The trigger is always read from the current line of the buffer (`ctx.getText`), never from the note model,
+ * which may lag one edit behind while the user types. The model of the current note is only consulted for
+ * block-level opaque regions (indented code, HTML blocks) that a line scan cannot see.
+ *
+ * Every item carries a `textEdit` whose range covers the text being completed, up to and including the link's
+ * closing `]]` (or `)`) when there is one, and the new text ends with that closing. Accepting an item inside an
+ * existing link therefore rewrites the link instead of adding a second pair of brackets (`[[Git]]` + Github →
+ * `[[Github]]`, not `[[Github]]]]`). A plain `TextEdit` is used rather than an insert/replace pair on purpose: VS
+ * Code applies the insert range by default, which would leave the old `]]` behind.
+ *
+ * Filtering is done here and mirrored in `filterText`, which is always the string VS Code compares the typed text
+ * against (the range's start up to the cursor), so VS Code keeps exactly the items offered. VS Code only accepts a
+ * fuzzy match whose first character falls on a word start (unless `editor.suggest.matchOnWordStartOnly` is off),
+ * so matches starting mid-word are only offered when the caller says that setting is off.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  CompletionItemKind,
+  MarkupKind,
+  TextEdit,
+  type Command,
+  type CompletionItem,
+  type CompletionList,
+} from 'vscode-languageserver-types';
+import type { BlockKind, NoteModel, Position, Range } from '../model';
+import type { FileLookup } from '../fileLookup';
+import { frontmatterEnd, stringList } from '../frontmatter';
+import { basename, isNotePath, lookupKey, NOTE_EXTENSION, percentDecode, stem, uriScheme } from '../paths';
+import { parseNote } from '../parser';
+import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../resolve';
+import { comparePositions, range, splitLines } from '../text';
+import type { VaultIndex } from '../vault';
+import type { FeatureContext } from './context';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public API
+
+export interface CompletionOptions {
+  /** Most file and alias items returned (default 200); more matches make the list incomplete. */
+  maxItems?: number;
+  /**
+   * VS Code's `editor.suggest.matchOnWordStartOnly` (default true). When false, fuzzy matches whose first
+   * character is in the middle of a word (`hub` → `Github`) are offered too, ranked last.
+   */
+  matchOnWordStartOnly?: boolean;
+  /** Notes open in the editor or recently used, most relevant first: ranked first, searched first by block search. */
+  recentPaths?: readonly string[];
+  /** Bounds of the vault-wide `[[^^text` block search. */
+  blockSearch?: {
+    /** Stop after this many matching blocks (default 50). */
+    maxResults?: number;
+    /** Read at most this many notes (default 1000). */
+    maxNotes?: number;
+    /** Stop reading notes after this many milliseconds (default 150). */
+    timeBudgetMs?: number;
+  };
+  /** Seed for generated block ids, for reproducible results; random when absent. */
+  blockIdSeed?: number;
+}
+
+/** Characters after which the client should ask for completions. */
+export const COMPLETION_TRIGGER_CHARACTERS: readonly string[] = ['[', '#', '^', '(', '/'];
+
+/** The command attached to items that link a block which has no id yet; the server registers and executes it. */
+export const ADD_BLOCK_ID_COMMAND = 'ospo-notes.addBlockId';
+
+/**
+ * Arguments of {@link ADD_BLOCK_ID_COMMAND}: write ` ^id` for the block whose last line is `line` in the note at
+ * `path` (vault-relative). `kind` says where the id goes (see {@link blockIdInsertEdit}); `lineText` is that line
+ * as it was when the item was offered, so the server can refuse to write into a line that changed meanwhile.
+ */
+export interface AddBlockIdArgs {
+  path: string;
+  line: number;
+  id: string;
+  kind?: BlockKind;
+  lineText?: string;
+}
+
+/**
+ * Where a new `^id` goes for a block ending at `block.endLine` (R4.8):
+ * - paragraphs, list items and headings: at the end of the block's last line, after one space (trailing blanks
+ *   replaced), so the id names that block;
+ * - whole lists, quotes, callouts, tables and any other block (code, HTML): on a line of its own after a blank
+ *   line (and followed by a blank line when text follows), so the id names the whole block; an id inside a quote
+ *   or table would name no part of it anyway ("we do not support links to specific parts of quotations,
+ *   callouts, and tables"), and one after a closing fence would break the fence.
+ * Without `kind`, a quote (`>`) or table (`|`) line gets the own-line form and anything else, a list item's line
+ * included, the end-of-line form.
+ */
+export function blockIdInsertEdit(text: string, block: { endLine: number; kind?: BlockKind }, id: string): TextEdit {
+  const lines = splitLines(text);
+  const endLine = Math.max(0, Math.min(block.endLine, lines.length - 1));
+  const line = lines[endLine];
+  const kind = block.kind ?? inferBlockKind(line);
+  if (kind !== 'paragraph' && kind !== 'list-item' && kind !== 'heading') {
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const next = lines[endLine + 1];
+    const after = next !== undefined && next.trim() !== '' ? eol : '';
+    return TextEdit.insert({ line: endLine, character: line.length }, `${eol}${eol}^${id}${after}`);
+  }
+  const end = line.replace(/\s+$/, '').length;
+  return TextEdit.replace(range(endLine, end, endLine, line.length), ` ^${id}`);
+}
+
+/**
+ * The edit {@link ADD_BLOCK_ID_COMMAND} makes, or undefined when it must not be made: the line is gone or has
+ * changed since the item was offered, the id is not a valid block id, or the note already uses it.
+ */
+export function addBlockIdEdit(text: string, args: AddBlockIdArgs): TextEdit | undefined {
+  const lines = splitLines(text);
+  if (!Number.isInteger(args.line) || args.line < 0 || args.line >= lines.length) return undefined;
+  if (args.lineText !== undefined && lines[args.line] !== args.lineText) return undefined;
+  if (!/^[A-Za-z0-9-]+$/.test(args.id) || blockIdsInText(lines).has(args.id.toLowerCase())) return undefined;
+  return blockIdInsertEdit(text, { endLine: args.line, kind: args.kind }, args.id);
+}
+
+/**
+ * A new block id in Obsidian's style (6 lower-case hex digits, `^37066d`) that is not in `existing` (compared
+ * case-insensitively, as ids are looked up, R4.7). With a seed the sequence is reproducible.
+ */
+export function freshBlockId(existing: ReadonlySet<string>, seed?: number): string {
+  const taken = new Set([...existing].map((s) => s.toLowerCase()));
+  const next = seed === undefined ? () => randomBytes(3).readUIntBE(0, 3) : mulberry32(seed);
+  for (;;) {
+    const id = (next() & 0xffffff).toString(16).padStart(6, '0');
+    if (!taken.has(id)) return id;
+  }
+}
+
+/**
+ * How a link to `path` is written with Obsidian's "shortest path when possible" (R3.6): the bare name when it
+ * names only this file in the vault, else the shortest trailing part of the path that does, else the full vault
+ * path. Notes drop `.md` (R3.2) unless `keepExtension`; other files keep their extension.
+ */
+export function shortestLinkPath(files: FileLookup, path: string, keepExtension = false): string {
+  const note = isNotePath(path);
+  const ext = note ? path.slice(path.length - NOTE_EXTENSION.length - 1) : '';
+  const segments = path.split('/');
+  for (let k = 1; k <= segments.length; k++) {
+    const suffix = segments.slice(segments.length - k).join('/');
+    const text = note && !keepExtension ? suffix.slice(0, suffix.length - ext.length) : suffix;
+    if (text === '') continue;
+    const r = resolveLinkpath(text, '', files);
+    if (r.target === path && r.candidates.length === 1) return text;
+  }
+  // Every suffix names several files: the full path still wins as an exact vault path (R3.6 step 1). For odd
+  // names (`x.png.md` beside `x.png`) only the full path with its extension names the note.
+  const full = note && !keepExtension ? path.slice(0, path.length - ext.length) : path;
+  return resolveLinkpath(full, '', files).target === path ? full : path;
+}
+
+/**
+ * Percent-encodes a path or fragment for a markdown-link destination (R6.2): whitespace, `%`, `<`, `>` and `#`
+ * (which would start a fragment), and parentheses only when unbalanced; everything else is kept as Obsidian
+ * writes it.
+ */
+export function encodeMarkdownPath(text: string): string {
+  let depth = 0;
+  let balanced = true;
+  for (const c of text) {
+    if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) balanced = false;
+  }
+  if (depth !== 0) balanced = false;
+  const re = balanced ? /[\s%<>#]/g : /[\s%<>#()]/g;
+  return text.replace(re, (c) => (c === '(' ? '%28' : c === ')' ? '%29' : encodeURIComponent(c)));
+}
+
+/**
+ * Completions at `position` in the note at `path` (vault-relative): link targets after `[[`/`![[`, headings after
+ * `#` and block ids after `#^` in a link, vault-wide block search after `[[^^`, paths and fragments after `](`,
+ * tags after `#`, frontmatter keys and values. Empty inside code, math and comments.
+ */
+export function provideCompletion(ctx: FeatureContext, path: string, position: Position, options: CompletionOptions = {}): CompletionList {
+  const text = ctx.getText(path);
+  if (text === undefined) return emptyList();
+  const lines = splitLines(text);
+  const line = lines[position.line];
+  if (line === undefined) return emptyList();
+  const req: Request = {
+    ctx,
+    path,
+    options,
+    text,
+    lines,
+    line,
+    lineNo: position.line,
+    ch: Math.max(0, Math.min(position.character, line.length)),
+    note: ctx.index.note(path),
+  };
+
+  const fmEnd = frontmatterEnd(lines);
+  if (fmEnd > 0 && position.line <= fmEnd) {
+    if (position.line === 0 || position.line === fmEnd) return emptyList();
+    // Quoted links are links in properties too (R7.5).
+    return wikiCompletion(req) ?? frontmatterCompletion(req, fmEnd) ?? emptyList();
+  }
+  if (isOpaqueAt(req, fmEnd)) return emptyList();
+  return wikiCompletion(req) ?? markdownLinkCompletion(req) ?? tagCompletion(req) ?? emptyList();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request
+
+interface Request {
+  ctx: FeatureContext;
+  path: string;
+  options: CompletionOptions;
+  text: string;
+  lines: string[];
+  line: string;
+  lineNo: number;
+  ch: number;
+  /** The indexed model of the current note (possibly one edit behind). */
+  note?: NoteModel;
+}
+
+function emptyList(): CompletionList {
+  return { isIncomplete: false, items: [] };
+}
+
+function lineRange(req: Request, start: number, end: number): Range {
+  return range(req.lineNo, start, req.lineNo, end);
+}
+
+const DEFAULT_MAX_ITEMS = 200;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Opaque regions (R1.1–R1.6): fences, code spans, math and %% comments, scanned from the text itself
+
+interface ScanState {
+  fence?: { char: string; length: number };
+  comment: boolean;
+  math: boolean;
+}
+
+type Span = [number, number];
+
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/**
+ * Opaque spans of one line (start exclusive for the cursor test, `-1` = from before the line, `Infinity` = past
+ * its end), given the state at its start; updates the state for the next line. Follows the parser's rules:
+ * backtick runs close only on a run of the same length, `\` escapes, `%%` and `$$` pair over lines, `$…$` stays
+ * on one line with no blank inside the dollars and no digit after the closing one.
+ */
+function scanLine(line: string, state: ScanState): Span[] {
+  if (state.fence) {
+    const m = FENCE_LINE.exec(line);
+    if (m && m[1][0] === state.fence.char && m[1].length >= state.fence.length && m[2].trim() === '') state.fence = undefined;
+    return [[-1, Infinity]];
+  }
+  if (!state.comment && !state.math) {
+    const m = FENCE_LINE.exec(line);
+    if (m && !(m[1][0] === '`' && m[2].includes('`'))) {
+      state.fence = { char: m[1][0], length: m[1].length };
+      return [[-1, Infinity]];
+    }
+  }
+  // Display math lives in one paragraph (the parser pairs `$$` inside a block): a blank line ends a stray `$$`.
+  if (line.trim() === '') state.math = false;
+  const spans: Span[] = [];
+  const n = line.length;
+  let open = -1;
+  let i = 0;
+  while (i <= n) {
+    if (state.comment || state.math) {
+      const marker = state.comment ? '%%' : '$$';
+      const close = findUnescaped(line, marker, i);
+      if (close < 0) {
+        spans.push([open, Infinity]);
+        return spans;
+      }
+      spans.push([open, close + 2]);
+      state.comment = false;
+      state.math = false;
+      i = close + 2;
+      continue;
+    }
+    if (i === n) break;
+    const c = line[i];
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (c === '`') {
+      let k = i;
+      while (k < n && line[k] === '`') k++;
+      const run = k - i;
+      let j = k;
+      let close = -1;
+      while (j < n) {
+        if (line[j] !== '`') {
+          j++;
+          continue;
+        }
+        let m = j;
+        while (m < n && line[m] === '`') m++;
+        if (m - j === run) {
+          close = j;
+          break;
+        }
+        j = m;
+      }
+      if (close >= 0) {
+        spans.push([i, close + run]);
+        i = close + run;
+      } else {
+        i = k;
+      }
+      continue;
+    }
+    if (line.startsWith('%%', i) || line.startsWith('$$', i)) {
+      if (line[i] === '%') state.comment = true;
+      else state.math = true;
+      open = i;
+      i += 2;
+      continue;
+    }
+    if (c === '$' && i + 1 < n && !/\s/.test(line[i + 1])) {
+      let j = i + 1;
+      let close = -1;
+      while (j < n) {
+        if (line[j] === '\\') {
+          j += 2;
+          continue;
+        }
+        if (line[j] === '$' && !/\s/.test(line[j - 1]) && !/[0-9]/.test(line[j + 1] ?? '')) {
+          close = j;
+          break;
+        }
+        j++;
+      }
+      if (close >= 0) {
+        spans.push([i, close + 1]);
+        i = close + 1;
+        continue;
+      }
+    }
+    i++;
+  }
+  return spans;
+}
+
+function findUnescaped(line: string, marker: string, from: number): number {
+  let at = line.indexOf(marker, from);
+  while (at >= 0) {
+    let slashes = 0;
+    for (let k = at - 1; k >= 0 && line[k] === '\\'; k--) slashes++;
+    if (slashes % 2 === 0) return at;
+    at = line.indexOf(marker, at + 1);
+  }
+  return -1;
+}
+
+/**
+ * True when the cursor is in code, math or a comment. Fences, `%%` and `$$` are followed from the top of the
+ * body to the cursor line in the buffer text, and code spans and inline math on the cursor line are found on
+ * it. Indented code and HTML blocks need the block parser: they come from the model's block-level regions
+ * (starting a line and spanning several), which typing inside a line does not change.
+ */
+function isOpaqueAt(req: Request, fmEnd: number): boolean {
+  const state: ScanState = { comment: false, math: false };
+  for (let l = Math.max(0, fmEnd + 1); l < req.lineNo; l++) scanLine(req.lines[l], state);
+  const spans = scanLine(req.line, state);
+  if (spans.some(([s, e]) => s < req.ch && req.ch < e)) return true;
+  for (const r of req.note?.opaque ?? []) {
+    if (r.start.character !== 0 || r.end.line === r.start.line) continue;
+    const p = { line: req.lineNo, character: req.ch };
+    if (comparePositions(r.start, p) < 0 && comparePositions(p, r.end) < 0) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fuzzy matching
+
+/** Match quality, best first: exact, prefix, prefix of a word, subsequence from a word start, any subsequence. */
+const EXACT = 5;
+const PREFIX = 4;
+const WORD_PREFIX = 3;
+const WORD_FUZZY = 2;
+const WEAK_FUZZY = 1;
+const ANY = 0;
+const NO_MATCH = -1;
+
+function isAlnum(c: string): boolean {
+  return /[\p{L}\p{N}]/u.test(c);
+}
+
+/** A word starts at the beginning, after a non-alphanumeric character, or at an upper-case letter after a lower-case one. */
+function isWordStart(orig: string, low: string, i: number): boolean {
+  if (i === 0) return true;
+  if (!isAlnum(low[i - 1])) return true;
+  return orig.length === low.length && orig[i] !== low[i] && orig[i - 1] === low[i - 1];
+}
+
+function isSubsequence(q: string, low: string, qFrom: number, from: number): boolean {
+  let at = from;
+  for (let k = qFrom; k < q.length; k++) {
+    at = low.indexOf(q[k], at);
+    if (at < 0) return false;
+    at++;
+  }
+  return true;
+}
+
+/**
+ * How `q` (lower-cased) matches a candidate (`low` lower-cased, `orig` as written, for camel-case word starts):
+ * 5 exact, 4 prefix, 3 prefix of a word, 2 subsequence starting at a word start, 1 any subsequence (only when
+ * `wordStartOnly` is false, as VS Code drops those by default), 0 empty query, -1 no match.
+ */
+export function matchTier(q: string, low: string, orig: string, wordStartOnly = true): number {
+  if (q === '') return ANY;
+  if (low.length < q.length) return NO_MATCH;
+  if (low === q) return EXACT;
+  if (low.startsWith(q)) return PREFIX;
+  const c = q[0];
+  let strong = -1;
+  let weak = -1;
+  for (let i = low.indexOf(c); i >= 0; i = low.indexOf(c, i + 1)) {
+    if (weak < 0) weak = i;
+    if (isWordStart(orig, low, i)) {
+      if (low.startsWith(q, i)) return WORD_PREFIX;
+      if (strong < 0) strong = i;
+    }
+  }
+  if (strong >= 0 && isSubsequence(q, low, 1, strong + 1)) return WORD_FUZZY;
+  if (!wordStartOnly && weak >= 0 && isSubsequence(q, low, 1, weak + 1)) return WEAK_FUZZY;
+  return NO_MATCH;
+}
+
+/** Keeps the `limit` best of a stream of candidates; `compare(a, b) < 0` when a is better. */
+class TopK<T> {
+  private readonly heap: T[] = [];
+  total = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly compare: (a: T, b: T) => number,
+  ) {}
+
+  push(item: T): void {
+    this.total++;
+    const h = this.heap;
+    if (h.length < this.limit) {
+      h.push(item);
+      this.up(h.length - 1);
+    } else if (this.limit > 0 && this.compare(item, h[0]) < 0) {
+      h[0] = item;
+      this.down(0);
+    }
+  }
+
+  sorted(): T[] {
+    return [...this.heap].sort(this.compare);
+  }
+
+  // The root is the worst kept item.
+  private up(i: number): void {
+    const h = this.heap;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.compare(h[i], h[p]) <= 0) break;
+      [h[i], h[p]] = [h[p], h[i]];
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < h.length && this.compare(h[l], h[worst]) > 0) worst = l;
+      if (r < h.length && this.compare(h[r], h[worst]) > 0) worst = r;
+      if (worst === i) return;
+      [h[i], h[worst]] = [h[worst], h[i]];
+      i = worst;
+    }
+  }
+}
+
+function sortKey(i: number): string {
+  return String(i).padStart(5, '0');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Name cache: per index, refreshed when its generation changes
+
+type EntryKind = 'note' | 'attachment' | 'alias' | 'title' | 'acronym';
+
+interface NameEntry {
+  kind: EntryKind;
+  /** The file (for alternative names: the note that has them). */
+  path: string;
+  /** Matched against the query: a note's name without `.md`, a file's name, or the alternative name. */
+  name: string;
+  nameLow: string;
+  /** File name with extension, lower-cased (markdown links write `.md`). */
+  fileLow: string;
+  /** Vault path lower-cased, without `.md` for notes (what wiki-links write). */
+  pathLow: string;
+  /** Vault path lower-cased with its extension (what markdown links write). */
+  fullLow: string;
+  /** Mark of the last refresh pass that saw the file. */
+  seen: number;
+}
+
+interface NoteNames {
+  note: NoteModel;
+  entries: NameEntry[];
+  keys: string[];
+  seen: number;
+}
+
+/**
+ * What completion needs from every file and note, kept between requests and brought up to date when the index's
+ * generation moves.
+ *
+ * The generation moves on every edit (the server re-indexes the edited note), so the update must not cost a pass
+ * over the vault each keystroke. The index bumps its generation by exactly one per change (`upsertNote`,
+ * `addAttachment`, `removeFile`; a rename is two; `load` is the cold start of a fresh index). So one step with
+ * the same file and note counts can only be `upsertNote` of an existing note: the file list is unchanged, and when that note is the one
+ * being edited (the usual case) only its own names are rebuilt. Otherwise one pass over the notes (identity
+ * checks: a re-indexed note is a new model object) and, when the file set may have changed, one over the paths
+ * (map lookups) find what to rebuild.
+ */
+class NameCache {
+  private generation = -1;
+  private epoch = 0;
+  private fileCount = -1;
+  private noteCount = -1;
+  private readonly files = new Map<string, NameEntry>();
+  private readonly notes = new Map<string, NoteNames>();
+  private fileList: NameEntry[] | undefined;
+  private altList: NameEntry[] | undefined;
+  readonly keyCounts = new Map<string, number>();
+
+  /** Every note and attachment. */
+  fileEntries(): readonly NameEntry[] {
+    return (this.fileList ??= [...this.files.values()]);
+  }
+
+  /** Every alias, title and acronym. */
+  alternativeNames(): readonly NameEntry[] {
+    if (!this.altList) {
+      this.altList = [];
+      for (const n of this.notes.values()) for (const e of n.entries) this.altList.push(e);
+    }
+    return this.altList;
+  }
+
+  refresh(index: VaultIndex, editedPath: string): void {
+    const generation = index.generation;
+    if (generation === this.generation) return;
+    const sameCounts = index.files.size === this.fileCount && index.noteCount === this.noteCount;
+    if (generation === this.generation + 1 && sameCounts) {
+      const note = index.note(editedPath);
+      const cached = this.notes.get(editedPath);
+      if (note && cached && cached.note !== note) this.setNote(note, cached);
+      else this.notesPass(index);
+    } else {
+      this.filesPass(index);
+      this.notesPass(index);
+    }
+    this.generation = generation;
+    this.fileCount = index.files.size;
+    this.noteCount = index.noteCount;
+  }
+
+  private filesPass(index: VaultIndex): void {
+    const epoch = ++this.epoch;
+    let seen = 0;
+    for (const p of index.files.paths()) {
+      let e = this.files.get(p);
+      if (!e) {
+        e = fileEntry(p);
+        this.files.set(p, e);
+        this.fileList = undefined;
+      }
+      e.seen = epoch;
+      seen++;
+    }
+    if (seen === this.files.size) return;
+    for (const [p, e] of this.files) {
+      if (e.seen === epoch) continue;
+      this.files.delete(p);
+      this.fileList = undefined;
+    }
+  }
+
+  private notesPass(index: VaultIndex): void {
+    const epoch = ++this.epoch;
+    let seen = 0;
+    for (const note of index.allNotes()) {
+      const n = this.notes.get(note.path);
+      (n?.note === note ? n : this.setNote(note, n)).seen = epoch;
+      seen++;
+    }
+    if (seen === this.notes.size) return;
+    for (const [p, n] of this.notes) {
+      if (n.seen === epoch) continue;
+      this.countKeys(n, -1);
+      this.notes.delete(p);
+      if (n.entries.length > 0) this.altList = undefined;
+    }
+  }
+
+  private setNote(note: NoteModel, previous: NoteNames | undefined): NoteNames {
+    const n = noteNames(note);
+    if (previous) this.countKeys(previous, -1);
+    this.countKeys(n, +1);
+    this.notes.set(note.path, n);
+    if (!sameEntries(previous?.entries ?? [], n.entries)) this.altList = undefined;
+    else if (previous) n.entries = previous.entries;
+    n.seen = previous?.seen ?? 0;
+    return n;
+  }
+
+  private countKeys(n: NoteNames, delta: number): void {
+    for (const k of n.keys) {
+      const c = (this.keyCounts.get(k) ?? 0) + delta;
+      if (c > 0) this.keyCounts.set(k, c);
+      else this.keyCounts.delete(k);
+    }
+  }
+}
+
+function sameEntries(a: readonly NameEntry[], b: readonly NameEntry[]): boolean {
+  return a.length === b.length && a.every((e, i) => e.kind === b[i].kind && e.name === b[i].name);
+}
+
+const caches = new WeakMap<VaultIndex, NameCache>();
+
+function nameCache(index: VaultIndex, editedPath = ''): NameCache {
+  let c = caches.get(index);
+  if (!c) {
+    c = new NameCache();
+    caches.set(index, c);
+  }
+  c.refresh(index, editedPath);
+  return c;
+}
+
+/**
+ * Builds the completion name cache for an index ahead of the first request (it costs a pass over the vault:
+ * worth doing right after the initial load rather than on the user's first `[[`).
+ */
+export function prepareCompletion(index: VaultIndex): void {
+  nameCache(index);
+}
+
+function fileEntry(path: string): NameEntry {
+  const note = isNotePath(path);
+  const name = (note ? stem(path) : basename(path)).normalize('NFC');
+  const fullLow = lookupKey(path);
+  const nameLow = lookupKey(name);
+  return {
+    kind: note ? 'note' : 'attachment',
+    path,
+    name,
+    nameLow,
+    fileLow: note ? lookupKey(basename(path)) : nameLow,
+    pathLow: note ? fullLow.slice(0, fullLow.length - NOTE_EXTENSION.length - 1) : fullLow,
+    fullLow,
+    seen: 0,
+  };
+}
+
+function noteNames(note: NoteModel): NoteNames {
+  const entries: NameEntry[] = [];
+  const used = new Set([lookupKey(stem(note.path))]);
+  const add = (kind: EntryKind, value: string): void => {
+    const name = value.normalize('NFC').trim();
+    const low = lookupKey(name);
+    if (name === '' || used.has(low)) return;
+    used.add(low);
+    entries.push({ kind, path: note.path, name, nameLow: low, fileLow: low, pathLow: low, fullLow: low, seen: 0 });
+  };
+  for (const a of note.aliases) add('alias', a);
+  if (note.title) add('title', note.title);
+  for (const a of stringList(note.frontmatter?.data?.acronym)) add('acronym', a);
+  return { note, entries, keys: (note.frontmatter?.keys ?? []).map((k) => k.key), seen: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Wiki-links: `[[`, `![[`
+
+interface Tail {
+  /** Character where the replaced text ends. */
+  end: number;
+  /** What the new text must end with: `]]` when the replaced text included the closing (or there was none). */
+  closing: string;
+  /** For items that write their own display text: the link's `#subpath` after the cursor, kept. */
+  subpath: string;
+}
+
+/**
+ * How far the completed part of a wiki-link reaches after the cursor. A `#subpath` after the cursor is kept
+ * (unless `stopAtHash` is false), as is non-empty display text unless `keepDisplay` is false; an empty `|` is
+ * dropped with the rest, so `[[Git|]]` becomes `[[Github]]`.
+ */
+function wikiTail(line: string, ch: number, stopAtHash: boolean, keepDisplay: boolean): Tail {
+  const rest = line.slice(ch);
+  const close = rest.indexOf(']]');
+  const reopen = rest.indexOf('[[');
+  if (close < 0 || (reopen >= 0 && reopen < close)) return { end: ch, closing: ']]', subpath: '' };
+  const inner = rest.slice(0, close);
+  const pipe = inner.indexOf('|');
+  const hash = inner.indexOf('#');
+  const targetEnd = pipe < 0 ? inner.length : pipe > 0 && inner[pipe - 1] === '\\' ? pipe - 1 : pipe;
+  if (stopAtHash && hash >= 0 && hash < targetEnd) return { end: ch + hash, closing: '', subpath: '' };
+  const subpath = hash >= 0 && hash < targetEnd ? inner.slice(hash, targetEnd) : '';
+  if (pipe >= 0 && keepDisplay && inner.slice(pipe + 1).trim() !== '') return { end: ch + targetEnd, closing: '', subpath };
+  return { end: ch + close + 2, closing: ']]', subpath };
+}
+
+function wikiCompletion(req: Request): CompletionList | undefined {
+  const prefix = req.line.slice(0, req.ch);
+  const open = prefix.lastIndexOf('[[');
+  if (open < 0) return undefined;
+  const inner = prefix.slice(open + 2);
+  if (inner.includes(']]')) return undefined;
+  let slashes = 0;
+  for (let k = open - 1; k >= 0 && prefix[k] === '\\'; k--) slashes++;
+  if (slashes % 2 === 1) return undefined;
+  const start = open + 2;
+  const embed = open > 0 && prefix[open - 1] === '!';
+
+  // The cursor in the display text (after `|`, or `\|` in a table, R2.4): nothing to complete, and no tag or
+  // path completion either.
+  if (inner.includes('|')) return emptyList();
+  if (inner.startsWith('^^')) return blockSearch(req, start, inner.slice(2));
+  const hash = inner.indexOf('#');
+  if (hash >= 0) {
+    const linkpath = inner.slice(0, hash).trim();
+    const sub = inner.slice(hash + 1);
+    const target = targetNote(req, linkpath);
+    if (!target) return emptyList();
+    const caret = /^[\s#]*\^/.exec(sub);
+    if (caret) {
+      const qStart = start + hash + 1 + caret[0].length;
+      return blockIdCompletion(req, target, qStart, sub.slice(caret[0].length), 'wiki');
+    }
+    const lastHash = sub.lastIndexOf('#');
+    const chain = lastHash >= 0 ? sub.slice(0, lastHash) : '';
+    const qStart = start + hash + 1 + lastHash + 1;
+    return headingCompletion(req, target, chain, qStart, 'wiki');
+  }
+  return fileCompletion(req, start, inner, embed ? 'embed' : 'wiki');
+}
+
+/** The note a link's path part names (`''` = this note), or undefined when it names no note. */
+function targetNote(req: Request, linkpath: string): { path: string; note: NoteModel } | undefined {
+  if (linkpath === '') return { path: req.path, note: req.note ?? parseNote(req.path, req.text) };
+  const r = resolveLinkpath(linkpath, req.path, req.ctx.index.files);
+  if (r.target === undefined || !isNotePath(r.target)) return undefined;
+  const note = req.ctx.index.note(r.target);
+  return note ? { path: r.target, note } : undefined;
+}
+
+type LinkStyle = 'wiki' | 'embed' | 'markdown';
+
+interface FileCandidate {
+  entry: NameEntry;
+  tier: number;
+  /** Position in the caller's recent notes, {@link NOT_RECENT} when absent. */
+  recent: number;
+  /** Matched on the file name with its extension: the filterText must have it too. */
+  withExtension: boolean;
+}
+
+const NOT_RECENT = Number.MAX_SAFE_INTEGER;
+
+function fileCompletion(req: Request, start: number, typed: string, style: LinkStyle, angle = false): CompletionList {
+  const index = req.ctx.index;
+  const cache = nameCache(index, req.path);
+  const markdown = style === 'markdown';
+  const query = lookupKey(markdown ? percentDecode(typed) : typed).trim();
+  const byPath = query.includes('/');
+  const wordStartOnly = req.options.matchOnWordStartOnly !== false;
+  const recentRank = new Map<string, number>();
+  (req.options.recentPaths ?? []).forEach((p, i) => recentRank.has(p) || recentRank.set(p, i));
+  const kindRank = (e: NameEntry): number => (e.kind === 'note' ? 0 : e.kind === 'attachment' ? (style === 'embed' ? 0 : 2) : 1);
+  // Among equals: recent notes first, then files before their alternative names when nothing is typed yet, then
+  // shorter names; the note being edited comes last.
+  const self = (c: FileCandidate): number => (c.entry.path === req.path ? 1 : 0);
+  const compare = (a: FileCandidate, b: FileCandidate): number =>
+    b.tier - a.tier ||
+    self(a) - self(b) ||
+    a.recent - b.recent ||
+    (query === '' ? kindRank(a.entry) - kindRank(b.entry) : 0) ||
+    a.entry.name.length - b.entry.name.length ||
+    kindRank(a.entry) - kindRank(b.entry) ||
+    (a.entry.nameLow < b.entry.nameLow ? -1 : a.entry.nameLow > b.entry.nameLow ? 1 : 0) ||
+    (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : a.entry.kind < b.entry.kind ? -1 : 1);
+  const top = new TopK<FileCandidate>(req.options.maxItems ?? DEFAULT_MAX_ITEMS, compare);
+  // Notes are matched by name without `.md` in wiki-links, and with it when the query has a dot (`[[Note.md`,
+  // R2.1) and in markdown links, which write it.
+  const withExtension = markdown || query.includes('.');
+  const consider = (e: NameEntry): void => {
+    if (e.kind !== 'note' && e.kind !== 'attachment') {
+      if (e.path === req.path) return;
+      const tier = matchTier(query, e.nameLow, e.name, wordStartOnly);
+      if (tier !== NO_MATCH) top.push({ entry: e, tier, recent: recentRank.get(e.path) ?? NOT_RECENT, withExtension: false });
+      return;
+    }
+    let tier = markdown ? NO_MATCH : matchTier(query, byPath ? e.pathLow : e.nameLow, byPath ? e.pathLow : e.name, wordStartOnly);
+    let ext = false;
+    if (tier === NO_MATCH && withExtension) {
+      tier = matchTier(query, byPath ? e.fullLow : e.fileLow, byPath ? e.fullLow : e.fileLow, wordStartOnly);
+      ext = true;
+    }
+    if (tier !== NO_MATCH) top.push({ entry: e, tier, recent: recentRank.get(e.path) ?? NOT_RECENT, withExtension: ext });
+  };
+  for (const e of cache.fileEntries()) consider(e);
+  // Alternative names complete wiki-links only: a markdown link has no place for them (R3.7).
+  if (!markdown) for (const e of cache.alternativeNames()) consider(e);
+
+  const items: CompletionItem[] = [];
+  const winners = top.sorted();
+  for (let i = 0; i < winners.length; i++) {
+    const w = winners[i];
+    const item = markdown ? markdownFileItem(req, start, w.entry, byPath, angle) : wikiFileItem(req, start, w.entry, byPath, w.withExtension);
+    item.sortText = sortKey(i);
+    items.push(item);
+  }
+  return { isIncomplete: top.total > winners.length, items };
+}
+
+function wikiFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, withExtension: boolean): CompletionItem {
+  const files = req.ctx.index.files;
+  const link = shortestLinkPath(files, e.path);
+  if (e.kind === 'note' || e.kind === 'attachment') {
+    const tail = wikiTail(req.line, req.ch, true, true);
+    const shown = byPath ? e.path : basename(e.path);
+    return {
+      label: e.name,
+      kind: CompletionItemKind.File,
+      detail: e.path,
+      filterText: e.kind === 'note' && !withExtension ? shown.slice(0, shown.length - NOTE_EXTENSION.length - 1) : shown,
+      textEdit: TextEdit.replace(lineRange(req, start, tail.end), link + tail.closing),
+    };
+  }
+  // An alias, title or acronym: Obsidian writes `[[File|Alias]]` because aliases do not resolve links (R3.7).
+  const tail = wikiTail(req.line, req.ch, false, false);
+  return {
+    label: e.name,
+    kind: CompletionItemKind.Reference,
+    detail: `${e.kind} of ${e.path}`,
+    filterText: e.name,
+    textEdit: TextEdit.replace(lineRange(req, start, tail.end), `${link}${tail.subpath}|${e.name}${tail.closing}`),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown links: `](`, `![](`
+
+const LINK_TITLE_AND_CLOSE = /^\s+(?:"[^"]*"|'[^']*'|\([^)]*\))?\s*\)/;
+
+/** Where the destination being completed ends after the cursor, and the closing the new text needs. */
+function markdownTail(line: string, ch: number, stopAtHash: boolean, angle: boolean): { end: number; closing: string } {
+  const n = line.length;
+  if (angle) {
+    const close = line.indexOf('>', ch);
+    const stop = stopAtHash ? line.indexOf('#', ch) : -1;
+    if (stop >= 0 && (close < 0 || stop < close)) return { end: stop, closing: '' };
+    if (close < 0) return { end: n, closing: '>)' };
+    if (line[close + 1] === ')') return { end: close + 2, closing: '>)' };
+    return { end: close + 1, closing: '>' };
+  }
+  let depth = 0;
+  for (let j = ch; j < n; j++) {
+    const c = line[j];
+    if (c === '\\') {
+      j++;
+      continue;
+    }
+    // A blank ends the destination; the link goes on only if a title and `)` follow.
+    if (/\s/.test(c)) return { end: j, closing: LINK_TITLE_AND_CLOSE.test(line.slice(j)) ? '' : ')' };
+    if (stopAtHash && c === '#') return { end: j, closing: '' };
+    if (c === '(') depth++;
+    else if (c === ')') {
+      if (depth === 0) return { end: j + 1, closing: ')' };
+      depth--;
+    }
+  }
+  return { end: n, closing: ')' };
+}
+
+function markdownLinkCompletion(req: Request): CompletionList | undefined {
+  const prefix = req.line.slice(0, req.ch);
+  const at = prefix.lastIndexOf('](');
+  if (at < 0 || prefix.lastIndexOf('[', at) < 0) return undefined;
+  let dest = prefix.slice(at + 2);
+  let start = at + 2;
+  const angle = dest.startsWith('<');
+  if (angle) {
+    dest = dest.slice(1);
+    start++;
+    if (dest.includes('>')) return undefined;
+  } else {
+    if (/\s/.test(dest)) return undefined;
+    let depth = 0;
+    for (const c of dest) {
+      if (c === '(') depth++;
+      else if (c === ')' && --depth < 0) return undefined;
+    }
+  }
+  if (uriScheme(dest) !== undefined) return emptyList();
+  const hash = dest.indexOf('#');
+  if (hash < 0) return fileCompletion(req, start, dest, 'markdown', angle);
+  const target = targetNote(req, percentDecode(dest.slice(0, hash)).trim());
+  if (!target) return emptyList();
+  const fragment = dest.slice(hash + 1);
+  if (fragment.startsWith('^')) return blockIdCompletion(req, target, start + hash + 2, fragment.slice(1), angle ? 'angle' : 'markdown');
+  return headingCompletion(req, target, '', start + hash + 1, angle ? 'angle' : 'markdown');
+}
+
+function markdownFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, angle: boolean): CompletionItem {
+  const link = shortestLinkPath(req.ctx.index.files, e.path, true);
+  const written = angle ? link : encodeMarkdownPath(link);
+  const tail = markdownTail(req.line, req.ch, true, angle);
+  return {
+    label: basename(e.path),
+    kind: CompletionItemKind.File,
+    detail: e.path,
+    filterText: byPath ? (angle ? e.path : encodeMarkdownPath(e.path)) : written,
+    textEdit: TextEdit.replace(lineRange(req, start, tail.end), written + tail.closing),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Headings (R4.2, R4.3) and block ids (R4.6–R4.8) of a link's target
+
+type SubpathStyle = 'wiki' | 'markdown' | 'angle';
+
+function subpathTail(req: Request, style: SubpathStyle, stopAtHash: boolean): { end: number; closing: string } {
+  return style === 'wiki' ? wikiTail(req.line, req.ch, stopAtHash, true) : markdownTail(req.line, req.ch, false, style === 'angle');
+}
+
+function headingCompletion(req: Request, target: { path: string; note: NoteModel }, chain: string, qStart: number, style: SubpathStyle): CompletionList {
+  const headings = target.note.headings;
+  let candidates = headings.map((h, i) => ({ h, i }));
+  if (chain.replace(/#/g, '').trim() !== '') {
+    const parent = matchHeadingChain(chain, headings).heading;
+    if (!parent) return emptyList();
+    candidates = candidates.filter(({ h }) => h.line > parent.line && h.line <= parent.sectionEndLine && h.level > parent.level);
+  }
+  const typed = req.line.slice(qStart, req.ch);
+  const query = lookupKey(style === 'markdown' ? percentDecode(typed) : typed).trim();
+  const wordStartOnly = req.options.matchOnWordStartOnly !== false;
+  const tail = subpathTail(req, style, true);
+  const scored = candidates
+    .map(({ h, i }) => {
+      const text = headingLinkText(h.text);
+      return { h, i, text, tier: matchTier(query, lookupKey(text), text, wordStartOnly) };
+    })
+    .filter((c) => c.tier !== NO_MATCH && c.text !== '')
+    .sort((a, b) => b.tier - a.tier || a.i - b.i);
+  const items = scored.map(({ h, text }, k): CompletionItem => {
+    const written = style === 'markdown' ? encodeMarkdownPath(text) : text;
+    return {
+      label: h.text,
+      kind: CompletionItemKind.Reference,
+      detail: `${'#'.repeat(h.level)} ${h.text}`,
+      filterText: written,
+      sortText: sortKey(k),
+      textEdit: TextEdit.replace(lineRange(req, qStart, tail.end), written + tail.closing),
+    };
+  });
+  return { isIncomplete: false, items };
+}
+
+function blockIdCompletion(req: Request, target: { path: string; note: NoteModel }, qStart: number, typed: string, style: SubpathStyle): CompletionList {
+  const text = target.path === req.path ? req.text : req.ctx.getText(target.path);
+  const lines = text === undefined ? [] : splitLines(text);
+  const query = lookupKey(typed).trim();
+  const wordStartOnly = req.options.matchOnWordStartOnly !== false;
+  const tail = subpathTail(req, style, false);
+  const replace = lineRange(req, qStart, tail.end);
+  const items: CompletionItem[] = [];
+
+  // Ids the note already has, matched by id.
+  const named = new Set<number>();
+  for (const b of target.note.blockIds) {
+    named.add(b.endLine);
+    if (matchTier(query, b.id.toLowerCase(), b.id, wordStartOnly) === NO_MATCH) continue;
+    const content = blockText(lines, b.startLine, b.endLine);
+    items.push({
+      label: b.id,
+      kind: CompletionItemKind.Reference,
+      detail: `^${b.id} (${b.kind})`,
+      documentation: content ? { kind: MarkupKind.Markdown, value: content } : undefined,
+      filterText: b.id,
+      textEdit: TextEdit.replace(replace, b.id + tail.closing),
+    });
+  }
+
+  // Blocks without an id, matched by their text: accepting one gives it a fresh id, as Obsidian does.
+  if (text !== undefined) {
+    const existing = blockIdsInText(lines);
+    const seed = seededIds(req.options.blockIdSeed);
+    for (const block of searchBlocks(lines)) {
+      if (block.id !== undefined || named.has(block.endLine)) continue;
+      if (target.path === req.path && block.startLine <= req.lineNo && req.lineNo <= block.endLine) continue;
+      const words = query.split(/\s+/).filter((w) => w !== '');
+      if (!words.every((w) => block.low.includes(w))) continue;
+      const id = freshBlockId(existing, seed());
+      existing.add(id);
+      const item: CompletionItem = {
+        label: excerpt(block.text),
+        kind: CompletionItemKind.Text,
+        detail: `new ^${id}`,
+        documentation: { kind: MarkupKind.Markdown, value: block.text },
+        // The words were matched here in any order, which VS Code's filter cannot express: give it the typed text.
+        filterText: typed,
+        textEdit: TextEdit.replace(replace, id + tail.closing),
+      };
+      attachIdWriter(req, item, target.path, block, id, lines);
+      items.push(item);
+    }
+  }
+  items.forEach((it, k) => (it.sortText = sortKey(k)));
+  // Blocks without an id are matched by words here (their filterText is the typed text), so ask again as the user types.
+  return { isIncomplete: items.some((it) => it.command !== undefined || it.additionalTextEdits !== undefined), items };
+}
+
+/** The block's lines without its `^id`, for documentation. */
+function blockText(lines: readonly string[], startLine: number, endLine: number): string {
+  const out = lines.slice(startLine, Math.min(endLine, startLine + 30) + 1);
+  if (out.length > 0) out[out.length - 1] = out[out.length - 1].replace(BLOCK_ID_AT_END, '').replace(/\s+$/, '');
+  return out.join('\n').trim();
+}
+
+function excerpt(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > 80 ? `${one.slice(0, 79)}…` : one;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Block search: `[[^^text`
+
+const BLOCK_ID_AT_END = /(^|\s)\^([A-Za-z0-9-]+)\s*$/;
+
+/** Block ids written in a note (lower-cased), read from its text so that ids typed since the last parse count. */
+function blockIdsInText(lines: readonly string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const l of lines) {
+    const m = BLOCK_ID_AT_END.exec(l);
+    if (m) ids.add(m[2].toLowerCase());
+  }
+  return ids;
+}
+
+interface SearchBlock {
+  kind: 'paragraph' | 'list-item' | 'quote' | 'table';
+  startLine: number;
+  endLine: number;
+  /** Text without list or quote markers and without the id. */
+  text: string;
+  low: string;
+  /** The block's id when its last line ends with one. */
+  id?: string;
+}
+
+const LIST_ITEM = /^(\s*)([-*+]|\d{1,9}[.)])(?:[ \t]+(?:\[.\][ \t]+)?|$)/;
+const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]|$)/;
+const QUOTE = /^ {0,3}>/;
+const TABLE_ROW = /^\s*\|/;
+const LONE_ID = /^\s*\^[A-Za-z0-9-]+\s*$/;
+
+/**
+ * Paragraphs, list items, quotes and tables of a note, found with a light line scan (block search reads many
+ * notes, so it does not run the full parser on each). Fenced code and frontmatter are skipped; a list item's
+ * block is its own text (not its sub-items), so an id written at its end names the item.
+ */
+function searchBlocks(lines: readonly string[]): SearchBlock[] {
+  const out: SearchBlock[] = [];
+  const fm = frontmatterEnd(lines);
+  let cur: { kind: SearchBlock['kind']; start: number; end: number } | undefined;
+  const close = (): void => {
+    if (!cur) return;
+    const raw = lines.slice(cur.start, cur.end + 1);
+    const last = raw[raw.length - 1];
+    const m = BLOCK_ID_AT_END.exec(last);
+    const parts = raw.map((l, i) => {
+      let s = i === raw.length - 1 && m ? l.slice(0, m.index) : l;
+      s = s.replace(QUOTE, '').replace(/^\s*>/, '');
+      if (i === 0) s = s.replace(LIST_ITEM, '');
+      return s.trim();
+    });
+    const text = parts.filter((p) => p !== '').join('\n');
+    if (text !== '' || m) out.push({ kind: cur.kind, startLine: cur.start, endLine: cur.end, text, low: lookupKey(text), id: m ? m[2] : undefined });
+    cur = undefined;
+  };
+  let fence: { char: string; length: number } | undefined;
+  for (let i = Math.max(0, fm + 1); i < lines.length; i++) {
+    const l = lines[i];
+    if (fence) {
+      const m = FENCE_LINE.exec(l);
+      if (m && m[1][0] === fence.char && m[1].length >= fence.length && m[2].trim() === '') fence = undefined;
+      continue;
+    }
+    const f = FENCE_LINE.exec(l);
+    if (f && !(f[1][0] === '`' && f[2].includes('`'))) {
+      close();
+      fence = { char: f[1][0], length: f[1].length };
+      continue;
+    }
+    if (l.trim() === '' || ATX_HEADING.test(l)) {
+      close();
+      continue;
+    }
+    if (LIST_ITEM.test(l)) {
+      close();
+      cur = { kind: 'list-item', start: i, end: i };
+    } else if (QUOTE.test(l)) {
+      if (cur?.kind !== 'quote') close();
+      cur ??= { kind: 'quote', start: i, end: i };
+      cur.end = i;
+    } else if (TABLE_ROW.test(l)) {
+      if (cur?.kind !== 'table') close();
+      cur ??= { kind: 'table', start: i, end: i };
+      cur.end = i;
+    } else if (cur && (cur.kind !== 'table' || LONE_ID.test(l))) {
+      // Lazy continuation of a paragraph, list item or quote, or an id line right after the block.
+      cur.end = i;
+    } else {
+      close();
+      cur = { kind: 'paragraph', start: i, end: i };
+    }
+  }
+  close();
+  // A lone `^id` after a blank line names the block before it (a whole list, R4.8): not a block of its own.
+  return out.filter((b) => b.text !== '');
+}
+
+function blockSearch(req: Request, start: number, typed: string): CompletionList {
+  const index = req.ctx.index;
+  const bounds = req.options.blockSearch ?? {};
+  const maxResults = bounds.maxResults ?? 50;
+  const maxNotes = bounds.maxNotes ?? 1000;
+  const deadline = Date.now() + (bounds.timeBudgetMs ?? 150);
+  const phrase = lookupKey(typed).replace(/\s+/g, ' ').trim();
+  const words = phrase.split(' ').filter((w) => w !== '');
+  const tail = wikiTail(req.line, req.ch, false, true);
+  const replace = lineRange(req, start, tail.end);
+  const seed = seededIds(req.options.blockIdSeed);
+
+  // This note first, then open or recent ones, then the rest of the vault.
+  const order: string[] = [req.path];
+  const queued = new Set(order);
+  for (const p of req.options.recentPaths ?? []) {
+    if (queued.has(p) || !index.note(p)) continue;
+    queued.add(p);
+    order.push(p);
+  }
+  const rest = index.notePaths();
+
+  type Hit = { path: string; block: SearchBlock; lines: string[]; phrase: boolean; rank: number };
+  const hits: Hit[] = [];
+  let read = 0;
+  let k = 0;
+  for (;;) {
+    let p: string | undefined;
+    if (k < order.length) p = order[k++];
+    else {
+      const r = rest.next();
+      if (r.done) break;
+      if (queued.has(r.value)) continue;
+      p = r.value;
+    }
+    if (read >= maxNotes || hits.length >= maxResults || (read > 0 && Date.now() > deadline)) break;
+    read++;
+    const text = p === req.path ? req.text : req.ctx.getText(p);
+    if (text === undefined) continue;
+    const lines = splitLines(text);
+    for (const block of searchBlocks(lines)) {
+      if (p === req.path && block.startLine <= req.lineNo && req.lineNo <= block.endLine) continue;
+      if (!words.every((w) => block.low.includes(w))) continue;
+      hits.push({ path: p, block, lines, phrase: phrase !== '' && block.low.includes(phrase), rank: read });
+      if (hits.length >= maxResults) break;
+    }
+  }
+  hits.sort((a, b) => Number(b.phrase) - Number(a.phrase) || a.rank - b.rank || a.block.startLine - b.block.startLine);
+
+  const idsOf = new Map<string, Set<string>>();
+  const items = hits.map((hit, i): CompletionItem => {
+    const { block } = hit;
+    let id = block.id;
+    if (id === undefined) {
+      let taken = idsOf.get(hit.path);
+      if (!taken) {
+        taken = blockIdsInText(hit.lines);
+        idsOf.set(hit.path, taken);
+      }
+      id = freshBlockId(taken, seed());
+      taken.add(id);
+    }
+    const linkpath = hit.path === req.path ? '' : shortestLinkPath(index.files, hit.path);
+    const item: CompletionItem = {
+      label: excerpt(block.text),
+      kind: CompletionItemKind.Text,
+      detail: `${hit.path}${block.id === undefined ? ` (new ^${id})` : ` ^${id}`}`,
+      documentation: { kind: MarkupKind.Markdown, value: block.text },
+      // Words match in any order here, which VS Code's filter cannot express: it gets the typed text itself, and
+      // the list is incomplete so that every keystroke asks again.
+      filterText: req.line.slice(start, req.ch),
+      sortText: sortKey(i),
+      textEdit: TextEdit.replace(replace, `${linkpath}#^${id}${tail.closing}`),
+    };
+    if (block.id === undefined) attachIdWriter(req, item, hit.path, block, id, hit.lines);
+    return item;
+  });
+  // Always incomplete: words were matched here in any order (see filterText), and the search may have stopped at
+  // its bounds before reading the whole vault.
+  return { isIncomplete: true, items };
+}
+
+/**
+ * Makes accepting `item` also write the block's new id: an additional edit when the block is in the note being
+ * edited (one undo step, and the link edit on the cursor line shifts no line), else the addBlockId command.
+ */
+function attachIdWriter(req: Request, item: CompletionItem, path: string, block: { endLine: number; kind: BlockKind }, id: string, lines: readonly string[]): void {
+  if (path === req.path) {
+    item.additionalTextEdits = [blockIdInsertEdit(req.text, block, id)];
+    return;
+  }
+  const args: AddBlockIdArgs = { path, line: block.endLine, id, kind: block.kind, lineText: lines[block.endLine] };
+  const command: Command = { title: 'Add block id', command: ADD_BLOCK_ID_COMMAND, arguments: [args] };
+  item.command = command;
+}
+
+/** A source of seeds for {@link freshBlockId}: reproducible from one seed, or none (random ids). */
+function seededIds(seed: number | undefined): () => number | undefined {
+  if (seed === undefined) return () => undefined;
+  const next = mulberry32(seed);
+  return () => next();
+}
+
+/** A small seeded PRNG returning 32-bit unsigned integers. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+function inferBlockKind(line: string): BlockKind {
+  if (QUOTE.test(line)) return 'quote';
+  if (TABLE_ROW.test(line)) return 'table';
+  if (LIST_ITEM.test(line)) return 'list-item';
+  return 'paragraph';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tags (R8)
+
+/** The tag characters of the parser (R8.2), as a class. */
+const TAG_CHARS = '[^\\s!-,.:-@\\[-\\^`{-~\\u2000-\\u206F\\u2E00-\\u2E7F]';
+const TAG_BEFORE_CURSOR = new RegExp(`(^|\\s)#(${TAG_CHARS}*)$`, 'u');
+const TAG_AFTER_CURSOR = new RegExp(`^${TAG_CHARS}*`, 'u');
+
+function tagCompletion(req: Request): CompletionList | undefined {
+  const prefix = req.line.slice(0, req.ch);
+  const m = TAG_BEFORE_CURSOR.exec(prefix);
+  if (!m) return undefined;
+  const typed = m[2];
+  // A `#` alone at the start of a line is a heading being written (`# `), not yet a tag.
+  if (typed === '' && prefix.slice(0, m.index + m[1].length).trim() === '') return undefined;
+  const start = req.ch - typed.length;
+  const end = req.ch + (TAG_AFTER_CURSOR.exec(req.line.slice(req.ch))?.[0].length ?? 0);
+  const typing = typedTag(req, req.line.slice(start, end));
+  const { tags, total } = tagItems(req, typed, (key, uses) => !typing(key, uses));
+  const items = tags.map((t, k): CompletionItem => ({
+    label: `#${t.name}`,
+    kind: CompletionItemKind.Keyword,
+    detail: `${t.notes} note${t.notes === 1 ? '' : 's'}`,
+    filterText: t.name,
+    sortText: sortKey(k),
+    textEdit: TextEdit.replace(lineRange(req, start, end), t.name),
+  }));
+  return { isIncomplete: total > items.length, items };
+}
+
+/** Vault tags matching `typed`, best first, each with its first-seen spelling (R8.4). */
+function tagItems(
+  req: Request,
+  typed: string,
+  keep: (key: string, uses: ReadonlyMap<string, number>) => boolean,
+): { tags: Array<{ name: string; notes: number }>; total: number } {
+  const index = req.ctx.index;
+  const query = lookupKey(typed.replace(/^#/, '')).trim();
+  const wordStartOnly = req.options.matchOnWordStartOnly !== false;
+  const found: Array<{ key: string; tier: number; notes: number; uses: ReadonlyMap<string, number> }> = [];
+  for (const [key, uses] of index.tags()) {
+    if (!keep(key, uses)) continue;
+    const tier = matchTier(query, key, key, wordStartOnly);
+    if (tier !== NO_MATCH) found.push({ key, tier, notes: uses.size, uses });
+  }
+  found.sort((a, b) => b.tier - a.tier || b.notes - a.notes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const tags = found.slice(0, req.options.maxItems ?? DEFAULT_MAX_ITEMS).map((f) => ({ name: tagSpelling(index, f.key, f.uses), notes: f.notes }));
+  return { tags, total: found.length };
+}
+
+/**
+ * Recognises the tag being typed: the note was re-parsed with it, so the index knows it, but used once, in this
+ * note only, it is not worth offering back.
+ */
+function typedTag(req: Request, token: string): (key: string, uses: ReadonlyMap<string, number>) => boolean {
+  const current = lookupKey(token.replace(/^#/, '')).trim();
+  return (key, uses) => key === current && uses.size === 1 && uses.get(req.path) === 1;
+}
+
+function tagSpelling(index: VaultIndex, key: string, uses: ReadonlyMap<string, number>): string {
+  for (const p of uses.keys()) {
+    const t = index.note(p)?.tags.find((x) => lookupKey(x.name) === key);
+    if (t) return t.name;
+  }
+  return key;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Frontmatter (R7)
+
+const KNOWN_KEYS: ReadonlyArray<{ key: string; doc: string }> = [
+  { key: 'title', doc: 'The note\'s title. Offered in link completion, which inserts `[[File|Title]]`.' },
+  { key: 'aliases', doc: 'Other names of the note, as a list (R7.4). They do not resolve links; link completion inserts `[[File|Alias]]` (R3.7).' },
+  { key: 'tags', doc: 'Tags of the note without `#`, as a list (R7.6).' },
+  { key: 'visibility', doc: '`public` or `private`.' },
+  { key: 'acronym', doc: 'Short name of the note. Offered in link completion, which inserts `[[File|Acronym]]`.' },
+  { key: 'cssclasses', doc: 'CSS classes for the note, as a list (R7.2).' },
+];
+
+const KEY_LINE_PREFIX = /^([A-Za-z0-9_][\w-]*)?$/;
+const VALUE_PREFIX = /^([A-Za-z0-9_][\w-]*):[ \t]*(.*)$/;
+const LIST_ITEM_PREFIX = /^[ \t]*-[ \t]+(.*)$/;
+
+function frontmatterCompletion(req: Request, fmEnd: number): CompletionList | undefined {
+  const prefix = req.line.slice(0, req.ch);
+  if (KEY_LINE_PREFIX.test(prefix)) return keyCompletion(req, fmEnd);
+
+  let key: string | undefined;
+  let value: string;
+  let valueStart: number;
+  const v = VALUE_PREFIX.exec(prefix);
+  if (v) {
+    key = v[1];
+    value = v[2];
+    valueStart = req.ch - value.length;
+  } else {
+    const item = LIST_ITEM_PREFIX.exec(prefix);
+    if (!item) return undefined;
+    value = item[1];
+    valueStart = req.ch - value.length;
+    for (let l = req.lineNo - 1; l > 0; l--) {
+      const line = req.lines[l];
+      if (/^[ \t]*(-|#|$)/.test(line)) continue;
+      key = /^([A-Za-z0-9_][\w-]*):/.exec(line)?.[1];
+      break;
+    }
+  }
+  if (key === undefined) return undefined;
+
+  // Inline lists `[a, b`: the item after the last separator.
+  let qStart = valueStart;
+  let inList = false;
+  if (value.startsWith('[')) {
+    inList = true;
+    const sep = Math.max(value.lastIndexOf(','), value.lastIndexOf('['));
+    qStart = valueStart + sep + 1;
+  }
+  while (qStart < req.ch && /[ \t"']/.test(req.line[qStart])) qStart++;
+  const typed = req.line.slice(qStart, req.ch);
+  const afterRe = inList ? /^[^,\]"']*/ : /^[^"'#]*/;
+  const end = req.ch + (afterRe.exec(req.line.slice(req.ch))?.[0].replace(/\s+$/, '').length ?? 0);
+  const listed = new Set(listedValues(req, fmEnd, key).map(lookupKey));
+  const query = lookupKey(typed).trim();
+  const wordStartOnly = req.options.matchOnWordStartOnly !== false;
+
+  let values: Array<{ value: string; detail?: string }>;
+  let truncated = false;
+  const k = key.toLowerCase();
+  if (k === 'visibility') {
+    values = [
+      { value: 'public', detail: 'shown when the vault is published' },
+      { value: 'private', detail: 'kept out of published output' },
+    ];
+  } else if (k === 'tags' || k === 'tag') {
+    const typing = typedTag(req, req.line.slice(qStart, end));
+    const found = tagItems(req, typed, (key, uses) => !listed.has(key) && !typing(key, uses));
+    truncated = found.total > found.tags.length;
+    values = found.tags.map((t) => ({ value: t.name, detail: `${t.notes} note${t.notes === 1 ? '' : 's'}` }));
+  } else if (k === 'aliases' || k === 'alias') {
+    const seen = new Map<string, { value: string; count: number }>();
+    for (const e of nameCache(req.ctx.index, req.path).alternativeNames()) {
+      if (e.kind !== 'alias' || e.path === req.path || listed.has(e.nameLow)) continue;
+      const s = seen.get(e.nameLow);
+      if (s) s.count++;
+      else seen.set(e.nameLow, { value: e.name, count: 1 });
+    }
+    values = [...seen.values()].sort((a, b) => b.count - a.count).map((s) => ({ value: s.value, detail: `alias in ${s.count} note${s.count === 1 ? '' : 's'}` }));
+  } else {
+    return emptyList();
+  }
+  const scored = values
+    .map((x, i) => ({ ...x, i, tier: matchTier(query, lookupKey(x.value), x.value, wordStartOnly) }))
+    .filter((x) => x.tier !== NO_MATCH)
+    .sort((a, b) => b.tier - a.tier || a.i - b.i);
+  const max = req.options.maxItems ?? DEFAULT_MAX_ITEMS;
+  const items = scored.slice(0, max).map((x, i): CompletionItem => ({
+    label: x.value,
+    kind: CompletionItemKind.Value,
+    detail: x.detail,
+    filterText: x.value,
+    sortText: sortKey(i),
+    textEdit: TextEdit.replace(lineRange(req, qStart, end), yamlScalar(x.value, inList)),
+  }));
+  return { isIncomplete: truncated || scored.length > items.length, items };
+}
+
+function keyCompletion(req: Request, fmEnd: number): CompletionList {
+  const present = new Set<string>();
+  for (let l = 1; l < fmEnd; l++) {
+    if (l === req.lineNo) continue;
+    const m = /^([^\s:#][^:]*):/.exec(req.lines[l]);
+    if (m) present.add(m[1].trim().toLowerCase());
+  }
+  const typed = req.line.slice(0, req.ch);
+  const after = /^[\w-]*(:[ \t]?)?/.exec(req.line.slice(req.ch))?.[0] ?? '';
+  const end = req.ch + after.length;
+  const query = typed.toLowerCase();
+  const wordStartOnly = req.options.matchOnWordStartOnly !== false;
+  const candidates: Array<{ key: string; doc?: string; count: number; known: boolean }> = KNOWN_KEYS.map((k) => ({ key: k.key, doc: k.doc, count: 0, known: true }));
+  const known = new Set(KNOWN_KEYS.map((k) => k.key));
+  for (const [key, count] of nameCache(req.ctx.index, req.path).keyCounts) {
+    if (!known.has(key.toLowerCase()) && key !== typed) candidates.push({ key, count, known: false });
+  }
+  const scored = candidates
+    .filter((c) => !present.has(c.key.toLowerCase()) && /^[\w-]+$/.test(c.key))
+    .map((c, i) => ({ ...c, i, tier: matchTier(query, c.key.toLowerCase(), c.key, wordStartOnly) }))
+    .filter((c) => c.tier !== NO_MATCH)
+    .sort((a, b) => b.tier - a.tier || Number(b.known) - Number(a.known) || b.count - a.count || a.i - b.i);
+  const items = scored.map((c, i): CompletionItem => ({
+    label: c.key,
+    kind: CompletionItemKind.Property,
+    detail: c.known ? undefined : `used in ${c.count} note${c.count === 1 ? '' : 's'}`,
+    documentation: c.doc ? { kind: MarkupKind.Markdown, value: c.doc } : undefined,
+    filterText: c.key,
+    sortText: sortKey(i),
+    textEdit: TextEdit.replace(lineRange(req, 0, end), `${c.key}: `),
+  }));
+  return { isIncomplete: false, items };
+}
+
+/** The values already written under `key` in this note's frontmatter (inline or block list, or a scalar). */
+function listedValues(req: Request, fmEnd: number, key: string): string[] {
+  const out: string[] = [];
+  let inKey = false;
+  for (let l = 1; l < fmEnd; l++) {
+    if (l === req.lineNo) continue;
+    const line = req.lines[l];
+    const m = /^([^\s:#-][^:]*):[ \t]*(.*)$/.exec(line);
+    if (m) {
+      inKey = m[1].trim() === key;
+      if (inKey && m[2].trim() !== '') out.push(...m[2].replace(/^\[|\]\s*$/g, '').split(','));
+      continue;
+    }
+    const item = /^[ \t]*-[ \t]+(.*)$/.exec(line);
+    if (inKey && item) out.push(item[1]);
+  }
+  // The item being typed on this line does not count; the others on it do.
+  if (VALUE_PREFIX.exec(req.line)?.[1] === key) {
+    const item = /[^,\[\]]+/g;
+    item.lastIndex = req.line.indexOf(':') + 1;
+    let m: RegExpExecArray | null;
+    while ((m = item.exec(req.line))) {
+      if (req.ch < m.index || req.ch > m.index + m[0].length) out.push(m[0]);
+    }
+  }
+  return out.map((s) => s.trim().replace(/^["'#]|["']$/g, '')).filter((s) => s !== '');
+}
+
+/** A value as a YAML scalar: plain when safe, double-quoted otherwise (`:`, `#`, leading indicators…). */
+function yamlScalar(value: string, inFlowList: boolean): string {
+  const unsafe = inFlowList ? /[:#,\[\]{}"'&*!|>%@`]|^[-?\s]|\s$/ : /[:#"'&*!|>%@`{}\[\]]|^[-?,\s]|\s$/;
+  return unsafe.test(value) ? JSON.stringify(value) : value;
+}
