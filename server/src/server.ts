@@ -32,7 +32,7 @@ import { parseNote } from './core/parser';
 import { readAndParse } from './core/load';
 import { isNotePath } from './core/paths';
 import type { PathLocation } from './core/features/context';
-import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
+import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
 import { provideHover } from './core/features/hover';
 import { provideReferences } from './core/features/references';
@@ -126,6 +126,8 @@ async function indexVault(vault: Vault): Promise<void> {
   for (const w of vault.warnings) connection.console.warn(`${vault.name}: ${w.path}: ${w.message}`);
   connection.console.log(`Indexed ${vault.name}: ${vault.index.noteCount} notes, ${vault.index.files.size} files in ${Date.now() - started} ms.`);
   await publishAll(vault);
+  // Build the completion name cache now, so that the user's first `[[` does not pay for it.
+  prepareCompletion(vault.index);
   void connection.sendNotification('ospo/indexed', statusOf());
 }
 
