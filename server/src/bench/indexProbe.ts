@@ -1,6 +1,6 @@
 /**
- * Child process of the benchmark: measures, in one fresh process, the floor (walk + read of every note, with the
- * same walker and the same number of reads in flight as the indexer) and the cold index of the same vault, then
+ * Child process of the benchmark: measures, in one fresh process, the floor (walk + read of every note,  with the
+ * same walker and the same synchronous reads as the indexer) and the cold index of the same vault, then
  * prints them with the process's peak RSS as one JSON line. A fresh process per run keeps the RSS honest.
  */
 import * as fs from 'fs';
@@ -12,16 +12,8 @@ import { scanVault } from '../core/scan';
 async function floor(root: string): Promise<number> {
   const t0 = performance.now();
   const { files } = await scanVault(root);
-  const notes = files.filter(isNotePath);
-  let next = 0;
   let bytes = 0;
-  async function worker(): Promise<void> {
-    while (next < notes.length) {
-      const rel = notes[next++];
-      bytes += (await fs.promises.readFile(path.join(root, ...rel.split('/')))).length;
-    }
-  }
-  await Promise.all(Array.from({ length: 32 }, worker));
+  for (const rel of files.filter(isNotePath)) bytes += fs.readFileSync(path.join(root, ...rel.split('/'))).length;
   if (bytes < 0) throw new Error('unreachable');
   return performance.now() - t0;
 }

@@ -6,7 +6,7 @@
  */
 import matter from 'gray-matter';
 import type { Frontmatter, Range } from './model';
-import { range } from './text';
+import { ownString, range } from './text';
 
 /** Options object passed on every call: gray-matter caches results by content when called without options. */
 const MATTER_OPTIONS = {};
@@ -32,7 +32,7 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
   for (let i = 1; i < end; i++) {
     const m = KEY_LINE.exec(lines[i]);
     if (m) {
-      const key = m[1].replace(/^["']|["']$/g, '');
+      const key = ownString(m[1].replace(/^["']|["']$/g, ''));
       fm.keys.push({ key, range: range(i, 0, i, m[1].length) });
     }
   }
@@ -61,6 +61,7 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
 interface YamlMark {
   line?: number;
   column?: number;
+  buffer?: string;
 }
 
 function yamlErrorAt(e: unknown, lines: readonly string[], end: number): { message: string; range: Range } {
@@ -69,7 +70,11 @@ function yamlErrorAt(e: unknown, lines: readonly string[], end: number): { messa
   let line = 1;
   let column = 0;
   if (err.mark && typeof err.mark.line === 'number') {
-    line = Math.min(err.mark.line + 1, end - 1);
+    // gray-matter hands js-yaml the text after the opening `---` starting with that line's own newline, so the
+    // mark's line is already the file's line; a buffer without that newline counts from the first YAML line.
+    const shift = typeof err.mark.buffer === 'string' && err.mark.buffer.startsWith('\n') ? 0 : 1;
+    // An error at the end of the stream lands on the closing `---`, where the YAML ends.
+    line = Math.min(err.mark.line + shift, end);
     column = err.mark.column ?? 0;
   }
   line = Math.max(1, line);

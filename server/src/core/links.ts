@@ -4,7 +4,7 @@
  */
 import type { BlockId, Heading, Link, NoteModel } from './model';
 import type { FileLookup } from './fileLookup';
-import { isNotePath } from './paths';
+import { dirname, isNotePath } from './paths';
 import { findBlockId, matchHeadingChain, matchMarkdownFragment, parseSubpath, resolveLinkpath, type PathResolution } from './resolve';
 
 /** The small seam between resolution and whatever holds the vault (the index, a test's in-memory vault). */
@@ -31,7 +31,10 @@ export type LinkStatus =
 
 export interface LinkTarget {
   status: LinkStatus;
-  /** How the linkpath was resolved (absent for external and empty links). */
+  /**
+   * How the linkpath was resolved, kept only when it says more than `target`: several candidates (an ambiguous
+   * name) or a path leaving the vault. Most links have neither, and a vault has hundreds of thousands of links.
+   */
   resolution?: PathResolution;
   /** Vault path of the target file. */
   target?: string;
@@ -43,16 +46,28 @@ export interface LinkTarget {
   failedSegment?: string;
 }
 
-export function resolveLink(link: Link, sourcePath: string, vault: VaultView): LinkTarget {
+/**
+ * Linkpath resolutions keyed by source folder and linkpath: resolution depends on nothing else, so a bulk load
+ * resolves each distinct (folder, linkpath) pair once. Valid only while the file set does not change.
+ */
+export type ResolutionMemo = Map<string, PathResolution>;
+
+export function resolveLink(link: Link, sourcePath: string, vault: VaultView, memo?: ResolutionMemo): LinkTarget {
   if (link.external) return { status: 'external' };
   // `[[]]` or `[x]()`; `[x](#)` and `[[#]]` name this note and are fine (R2.8).
   if (link.path === '' && link.subpath === undefined) return { status: 'empty' };
-  const resolution = resolveLinkpath(link.path, sourcePath, vault.files);
+  let resolution: PathResolution | undefined;
+  const key = memo && link.path !== '' ? `${dirname(sourcePath)}\u0000${link.path}` : undefined;
+  if (key !== undefined) resolution = memo!.get(key);
+  if (!resolution) {
+    resolution = resolveLinkpath(link.path, sourcePath, vault.files);
+    if (key !== undefined) memo!.set(key, resolution);
+  }
   if (resolution.target === undefined) {
-    return { status: resolution.outsideVault ? 'outside-vault' : 'unresolved', resolution };
+    return resolution.outsideVault ? { status: 'outside-vault', resolution } : { status: 'unresolved' };
   }
   const target = resolution.target;
-  const result: LinkTarget = { status: 'resolved', resolution, target };
+  const result: LinkTarget = resolution.candidates.length > 1 ? { status: 'resolved', resolution, target } : { status: 'resolved', target };
   // Fragments on attachments are not headings: `#page=3` on a pdf, `#icon` on an svg (R5.3, R5.4).
   if (link.subpath === undefined || !isNotePath(target)) return result;
   const note = vault.note(target);

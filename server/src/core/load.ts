@@ -1,7 +1,5 @@
 /**
  * Cold start: scan a vault folder, read and parse every note, and build the index in one pass.
- * Reading overlaps parsing (a bounded number of reads in flight), so the whole load costs little more than the
- * reads themselves.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,32 +22,52 @@ export interface LoadedVault {
   warnings: ScanWarning[];
 }
 
-const READS_IN_FLIGHT = 32;
+/** How long the loader works before yielding to the event loop, so that a server stays responsive. */
+const SLICE_MS = 20;
 
 export async function loadVault(root: string, options: LoadOptions = {}): Promise<LoadedVault> {
   const scan = await scanVault(root, options);
   const warnings = [...scan.warnings];
   const notePaths = scan.files.filter(isNotePath);
   const attachments = scan.files.filter((p) => !isNotePath(p));
-  const models: Array<NoteModel | undefined> = new Array(notePaths.length);
-  let next = 0;
-  let done = 0;
+  const models: NoteModel[] = [];
   const total = notePaths.length;
-
-  async function worker(): Promise<void> {
-    while (next < total) {
-      const i = next++;
-      const rel = notePaths[i];
-      models[i] = await readAndParse(root, rel, warnings);
-      done++;
-      if (options.onProgress && (done % 500 === 0 || done === total)) options.onProgress(done, total);
+  // Synchronous reads in time slices: for many small files they cost a quarter of promise-based reads (no
+  // thread-pool round trips for open, stat, read and close), and the slices keep the event loop free.
+  let sliceStart = performance.now();
+  for (let i = 0; i < total; i++) {
+    const model = readAndParseSync(root, notePaths[i], warnings);
+    if (model) models.push(model);
+    const done = i + 1;
+    if (options.onProgress && (done % 500 === 0 || done === total)) options.onProgress(done, total);
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await new Promise((r) => setImmediate(r));
+      sliceStart = performance.now();
     }
   }
-  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, total) }, worker));
-
   const index = new VaultIndex();
-  index.load(models.filter((m): m is NoteModel => m !== undefined), attachments);
+  index.load(models, attachments);
   return { index, warnings };
+}
+
+/** {@link readAndParse} without the promise: for the loader's time slices. */
+export function readAndParseSync(root: string, rel: string, warnings?: ScanWarning[]): NoteModel | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(path.join(root, ...rel.split('/')));
+  } catch (e) {
+    return readFailure(rel, e, warnings);
+  }
+  return parseBytes(rel, bytes);
+}
+
+function readFailure(rel: string, e: unknown, warnings?: ScanWarning[]): NoteModel | undefined {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    warnings?.push({ path: rel, message: 'deleted while the vault was being read: skipped' });
+    return undefined;
+  }
+  return unreadableNote(rel, `Cannot read this note: ${errorText(e)}.`);
 }
 
 /** Reads one note; a note that cannot be read is still a note (links to it resolve) that carries the problem. */
@@ -58,12 +76,7 @@ export async function readAndParse(root: string, rel: string, warnings?: ScanWar
   try {
     bytes = await fs.promises.readFile(path.join(root, ...rel.split('/')));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      warnings?.push({ path: rel, message: 'deleted while the vault was being read: skipped' });
-      return undefined;
-    }
-    return unreadableNote(rel, `Cannot read this note: ${errorText(e)}.`);
+    return readFailure(rel, e, warnings);
   }
   return parseBytes(rel, bytes);
 }

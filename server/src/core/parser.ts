@@ -14,7 +14,7 @@
 import MarkdownIt from 'markdown-it';
 import type { BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from './model';
 import { frontmatterEnd, parseFrontmatter, stringList, tagList } from './frontmatter';
-import { LineMap, range, splitLines } from './text';
+import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './paths';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
@@ -213,7 +213,8 @@ function collectBlocks(
           const quoteDepth = stack.filter((s) => s.type === 'blockquote_open').length + 1;
           callout = readCallout(note, lines, map[0], map[1] - 1, quoteDepth);
         }
-        stack.push({ type: t.type, start: map[0], end: map[1] - 1, callout });
+        // markdown-it counts the blank lines after a list item in its map; a block's range ends at its last text.
+        stack.push({ type: t.type, start: map[0], end: lastTextLine(lines, map[0], map[1] - 1), callout });
         previousAtDepth[stack.length] = undefined;
         continue;
       }
@@ -270,6 +271,13 @@ function collectBlocks(
   }
 }
 
+/** The last line in `first..last` that is not blank (`first` when all are). */
+function lastTextLine(lines: string[], first: number, last: number): number {
+  let l = Math.min(last, lines.length - 1);
+  while (l > first && lines[l].trim() === '') l--;
+  return l;
+}
+
 function findOpen(tokens: Token[], closeIndex: number): Token | undefined {
   const level = tokens[closeIndex].level;
   for (let j = closeIndex - 1; j >= 0; j--) {
@@ -323,7 +331,7 @@ function readHeading(note: NoteModel, lines: string[], open: Token, inline: Toke
   }
   note.headings.push({
     level,
-    text: content.replace(/\s*\n\s*/g, ' ').trim(),
+    text: ownString(content.replace(/\s*\n\s*/g, ' ').trim()),
     line,
     textRange: range(line, start, endLine, end),
     sectionEndLine: line,
@@ -354,7 +362,7 @@ function readCallout(note: NoteModel, lines: string[], first: number, last: numb
   }
   const m = CALLOUT_HEAD.exec(rest);
   if (!m) return false;
-  note.callouts.push({ type: m[1], fold: m[2] as Callout['fold'], title: m[3] ?? '', line: first, endLine: last, depth });
+  note.callouts.push({ type: ownString(m[1]), fold: m[2] as Callout['fold'], title: ownString(m[3] ?? ''), line: first, endLine: last, depth });
   return true;
 }
 
@@ -657,7 +665,7 @@ function wikiLink(map: LineMap, text: string, start: number, end: number, embed:
   const hash = target.indexOf('#');
   const rawPath = hash >= 0 ? target.slice(0, hash) : target;
   const lead = rawPath.length - rawPath.trimStart().length;
-  const path = rawPath.trim();
+  const path = ownString(rawPath.trim());
   const pathStart = innerStart + lead;
   const link: Link = {
     syntax: 'wiki',
@@ -667,11 +675,11 @@ function wikiLink(map: LineMap, text: string, start: number, end: number, embed:
     pathRange: path ? map.range(pathStart, pathStart + path.length) : map.range(innerStart + (hash >= 0 ? hash : 0), innerStart + (hash >= 0 ? hash : 0)),
   };
   if (hash >= 0) {
-    link.subpath = target.slice(hash + 1);
+    link.subpath = ownString(target.slice(hash + 1));
     link.subpathRange = map.range(innerStart + hash + 1, innerStart + targetEnd);
   }
   if (pipe < inner.length) {
-    link.display = inner.slice(pipe + 1);
+    link.display = ownString(inner.slice(pipe + 1));
     link.displayRange = map.range(innerStart + pipe + 1, innerEnd);
   }
   return link;
@@ -796,14 +804,14 @@ function markdownLink(
   destEnd: number,
   _angle: boolean,
 ): Link {
-  const destination = text.slice(destStart, destEnd);
+  const destination = ownString(text.slice(destStart, destEnd));
   const link: Link = {
     syntax: 'markdown',
     embed,
     range: map.range(start, end),
     path: '',
     pathRange: map.range(destStart, destEnd),
-    display: text.slice(labelStart, labelEnd),
+    display: ownString(text.slice(labelStart, labelEnd)),
     displayRange: map.range(labelStart, labelEnd),
     destination,
   };
@@ -815,15 +823,15 @@ function markdownLink(
 function fillDestination(link: Link, destination: string, rangeOf: (a: number, b: number) => Range): void {
   if (hasUriScheme(destination)) {
     link.external = true;
-    link.path = destination;
+    link.path = ownString(destination);
     return;
   }
   const hash = destination.indexOf('#');
   const rawPath = hash >= 0 ? destination.slice(0, hash) : destination;
-  link.path = percentDecode(unescapeDestination(rawPath)).trim();
+  link.path = ownString(percentDecode(unescapeDestination(rawPath)).trim());
   link.pathRange = rangeOf(0, rawPath.length);
   if (hash >= 0) {
-    link.subpath = percentDecode(unescapeDestination(destination.slice(hash + 1)));
+    link.subpath = ownString(percentDecode(unescapeDestination(destination.slice(hash + 1))));
     link.subpathRange = rangeOf(hash + 1, destination.length);
   }
 }
@@ -851,7 +859,7 @@ function findTags(note: NoteModel, map: LineMap, text: string, opaque: Uint8Arra
     }
     name = name.replace(/\/+$/, '');
     if (!name || /^[0-9/]+$/.test(name)) continue;
-    note.tags.push({ name, range: map.range(hash, hash + 1 + name.length), inFrontmatter: false } satisfies Tag);
+    note.tags.push({ name: ownString(name), range: map.range(hash, hash + 1 + name.length), inFrontmatter: false } satisfies Tag);
   }
 }
 
@@ -875,7 +883,7 @@ function findBlockId(note: NoteModel, map: LineMap, text: string, opaque: Uint8A
   if (alone && unit.kind === 'paragraph' && unit.blockKind === 'paragraph' && unit.previous) {
     ({ kind, start: startLine, end: endLine } = unit.previous);
   }
-  const block: BlockId = { id, range: map.range(caret, caret + 1 + id.length), kind, startLine, endLine };
+  const block: BlockId = { id: ownString(id), range: map.range(caret, caret + 1 + id.length), kind, startLine, endLine };
   note.blockIds.push(block);
 }
 
@@ -895,7 +903,7 @@ function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array
     const labelStart = m[1].length + 1;
     if (insideSpans(comments, l, labelStart)) continue;
     let destStart = line.indexOf(m[3], labelStart + m[2].length + 2);
-    let destination = m[3];
+    let destination = ownString(m[3]);
     if (destination.startsWith('<')) {
       destination = destination.slice(1, -1);
       destStart += 1;
@@ -906,7 +914,7 @@ function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array
       range: range(l, m[1].length, l, line.trimEnd().length),
       path: '',
       pathRange: range(l, destStart, l, destStart + destination.length),
-      display: m[2],
+      display: ownString(m[2]),
       displayRange: range(l, labelStart, l, labelStart + m[2].length),
       destination,
     };

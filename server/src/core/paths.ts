@@ -58,8 +58,11 @@ export function normalizeVaultPath(path: string): string {
  * spellings of the same name meet; `toLowerCase` is locale-independent, which keeps keys stable across machines.
  */
 export function lookupKey(text: string): string {
-  return text.normalize('NFC').toLowerCase();
+  // ASCII needs no normalisation; it is most names and the check is far cheaper than `normalize`.
+  return ASCII_ONLY.test(text) ? text.toLowerCase() : text.normalize('NFC').toLowerCase();
 }
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** The folder of a vault path, `''` for a file at the root. */
 export function dirname(path: string): string {

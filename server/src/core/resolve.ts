@@ -209,6 +209,18 @@ export function headingKey(text: string, tier: HeadingTier): string {
   }
 }
 
+/**
+ * A note's heading keys per tier, computed on first use and kept as long as the note's heading list lives: every
+ * link into a note is matched against the same keys, and looser tiers are computed only when a stricter one fails.
+ */
+const headingKeyCache = new WeakMap<readonly Heading[], Array<string[] | undefined>>();
+
+function headingKeysOf(headings: readonly Heading[]): (tier: number) => string[] {
+  let perTier = headingKeyCache.get(headings);
+  if (!perTier) headingKeyCache.set(headings, (perTier = []));
+  return (tier) => (perTier![tier] ??= headings.map((h) => headingKey(h.text, HEADING_TIERS[tier])));
+}
+
 export interface HeadingMatch {
   /** The heading named by the last segment, when the whole chain matched. */
   heading?: Heading;
@@ -230,7 +242,7 @@ export function matchHeadingChain(subpath: string, headings: readonly Heading[])
   const segments = splitHeadingSegments(subpath);
   if (segments.length === 0) return {};
 
-  const headingKeys = HEADING_TIERS.map((t) => headings.map((h) => headingKey(h.text, t)));
+  const keysOf = headingKeysOf(headings);
   const segmentKeys = HEADING_TIERS.map((t) => segments.map((s) => headingKey(s, t)));
   const deadEnds = new Set<string>();
   let longestPrefix = 0;
@@ -246,7 +258,7 @@ export function matchHeadingChain(subpath: string, headings: readonly Heading[])
       for (let j = parent + 1; j < headings.length; j++) {
         const h = headings[j];
         if (p && (h.line <= p.line || h.line > p.sectionEndLine || h.level <= p.level)) continue;
-        if (headingKeys[t][j] !== want) continue;
+        if (keysOf(t)[j] !== want) continue;
         longestPrefix = Math.max(longestPrefix, i + 1);
         if (i === segments.length - 1) return { index: j, tier: t };
         const rest = search(i + 1, j);

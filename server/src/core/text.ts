@@ -70,3 +70,13 @@ export class LineMap {
     return this.starts[i] + p.character;
   }
 }
+
+/**
+ * A copy of `s` that does not keep the string it was sliced from alive. V8 represents `text.slice(a, b)` as a
+ * view into `text`; a model that stores such slices would retain every note's whole text (and markdown-it's
+ * copy of it) for as long as the model lives. Prepending a character forces a flat copy; the slice of that copy
+ * retains only the copy.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}

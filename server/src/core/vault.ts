@@ -11,7 +11,7 @@
  */
 import type { NoteModel } from './model';
 import { FileLookup } from './fileLookup';
-import { fileNameKey, linkNameKey, resolveLink, type LinkTarget, type VaultView } from './links';
+import { fileNameKey, linkNameKey, resolveLink, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
 
 export class VaultIndex implements VaultView {
@@ -21,6 +21,11 @@ export class VaultIndex implements VaultView {
   private readonly targets = new Map<string, LinkTarget[]>();
   private readonly backlinks = new Map<string, Set<string>>();
   private readonly waiting = new Map<string, Set<string>>();
+  /**
+   * The keys of `waiting`, bucketed like {@link NameIndex}: the links whose "did you mean" a file's name can change
+   * (a near name appearing or disappearing changes the suggestions even though the link stays unresolved).
+   */
+  private readonly waitingBuckets = new Map<string, Set<string>>();
   private readonly aliasIndex = new Map<string, Set<string>>();
   private readonly titleIndex = new Map<string, Set<string>>();
   private readonly tagIndex = new Map<string, Map<string, number>>();
@@ -92,7 +97,8 @@ export class VaultIndex implements VaultView {
       this.notes.set(note.path, note);
       this.indexNoteNames(note, +1);
     }
-    for (const path of this.notes.keys()) this.resolveNote(path);
+    const memo = new Map();
+    for (const path of this.notes.keys()) this.resolveNote(path, memo);
     this.generationCounter++;
   }
 
@@ -105,7 +111,7 @@ export class VaultIndex implements VaultView {
     const affected = new Set<string>([path]);
     if (!previous) {
       if (this.files.add(path)) this.names.add(path);
-      for (const p of this.waiting.get(fileNameKey(path)) ?? EMPTY) affected.add(p);
+      this.addNotesWaitingNear(path, affected);
     } else {
       // Drop the old links' edges while the old model is still in place: they are keyed by its links.
       this.unresolveNote(path);
@@ -128,7 +134,7 @@ export class VaultIndex implements VaultView {
     const affected = new Set<string>();
     if (!this.files.add(path)) return affected;
     this.names.add(path);
-    for (const p of this.waiting.get(fileNameKey(path)) ?? EMPTY) affected.add(p);
+    this.addNotesWaitingNear(path, affected);
     for (const p of affected) this.resolveNote(p);
     this.generationCounter++;
     return affected;
@@ -140,7 +146,7 @@ export class VaultIndex implements VaultView {
     const note = this.notes.get(path);
     if (!this.files.remove(path) && !note) return affected;
     this.names.remove(path);
-    for (const p of this.waiting.get(fileNameKey(path)) ?? EMPTY) affected.add(p);
+    this.addNotesWaitingNear(path, affected);
     for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
     if (note) {
       for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
@@ -175,17 +181,17 @@ export class VaultIndex implements VaultView {
     return this.names.similar(linkNameKey(linkpath), limit);
   }
 
-  private resolveNote(path: string): void {
+  private resolveNote(path: string, memo?: ResolutionMemo): void {
     const note = this.notes.get(path);
     if (!note) return;
     this.unresolveNote(path);
     const targets: LinkTarget[] = new Array(note.links.length);
     for (let i = 0; i < note.links.length; i++) {
       const link = note.links[i];
-      const t = resolveLink(link, path, this);
+      const t = resolveLink(link, path, this, memo);
       targets[i] = t;
       if (t.target !== undefined) addTo(this.backlinks, t.target, path);
-      if (t.status !== 'external' && t.status !== 'empty' && link.path !== '') addTo(this.waiting, linkNameKey(link.path), path);
+      if (t.status !== 'external' && t.status !== 'empty' && link.path !== '') this.addWaiting(linkNameKey(link.path), path);
     }
     this.targets.set(path, targets);
   }
@@ -198,9 +204,39 @@ export class VaultIndex implements VaultView {
       const t = old[i];
       if (t.target !== undefined) removeFrom(this.backlinks, t.target, path);
       const link = note.links[i];
-      if (link && link.path !== '') removeFrom(this.waiting, linkNameKey(link.path), path);
+      if (link && link.path !== '') this.removeWaiting(linkNameKey(link.path), path);
     }
     this.targets.delete(path);
+  }
+
+  private addWaiting(key: string, path: string): void {
+    if (!this.waiting.has(key)) {
+      const loose = looseName(key);
+      if (loose) addTo(this.waitingBuckets, loose.slice(0, 2), key);
+    }
+    addTo(this.waiting, key, path);
+  }
+
+  private removeWaiting(key: string, path: string): void {
+    removeFrom(this.waiting, key, path);
+    if (!this.waiting.has(key)) {
+      const loose = looseName(key);
+      if (loose) removeFrom(this.waitingBuckets, loose.slice(0, 2), key);
+    }
+  }
+
+  /**
+   * Adds the notes with a link that the file `path` can resolve (same name key) or whose "did you mean" it can
+   * change (a name {@link similarNames} would suggest), to `affected`.
+   */
+  private addNotesWaitingNear(path: string, affected: Set<string>): void {
+    const key = fileNameKey(path);
+    for (const p of this.waiting.get(key) ?? EMPTY) affected.add(p);
+    const loose = looseName(key);
+    if (!loose) return;
+    for (const k of this.waitingBuckets.get(loose.slice(0, 2)) ?? EMPTY) {
+      if (k !== key && isNearName(looseName(k), loose)) for (const p of this.waiting.get(k) ?? EMPTY) affected.add(p);
+    }
   }
 
   private indexNoteNames(note: NoteModel, delta: 1 | -1): void {
@@ -261,7 +297,7 @@ class NameIndex {
     if (!loose) return [];
     const exact = [...(this.byLoose.get(loose) ?? [])].sort(byLength);
     if (exact.length >= limit) return exact.slice(0, limit);
-    const maxDistance = loose.length <= 4 ? 1 : 2;
+    const maxDistance = nearDistance(loose);
     const scored: Array<[number, string]> = [];
     for (const path of this.buckets.get(loose.slice(0, 2)) ?? []) {
       const other = looseName(fileNameKey(path));
@@ -272,6 +308,19 @@ class NameIndex {
     scored.sort((a, b) => a[0] - b[0] || byLength(a[1], b[1]));
     return [...exact, ...scored.map(([, p]) => p)].slice(0, limit);
   }
+}
+
+/** How many edits a name may be from a looked-up name (its loose form) to be suggested for it. */
+function nearDistance(loose: string): number {
+  return loose.length <= 4 ? 1 : 2;
+}
+
+/** Whether {@link NameIndex.similar} for the loose name `query` can list a file whose loose name is `name`. */
+function isNearName(query: string, name: string): boolean {
+  if (query === name) return true;
+  if (query.slice(0, 2) !== name.slice(0, 2)) return false;
+  const max = nearDistance(query);
+  return Math.abs(query.length - name.length) <= max && editDistance(query, name, max) <= max;
 }
 
 function byLength(a: string, b: string): number {
