@@ -87,7 +87,15 @@ export function parseNote(path: string, text: string): NoteModel {
     note.callouts = note.callouts.filter((c) => !insideSpans(comments, c.line, 0));
   }
 
-  for (let u = 0; u < units.length; u++) scanUnit(note, units[u], texts[u], comments);
+  // Units and comments are both in document order: one moving cursor hands each unit its comments, so a note
+  // with many comments stays linear.
+  let firstComment = 0;
+  for (let u = 0; u < units.length; u++) {
+    while (firstComment < comments.length && comments[firstComment].el < units[u].startLine) firstComment++;
+    let last = firstComment;
+    while (last < comments.length && comments[last].sl < units[u].endLine) last++;
+    scanUnit(note, units[u], texts[u], firstComment === last ? NO_SPANS : comments.slice(firstComment, last));
+  }
   findDefinitions(note, lines, leafLines, codeLines, fmEnd, comments);
 
   computeSections(note.headings, lines.length);
@@ -398,6 +406,8 @@ function findPercentComments(lines: string[], units: InlineUnit[], texts: UnitTe
   }
   return spans;
 }
+
+const NO_SPANS: Span[] = [];
 
 interface UnitText {
   text: string;
