@@ -43,7 +43,7 @@ export interface PreviewPluginHandle {
   clearCache(): void;
 }
 
-export function obsidianPreviewPlugin(md: MarkdownIt.MarkdownIt, options: PreviewOptions): PreviewPluginHandle {
+export function obsidianPreviewPlugin(md: MarkdownIt, options: PreviewOptions): PreviewPluginHandle {
   const links = new WeakMap<MarkdownIt.Token, LinkMeta>();
   const cache = new NoteCache((p) => options.readFile(p));
   let sources = 0;

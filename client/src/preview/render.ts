@@ -23,11 +23,12 @@ import { calloutIcon, calloutKind, defaultCalloutTitle } from './callouts';
 import { isInside, NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
 import { cutRanges, EMBED_PARSE, hiddenRanges, KNOWN_MODEL, T, type CalloutMeta, type LinkMeta, type ParseInfo } from './syntax';
 
-type Md = MarkdownIt.MarkdownIt;
+type Md = MarkdownIt;
 type Token = MarkdownIt.Token;
 type Renderer = MarkdownIt.Renderer;
 type RenderOptions = Parameters<Renderer['render']>[1];
-type Env = MarkdownIt.Env;
+// markdown-it passes the renderer's `env` through untyped.
+type Env = Record<string, unknown>;
 
 /** A vault as the host sees it: its root folder and the files the language server knows in it. */
 export interface PreviewVault {

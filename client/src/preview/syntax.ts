@@ -19,7 +19,7 @@ import { extname } from '../../../server/out/core/paths';
 import { splitLines } from '../../../server/out/core/text';
 import { calloutKind } from './callouts';
 
-type Md = MarkdownIt.MarkdownIt;
+type Md = MarkdownIt;
 type Token = MarkdownIt.Token;
 type StateCore = MarkdownIt.StateCore;
 type StateInline = MarkdownIt.StateInline;
@@ -115,7 +115,9 @@ export function installSyntax(md: Md, links: WeakMap<Token, LinkMeta>, onParse: 
 
   // Markdown image syntax can embed any vault file (R5.6): the image rule is wrapped to learn the exact source of
   // each image, so that the engine (not markdown-it's URL normalisation) reads its destination.
-  const image = md.inline.ruler.__rules__.find((r) => r.name === 'image')?.fn;
+  // `__rules__` is markdown-it's own list of rules; its type declarations leave it out.
+  const rules = (md.inline.ruler as unknown as { __rules__: Array<{ name: string; fn: MarkdownIt.ParserInline.RuleInline }> }).__rules__;
+  const image = rules.find((r) => r.name === 'image')?.fn;
   if (image) {
     md.inline.ruler.at('image', (state, silent) => {
       const start = state.pos;
@@ -407,7 +409,7 @@ function highlightPostProcess(state: StateInline): boolean {
   return false;
 }
 
-function pairHighlights(state: StateInline, delimiters: MarkdownIt.Delimiter[]): void {
+function pairHighlights(state: StateInline, delimiters: MarkdownIt.StateInline.Delimiter[]): void {
   for (const opener of delimiters) {
     if (opener.marker !== EQUALS || opener.end === -1) continue;
     const closer = delimiters[opener.end];

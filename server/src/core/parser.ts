@@ -120,7 +120,7 @@ export function parseLinkSource(source: string): Link | undefined {
     return wikiLink(map, text, bang, text.length, bang === 1, false);
   }
   const opaque = new Uint8Array(text.length);
-  const { spans, escaped } = codeSpans(text, opaque, undefined);
+  const { spans, escaped } = codeSpans(text, opaque, undefined, SLOT_ESCAPED_FIRST);
   for (const [s, e] of spans) opaque.fill(1, s, e);
   const sink: Pick<NoteModel, 'links'> = { links: [] };
   findMarkdownLinks(sink, map, text, opaque, escaped, new Uint8Array(text.length));
@@ -383,7 +383,7 @@ function findPercentComments(lines: string[], units: InlineUnit[], texts: UnitTe
   for (let u = 0; u < units.length; u++) {
     const { text, map } = texts[u];
     if (!text.includes('%%')) continue;
-    const { spans } = codeSpans(text, new Uint8Array(text.length), undefined);
+    const { spans } = codeSpans(text, scratch(SLOT_OPAQUE, text.length), undefined, SLOT_ESCAPED);
     let at = text.indexOf('%%');
     while (at >= 0) {
       if (!spans.some(([s, e]) => at >= s && at < e) && !isEscaped(text, at)) {
@@ -434,25 +434,29 @@ function insideSpans(spans: Span[], line: number, character: number): boolean {
 const ASCII_PUNCT = /[!-\/:-@\[-`{-~]/;
 
 function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, comments: Span[]): void {
-  if (text.trim() === '') return;
-  const opaque = new Uint8Array(text.length);
+  if (!/\S/.test(text)) return;
+  const n = text.length;
+  const opaque = scratch(SLOT_OPAQUE, n);
 
   // %% comments that reach into this unit.
   for (const c of comments) {
     if (c.el < unit.startLine || c.sl >= unit.endLine) continue;
     const from = c.sl < unit.startLine ? 0 : map.offset({ line: c.sl, character: c.sc });
-    const to = c.el >= unit.endLine ? text.length : map.offset({ line: c.el, character: c.ec });
+    const to = c.el >= unit.endLine ? n : map.offset({ line: c.el, character: c.ec });
     opaque.fill(1, from, to);
   }
 
   // Wiki-links are found before code spans so that backticks inside `[[…]]` stay link text (R1.3), but a `[[`
   // that itself sits in a code span is not a link.
   const candidates = findWikiCandidates(text, opaque);
-  const firstPass = codeSpans(text, opaque, undefined);
-  const accepted = candidates.filter((c) => !firstPass.spans.some(([s, e]) => c.start >= s && c.start < e));
-  const linkMask = new Uint8Array(text.length);
-  for (const c of accepted) linkMask.fill(1, c.start, c.end);
-  const { spans: code, escaped } = codeSpans(text, opaque, linkMask);
+  let accepted = candidates;
+  const linkMask = scratch(SLOT_LINKS, n);
+  if (candidates.length > 0) {
+    const firstPass = codeSpans(text, opaque, undefined, SLOT_ESCAPED_FIRST);
+    if (firstPass.spans.length > 0) accepted = candidates.filter((c) => !firstPass.spans.some(([s, e]) => c.start >= s && c.start < e));
+    for (const c of accepted) linkMask.fill(1, c.start, c.end);
+  }
+  const { spans: code, escaped } = codeSpans(text, opaque, linkMask, SLOT_ESCAPED);
   for (const [s, e] of code) {
     opaque.fill(1, s, e);
     note.opaque.push(map.range(s, e));
@@ -463,7 +467,7 @@ function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, co
   }
 
   const inTable = unit.kind === 'table-row';
-  const taken = new Uint8Array(text.length);
+  const taken = scratch(SLOT_TAKEN, n);
   for (const c of accepted) {
     if (opaque[c.start]) continue;
     const embed = c.start > 0 && text[c.start - 1] === '!' && !escaped[c.start - 1] && !opaque[c.start - 1];
@@ -473,9 +477,31 @@ function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, co
       taken.fill(1, embed ? c.start - 1 : c.start, c.end);
     }
   }
-  findMarkdownLinks(note, map, text, opaque, escaped, taken);
+  if (text.includes('](')) findMarkdownLinks(note, map, text, opaque, escaped, taken);
   findTags(note, map, text, opaque, escaped, taken);
   findBlockId(note, map, text, opaque, escaped, unit);
+}
+
+/**
+ * Per-character flags for the unit being scanned. Units are scanned one at a time, so a few buffers are reused
+ * for all of them (zeroed per use) instead of allocating several typed arrays for every paragraph of a vault.
+ */
+const SLOT_OPAQUE = 0;
+const SLOT_LINKS = 1;
+const SLOT_TAKEN = 2;
+const SLOT_ESCAPED = 3;
+const SLOT_ESCAPED_FIRST = 4;
+const scratchBuffers: Uint8Array[] = [0, 1, 2, 3, 4].map(() => new Uint8Array(4096));
+
+function scratch(slot: number, n: number): Uint8Array {
+  let buf = scratchBuffers[slot];
+  if (buf.length < n) {
+    buf = new Uint8Array(Math.max(n, buf.length * 2));
+    scratchBuffers[slot] = buf;
+  }
+  const view = buf.subarray(0, n);
+  view.fill(0);
+  return view;
 }
 
 interface Candidate {
@@ -534,9 +560,9 @@ function isEscaped(text: string, at: number): boolean {
  * are processed in one left-to-right pass because each disables the other: an escaped backtick opens no span, and
  * a backslash inside a span is literal. `skip` marks text already claimed by wiki-links.
  */
-function codeSpans(text: string, opaque: Uint8Array, skip: Uint8Array | undefined): { spans: Array<[number, number]>; escaped: Uint8Array } {
+function codeSpans(text: string, opaque: Uint8Array, skip: Uint8Array | undefined, slot: number): { spans: Array<[number, number]>; escaped: Uint8Array } {
   const spans: Array<[number, number]> = [];
-  const escaped = new Uint8Array(text.length);
+  const escaped = scratch(slot, text.length);
   if (text.indexOf('`') < 0 && text.indexOf('\\') < 0) return { spans, escaped };
   const n = text.length;
   // Backtick runs outside escapes, in order; pairing them is then a linear walk (each run is looked at by at most

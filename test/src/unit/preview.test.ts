@@ -175,7 +175,7 @@ describe('preview plugin', function () {
     };
   }
 
-  function setup(overrides: Partial<PreviewOptions> = {}): { md: MarkdownIt.MarkdownIt; handle: PreviewPluginHandle } {
+  function setup(overrides: Partial<PreviewOptions> = {}): { md: MarkdownIt; handle: PreviewPluginHandle } {
     const md = new MarkdownIt({ html: true });
     const handle = obsidianPreviewPlugin(md, options(overrides));
     return { md, handle };
@@ -483,7 +483,7 @@ describe('preview plugin', function () {
 
   describe('inside VS Code’s markdown engine', () => {
     /** What VS Code's engine adds around extension plugins: line data on every block, `data-href`, image `data-src`. */
-    function vscodeLike(md: MarkdownIt.MarkdownIt): void {
+    function vscodeLike(md: MarkdownIt): void {
       md.core.ruler.push('source_map_data_attribute', (state) => {
         for (const token of state.tokens) {
           if (token.map && token.type !== 'inline') {
