@@ -125,11 +125,11 @@ async function main(): Promise<number> {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   } else {
     const lines = diagnostics.map((d) => `${d.path}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`);
-    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+    if (lines.length) process.stdout.write(lines.join('\n') + '\n\n');
     const seconds = ((Date.now() - started) / 1000).toFixed(2);
     const attachments = index.files.size - index.noteCount;
     process.stdout.write(
-      `\n${index.noteCount} ${plural(index.noteCount, "note")} and ${attachments} ${plural(attachments, "attachment")} checked in ${seconds} s: ` +
+      `${index.noteCount} ${plural(index.noteCount, "note")} and ${attachments} ${plural(attachments, "attachment")} checked in ${seconds} s: ` +
         `${counts.error} ${plural(counts.error, 'error')}, ${counts.warning} ${plural(counts.warning, 'warning')}, ` +
         `${counts.information} information, ${counts.hint} ${plural(counts.hint, 'hint')}.\n`,
     );

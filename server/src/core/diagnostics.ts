@@ -182,7 +182,10 @@ function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, se
   } else {
     const similar = index.similarNames(linkpath);
     if (similar.length > 0) {
-      message += ` Did you mean ${similar.map((p) => `'${isNotePath(p) ? stem(p) : p.slice(p.lastIndexOf('/') + 1)}'`).join(', ')}?`;
+      // Same-named files in different folders are told apart by their paths.
+      const names = similar.map((p) => (isNotePath(p) ? stem(p) : p.slice(p.lastIndexOf('/') + 1)));
+      const shown = names.map((n, i) => (names.indexOf(n) !== names.lastIndexOf(n) ? similar[i].replace(/\.md$/i, '') : n));
+      message += ` Did you mean ${shown.map((n) => `'${n}'`).join(', ')}?`;
       data.suggestions = similar;
     }
   }

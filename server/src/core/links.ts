@@ -4,7 +4,7 @@
  */
 import type { BlockId, Heading, Link, NoteModel } from './model';
 import type { FileLookup } from './fileLookup';
-import { dirname, isNotePath } from './paths';
+import { dirname, isNotePath, percentDecode } from './paths';
 import { findBlockId, matchHeadingChain, matchMarkdownFragment, parseSubpath, resolveLinkpath, type PathResolution } from './resolve';
 
 /** The small seam between resolution and whatever holds the vault (the index, a test's in-memory vault). */
@@ -63,6 +63,12 @@ export function resolveLink(link: Link, sourcePath: string, vault: VaultView, me
     resolution = resolveLinkpath(link.path, sourcePath, vault.files);
     if (key !== undefined) memo!.set(key, resolution);
   }
+  // Obsidian writes `#` unencoded in markdown-link paths (`[x](Sub/We!rd%20[x]%20#1.md)`, R6.2): when the text
+  // before the `#` names nothing, the whole destination may be the file's name.
+  if (resolution.target === undefined && link.syntax !== 'wiki' && link.subpath !== undefined && link.destination !== undefined) {
+    const whole = resolveLinkpath(percentDecode(link.destination).trim(), sourcePath, vault.files);
+    if (whole.target !== undefined) return { status: 'resolved', target: whole.target };
+  }
   if (resolution.target === undefined) {
     return resolution.outsideVault ? { status: 'outside-vault', resolution } : { status: 'unresolved' };
   }
@@ -104,4 +110,16 @@ export function linkNameKey(linkpath: string): string {
 /** The name key of a file: notes without `.md`, attachments with their extension (R3.2). */
 export function fileNameKey(path: string): string {
   return linkNameKey(path);
+}
+
+/**
+ * The name keys a link waits under (see VaultIndex): its linkpath's, and for a markdown link with a `#`, also
+ * the whole destination's, since that may be a file name with an unencoded `#` (see resolveLink).
+ */
+export function waitingKeys(link: Link): string[] {
+  const keys = link.path !== '' ? [linkNameKey(link.path)] : [];
+  if (link.syntax !== 'wiki' && link.subpath !== undefined && link.destination !== undefined && !link.external) {
+    keys.push(linkNameKey(percentDecode(link.destination).trim()));
+  }
+  return keys;
 }

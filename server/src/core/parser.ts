@@ -337,26 +337,31 @@ function readHeading(note: NoteModel, lines: string[], open: Token, inline: Toke
     endLine = Math.max(line, open.map[1] - 2);
     end = lines[endLine].trimEnd().length;
   }
+  // `## Heading ^id` gives the heading block an id; the id is not part of the heading's text (links to the
+  // heading are written without it).
+  let text = content.replace(/\s*\n\s*/g, ' ').trim();
+  const id = /\s+\^[A-Za-z0-9-]+$/.exec(text);
+  if (id) {
+    text = text.slice(0, id.index);
+    if (endLine === line) end = start + text.length;
+  }
   note.headings.push({
     level,
-    text: ownString(content.replace(/\s*\n\s*/g, ' ').trim()),
+    text: ownString(text),
     line,
     textRange: range(line, start, endLine, end),
     sectionEndLine: line,
   });
 }
 
+/** A section ends before the next heading of the same or a higher level (R5.1); one pass with a stack. */
 function computeSections(headings: Heading[], lineCount: number): void {
-  for (let i = 0; i < headings.length; i++) {
-    let end = lineCount - 1;
-    for (let j = i + 1; j < headings.length; j++) {
-      if (headings[j].level <= headings[i].level) {
-        end = headings[j].line - 1;
-        break;
-      }
-    }
-    headings[i].sectionEndLine = end;
+  const open: Heading[] = [];
+  for (const h of headings) {
+    while (open.length > 0 && open[open.length - 1].level >= h.level) open.pop()!.sectionEndLine = h.line - 1;
+    open.push(h);
   }
+  for (const h of open) h.sectionEndLine = lineCount - 1;
 }
 
 const CALLOUT_HEAD = /^\[!([^\]\s]+)\]([+-]?)(?:[ \t]+(.*?))?[ \t]*$/;

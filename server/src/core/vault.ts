@@ -11,7 +11,7 @@
  */
 import type { NoteModel } from './model';
 import { FileLookup } from './fileLookup';
-import { fileNameKey, linkNameKey, resolveLink, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
+import { fileNameKey, linkNameKey, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
 
 export class VaultIndex implements VaultView {
@@ -191,7 +191,7 @@ export class VaultIndex implements VaultView {
       const t = resolveLink(link, path, this, memo);
       targets[i] = t;
       if (t.target !== undefined) addTo(this.backlinks, t.target, path);
-      if (t.status !== 'external' && t.status !== 'empty' && link.path !== '') this.addWaiting(linkNameKey(link.path), path);
+      if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link)) this.addWaiting(key, path);
     }
     this.targets.set(path, targets);
   }
@@ -204,7 +204,7 @@ export class VaultIndex implements VaultView {
       const t = old[i];
       if (t.target !== undefined) removeFrom(this.backlinks, t.target, path);
       const link = note.links[i];
-      if (link && link.path !== '') this.removeWaiting(linkNameKey(link.path), path);
+      if (link) for (const key of waitingKeys(link)) this.removeWaiting(key, path);
     }
     this.targets.delete(path);
   }

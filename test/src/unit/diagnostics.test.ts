@@ -320,3 +320,28 @@ describe('diagnostics', () => {
     });
   });
 });
+
+describe('resolution details found by real vaults', () => {
+  it('reads a markdown-link path with an unencoded `#` as a file name when the part before `#` names nothing (R6.2)', () => {
+    const index = vault({ 'a.md': '[odd](Sub/We!rd%20(name)%20[x]%20#1.md) [frag](b.md#Top)', 'Sub/We!rd (name) [x] #1.md': 'x', 'b.md': '# Top' });
+    assert.deepEqual(noteDiagnostics(index, 'a.md'), []);
+    assert.deepEqual(index.linkTargets('a.md').map((t) => [t.status, t.target]), [
+      ['resolved', 'Sub/We!rd (name) [x] #1.md'],
+      ['resolved', 'b.md'],
+    ]);
+  });
+
+  it('matches a heading that carries a block id by its text, and indexes the id for the heading', () => {
+    const index = vault({ 'a.md': '[[b#Heading]] [[b#^hid]]', 'b.md': '# Top\n## Heading ^hid\ntext' });
+    assert.deepEqual(noteDiagnostics(index, 'a.md'), []);
+    assert.equal(index.note('b.md')!.headings[1].text, 'Heading');
+    assert.deepEqual(index.linkTargets('a.md').map((t) => t.heading?.text ?? t.block?.kind), ['Heading', 'heading']);
+  });
+
+  it('tells same-named suggestions apart by their paths', () => {
+    const index = vault({ 'a.md': '[[Gihub]]', 'x/Github.md': '', 'y/Github.md': '' });
+    const [d] = noteDiagnostics(index, 'a.md');
+    assert.equal(d.code, 'unresolved-link');
+    assert.match(d.message, /Did you mean 'x\/Github', 'y\/Github'\?$/);
+  });
+});
