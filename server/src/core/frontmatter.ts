@@ -8,8 +8,7 @@ import matter from 'gray-matter';
 import type { Frontmatter, Range } from './model';
 import { ownString, range } from './text';
 
-/** Options object passed on every call: gray-matter caches results by content when called without options. */
-const MATTER_OPTIONS = {};
+const yamlEngine = (matter as unknown as { engines: { yaml: { parse(text: string): unknown } } }).engines.yaml;
 
 const FENCE = /^---[ \t]*$/;
 const CLOSE = /^(---|\.\.\.)[ \t]*$/;
@@ -42,8 +41,9 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
     return fm;
   }
   try {
-    // gray-matter wants the fenced form; the YAML starts on the file's line 1.
-    const parsed = matter(`---\n${yaml}\n---\n`, MATTER_OPTIONS).data as unknown;
+    // gray-matter's YAML engine on the block's text (its `matter()` wrapper would re-split the fences we have
+    // already found); error marks are then relative to the file's line 1.
+    const parsed = yamlEngine.parse(yaml) as unknown;
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
       fm.data = parsed as Record<string, unknown>;
     } else if (parsed !== null && parsed !== undefined) {

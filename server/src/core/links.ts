@@ -52,12 +52,23 @@ export interface LinkTarget {
  */
 export type ResolutionMemo = Map<string, PathResolution>;
 
+/** The folder of the note being resolved; links come note by note, so one remembered answer serves them all. */
+let lastSource = '';
+let lastFolder = '';
+function folderOf(sourcePath: string): string {
+  if (sourcePath !== lastSource) {
+    lastSource = sourcePath;
+    lastFolder = dirname(sourcePath);
+  }
+  return lastFolder;
+}
+
 export function resolveLink(link: Link, sourcePath: string, vault: VaultView, memo?: ResolutionMemo): LinkTarget {
   if (link.external) return { status: 'external' };
   // `[[]]` or `[x]()`; `[x](#)` and `[[#]]` name this note and are fine (R2.8).
   if (link.path === '' && link.subpath === undefined) return { status: 'empty' };
   let resolution: PathResolution | undefined;
-  const key = memo && link.path !== '' ? `${dirname(sourcePath)}\u0000${link.path}` : undefined;
+  const key = memo && link.path !== '' ? `${folderOf(sourcePath)}\u0000${link.path}` : undefined;
   if (key !== undefined) resolution = memo!.get(key);
   if (!resolution) {
     resolution = resolveLinkpath(link.path, sourcePath, vault.files);

@@ -49,6 +49,8 @@ export const ATTACHMENT_EXTENSIONS: ReadonlySet<string> = new Set([
  * resolving them needs a base folder, see {@link resolveDotSegments}.
  */
 export function normalizeVaultPath(path: string): string {
+  // Almost every path is already canonical (it came from the index); checking is far cheaper than rebuilding.
+  if (ASCII_ONLY.test(path) && !NOT_CANONICAL.test(path)) return path;
   const segments = path.normalize('NFC').replace(/\\/g, '/').split('/');
   return segments.filter((s) => s !== '' && s !== '.').join('/');
 }
@@ -63,6 +65,8 @@ export function lookupKey(text: string): string {
 }
 
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** A backslash, an empty segment (leading, trailing or doubled `/`) or a `.` segment. */
+const NOT_CANONICAL = /\\|^\/|\/$|\/\/|(?:^|\/)\.(?:\/|$)/;
 
 /** The folder of a vault path, `''` for a file at the root. */
 export function dirname(path: string): string {
