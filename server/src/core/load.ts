@@ -46,7 +46,7 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
     }
   }
   const index = new VaultIndex();
-  index.load(models, attachments);
+  await index.loadInSlices(models, attachments, SLICE_MS);
   return { index, warnings };
 }
 

@@ -91,15 +91,38 @@ export class VaultIndex implements VaultView {
    * resolved once against the complete file set.
    */
   load(notes: Iterable<NoteModel>, attachments: Iterable<string>): void {
+    this.addAll(notes, attachments);
+    const memo = new Map();
+    for (const path of this.notes.keys()) this.resolveNote(path, memo);
+    this.generationCounter++;
+  }
+
+  /**
+   * {@link load} in time slices: resolution of a large vault takes seconds, and a language server must keep
+   * answering (cancellations, progress) meanwhile. `yieldEvery` is the longest slice in milliseconds.
+   */
+  async loadInSlices(notes: Iterable<NoteModel>, attachments: Iterable<string>, yieldEvery = 20): Promise<void> {
+    this.addAll(notes, attachments);
+    const memo = new Map();
+    let sliceStart = performance.now();
+    for (const path of [...this.notes.keys()]) {
+      this.resolveNote(path, memo);
+      if (performance.now() - sliceStart > yieldEvery) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+    }
+    this.generationCounter++;
+  }
+
+  /** The first half of a bulk load: every file and note in, nothing resolved yet. */
+  private addAll(notes: Iterable<NoteModel>, attachments: Iterable<string>): void {
     for (const path of attachments) if (this.files.add(path)) this.names.add(path);
     for (const note of notes) {
       if (this.files.add(note.path)) this.names.add(note.path);
       this.notes.set(note.path, note);
       this.indexNoteNames(note, +1);
     }
-    const memo = new Map();
-    for (const path of this.notes.keys()) this.resolveNote(path, memo);
-    this.generationCounter++;
   }
 
   /**
