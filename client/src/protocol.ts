@@ -1,0 +1,52 @@
+/**
+ * The custom messages between the extension and the language server (see server.ts), as plain types so that the
+ * pure client modules and their tests can use them without the `vscode` module.
+ */
+
+export const STATUS_REQUEST = 'ospo/status';
+export const CHECK_VAULT_REQUEST = 'ospo/checkVault';
+export const FILES_REQUEST = 'ospo/files';
+export const INDEXED_NOTIFICATION = 'ospo/indexed';
+export const INDEX_CHANGED_NOTIFICATION = 'ospo/indexChanged';
+export const FILES_CHANGED_NOTIFICATION = 'ospo/filesChanged';
+
+/** One vault (workspace folder) in `ospo/status`, `ospo/indexed` and `ospo/indexChanged`. */
+export interface VaultStatus {
+  uri: string;
+  name: string;
+  ready: boolean;
+  notes: number;
+  files: number;
+  /** Notes that currently have published problems. */
+  problems: number;
+}
+
+export interface IndexStatus {
+  vaults: VaultStatus[];
+}
+
+/** One vault's answer to `ospo/checkVault` (vaults still indexing are left out). */
+export interface VaultCheck {
+  uri: string;
+  errors: number;
+  warnings: number;
+  information: number;
+  hints: number;
+  notesWithProblems: number;
+}
+
+/** One vault's answer to `ospo/files`: vault-relative paths of every note and attachment (empty until ready). */
+export interface VaultFileList {
+  uri: string;
+  /** Absolute folder path. */
+  root: string;
+  ready: boolean;
+  files: string[];
+}
+
+/** `ospo/filesChanged`: files that appeared in or left one vault. */
+export interface FilesChanged {
+  uri: string;
+  added: string[];
+  removed: string[];
+}
