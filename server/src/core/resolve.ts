@@ -113,6 +113,11 @@ function fileNameVariants(path: string): string[] {
 
 /** R3.6 tie-break among files matching `path` by name or suffix. */
 function pickCandidate(path: string, source: string, matches: string[]): PathResolution {
+  if (matches.length === 1) {
+    // Most links: one file has the name; no tie-break to rank.
+    const only = matches[0];
+    return { target: only, candidates: [only], rule: lookupKey(only) === lookupKey(path) ? 'exact' : 'unique' };
+  }
   const ranked = rankByShortestPath(matches);
   const key = lookupKey(path);
   const exact = ranked.filter((m) => m.key === key);
@@ -243,7 +248,9 @@ export function matchHeadingChain(subpath: string, headings: readonly Heading[])
   if (segments.length === 0) return {};
 
   const keysOf = headingKeysOf(headings);
-  const segmentKeys = HEADING_TIERS.map((t) => segments.map((s) => headingKey(s, t)));
+  // Looser keys are computed only when a stricter tier fails.
+  const segmentKeyCache: string[][] = [];
+  const segmentKeys = (tier: number): string[] => (segmentKeyCache[tier] ??= segments.map((s) => headingKey(s, HEADING_TIERS[tier])));
   const deadEnds = new Set<string>();
   let longestPrefix = 0;
 
@@ -253,7 +260,7 @@ export function matchHeadingChain(subpath: string, headings: readonly Heading[])
     if (deadEnds.has(memo)) return undefined;
     const p = parent >= 0 ? headings[parent] : undefined;
     for (let t = 0; t < HEADING_TIERS.length; t++) {
-      const want = segmentKeys[t][i];
+      const want = segmentKeys(t)[i];
       if (want === '') continue;
       for (let j = parent + 1; j < headings.length; j++) {
         const h = headings[j];
