@@ -11,12 +11,24 @@ export function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
+/**
+ * Positions are immutable values, and a vault repeats the same few thousand of them (line 12, character 4…)
+ * millions of times: the parser hands out one shared, frozen object per (line, character) in the common range
+ * instead of a new one per range end. Frozen, so that a mutation anywhere fails loudly instead of moving every
+ * range that shares the object.
+ */
+const SHARED_LINES = 2048;
+const SHARED_CHARACTERS = 512;
+const sharedPositions: Array<Array<Position | undefined> | undefined> = [];
+
 export function pos(line: number, character: number): Position {
-  return { line, character };
+  if (line >= SHARED_LINES || character >= SHARED_CHARACTERS || line < 0 || character < 0) return { line, character };
+  const row = (sharedPositions[line] ??= []);
+  return (row[character] ??= Object.freeze({ line, character }));
 }
 
 export function range(startLine: number, startChar: number, endLine: number, endChar: number): Range {
-  return { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } };
+  return { start: pos(startLine, startChar), end: pos(endLine, endChar) };
 }
 
 export function comparePositions(a: Position, b: Position): number {
@@ -56,7 +68,7 @@ export class LineMap {
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: this.firstLine + lo, character: offset - this.starts[lo] };
+    return pos(this.firstLine + lo, offset - this.starts[lo]);
   }
 
   range(start: number, end: number): Range {
