@@ -233,6 +233,15 @@ documents.onDidClose(async (e) => {
   void publishAffected(loc.vault, affected);
 });
 
+/** Folders (created or changed) come through the watcher too; only files are indexed. */
+function isFileOnDisk(vault: Vault, p: string): boolean {
+  try {
+    return fs.statSync(workspace.absPath(vault, p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 connection.onDidChangeWatchedFiles(async (params) => {
   const touched = new Map<Vault, Set<string>>();
   const fileSetChanges = new Map<Vault, { added: string[]; removed: string[] }>();
@@ -263,24 +272,12 @@ connection.onDidChangeWatchedFiles(async (params) => {
       }
     } else if (isNotePath(p)) {
       if (workspace.documentOf(vault, p)) continue; // the buffer is the truth while open
-      let isFile = false;
-      try {
-        isFile = fs.statSync(workspace.absPath(vault, p)).isFile();
-      } catch {
-        isFile = false;
-      }
-      if (!isFile) continue;
+      if (!isFileOnDisk(vault, p)) continue;
       if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
       const model = await readAndParse(vault.root, p);
       affected = model ? vault.index.upsertNote(model) : new Set();
     } else {
-      let isFile = false;
-      try {
-        isFile = fs.statSync(workspace.absPath(vault, p)).isFile();
-      } catch {
-        isFile = false;
-      }
-      if (!isFile) continue;
+      if (!isFileOnDisk(vault, p)) continue;
       if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
       affected = vault.index.addAttachment(p);
     }
