@@ -30,6 +30,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
 import { parseNote } from './core/parser';
 import { readAndParse } from './core/load';
+import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
 import type { PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
@@ -233,6 +234,14 @@ documents.onDidClose(async (e) => {
   void publishAffected(loc.vault, affected);
 });
 
+function isFolderOnDisk(vault: Vault, p: string): boolean {
+  try {
+    return fs.statSync(workspace.absPath(vault, p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Folders (created or changed) come through the watcher too; only files are indexed. */
 function isFileOnDisk(vault: Vault, p: string): boolean {
   try {
@@ -243,6 +252,17 @@ function isFileOnDisk(vault: Vault, p: string): boolean {
 }
 
 connection.onDidChangeWatchedFiles(async (params) => {
+  // A folder moved or copied into the vault arrives as one event for the folder: expand it into its files.
+  const changes: Array<{ uri: string; type: FileChangeType }> = [];
+  for (const change of params.changes) {
+    const loc = change.type !== FileChangeType.Deleted ? workspace.locate(change.uri) : undefined;
+    if (loc && isFolderOnDisk(loc.vault, loc.path)) {
+      const inside = await scanVault(workspace.absPath(loc.vault, loc.path));
+      for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, `${loc.path}/${f}`), type: FileChangeType.Created });
+    } else {
+      changes.push(change);
+    }
+  }
   const touched = new Map<Vault, Set<string>>();
   const fileSetChanges = new Map<Vault, { added: string[]; removed: string[] }>();
   const noteFileSet = (v: Vault, kind: 'added' | 'removed', p: string): void => {
@@ -250,7 +270,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
     if (!c) fileSetChanges.set(v, (c = { added: [], removed: [] }));
     c[kind].push(p);
   };
-  for (const change of params.changes) {
+  for (const change of changes) {
     const loc = workspace.locate(change.uri);
     if (!loc || !loc.vault.ready) continue;
     const { vault, path: p } = loc;

@@ -167,3 +167,24 @@ describe('language server over stdio', function () {
     assert.strictEqual(status.vaults.length, 1);
   });
 });
+
+describe('language server: folders arriving through the watcher', function () {
+  this.timeout(30000);
+  it('indexes the notes of a folder moved into the vault, reported as one event', async () => {
+    const root = copySampleVault();
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const text = await client.open(OSPO);
+      await client.change(OSPO, text + '\n[[Moved note#Part]]\n');
+      await client.waitFor(() => client.diagnosticsOf(OSPO).some((d) => d.code === 'unresolved-link'), 'unresolved');
+      fs.mkdirSync(path.join(root, 'archive', 'deep'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'archive', 'deep', 'Moved note.md'), '# Moved note\n\n## Part\n');
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('archive'), type: 1 }] });
+      await client.waitFor(() => !client.diagnosticsOf(OSPO).some((d) => d.code === 'unresolved-link' || d.code === 'missing-heading'), 'resolved');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
