@@ -36,6 +36,8 @@ export function previewOptions(host: PreviewHost): PreviewOptions {
     toHref: (absPath, fragment, fromDocument) => (fromDocument ? relativeHref(fromDocument, absPath, fragment) : fileHref(absPath, fragment)),
     resourceUri: (absPath, fromDocument) => (fromDocument ? relativeHref(fromDocument, absPath) : fileHref(absPath)),
     maxEmbedDepth: () => host.embedDepth(),
+    // VS Code's preview blocks frames by its security policy: a pdf shows as its visible link instead.
+    pdfFrames: () => false,
   };
 }
 

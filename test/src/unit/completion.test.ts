@@ -158,6 +158,10 @@ describe('completion', () => {
 
       c = v.complete('Current.md', `![[Git${CURSOR}]]`);
       assert.equal(c.accept('Gitlab'), '![[Gitlab]]');
+
+      // An editor that auto-closed only one bracket of a quickly typed `[[` leaves `[[Git]`.
+      c = v.complete('Current.md', `[[Git${CURSOR}] after`);
+      assert.equal(c.accept('Github'), '[[Github]] after');
     });
 
     it('keeps non-empty display text and a subpath after the cursor', () => {

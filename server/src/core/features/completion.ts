@@ -713,7 +713,8 @@ function wikiTail(line: string, ch: number, stopAtHash: boolean, keepDisplay: bo
   const rest = line.slice(ch);
   const close = rest.indexOf(']]');
   const reopen = rest.indexOf('[[');
-  if (close < 0 || (reopen >= 0 && reopen < close)) return { end: ch, closing: ']]', subpath: '' };
+  // A lone `]` at the cursor (the editor auto-closed one bracket of `[[`) is replaced too: `[[Git]` → `[[Github]]`.
+  if (close < 0 || (reopen >= 0 && reopen < close)) return { end: rest.startsWith(']') && !rest.startsWith(']]') ? ch + 1 : ch, closing: ']]', subpath: '' };
   const inner = rest.slice(0, close);
   const pipe = inner.indexOf('|');
   const hash = inner.indexOf('#');
