@@ -88,7 +88,12 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
+let initialized = false;
+
 connection.onInitialized(async () => {
+  // A client that says `initialized` twice must not get every vault indexed twice.
+  if (initialized) return;
+  initialized = true;
   if (clientCanConfigure) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ospoNotes' });
     settings = await fetchSettings();

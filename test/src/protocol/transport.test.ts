@@ -109,6 +109,13 @@ describe('language server transports and workspaces', function () {
       fs.rmSync(root, { recursive: true, force: true });
     });
 
+    it('indexes once even when the client says `initialized` twice', async () => {
+      await client.connection.sendNotification('initialized', {});
+      await client.request('ospo/status', {});
+      await new Promise((r) => setTimeout(r, 300));
+      assert.strictEqual(client.notifications.filter((n) => n.method === 'ospo/indexed').length, 1);
+    });
+
     it('survives a cancelled request and keeps answering', async () => {
       const text = await client.open('public/tech/OSPO.md');
       const source = new CancellationTokenSource();
