@@ -142,6 +142,11 @@ export function freshBlockId(existing: ReadonlySet<string>, seed?: number): stri
 export function shortestLinkPath(files: FileLookup, path: string, keepExtension = false): string {
   const note = isNotePath(path);
   const ext = note ? path.slice(path.length - NOTE_EXTENSION.length - 1) : '';
+  // Most files have a name no other file shares: the bare name is the answer. (A dotted note name is left to
+  // the full check: `[[My.Note]]` is first tried as a file named `My.Note`, R3.2.)
+  const name = basename(path);
+  const bare = note && !keepExtension ? name.slice(0, name.length - ext.length) : name;
+  if (bare !== '' && (!note || keepExtension || !bare.includes('.')) && files.withName(name).length === 1) return bare;
   const segments = path.split('/');
   for (let k = 1; k <= segments.length; k++) {
     const suffix = segments.slice(segments.length - k).join('/');
