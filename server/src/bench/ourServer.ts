@@ -17,6 +17,8 @@ export interface OurFigures {
   definition?: Summary;
   hover?: Summary;
   references?: Summary;
+  /** The first references call after indexing (nothing is warm yet). */
+  referencesFirstMs?: number;
   /** A workspace symbol query on the warm index, for comparison with the peer's cold one. */
   workspaceSymbol?: Summary;
   /** didChange → publishDiagnostics for the edited note. */
@@ -88,9 +90,9 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     await client.openDocument(uri(file), fs.readFileSync(path.join(vaultDir, ...file.split('/')), 'utf8'));
   };
 
-  async function series(kind: SamplePosition['kind'], method: string, params: (s: SamplePosition) => unknown): Promise<Summary | undefined> {
+  async function series(kind: SamplePosition['kind'], method: string, params: (s: SamplePosition) => unknown, all: number[] = []): Promise<Summary | undefined> {
     const samples = byKind(kind).slice(0, calls);
-    const times: number[] = [];
+    const times = all;
     for (const s of samples) {
       await open(s.file);
       const r = await client.request(method, params(s), 10000);
@@ -104,7 +106,9 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   figures.completion = await series('completion', 'textDocument/completion', at);
   figures.definition = await series('definition', 'textDocument/definition', at);
   figures.hover = await series('hover', 'textDocument/hover', at);
-  figures.references = await series('references', 'textDocument/references', (s) => ({ ...at(s), context: { includeDeclaration: true } }));
+  const referenceTimes: number[] = [];
+  figures.references = await series('references', 'textDocument/references', (s) => ({ ...at(s), context: { includeDeclaration: true } }), referenceTimes);
+  figures.referencesFirstMs = referenceTimes[0];
   const symbolTimes: number[] = [];
   for (const q of ['note', 'key ideas', 'zz', 'a', 'overview']) {
     const r = await client.request('workspace/symbol', { query: q }, 10000);
