@@ -207,7 +207,7 @@ export function provideCompletion(ctx: FeatureContext, path: string, position: P
     // Quoted links are links in properties too (R7.5).
     return wikiCompletion(req) ?? frontmatterCompletion(req, fmEnd) ?? emptyList();
   }
-  if (isOpaqueAt(req, fmEnd)) return emptyList();
+  if (isOpaqueAt(req)) return emptyList();
   return wikiCompletion(req) ?? markdownLinkCompletion(req) ?? tagCompletion(req) ?? emptyList();
 }
 
@@ -238,148 +238,23 @@ function lineRange(req: Request, start: number, end: number): Range {
 const DEFAULT_MAX_ITEMS = 200;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Opaque regions (R1.1–R1.6): fences, code spans, math and %% comments, scanned from the text itself
+// Opaque regions (R1.1–R1.6)
 
-interface ScanState {
-  fence?: { char: string; length: number };
-  comment: boolean;
-  math: boolean;
-}
-
-type Span = [number, number];
-
+/**
+ * True when the cursor is in code, math, HTML or a comment: inside one of the parser's opaque regions of the
+ * note. The server re-parses the buffer on every change before it answers a request, so the model is the text
+ * being typed. A region left open to the end of the note (an unclosed `%%`) also covers the note's very end.
+ */
+/** A fence line, for the block search's light reading of other notes' text. */
 const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
-/**
- * Opaque spans of one line (start exclusive for the cursor test, `-1` = from before the line, `Infinity` = past
- * its end), given the state at its start; updates the state for the next line. Follows the parser's rules:
- * backtick runs close only on a run of the same length, `\` escapes, `%%` and `$$` pair over lines, `$…$` stays
- * on one line with no blank inside the dollars and no digit after the closing one.
- */
-function scanLine(line: string, state: ScanState): Span[] {
-  if (state.fence) {
-    const m = FENCE_LINE.exec(line);
-    if (m && m[1][0] === state.fence.char && m[1].length >= state.fence.length && m[2].trim() === '') state.fence = undefined;
-    return [[-1, Infinity]];
-  }
-  if (!state.comment && !state.math) {
-    const m = FENCE_LINE.exec(line);
-    if (m && !(m[1][0] === '`' && m[2].includes('`'))) {
-      state.fence = { char: m[1][0], length: m[1].length };
-      return [[-1, Infinity]];
-    }
-  }
-  // Display math lives in one paragraph (the parser pairs `$$` inside a block): a blank line ends a stray `$$`.
-  if (line.trim() === '') state.math = false;
-  const spans: Span[] = [];
-  const n = line.length;
-  let open = -1;
-  let i = 0;
-  while (i <= n) {
-    if (state.comment || state.math) {
-      const marker = state.comment ? '%%' : '$$';
-      const close = findUnescaped(line, marker, i);
-      if (close < 0) {
-        spans.push([open, Infinity]);
-        return spans;
-      }
-      spans.push([open, close + 2]);
-      state.comment = false;
-      state.math = false;
-      i = close + 2;
-      continue;
-    }
-    if (i === n) break;
-    const c = line[i];
-    if (c === '\\') {
-      i += 2;
-      continue;
-    }
-    if (c === '`') {
-      let k = i;
-      while (k < n && line[k] === '`') k++;
-      const run = k - i;
-      let j = k;
-      let close = -1;
-      while (j < n) {
-        if (line[j] !== '`') {
-          j++;
-          continue;
-        }
-        let m = j;
-        while (m < n && line[m] === '`') m++;
-        if (m - j === run) {
-          close = j;
-          break;
-        }
-        j = m;
-      }
-      if (close >= 0) {
-        spans.push([i, close + run]);
-        i = close + run;
-      } else {
-        i = k;
-      }
-      continue;
-    }
-    if (line.startsWith('%%', i) || line.startsWith('$$', i)) {
-      if (line[i] === '%') state.comment = true;
-      else state.math = true;
-      open = i;
-      i += 2;
-      continue;
-    }
-    if (c === '$' && i + 1 < n && !/\s/.test(line[i + 1])) {
-      let j = i + 1;
-      let close = -1;
-      while (j < n) {
-        if (line[j] === '\\') {
-          j += 2;
-          continue;
-        }
-        if (line[j] === '$' && !/\s/.test(line[j - 1]) && !/[0-9]/.test(line[j + 1] ?? '')) {
-          close = j;
-          break;
-        }
-        j++;
-      }
-      if (close >= 0) {
-        spans.push([i, close + 1]);
-        i = close + 1;
-        continue;
-      }
-    }
-    i++;
-  }
-  return spans;
-}
-
-function findUnescaped(line: string, marker: string, from: number): number {
-  let at = line.indexOf(marker, from);
-  while (at >= 0) {
-    let slashes = 0;
-    for (let k = at - 1; k >= 0 && line[k] === '\\'; k--) slashes++;
-    if (slashes % 2 === 0) return at;
-    at = line.indexOf(marker, at + 1);
-  }
-  return -1;
-}
-
-/**
- * True when the cursor is in code, math or a comment. Fences, `%%` and `$$` are followed from the top of the
- * body to the cursor line in the buffer text, and code spans and inline math on the cursor line are found on
- * it. Indented code and HTML blocks need the block parser: they come from the model's block-level regions
- * (starting a line and spanning several), which typing inside a line does not change.
- */
-function isOpaqueAt(req: Request, fmEnd: number): boolean {
-  const state: ScanState = { comment: false, math: false };
-  for (let l = Math.max(0, fmEnd + 1); l < req.lineNo; l++) scanLine(req.lines[l], state);
-  const spans = scanLine(req.line, state);
-  if (spans.some(([s, e]) => s < req.ch && req.ch < e)) return true;
+function isOpaqueAt(req: Request): boolean {
+  const p = { line: req.lineNo, character: req.ch };
+  const lastLine = req.lines.length - 1;
   for (const r of req.note?.opaque ?? []) {
-    if (r.start.character !== 0 || r.end.line === r.start.line) continue;
-    const p = { line: req.lineNo, character: req.ch };
-    if (comparePositions(r.start, p) < 0 && comparePositions(p, r.end) < 0) return true;
+    if (comparePositions(r.start, p) >= 0) continue;
+    const toEnd = r.end.line === lastLine && r.end.character === req.lines[lastLine].length;
+    if (comparePositions(p, r.end) < 0 || (toEnd && comparePositions(p, r.end) === 0)) return true;
   }
   return false;
 }
