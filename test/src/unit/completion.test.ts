@@ -267,12 +267,12 @@ describe('completion', () => {
       notes.push(['Current.md', '']);
       const v = new MemoryVault(notes);
       let c = v.complete('Current.md', `[[Note${CURSOR}`);
-      assert.equal(c.list.items.length, 200);
+      assert.equal(c.list.items.length, 100);
       assert.equal(c.list.isIncomplete, true);
       assert.equal(c.list.items[0].label, 'Note 000');
       c = v.complete('Current.md', `[[Note 29${CURSOR}`);
       assert.deepEqual(c.labels.slice(0, 10), ['Note 290', 'Note 291', 'Note 292', 'Note 293', 'Note 294', 'Note 295', 'Note 296', 'Note 297', 'Note 298', 'Note 299']);
-      assert.ok(c.list.items.length < 200);
+      assert.ok(c.list.items.length < 100);
       assert.equal(c.list.isIncomplete, false);
       c = v.complete('Current.md', `[[Note${CURSOR}`, { maxItems: 5 });
       assert.deepEqual(c.labels, ['Note 000', 'Note 001', 'Note 002', 'Note 003', 'Note 004']);

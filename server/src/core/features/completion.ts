@@ -42,7 +42,7 @@ import type { FeatureContext } from './context';
 // Public API
 
 export interface CompletionOptions {
-  /** Most file and alias items returned (default 200); more matches make the list incomplete. */
+  /** Most file and alias items returned (default 100); more matches make the list incomplete. */
   maxItems?: number;
   /**
    * VS Code's `editor.suggest.matchOnWordStartOnly` (default true). When false, fuzzy matches whose first
@@ -235,7 +235,8 @@ function lineRange(req: Request, start: number, end: number): Range {
   return range(req.lineNo, start, req.lineNo, end);
 }
 
-const DEFAULT_MAX_ITEMS = 200;
+// Enough for the list the editor shows while the user types on; `isIncomplete` brings the rest as the query narrows.
+const DEFAULT_MAX_ITEMS = 100;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Opaque regions (R1.1–R1.6)
