@@ -132,6 +132,9 @@ export class VaultIndex implements VaultView {
     const path = note.path;
     const previous = this.notes.get(path);
     const affected = new Set<string>([path]);
+    // Other notes' results depend on this note's headings and block ids (their subpaths) and on its aliases and
+    // title ("did you mean"); typing in a paragraph changes neither, so it re-resolves this note alone.
+    const namesChanged = !previous || namesOf(previous) !== namesOf(note);
     if (!previous) {
       if (this.files.add(path)) this.names.add(path);
       this.addNotesWaitingNear(path, affected);
@@ -139,16 +142,20 @@ export class VaultIndex implements VaultView {
       // Drop the old links' edges while the old model is still in place: they are keyed by its links.
       this.unresolveNote(path);
       this.indexNoteNames(previous, -1);
-      for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
-      // Alias and title changes change "did you mean" for links that wait under those names.
-      for (const name of [...previous.aliases, previous.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
+      if (subpathTargetsOf(previous) !== subpathTargetsOf(note)) for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
+      if (namesChanged) this.addNotesWaitingOnNames(previous, affected);
     }
-    for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
+    if (namesChanged) this.addNotesWaitingOnNames(note, affected);
     this.notes.set(path, note);
     this.indexNoteNames(note, +1);
     for (const p of affected) this.resolveNote(p);
     this.generationCounter++;
     return affected;
+  }
+
+  /** Notes with links waiting under one of the note's aliases or its title: their suggestions name it. */
+  private addNotesWaitingOnNames(note: NoteModel, affected: Set<string>): void {
+    for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
   }
 
   /** Adds a non-note file (image, pdf…). Returns the notes whose link results may have changed. */
@@ -172,7 +179,7 @@ export class VaultIndex implements VaultView {
     this.addNotesWaitingNear(path, affected);
     for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
     if (note) {
-      for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
+      this.addNotesWaitingOnNames(note, affected);
       this.indexNoteNames(note, -1);
       this.unresolveNote(path);
       this.notes.delete(path);
@@ -288,6 +295,21 @@ export class VaultIndex implements VaultView {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * Everything of a note that links into it can resolve to: its headings (text, level, lines) and block ids
+ * (id, kind, lines). Equal signatures mean equal results for every link into the note.
+ */
+function subpathTargetsOf(note: NoteModel): string {
+  let s = '';
+  for (const h of note.headings) s += `h${h.level}:${h.line}:${h.sectionEndLine}:${h.text}\u0000`;
+  for (const b of note.blockIds) s += `b${b.kind}:${b.startLine}:${b.endLine}:${b.id}\u0000`;
+  return s;
+}
+
+function namesOf(note: NoteModel): string {
+  return [note.title ?? '', ...note.aliases].join('\u0000');
+}
 
 /** Squashes the differences people make when typing a name: case, spaces, dashes, underscores, dots. */
 function looseName(key: string): string {

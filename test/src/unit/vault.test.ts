@@ -362,3 +362,32 @@ describe('vault: the index and its incremental updates', () => {
     }
   });
 });
+
+describe('vault: edits that other notes do not depend on', () => {
+  const hub = '---\naliases: [Start]\n---\n# Home\n\nIntro text.\n\n## Projects\n\nList ^plist\n';
+  function hubVault(): VaultIndex {
+    return vault({ 'Home.md': hub, 'a.md': '[[Home#Projects]]', 'b.md': '[[Home#^plist]]', 'c.md': '[[Home]]', 'd.md': '[[Start]]' });
+  }
+
+  it('typing in a paragraph re-resolves the edited note alone', () => {
+    const index = hubVault();
+    assert.deepEqual([...index.upsertNote(parseNote('Home.md', hub.replace('Intro text.', 'Intro text, longer.')))], ['Home.md']);
+  });
+
+  it('a heading, a block id or a line shift re-resolves the notes linking here', () => {
+    const index = hubVault();
+    const sorted = (s: Set<string>): string[] => [...s].sort();
+    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('## Projects', '## Work')))), ['Home.md', 'a.md', 'b.md', 'c.md']);
+    assert.equal(noteDiagnostics(index, 'a.md')[0]?.code, 'missing-heading');
+    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub))), ['Home.md', 'a.md', 'b.md', 'c.md']);
+    assert.deepEqual(noteDiagnostics(index, 'a.md'), []);
+    // A new line above the heading moves it: definitions must land on its new line.
+    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('Intro text.', 'Intro\ntext.')))), ['Home.md', 'a.md', 'b.md', 'c.md']);
+    assert.equal(index.linkTargets('a.md')[0].heading?.line, 8);
+  });
+
+  it('an alias change re-resolves the notes whose suggestions name it', () => {
+    const index = hubVault();
+    assert.deepEqual([...index.upsertNote(parseNote('Home.md', hub.replace('[Start]', '[Begin]')))].sort(), ['Home.md', 'd.md']);
+  });
+});
