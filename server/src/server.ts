@@ -132,8 +132,10 @@ async function indexVault(vault: Vault): Promise<void> {
   for (const w of vault.warnings) connection.console.warn(`${vault.name}: ${w.path}: ${w.message}`);
   connection.console.log(`Indexed ${vault.name}: ${vault.index.noteCount} notes, ${vault.index.files.size} files in ${Date.now() - started} ms.`);
   await publishAll(vault);
-  // Build the completion name cache now, so that the user's first `[[` does not pay for it.
+  // Build the completion names and the workspace symbol list now, so that the user's first `[[` or symbol
+  // search does not pay for them.
   prepareCompletion(vault.index);
+  provideWorkspaceSymbols(vault.index, '', 1);
   void connection.sendNotification('ospo/indexed', statusOf());
 }
 
