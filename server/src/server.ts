@@ -28,8 +28,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { parseNote } from './core/parser';
-import { readAndParse } from './core/load';
+import { parseBuffer, readAndParse } from './core/load';
 import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
 import type { PathLocation } from './core/features/context';
@@ -227,7 +226,7 @@ async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
 documents.onDidChangeContent((e) => {
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  const affected = loc.vault.index.upsertNote(parseNote(loc.path, e.document.getText()));
+  const affected = loc.vault.index.upsertNote(parseBuffer(loc.path, e.document.getText()));
   void publishAffected(loc.vault, affected);
   void connection.sendNotification('ospo/indexChanged', statusOf());
 });

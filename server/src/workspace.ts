@@ -8,9 +8,8 @@ import { URI } from 'vscode-uri';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VaultIndex } from './core/vault';
-import { loadVault } from './core/load';
+import { loadVault, parseBuffer } from './core/load';
 import { decodeNote } from './core/reader';
-import { parseNote } from './core/parser';
 import type { FeatureContext } from './core/features/context';
 import type { ScanWarning } from './core/scan';
 
@@ -68,7 +67,7 @@ export class Workspace {
     for (const doc of this.documents.all()) {
       const loc = this.locate(doc.uri);
       if (loc && loc.vault === vault && loc.path.toLowerCase().endsWith('.md')) {
-        loaded.index.upsertNote(parseNote(loc.path, doc.getText()));
+        loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()));
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { NoteModel, ReadProblem } from './model';
 import { parseNote } from './parser';
-import { decodeNote } from './reader';
+import { checkTextSize, decodeNote, type DecodedNote } from './reader';
 import { errorText, scanVault, type ScanOptions, type ScanWarning } from './scan';
 import { isNotePath } from './paths';
 import { range } from './text';
@@ -82,7 +82,15 @@ export async function readAndParse(root: string, rel: string, warnings?: ScanWar
 }
 
 export function parseBytes(rel: string, bytes: Uint8Array): NoteModel {
-  const decoded = decodeNote(bytes);
+  return parseDecoded(rel, decodeNote(bytes));
+}
+
+/** An editor buffer's note model, with the same size limit as a file read from disk. */
+export function parseBuffer(rel: string, text: string): NoteModel {
+  return parseDecoded(rel, checkTextSize(text));
+}
+
+function parseDecoded(rel: string, decoded: DecodedNote): NoteModel {
   const note = parseNote(rel, decoded.text);
   note.readProblems.push(...decoded.problems);
   return note;

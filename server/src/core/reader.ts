@@ -24,16 +24,7 @@ export interface DecodedNote {
 }
 
 export function decodeNote(bytes: Uint8Array): DecodedNote {
-  if (bytes.length > MAX_PARSED_NOTE_BYTES) {
-    return {
-      text: '',
-      problems: [{
-        code: 'file-too-large',
-        message: `Note is ${(bytes.length / 1048576).toFixed(1)} MB, over the ${MAX_PARSED_NOTE_BYTES / 1048576} MB limit: its links, headings and blocks are not indexed.`,
-        range: range(0, 0, 0, 0),
-      }],
-    };
-  }
+  if (bytes.length > MAX_PARSED_NOTE_BYTES) return { text: '', problems: [tooLarge(bytes.length)] };
   const sniff = Math.min(bytes.length, BINARY_SNIFF_BYTES);
   for (let i = 0; i < sniff; i++) {
     if (bytes[i] === 0) {
@@ -49,6 +40,22 @@ export function decodeNote(bytes: Uint8Array): DecodedNote {
     const text = lenientDecoder.decode(bytes);
     return { text, problems: [invalidUtf8Problem(text)] };
   }
+}
+
+function tooLarge(size: number): ReadProblem {
+  return {
+    code: 'file-too-large',
+    message: `Note is ${(size / 1048576).toFixed(1)} MB, over the ${MAX_PARSED_NOTE_BYTES / 1048576} MB limit: its links, headings and blocks are not indexed.`,
+    range: range(0, 0, 0, 0),
+  };
+}
+
+/**
+ * An editor buffer (already text) held to the same size limit as files on disk: a huge note open in the editor
+ * must not be re-parsed on every keystroke. Measured in UTF-16 code units, at least the UTF-8 size of ASCII.
+ */
+export function checkTextSize(text: string): DecodedNote {
+  return text.length > MAX_PARSED_NOTE_BYTES ? { text: '', problems: [tooLarge(text.length)] } : { text, problems: [] };
 }
 
 function invalidUtf8Problem(text: string): ReadProblem {

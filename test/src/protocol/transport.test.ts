@@ -116,6 +116,17 @@ describe('language server transports and workspaces', function () {
       assert.strictEqual(client.notifications.filter((n) => n.method === 'ospo/indexed').length, 1);
     });
 
+    it('holds an open 11 MB buffer to the size limit instead of parsing it on every change', async () => {
+      const rel = 'public/tech/Huge.md';
+      const uri = client.uri(rel);
+      const text = '[[Nowhere]] ' + 'x'.repeat(11 * 1024 * 1024);
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+      await client.waitFor(() => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'file-too-large'), 'file-too-large');
+      assert.deepStrictEqual(client.diagnostics.get(uri)!.map((d) => d.code), ['file-too-large']);
+      const status = await client.request<{ vaults: Array<{ notes: number }> }>('ospo/status', {});
+      assert.strictEqual(status.vaults[0].notes, 8);
+    });
+
     it('survives a cancelled request and keeps answering', async () => {
       const text = await client.open('public/tech/OSPO.md');
       const source = new CancellationTokenSource();
