@@ -355,6 +355,48 @@ check('command: Copy Block Reference on a block without an id adds one and copie
   assert.equal(doc.lineAt(line).text, before, 'reverted');
 });
 
+check('command: Create Note for Link Under Cursor writes the note from the template and the link resolves', async () => {
+  const doc = await openNote(OSPO, true);
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const line = await appendLine(doc, 'See [[Brand new idea]].');
+  const created = uriOf('Brand new idea.md');
+  try {
+    editor.selection = new vscode.Selection(line, 8, line, 8);
+    await vscode.commands.executeCommand('ospo-notes.createNote');
+    const text = await waitFor('the new note on disk', async () => {
+      try {
+        return Buffer.from(await vscode.workspace.fs.readFile(created)).toString('utf8');
+      } catch {
+        return undefined;
+      }
+    });
+    // The default template: frontmatter with the title and a private visibility, then the title as a heading.
+    assert.equal(text, '---\ntitle: Brand new idea\nvisibility: private\n---\n\n# Brand new idea\n');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, created.fsPath, 'the new note is opened');
+    await waitFor(
+      'the link to the new note to resolve',
+      () => (vscode.languages.getDiagnostics(doc.uri).some((d) => codeOf(d) === 'unresolved-link') ? undefined : true),
+      READY_MS,
+      () => describeDiagnostics(doc.uri),
+    );
+  } finally {
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await deleteLastLine(doc);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    await vscode.workspace.fs.delete(created).then(undefined, () => undefined);
+  }
+});
+
+check('command: Check Vault asks the server for the whole vault and leaves its problems in place', async () => {
+  const doc = await openNote(OSPO);
+  await vscode.commands.executeCommand('ospo-notes.checkVault');
+  const diags = await waitFor('the vault problems', () => {
+    const found = vscode.languages.getDiagnostics(doc.uri).filter((d) => codeOf(d) === 'missing-scheme');
+    return found.length === 1 ? found : undefined;
+  });
+  assert.equal(diags[0].range.start.line, lineOf(doc, '[github-ospo](github.com/github/github-ospo)'));
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 
 export async function run(): Promise<void> {
