@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import {
+  CodeActionKind,
   CompletionList,
   createConnection,
   DidChangeConfigurationNotification,
@@ -39,6 +40,7 @@ import { provideReferences } from './core/features/references';
 import { provideDocumentSymbols, provideWorkspaceSymbols } from './core/features/symbols';
 import { provideDocumentLinks } from './core/features/documentLinks';
 import { provideFoldingRanges } from './core/features/folding';
+import { provideQuickFixes } from './core/features/codeActions';
 import { Workspace, type Vault } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -80,6 +82,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       executeCommandProvider: { commands: [ADD_BLOCK_ID_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -413,6 +416,22 @@ connection.onFoldingRanges((params, token) =>
     const note = loc?.vault.index.note(loc.path);
     const text = loc ? workspace.textOf(loc.vault, loc.path) : undefined;
     return note && text !== undefined ? provideFoldingRanges(note, text) : [];
+  }),
+);
+
+connection.onCodeAction((params, token) =>
+  guard('codeAction', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return [];
+    const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
+    const uri = params.textDocument.uri;
+    return provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
+      title: f.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostics[f.diagnostic]],
+      isPreferred: f.isPreferred,
+      edit: { changes: { [uri]: f.edits } },
+    }));
   }),
 );
 

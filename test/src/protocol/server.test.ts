@@ -160,6 +160,24 @@ describe('language server over stdio', function () {
     assert.strictEqual(edit.range.start.line, 8);
   });
 
+  it('offers quick fixes for its diagnostics: https:// for the user\'s link, [[File|Alias]] for an alias', async () => {
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[FOSS]]\n');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).length === 2, 'two diagnostics');
+    const actions = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
+      textDocument: { uri: client.uri(OSPO) },
+      range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } },
+      context: { diagnostics: client.diagnosticsOf(OSPO) },
+    });
+    assert.deepStrictEqual(
+      actions.map((a) => [a.title, a.kind, a.edit.changes[client.uri(OSPO)][0].newText]),
+      [
+        ["Add 'https://'", 'quickfix', 'https://'],
+        ["Link to 'OpenSource' with 'FOSS' as its text", 'quickfix', '[[OpenSource|FOSS]]'],
+      ],
+    );
+  });
+
   it('answers a failing request with an error and lives on', async () => {
     await assert.rejects(client.request('workspace/executeCommand', { command: 'ospo-notes.addBlockId', arguments: [{}] }));
     await assert.rejects(client.request('workspace/executeCommand', { command: 'no-such-command', arguments: [] }));

@@ -355,6 +355,16 @@ check('command: Copy Block Reference on a block without an id adds one and copie
   assert.equal(doc.lineAt(line).text, before, 'reverted');
 });
 
+check("quick fix: the missing-scheme warning offers Add 'https://'", async () => {
+  const doc = await openNote(OSPO);
+  const diag = await waitFor('the missing-scheme diagnostic', () => vscode.languages.getDiagnostics(doc.uri).find((d) => codeOf(d) === 'missing-scheme'));
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diag.range, vscode.CodeActionKind.QuickFix.value);
+  const fix = actions.find((a) => a.title === "Add 'https://'");
+  assert.ok(fix, `quick fixes offered: ${JSON.stringify(actions.map((a) => a.title))}`);
+  const edits = fix.edit?.get(doc.uri) ?? [];
+  assert.deepEqual(edits.map((e) => [e.range.start.line, e.range.start.character, e.newText]), [[diag.range.start.line, diag.range.start.character, 'https://']]);
+});
+
 check('command: Create Note for Link Under Cursor writes the note from the template and the link resolves', async () => {
   const doc = await openNote(OSPO, true);
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
