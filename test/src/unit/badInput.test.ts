@@ -9,6 +9,7 @@ import { scanVault, type ScanWarning } from '../../../server/out/core/scan';
 import { MAX_PARSED_NOTE_BYTES } from '../../../server/out/core/reader';
 import { noteDiagnostics, type NoteDiagnostic } from '../../../server/out/core/diagnostics';
 import type { Range } from '../../../server/out/core/model';
+import { permissionsApply } from './permissions';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -18,20 +19,6 @@ function r(range: Range): string {
 
 const brief = (d: NoteDiagnostic): string => `${r(d.range)} ${d.severity} ${d.code}`;
 
-/** Whether this process can be kept out of a file by its permissions (not so for root). */
-function permissionsApply(dir: string): boolean {
-  const f = path.join(dir, '.probe');
-  fs.writeFileSync(f, 'x');
-  fs.chmodSync(f, 0o000);
-  let blocked = false;
-  try {
-    fs.readFileSync(f);
-  } catch {
-    blocked = true;
-  }
-  fs.rmSync(f, { force: true });
-  return blocked;
-}
 
 /**
  * Runs `body` with `hook(file)` called before every file read, through whichever read function the loader uses.
@@ -175,7 +162,7 @@ describe('bad input', function () {
 
   describe('unreadable files', () => {
     it('keeps an unreadable note in the index with an error (chmod 000)', async function () {
-      if (!permissionsApply(root)) this.skip();
+      if (!permissionsApply()) this.skip();
       write('A.md', '[[Locked]]');
       const locked = write('Locked.md', '# Secret');
       fs.chmodSync(locked, 0o000);
@@ -205,7 +192,7 @@ describe('bad input', function () {
     });
 
     it('reports an unreadable folder in one line and reads the rest', async function () {
-      if (!permissionsApply(root)) this.skip();
+      if (!permissionsApply()) this.skip();
       write('A.md', '');
       write('closed/B.md', '');
       fs.chmodSync(path.join(root, 'closed'), 0o000);

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { permissionsApply } from './permissions';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'server/out/cli.js');
@@ -34,22 +35,6 @@ const SUMMARY = /^(\d+) notes? and (\d+) attachments? checked in \d+\.\d\d s: (\
 const OSPO_WARNING =
   "public/tech/OSPO.md:51:25 warning missing-scheme 'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.";
 
-/** Whether this process can be kept out of a file by its permissions (not so for root). */
-function permissionsApply(): boolean {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-perm-'));
-  const f = path.join(dir, 'probe');
-  fs.writeFileSync(f, 'x');
-  fs.chmodSync(f, 0o000);
-  let blocked = false;
-  try {
-    fs.readFileSync(f);
-  } catch {
-    blocked = true;
-  }
-  fs.chmodSync(f, 0o600);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return blocked;
-}
 
 describe('cli: ospo-notes check', function () {
   this.timeout(60000);
