@@ -108,29 +108,19 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
       if (missing === 'off') return undefined;
       return unresolvedDiagnostic(index, note, link, missing);
     }
-    case 'missing-heading': {
-      if (missing === 'off') return undefined;
-      const target = stem(t.target!);
-      const segment = t.failedSegment ?? link.subpath ?? '';
-      return {
-        path,
-        range: link.subpathRange ?? link.range,
-        severity: missing,
-        code: 'missing-heading',
-        message: `No heading '${segment}' in '${target}'.`,
-        related: [{ path: t.target!, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `'${target}' has no such heading` }],
-      };
-    }
+    case 'missing-heading':
     case 'missing-block': {
       if (missing === 'off') return undefined;
       const target = stem(t.target!);
-      return {
+      const d: NoteDiagnostic = {
         path,
         range: link.subpathRange ?? link.range,
         severity: missing,
-        code: 'missing-block',
-        message: `No block '${link.subpath}' in '${target}'.`,
+        code: t.status,
+        message: t.status === 'missing-heading' ? `No heading '${t.failedSegment ?? link.subpath ?? ''}' in '${target}'.` : `No block '${link.subpath}' in '${target}'.`,
       };
+      if (t.status === 'missing-heading') d.related = [{ path: t.target!, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `'${target}' has no such heading` }];
+      return d;
     }
   }
   if (t.headingTier === 'github-slug') {
