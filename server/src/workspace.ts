@@ -10,6 +10,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VaultIndex } from './core/vault';
 import { loadVault, parseBuffer } from './core/load';
 import { decodeNote } from './core/reader';
+import { isHiddenPath } from './core/paths';
 import type { FeatureContext } from './core/features/context';
 import type { ScanWarning } from './core/scan';
 
@@ -89,7 +90,7 @@ export class Workspace {
       const rel = path.relative(vault.root, fsPath);
       if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
       const p = rel.split(path.sep).join('/');
-      if (p.split('/').some((seg) => seg.startsWith('.') || seg === 'node_modules')) return undefined;
+      if (isHiddenPath(p) || p.split('/').includes('node_modules')) return undefined;
       return { vault, path: p };
     }
     return undefined;

@@ -5,7 +5,7 @@
 import type { Link, NoteModel, Range } from './model';
 import type { LinkTarget } from './links';
 import type { VaultIndex } from './vault';
-import { extname, isNotePath, stem } from './paths';
+import { isAttachmentPath, isNotePath, stem } from './paths';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -152,7 +152,8 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
 function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, ): NoteDiagnostic {
   const path = note.path;
   const linkpath = link.path;
-  const isAttachment = extname(linkpath) !== '' && !isNotePath(linkpath) && !/\.md$/i.test(linkpath) && hasKnownExtension(linkpath);
+  // The accepted attachment formats of R3.9, the same list the vault walk and completion use.
+  const isAttachment = isAttachmentPath(linkpath);
   const code = link.embed ? 'missing-embed' : isAttachment ? 'missing-attachment' : 'unresolved-link';
   const what = link.embed ? 'Embedded file' : isAttachment ? 'Attachment' : 'Note';
   let message = `${what} '${linkpath}' not found in the vault.`;
@@ -182,11 +183,6 @@ function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, se
   return { path, range: link.path ? link.pathRange : link.range, severity, code, message, data };
 }
 
-const KNOWN_EXTENSIONS = /\.(avif|bmp|gif|jpe?g|png|svg|webp|flac|m4a|mp3|ogg|wav|webm|3gp|mkv|mov|mp4|ogv|pdf|canvas|base|zip|txt|csv|json|docx?|xlsx?|pptx?|drawio)$/i;
-
-function hasKnownExtension(p: string): boolean {
-  return KNOWN_EXTENSIONS.test(p);
-}
 
 function linkText(link: Link): string {
   return link.destination ?? link.path;

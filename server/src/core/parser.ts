@@ -117,7 +117,7 @@ export function parseLinkSource(source: string): Link | undefined {
   if (text.startsWith('[[', bang)) {
     const inner = text.slice(bang + 2, -2);
     if (!text.endsWith(']]') || text.length < bang + 4 || inner.includes('[[') || inner.includes(']]')) return undefined;
-    return wikiLink(map, text, bang, text.length, bang === 1, false);
+    return wikiLink(map, text, bang, text.length, bang === 1);
   }
   const opaque = new Uint8Array(text.length);
   const { spans, escaped } = codeSpans(text, opaque, undefined, SLOT_ESCAPED_FIRST);
@@ -152,7 +152,7 @@ function readFrontmatter(note: NoteModel, lines: string[], fmEnd: number): void 
     while ((m = re.exec(line))) {
       const start = m.index + 1 + m[2].length;
       const end = m.index + m[0].length - 1;
-      const link = wikiLink(new LineMap(i, [line]), line, start, end, m[2] === '!', false);
+      const link = wikiLink(new LineMap(i, [line]), line, start, end, m[2] === '!');
       if (link) note.links.push(link);
     }
   }
@@ -471,12 +471,11 @@ function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, co
     note.opaque.push(map.range(s, e));
   }
 
-  const inTable = unit.kind === 'table-row';
   const taken = scratch(SLOT_TAKEN, n);
   for (const c of accepted) {
     if (opaque[c.start]) continue;
     const embed = c.start > 0 && text[c.start - 1] === '!' && !escaped[c.start - 1] && !opaque[c.start - 1];
-    const link = wikiLink(map, text, c.start, c.end, embed, inTable);
+    const link = wikiLink(map, text, c.start, c.end, embed);
     if (link) {
       note.links.push(link);
       taken.fill(1, embed ? c.start - 1 : c.start, c.end);
@@ -690,7 +689,7 @@ function mathAndHtmlComments(text: string, opaque: Uint8Array, skip: Uint8Array)
  * Splits `[[linktext|display]]` (R2.1–R2.4): display after the first `|` (or `\|`, the table form, whose
  * backslash is dropped); linkpath before the first `#`; the rest is the subpath.
  */
-function wikiLink(map: LineMap, text: string, start: number, end: number, embed: boolean, _inTable: boolean): Link | undefined {
+function wikiLink(map: LineMap, text: string, start: number, end: number, embed: boolean): Link | undefined {
   const innerStart = start + 2;
   const innerEnd = end - 2;
   const inner = text.slice(innerStart, innerEnd);
@@ -756,7 +755,7 @@ function findMarkdownLinks(note: Pick<NoteModel, 'links'>, map: LineMap, text: s
     }
     const embed = i > 0 && text[i - 1] === '!' && !escaped[i - 1] && !opaque[i - 1];
     const start = embed ? i - 1 : i;
-    note.links.push(markdownLink(map, text, start, dest.end, embed, i + 1, j, dest.start, dest.endOfDest, dest.angle));
+    note.links.push(markdownLink(map, text, start, dest.end, embed, i + 1, j, dest.start, dest.endOfDest));
     taken.fill(1, start, dest.end);
     i = text.indexOf('[', dest.end);
   }
@@ -768,7 +767,6 @@ interface Destination {
   endOfDest: number;
   /** Offset after the closing `)`. */
   end: number;
-  angle: boolean;
 }
 
 function parseDestination(text: string, from: number): Destination | undefined {
@@ -777,9 +775,7 @@ function parseDestination(text: string, from: number): Destination | undefined {
   while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
   let start: number;
   let endOfDest: number;
-  let angle = false;
   if (text[i] === '<') {
-    angle = true;
     start = i + 1;
     let j = start;
     while (j < n && text[j] !== '>' && text[j] !== '\n' && text[j] !== '<') {
@@ -826,7 +822,7 @@ function parseDestination(text: string, from: number): Destination | undefined {
     while (k < n && /[ \t\n]/.test(text[k])) k++;
   }
   if (text[k] !== ')') return undefined;
-  return { start, endOfDest, end: k + 1, angle };
+  return { start, endOfDest, end: k + 1 };
 }
 
 function unescapeDestination(s: string): string {
@@ -843,7 +839,6 @@ function markdownLink(
   labelEnd: number,
   destStart: number,
   destEnd: number,
-  _angle: boolean,
 ): Link {
   const destination = ownString(text.slice(destStart, destEnd));
   const link: Link = {

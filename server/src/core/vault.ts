@@ -287,11 +287,6 @@ export class VaultIndex implements VaultView {
       if (m.size === 0) this.tagIndex.delete(key);
     }
   }
-
-  /** The display name of a note: its file name without `.md`. */
-  static noteName(path: string): string {
-    return stem(path);
-  }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
