@@ -5,6 +5,7 @@
  *
  * `node server/out/server.js --stdio` (or `--node-ipc`, which the VS Code client uses).
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import {
   CodeActionKind,
@@ -25,14 +26,16 @@ import {
   type InitializeParams,
   type InitializeResult,
   type Location,
+  type TextDocumentChangeEvent,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
 import { parseBuffer, readAndParse } from './core/load';
+import type { NoteModel } from './core/model';
 import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
-import type { PathLocation } from './core/features/context';
+import { RequestCancelledError, type PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
 import { provideHover } from './core/features/hover';
@@ -108,7 +111,7 @@ connection.onInitialized(async () => {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       for (const f of e.removed) {
         const v = workspace.removeFolder(f.uri);
-        if (v) for (const p of v.published) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
+        if (v) for (const p of v.published.keys()) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
       }
       for (const f of e.added) await indexVault(workspace.addFolder(f.uri, f.name));
     });
@@ -189,28 +192,64 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
   };
 }
 
+/**
+ * Sends a note's problems unless the client already has exactly these (typing in a paragraph re-resolves the
+ * note, but its problems rarely change: re-sending 10,000 identical diagnostics is most of a keystroke's cost).
+ */
 function publishNote(vault: Vault, p: string): void {
   const diags = vault.index.note(p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity }) : [];
   if (diags.length === 0 && !vault.published.has(p)) return;
+  const lsp = diags.map((d) => toLspDiagnostic(vault, d));
+  const digest = diags.length === 0 ? '' : createHash('sha1').update(JSON.stringify(lsp)).digest('base64');
+  if (vault.published.get(p) === digest) return;
   if (diags.length === 0) vault.published.delete(p);
-  else vault.published.add(p);
-  void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: diags.map((d) => toLspDiagnostic(vault, d)) });
+  else vault.published.set(p, digest);
+  void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: lsp });
 }
 
 /** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
 async function publishAll(vault: Vault): Promise<void> {
-  const paths = new Set<string>([...vault.index.notePaths(), ...vault.published]);
+  const paths = new Set<string>([...vault.index.notePaths(), ...vault.published.keys()]);
   await inSlices([...paths], (p) => publishNote(vault, p));
 }
 
-async function publishAffected(vault: Vault, affected: Iterable<string>): Promise<void> {
-  const list = [...affected];
-  // The edited note first and synchronously: that is the squiggle the user is looking at.
-  if (list.length <= 64) {
-    for (const p of list) publishNote(vault, p);
-    return;
+/**
+ * Notes waiting to have their problems re-published, per vault, in the order they were queued (the edited note
+ * first). Queued paths coalesce: a note affected by ten edits in a row is published once, after them.
+ */
+const publishQueue = new Map<Vault, Set<string>>();
+let publishing = false;
+
+function queuePublish(vault: Vault, paths: Iterable<string>): void {
+  let queued = publishQueue.get(vault);
+  if (!queued) publishQueue.set(vault, (queued = new Set()));
+  for (const p of paths) queued.add(p);
+  if (!publishing) {
+    publishing = true;
+    setImmediate(() => void drainPublishQueue());
   }
-  await inSlices(list, (p) => publishNote(vault, p));
+}
+
+/** Publishes the queue in time slices, so requests are answered in between. */
+async function drainPublishQueue(): Promise<void> {
+  let sliceStart = Date.now();
+  try {
+    for (;;) {
+      const next = publishQueue.entries().next();
+      if (next.done) break;
+      const [vault, queued] = next.value;
+      const p = queued.values().next().value as string;
+      queued.delete(p);
+      if (queued.size === 0) publishQueue.delete(vault);
+      if (workspace.vaults.includes(vault)) publishNote(vault, p);
+      if (Date.now() - sliceStart > 10) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = Date.now();
+      }
+    }
+  } finally {
+    publishing = false;
+  }
 }
 
 /** Runs `work` over items in slices of at most ~10 ms, yielding in between. */
@@ -226,22 +265,70 @@ async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Documents and files
 
-documents.onDidChangeContent((e) => {
-  const loc = workspace.locate(e.document.uri);
-  if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  const affected = loc.vault.index.upsertNote(parseBuffer(loc.path, e.document.getText()));
-  void publishAffected(loc.vault, affected);
-  void connection.sendNotification('ospo/indexChanged', statusOf());
-});
+// An edit only marks its note dirty. Dirty notes are re-parsed once typing pauses for EDIT_QUIET_MS (and at
+// least every EDIT_MAX_DELAY_MS while it goes on), or at once when a request about that very note needs its
+// model. So only a document's latest text is ever parsed, and a request about another note is answered from the
+// last models instead of waiting behind a backlog of re-parses.
+const EDIT_QUIET_MS = 150;
+const EDIT_MAX_DELAY_MS = 1000;
+/** Open documents with edits not yet in the index: URI → when the first such edit arrived. */
+const dirtyDocuments = new Map<string, number>();
+let reindexTimer: NodeJS.Timeout | undefined;
 
-documents.onDidClose(async (e) => {
+function onNoteEdited(e: TextDocumentChangeEvent<TextDocument>): void {
+  if (!dirtyDocuments.has(e.document.uri)) dirtyDocuments.set(e.document.uri, Date.now());
+  if (reindexTimer) clearTimeout(reindexTimer);
+  let oldest = Infinity;
+  for (const since of dirtyDocuments.values()) oldest = Math.min(oldest, since);
+  reindexTimer = setTimeout(() => void reindexDirtyDocuments(), Math.max(0, Math.min(EDIT_QUIET_MS, oldest + EDIT_MAX_DELAY_MS - Date.now())));
+}
+
+/** The timer's re-parse: each note's parse and its re-indexing run in separate turns, so requests fit between. */
+async function reindexDirtyDocuments(): Promise<void> {
+  reindexTimer = undefined;
+  for (const uri of [...dirtyDocuments.keys()]) {
+    const doc = documents.get(uri);
+    const loc = workspace.locate(uri);
+    if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) {
+      dirtyDocuments.delete(uri);
+      continue;
+    }
+    const version = doc.version;
+    const model = parseBuffer(loc.path, doc.getText());
+    await new Promise((r) => setImmediate(r));
+    // Typed on meanwhile (a newer text waits for the next timer), or a request has indexed it already.
+    if (documents.get(uri)?.version !== version || !dirtyDocuments.has(uri)) continue;
+    dirtyDocuments.delete(uri);
+    noteReindexed(loc.vault, model);
+  }
+}
+
+/** Brings an open note's model up to its buffer if it was edited since it was last parsed. */
+function reindexIfDirty(uri: string): void {
+  if (!dirtyDocuments.delete(uri)) return;
+  const doc = documents.get(uri);
+  const loc = workspace.locate(uri);
+  if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
+  noteReindexed(loc.vault, parseBuffer(loc.path, doc.getText()));
+}
+
+function noteReindexed(vault: Vault, model: NoteModel): void {
+  queuePublish(vault, vault.index.upsertNote(model));
+  void connection.sendNotification('ospo/indexChanged', statusOf());
+}
+
+async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<void> {
+  dirtyDocuments.delete(e.document.uri);
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
   const model = await readAndParse(loc.vault.root, loc.path);
   const affected = model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path);
-  void publishAffected(loc.vault, affected);
-});
+  queuePublish(loc.vault, affected);
+}
+
+documents.onDidChangeContent(onNoteEdited);
+documents.onDidClose(onNoteClosed);
 
 function isFolderOnDisk(vault: Vault, p: string): boolean {
   try {
@@ -295,10 +382,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
         noteFileSet(vault, 'removed', f);
         for (const a of vault.index.removeFile(f)) affected.add(a);
       }
-      if (vault.published.has(p)) {
-        vault.published.delete(p);
-        void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: [] });
-      }
+      affected.add(p); // publishing a note that is gone clears its problems
     } else if (isNotePath(p)) {
       if (workspace.documentOf(vault, p)) continue; // the buffer is the truth while open
       if (!isFileOnDisk(vault, p)) continue;
@@ -315,7 +399,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
     for (const a of affected) set.add(a);
   }
   for (const [vault, c] of fileSetChanges) void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, ...c });
-  for (const [vault, set] of touched) await publishAffected(vault, set);
+  for (const [vault, set] of touched) queuePublish(vault, set);
   if (touched.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
 });
 
@@ -328,12 +412,15 @@ function guard<T>(name: string, token: CancellationToken | undefined, work: () =
   try {
     return work();
   } catch (e) {
+    if (e instanceof RequestCancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
     return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error).message ?? e}`);
   }
 }
 
+/** The vault and path of a request's document, its model brought up to the buffer first (the user's view). */
 function located(uri: string): { vault: Vault; path: string } | undefined {
+  reindexIfDirty(uri);
   const loc = workspace.locate(uri);
   return loc && loc.vault.ready ? loc : undefined;
 }
@@ -346,7 +433,7 @@ connection.onCompletion((params, token) =>
   guard('completion', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return CompletionList.create([], false);
-    const list = provideCompletion(loc.vault.ctx, loc.path, params.position);
+    const list = provideCompletion({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position);
     // The command's path is vault-relative: say which vault, for workspaces with several.
     for (const item of list.items) {
       if (item.command?.command === ADD_BLOCK_ID_COMMAND && item.command.arguments?.[0]) item.command.arguments[0] = { ...item.command.arguments[0], vaultUri: loc.vault.uri };
@@ -375,7 +462,7 @@ connection.onReferences((params, token) =>
   guard('references', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
-    return provideReferences(loc.vault.ctx, loc.path, params.position, params.context.includeDeclaration).map((l) => toLocation(loc.vault, l));
+    return provideReferences({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.context.includeDeclaration).map((l) => toLocation(loc.vault, l));
   }),
 );
 
@@ -391,7 +478,7 @@ connection.onWorkspaceSymbol((params, token) =>
   guard('workspaceSymbol', token, () =>
     workspace.vaults.flatMap((v) =>
       v.ready
-        ? provideWorkspaceSymbols(v.index, params.query, 500).map((s) => ({
+        ? provideWorkspaceSymbols(v.index, params.query, 500, token).map((s) => ({
             name: s.name,
             kind: s.kind,
             containerName: s.containerName,

@@ -22,8 +22,11 @@ export interface Vault {
   index: VaultIndex;
   ready: boolean;
   warnings: ScanWarning[];
-  /** Notes with diagnostics published last time, so that fixed notes get their problems cleared. */
-  published: Set<string>;
+  /**
+   * Notes with diagnostics published last time, with a digest of what was sent: fixed notes get their problems
+   * cleared, and unchanged problems are not sent again.
+   */
+  published: Map<string, string>;
   ctx: FeatureContext;
 }
 
@@ -43,7 +46,7 @@ export class Workspace {
       index: new VaultIndex(),
       ready: false,
       warnings: [],
-      published: new Set(),
+      published: new Map(),
       ctx: undefined as unknown as FeatureContext,
     };
     vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p) };

@@ -36,7 +36,7 @@ import { parseNote } from '../parser';
 import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../resolve';
 import { comparePositions, range, splitLines } from '../text';
 import type { VaultIndex } from '../vault';
-import type { FeatureContext } from './context';
+import { throwIfCancelled, type FeatureContext } from './context';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -689,7 +689,9 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
   // Notes are matched by name without `.md` in wiki-links, and with it when the query has a dot (`[[Note.md`,
   // R2.1) and in markdown links, which write it.
   const withExtension = markdown || query.includes('.');
+  let considered = 0;
   const consider = (e: NameEntry): void => {
+    if ((++considered & 1023) === 0) throwIfCancelled(req.ctx.cancellation);
     if (e.kind !== 'note' && e.kind !== 'attachment') {
       if (e.path === req.path) return;
       const tier = matchTier(query, e.nameLow, e.name, wordStartOnly);

@@ -15,6 +15,23 @@ export interface FeatureContext {
    * otherwise the file on disk; undefined when it cannot be read.
    */
   getText(path: string): string | undefined;
+  /** The request's cancellation (an LSP `CancellationToken` fits): features that loop over the vault check it. */
+  cancellation?: Cancellation;
+}
+
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Thrown by a feature whose request was cancelled; the server answers `RequestCancelled`. */
+export class RequestCancelledError extends Error {
+  constructor() {
+    super('request cancelled');
+  }
+}
+
+export function throwIfCancelled(cancellation: Cancellation | undefined): void {
+  if (cancellation?.isCancellationRequested) throw new RequestCancelledError();
 }
 
 /** A place in the vault, by vault-relative path. */

@@ -12,7 +12,7 @@ import type { NoteModel, Range } from '../model';
 import type { VaultIndex } from '../vault';
 import { dirname, lookupKey, stem } from '../paths';
 import { splitLines } from '../text';
-import type { PathLocation } from './context';
+import { throwIfCancelled, type Cancellation, type PathLocation } from './context';
 
 /** LSP: a character beyond the line's length means the end of the line. Used when the text is not at hand. */
 const LINE_END = 2147483647;
@@ -164,12 +164,13 @@ function flatList(index: VaultIndex): Entry[] {
  * the query are ignored), best `limit` first: whole-name and prefix matches, then substrings, then subsequences
  * with fewer gaps and matches at word starts, shorter names first. An empty query lists notes first.
  */
-export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256): WorkspaceSymbolEntry[] {
+export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256, cancellation?: Cancellation): WorkspaceSymbolEntry[] {
   if (limit <= 0) return [];
   const q = lookupKey(query).replace(/\s+/g, '');
   const entries = flatList(index);
   const best = new TopK(limit);
   for (let i = 0; i < entries.length; i++) {
+    if ((i & 1023) === 1023) throwIfCancelled(cancellation);
     const e = entries[i];
     const s = q === '' ? 0 : fuzzyScore(q, e.key);
     if (s < 0) continue;
