@@ -6,7 +6,6 @@
  * `node server/out/server.js --stdio` (or `--node-ipc`, which the VS Code client uses).
  */
 import { createHash } from 'crypto';
-import * as fs from 'fs';
 import {
   CodeActionKind,
   CompletionList,
@@ -22,6 +21,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  type DidChangeWatchedFilesParams,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -31,9 +31,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { parseBuffer, readAndParse } from './core/load';
+import { applyFileEvents, parseBuffer, readAndParse, type FileEvent } from './core/load';
 import type { NoteModel } from './core/model';
-import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
 import { RequestCancelledError, type PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
@@ -128,11 +127,16 @@ async function indexVault(vault: Vault): Promise<void> {
     progress = undefined;
   }
   const started = Date.now();
+  vaultsBusy.add(vault);
   try {
     await workspace.index(vault, settings.ignoredFolders, (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
+  } finally {
+    vaultsBusy.delete(vault);
   }
+  // Files created, changed or deleted while the vault was read.
+  await applyQueuedFileEvents(vault);
   progress?.done();
   for (const w of vault.warnings) connection.console.warn(`${vault.name}: ${w.path}: ${w.message}`);
   connection.console.log(`Indexed ${vault.name}: ${vault.index.noteCount} notes, ${vault.index.files.size} files in ${Date.now() - started} ms.`);
@@ -330,78 +334,49 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
 documents.onDidChangeContent(onNoteEdited);
 documents.onDidClose(onNoteClosed);
 
-function isFolderOnDisk(vault: Vault, p: string): boolean {
-  try {
-    return fs.statSync(workspace.absPath(vault, p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
+// File events are queued per vault and applied one batch at a time by `applyFileEvents`, which reads what each
+// path is now. While a vault (re-)loads they wait in the queue and are applied to the fresh index after the
+// load, so that a file deleted or created meanwhile is neither kept nor missed.
+const fileEventQueues = new Map<Vault, FileEvent[]>();
+/** Vaults whose index is being (re)built, or whose queue is being applied: nothing else applies to them. */
+const vaultsBusy = new Set<Vault>();
 
-/** Folders (created or changed) come through the watcher too; only files are indexed. */
-function isFileOnDisk(vault: Vault, p: string): boolean {
-  try {
-    return fs.statSync(workspace.absPath(vault, p)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-connection.onDidChangeWatchedFiles(async (params) => {
-  // A folder moved or copied into the vault arrives as one event for the folder: expand it into its files.
-  const changes: Array<{ uri: string; type: FileChangeType }> = [];
+function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): void {
+  const touched = new Set<Vault>();
   for (const change of params.changes) {
-    const loc = change.type !== FileChangeType.Deleted ? workspace.locate(change.uri) : undefined;
-    if (loc && isFolderOnDisk(loc.vault, loc.path)) {
-      const inside = await scanVault(workspace.absPath(loc.vault, loc.path));
-      for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, `${loc.path}/${f}`), type: FileChangeType.Created });
-    } else {
-      changes.push(change);
-    }
-  }
-  const touched = new Map<Vault, Set<string>>();
-  const fileSetChanges = new Map<Vault, { added: string[]; removed: string[] }>();
-  const noteFileSet = (v: Vault, kind: 'added' | 'removed', p: string): void => {
-    let c = fileSetChanges.get(v);
-    if (!c) fileSetChanges.set(v, (c = { added: [], removed: [] }));
-    c[kind].push(p);
-  };
-  for (const change of changes) {
     const loc = workspace.locate(change.uri);
-    if (!loc || !loc.vault.ready) continue;
-    const { vault, path: p } = loc;
-    let affected: Set<string>;
-    if (change.type === FileChangeType.Deleted) {
-      const wasFile = vault.index.files.has(p);
-      if (wasFile) noteFileSet(vault, 'removed', p);
-      affected = vault.index.removeFile(p);
-      // A deleted folder arrives as one event: drop everything under it (a file needs no such scan).
-      const prefix = p + '/';
-      for (const f of wasFile ? [] : [...vault.index.files.paths()]) {
-        if (!f.startsWith(prefix)) continue;
-        noteFileSet(vault, 'removed', f);
-        for (const a of vault.index.removeFile(f)) affected.add(a);
-      }
-      affected.add(p); // publishing a note that is gone clears its problems
-    } else if (isNotePath(p)) {
-      if (workspace.documentOf(vault, p)) continue; // the buffer is the truth while open
-      if (!isFileOnDisk(vault, p)) continue;
-      if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
-      const model = await readAndParse(vault.root, p);
-      affected = model ? vault.index.upsertNote(model) : new Set();
-    } else {
-      if (!isFileOnDisk(vault, p)) continue;
-      if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
-      affected = vault.index.addAttachment(p);
-    }
-    let set = touched.get(vault);
-    if (!set) touched.set(vault, (set = new Set()));
-    for (const a of affected) set.add(a);
+    if (!loc) continue;
+    const kind = change.type === FileChangeType.Deleted ? 'deleted' : change.type === FileChangeType.Created ? 'created' : 'changed';
+    let queue = fileEventQueues.get(loc.vault);
+    if (!queue) fileEventQueues.set(loc.vault, (queue = []));
+    queue.push({ path: loc.path, kind });
+    touched.add(loc.vault);
   }
-  for (const [vault, c] of fileSetChanges) void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, ...c });
-  for (const [vault, set] of touched) queuePublish(vault, set);
-  if (touched.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
-});
+  for (const vault of touched) void applyQueuedFileEvents(vault);
+}
+
+async function applyQueuedFileEvents(vault: Vault): Promise<void> {
+  if (!vault.ready || vaultsBusy.has(vault)) return;
+  vaultsBusy.add(vault);
+  try {
+    for (let queue = fileEventQueues.get(vault); queue && queue.length > 0; queue = fileEventQueues.get(vault)) {
+      const events = queue.splice(0);
+      const applied = await applyFileEvents(vault.index, vault.root, events, { isOpen: (p) => workspace.documentOf(vault, p) !== undefined });
+      if (!workspace.vaults.includes(vault)) return;
+      if (applied.added.length > 0 || applied.removed.length > 0) {
+        void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added: applied.added, removed: applied.removed });
+      }
+      queuePublish(vault, applied.affected);
+      if (applied.affected.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+    }
+  } catch (e) {
+    connection.console.error(`Applying file events in ${vault.root} failed: ${(e as Error).stack ?? e}`);
+  } finally {
+    vaultsBusy.delete(vault);
+  }
+}
+
+connection.onDidChangeWatchedFiles(onWatchedFilesChanged);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests. Each handler runs the engine inside `guard`: an exception answers this request with an error and

@@ -7,13 +7,15 @@ import type { NoteModel, ReadProblem } from './model';
 import { parseNote } from './parser';
 import { checkTextSize, decodeNote, type DecodedNote } from './reader';
 import { errorText, scanVault, type ScanOptions, type ScanWarning } from './scan';
-import { isNotePath } from './paths';
+import { dirname, isNotePath } from './paths';
 import { range } from './text';
 import { VaultIndex } from './vault';
 
 export interface LoadOptions extends ScanOptions {
   /** Called now and then with the number of notes read so far and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** The longest stretch of work between yields to the event loop, in milliseconds (default 20). */
+  sliceMs?: number;
 }
 
 export interface LoadedVault {
@@ -32,6 +34,7 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
   const attachments = scan.files.filter((p) => !isNotePath(p));
   const models: NoteModel[] = [];
   const total = notePaths.length;
+  const sliceMs = options.sliceMs ?? SLICE_MS;
   // Synchronous reads in time slices: for many small files they cost a quarter of promise-based reads (no
   // thread-pool round trips for open, stat, read and close), and the slices keep the event loop free.
   let sliceStart = performance.now();
@@ -40,13 +43,13 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
     if (model) models.push(model);
     const done = i + 1;
     if (options.onProgress && (done % 500 === 0 || done === total)) options.onProgress(done, total);
-    if (performance.now() - sliceStart > SLICE_MS) {
+    if (performance.now() - sliceStart > sliceMs) {
       await new Promise((r) => setImmediate(r));
       sliceStart = performance.now();
     }
   }
   const index = new VaultIndex();
-  await index.loadInSlices(models, attachments, SLICE_MS);
+  await index.loadInSlices(models, attachments, sliceMs);
   return { index, warnings };
 }
 
@@ -101,4 +104,104 @@ export function unreadableNote(rel: string, message: string): NoteModel {
   const problem: ReadProblem = { code: 'unreadable-file', message, range: range(0, 0, 0, 0) };
   note.readProblems.push(problem);
   return note;
+}
+
+/** What a file watcher reports: a vault-relative path (file or folder) and what happened to it. */
+export interface FileEvent {
+  path: string;
+  kind: 'created' | 'changed' | 'deleted';
+}
+
+export interface FileEventOptions extends ScanOptions {
+  /** Notes open in an editor: their buffers, not the disk, are the truth while open (a deletion still counts). */
+  isOpen?: (path: string) => boolean;
+}
+
+export interface AppliedFileEvents {
+  /** Notes whose link results may have changed. */
+  affected: Set<string>;
+  /** Files that entered or left the index. */
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * Brings the index up to the disk for the paths that file events name. The event's kind is only a hint: what the
+ * path is *now* decides (a file is read, a folder is walked, a missing path is removed with everything under it),
+ * each path once, in the order of its last event. So events queued while a vault loads, applied after it, give
+ * the index a fresh load of the final tree would give, however they interleaved with the load's reads.
+ */
+export async function applyFileEvents(index: VaultIndex, root: string, events: readonly FileEvent[], options: FileEventOptions = {}): Promise<AppliedFileEvents> {
+  const result: AppliedFileEvents = { affected: new Set(), added: [], removed: [] };
+  const merge = (affected: Iterable<string>): void => {
+    for (const p of affected) result.affected.add(p);
+  };
+  const remove = (p: string): void => {
+    if (!index.files.has(p) && !index.note(p)) return;
+    result.removed.push(p);
+    merge(index.removeFile(p));
+    result.affected.add(p); // a note that is gone has its problems cleared
+  };
+  const addFile = async (p: string): Promise<void> => {
+    const isNew = !index.files.has(p);
+    if (isNotePath(p)) {
+      if (options.isOpen?.(p)) return;
+      const model = await readAndParse(root, p);
+      if (!model) return;
+      merge(index.upsertNote(model));
+    } else {
+      if (!isNew) return;
+      merge(index.addAttachment(p));
+    }
+    if (isNew) result.added.push(p);
+  };
+  // Folders that hold indexed files (a superset: only additions are tracked), so that a path event costs a walk
+  // of the index only when it names such a folder.
+  const folders = new Set<string>();
+  const addFolders = (f: string): void => {
+    for (let d = dirname(f); d !== '' && !folders.has(d); d = dirname(d)) folders.add(d);
+  };
+  for (const f of index.files.paths()) addFolders(f);
+  const last = new Map<string, FileEvent>();
+  for (const e of events) {
+    last.delete(e.path);
+    last.set(e.path, e);
+  }
+  for (const p of last.keys()) {
+    const abs = path.join(root, ...p.split('/'));
+    const kind = await kindOnDisk(abs);
+    const wasFile = index.files.has(p) || index.note(p) !== undefined;
+    if (kind !== 'file' && wasFile) remove(p);
+    if (kind === 'folder') {
+      const inside = await scanVault(abs, options);
+      const found = new Set(inside.files.map((f) => `${p}/${f}`));
+      if (folders.has(p)) for (const f of filesUnder(index, p)) if (!found.has(f)) remove(f);
+      for (const f of found) {
+        await addFile(f);
+        addFolders(f);
+      }
+      continue;
+    }
+    // A file now, or nothing: no folder of that name remains.
+    if (!wasFile && folders.has(p)) for (const f of filesUnder(index, p)) remove(f);
+    if (kind === 'file') {
+      await addFile(p);
+      addFolders(p);
+    }
+  }
+  return result;
+}
+
+function filesUnder(index: VaultIndex, folder: string): string[] {
+  const prefix = folder + '/';
+  return [...index.files.paths()].filter((f) => f.startsWith(prefix));
+}
+
+async function kindOnDisk(abs: string): Promise<'file' | 'folder' | 'missing'> {
+  try {
+    const st = await fs.promises.stat(abs);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'missing';
+  } catch {
+    return 'missing';
+  }
 }

@@ -1,0 +1,57 @@
+/**
+ * File events that arrive while the server indexes a vault are applied once the index is built.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Location } from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+import { LspTestClient } from './lspTestClient';
+
+describe('language server: file events during indexing', function () {
+  this.timeout(60000);
+
+  it('drops 300 notes deleted and adds 2 notes created while the vault indexes', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-indexing-events-'));
+    const NOTES = 1500;
+    const body = 'Some text with [[Fresh]] and [[n1]] in it.\n\n'.repeat(3);
+    for (let i = 0; i < NOTES; i++) fs.writeFileSync(path.join(root, `n${i}.md`), `# N${i}\n\n${body}`);
+    const client = new LspTestClient(root);
+    try {
+      // `start` waits for the index; here the events must come while it is being built.
+      await client.connection.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: URI.file(root).toString(),
+        workspaceFolders: [{ uri: URI.file(root).toString(), name: 'vault' }],
+        capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true }, window: { workDoneProgress: true } },
+      });
+      await client.connection.sendNotification('initialized', {});
+      await client.waitFor(() => client.notifications.some((n) => n.method === '$/progress'), 'indexing to start');
+      const changes: Array<{ uri: string; type: number }> = [];
+      for (let i = 0; i < 300; i++) {
+        fs.rmSync(path.join(root, `n${i}.md`));
+        changes.push({ uri: client.uri(`n${i}.md`), type: 3 });
+      }
+      fs.writeFileSync(path.join(root, 'Fresh.md'), '# Fresh\n');
+      fs.writeFileSync(path.join(root, 'Other.md'), 'See [[Fresh]].\n');
+      changes.push({ uri: client.uri('Fresh.md'), type: 1 }, { uri: client.uri('Other.md'), type: 1 });
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
+      const indexedBefore = client.notifications.some((n) => n.method === 'ospo/indexed');
+      assert.ok(!indexedBefore, 'the vault was indexed before the events were sent: the test needs a bigger vault');
+      await client.waitFor(() => client.notifications.some((n) => n.method === 'ospo/indexed'), 'index', 50000);
+
+      const status = await client.request<{ vaults: Array<{ notes: number }> }>('ospo/status', {});
+      assert.strictEqual(status.vaults[0].notes, NOTES - 300 + 2);
+      const files = await client.request<Array<{ files: string[] }>>('ospo/files', {});
+      assert.ok(!files[0].files.includes('n0.md') && files[0].files.includes('Fresh.md') && files[0].files.includes('Other.md'));
+      const found = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: client.uri('Other.md') }, position: { line: 0, character: 7 } });
+      assert.deepStrictEqual(found.map((l) => l.uri), [client.uri('Fresh.md')]);
+      // A note linking a deleted note now reports it missing.
+      await client.waitFor(() => client.diagnosticsOf('n500.md').some((d) => d.code === 'unresolved-link' && String(d.message).includes("'n1'")), 'n1 unresolved');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
