@@ -33,6 +33,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
 import { applyFileEvents, parseBuffer, readAndParse, type FileEvent } from './core/load';
 import type { NoteModel } from './core/model';
+import type { IndexChange } from './core/vault';
 import { isNotePath } from './core/paths';
 import { RequestCancelledError, type PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
@@ -303,7 +304,7 @@ async function reindexDirtyDocuments(): Promise<void> {
     // Typed on meanwhile (a newer text waits for the next timer), or a request has indexed it already.
     if (documents.get(uri)?.version !== version || !dirtyDocuments.has(uri)) continue;
     dirtyDocuments.delete(uri);
-    noteReindexed(loc.vault, model);
+    noteReindexed(loc.vault, model, version);
   }
 }
 
@@ -313,12 +314,24 @@ function reindexIfDirty(uri: string): void {
   const doc = documents.get(uri);
   const loc = workspace.locate(uri);
   if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  noteReindexed(loc.vault, parseBuffer(loc.path, doc.getText()));
+  noteReindexed(loc.vault, parseBuffer(loc.path, doc.getText()), doc.version);
 }
 
-function noteReindexed(vault: Vault, model: NoteModel): void {
-  queuePublish(vault, vault.index.upsertNote(model));
-  void connection.sendNotification('ospo/indexChanged', statusOf());
+function noteReindexed(vault: Vault, model: NoteModel, version: number): void {
+  onIndexChanged(vault, vault.index.upsertNote(model, version));
+}
+
+/**
+ * What a change record of the index sets off: the problems of the notes it names re-published (a removed
+ * note's cleared), the client's file mirror told of files that came and went, the status refreshed.
+ */
+function onIndexChanged(vault: Vault, change: IndexChange): void {
+  queuePublish(vault, change.resolutions);
+  queuePublish(vault, change.removed);
+  if (change.added.size > 0 || change.removed.size > 0) {
+    void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added: [...change.added], removed: [...change.removed] });
+  }
+  if (change.resolutions.size > 0 || change.added.size > 0 || change.removed.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
 }
 
 async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<void> {
@@ -327,8 +340,7 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
   const model = await readAndParse(loc.vault.root, loc.path);
-  const affected = model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path);
-  queuePublish(loc.vault, affected);
+  onIndexChanged(loc.vault, model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path));
 }
 
 documents.onDidChangeContent(onNoteEdited);
@@ -361,13 +373,8 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
   try {
     for (let queue = fileEventQueues.get(vault); queue && queue.length > 0; queue = fileEventQueues.get(vault)) {
       const events = queue.splice(0);
-      const applied = await applyFileEvents(vault.index, vault.root, events, { isOpen: (p) => workspace.documentOf(vault, p) !== undefined });
-      if (!workspace.vaults.includes(vault)) return;
-      if (applied.added.length > 0 || applied.removed.length > 0) {
-        void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added: applied.added, removed: applied.removed });
-      }
-      queuePublish(vault, applied.affected);
-      if (applied.affected.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+      const change = await applyFileEvents(vault.index, vault.root, events, { isOpen: (p) => workspace.documentOf(vault, p) !== undefined });
+      if (workspace.vaults.includes(vault)) onIndexChanged(vault, change);
     }
   } catch (e) {
     connection.console.error(`Applying file events in ${vault.root} failed: ${(e as Error).stack ?? e}`);

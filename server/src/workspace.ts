@@ -71,7 +71,7 @@ export class Workspace {
     for (const doc of this.documents.all()) {
       const loc = this.locate(doc.uri);
       if (loc && loc.vault === vault && loc.path.toLowerCase().endsWith('.md')) {
-        loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()));
+        loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()), doc.version);
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;

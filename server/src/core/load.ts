@@ -9,7 +9,7 @@ import { checkTextSize, decodeNote, type DecodedNote } from './reader';
 import { errorText, scanVault, type ScanOptions, type ScanWarning } from './scan';
 import { dirname, isNotePath } from './paths';
 import { range } from './text';
-import { VaultIndex } from './vault';
+import { emptyChange, mergeChange, VaultIndex, type IndexChange } from './vault';
 
 export interface LoadOptions extends ScanOptions {
   /** Called now and then with the number of notes read so far and the total. */
@@ -117,43 +117,25 @@ export interface FileEventOptions extends ScanOptions {
   isOpen?: (path: string) => boolean;
 }
 
-export interface AppliedFileEvents {
-  /** Notes whose link results may have changed. */
-  affected: Set<string>;
-  /** Files that entered or left the index. */
-  added: string[];
-  removed: string[];
-}
-
 /**
  * Brings the index up to the disk for the paths that file events name. The event's kind is only a hint: what the
  * path is *now* decides (a file is read, a folder is walked, a missing path is removed with everything under it),
  * each path once, in the order of its last event. So events queued while a vault loads, applied after it, give
  * the index a fresh load of the final tree would give, however they interleaved with the load's reads.
  */
-export async function applyFileEvents(index: VaultIndex, root: string, events: readonly FileEvent[], options: FileEventOptions = {}): Promise<AppliedFileEvents> {
-  const result: AppliedFileEvents = { affected: new Set(), added: [], removed: [] };
-  const merge = (affected: Iterable<string>): void => {
-    for (const p of affected) result.affected.add(p);
-  };
+export async function applyFileEvents(index: VaultIndex, root: string, events: readonly FileEvent[], options: FileEventOptions = {}): Promise<IndexChange> {
+  const result = emptyChange();
   const remove = (p: string): void => {
-    if (!index.files.has(p) && !index.note(p)) return;
-    result.removed.push(p);
-    merge(index.removeFile(p));
-    result.affected.add(p); // a note that is gone has its problems cleared
+    mergeChange(result, index.removeFile(p));
   };
   const addFile = async (p: string): Promise<void> => {
-    const isNew = !index.files.has(p);
     if (isNotePath(p)) {
       if (options.isOpen?.(p)) return;
       const model = await readAndParse(root, p);
-      if (!model) return;
-      merge(index.upsertNote(model));
-    } else {
-      if (!isNew) return;
-      merge(index.addAttachment(p));
+      if (model) mergeChange(result, index.upsertNote(model));
+    } else if (!index.files.has(p)) {
+      mergeChange(result, index.addAttachment(p));
     }
-    if (isNew) result.added.push(p);
   };
   // Folders that hold indexed files (a superset: only additions are tracked), so that a path event costs a walk
   // of the index only when it names such a folder.

@@ -54,4 +54,26 @@ describe('language server: file events during indexing', function () {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('tells the client of files that came and went through buffers too (the preview resolves against them)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-files-changed-'));
+    fs.writeFileSync(path.join(root, 'A.md'), '[[Draft]]\n');
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const filesChanged = (): Array<{ added: string[]; removed: string[] }> =>
+        client.notifications.filter((n) => n.method === 'ospo/filesChanged').map((n) => n.params as { added: string[]; removed: string[] });
+      // A note open in the editor but not yet saved.
+      const uri = client.uri('Draft.md');
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text: '# Draft\n' } });
+      await client.waitFor(() => filesChanged().some((c) => c.added.includes('Draft.md')), 'Draft.md added');
+      await client.waitFor(() => client.diagnosticsOf('A.md').length === 0, 'A.md resolved');
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      await client.waitFor(() => filesChanged().some((c) => c.removed.includes('Draft.md')), 'Draft.md removed');
+      await client.waitFor(() => client.diagnosticsOf('A.md').some((d) => d.code === 'unresolved-link'), 'A.md unresolved again');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -163,7 +163,7 @@ describe('file events during a load', function () {
       const applied = await applyFileEvents(loaded.index, root, events);
       assert.equal(loaded.index.noteCount, 102);
       assert.ok(!loaded.index.files.has('n0.md') && loaded.index.files.has('New One.md') && loaded.index.files.has('Two.md'));
-      assert.deepEqual(applied.added.sort(), ['New One.md', 'Two.md']);
+      assert.deepEqual([...applied.added].sort(), ['New One.md', 'Two.md']);
       assert.equal(snapshot(loaded.index), snapshot((await loadVault(root)).index));
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

@@ -400,7 +400,7 @@ describe('navigation: symbols', () => {
     assert.equal(provideReferences(many, 'n1.md', at0, false).length, 3000);
   });
 
-  it('sees index changes (the cached list follows the generation)', () => {
+  it('sees index changes (the cached list follows the change records)', () => {
     const ctx2 = makeVault([['a.md', '# One\n']], []);
     assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10), []);
     ctx2.index.upsertNote(parseNote('a.md', '# Two\n'));
@@ -408,6 +408,14 @@ describe('navigation: symbols', () => {
       provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.name),
       ['Two'],
     );
+    // A line added above the heading moves it: the symbol must point at its new line.
+    ctx2.index.upsertNote(parseNote('a.md', 'intro\n\n# Two\n'));
+    assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.location.range.start.line), [2]);
+    ctx2.index.addAttachment('two.png');
+    ctx2.index.upsertNote(parseNote('b.md', '---\naliases: [Second Two]\n---\n'));
+    assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.name).sort(), ['Second Two', 'Two']);
+    ctx2.index.removeFile('b.md');
+    assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.name), ['Two']);
   });
 
   it('scores whole names over prefixes over substrings over subsequences', () => {
