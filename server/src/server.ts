@@ -3,24 +3,25 @@
  * it maps URIs to vault paths, keeps the indexes current as documents and files change, and publishes
  * diagnostics for every note of every vault (not only open ones), recomputed only for the notes an edit affects.
  *
- * `node server/out/server.js --stdio` (or `--node-ipc`, which the VS Code client uses).
+ * `createServer(connection, vaultFs)` wires it to a connection; `main.ts` is the process entry
+ * (`node server/out/main.js --stdio`, or `--node-ipc`, which the VS Code client uses), and tests can run it
+ * in-process on a pair of streams.
  */
 import { createHash } from 'crypto';
 import {
   CodeActionKind,
   CompletionList,
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   LSPErrorCodes,
   FileChangeType,
-  ProposedFeatures,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  type Connection,
   type DidChangeWatchedFilesParams,
   type Diagnostic,
   type InitializeParams,
@@ -31,7 +32,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { applyFileEvents, parseBuffer, readAndParse, type FileEvent } from './core/load';
+import { applyFileEvents, nodeVaultFs, parseBuffer, readAndParse, type FileEvent, type VaultFs } from './core/load';
 import type { NoteModel } from './core/model';
 import type { IndexChange } from './core/vault';
 import { isNotePath } from './core/paths';
@@ -46,9 +47,54 @@ import { provideFoldingRanges } from './core/features/folding';
 import { provideQuickFixes } from './core/features/codeActions';
 import { Workspace, type Vault } from './workspace';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const workspace = new Workspace(documents);
+// The server's state lives in this module: one server per process at a time (createServer resets it).
+let connection: Connection;
+let documents: TextDocuments<TextDocument>;
+let workspace: Workspace;
+let vaultFs: VaultFs = nodeVaultFs;
+
+/** The handler type a connection method takes, so that named handlers keep the connection's parameter types. */
+type Handler<K extends keyof Connection> = Connection[K] extends (handler: infer H, ...rest: never[]) => unknown ? H : never;
+
+/**
+ * Builds the language server on a connection: every handler registered by name below, then listening.
+ * `files` is how it reads the vault (the io layer's {@link VaultFs}).
+ */
+export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): void {
+  connection = conn;
+  vaultFs = files;
+  documents = new TextDocuments(TextDocument);
+  workspace = new Workspace(documents, files);
+  settings = DEFAULT_SETTINGS;
+  clientCanConfigure = clientWatchesDynamically = clientHasFolders = initialized = false;
+  publishQueue.clear();
+  dirtyDocuments.clear();
+  if (reindexTimer) clearTimeout(reindexTimer);
+  reindexTimer = undefined;
+  fileEventQueues.clear();
+  vaultsBusy.clear();
+  connection.onInitialize(onInitialize);
+  connection.onInitialized(onInitialized);
+  connection.onDidChangeConfiguration(onConfigurationChanged);
+  documents.onDidChangeContent(onNoteEdited);
+  documents.onDidClose(onNoteClosed);
+  connection.onDidChangeWatchedFiles(onWatchedFilesChanged);
+  connection.onCompletion(onCompletion);
+  connection.onDefinition(onDefinition);
+  connection.onHover(onHover);
+  connection.onReferences(onReferences);
+  connection.onDocumentSymbol(onDocumentSymbol);
+  connection.onWorkspaceSymbol(onWorkspaceSymbol);
+  connection.onDocumentLinks(onDocumentLinks);
+  connection.onFoldingRanges(onFoldingRanges);
+  connection.onCodeAction(onCodeAction);
+  connection.onExecuteCommand(onExecuteCommand);
+  connection.onRequest('ospo/status', onStatusRequest);
+  connection.onRequest('ospo/checkVault', onCheckVaultRequest);
+  connection.onRequest('ospo/files', onFilesRequest);
+  documents.listen(connection);
+  connection.listen();
+}
 
 /** Settings under `ospoNotes.*` (see package.json `contributes.configuration`). */
 interface Settings {
@@ -65,7 +111,7 @@ let clientHasFolders = false;
 // ---------------------------------------------------------------------------------------------------------------
 // Lifecycle
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
+const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   clientCanConfigure = caps.workspace?.configuration === true;
   clientWatchesDynamically = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -91,11 +137,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     },
     serverInfo: { name: 'ospo-notes', version: '0.1.0' },
   };
-});
+};
 
 let initialized = false;
 
-connection.onInitialized(async () => {
+const onInitialized: Handler<'onInitialized'> = async () => {
   // A client that says `initialized` twice must not get every vault indexed twice.
   if (initialized) return;
   initialized = true;
@@ -117,7 +163,7 @@ connection.onInitialized(async () => {
     });
   }
   await Promise.all(workspace.vaults.map((v) => indexVault(v)));
-});
+};
 
 async function indexVault(vault: Vault): Promise<void> {
   let progress: WorkDoneProgressServerReporter | undefined;
@@ -171,14 +217,14 @@ async function fetchSettings(): Promise<Settings> {
   }
 }
 
-connection.onDidChangeConfiguration(async (change) => {
+const onConfigurationChanged: Handler<'onDidChangeConfiguration'> = async (change) => {
   const before = JSON.stringify(settings);
   settings = clientCanConfigure ? await fetchSettings() : normalizeSettings((change.settings as { ospoNotes?: Partial<Settings> } | undefined)?.ospoNotes);
   if (JSON.stringify(settings) === before) return;
   for (const v of workspace.vaults) {
     if (v.ready) await publishAll(v);
   }
-});
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Diagnostics
@@ -339,12 +385,9 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  const model = await readAndParse(loc.vault.root, loc.path);
+  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs);
   onIndexChanged(loc.vault, model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path));
 }
-
-documents.onDidChangeContent(onNoteEdited);
-documents.onDidClose(onNoteClosed);
 
 // File events are queued per vault and applied one batch at a time by `applyFileEvents`, which reads what each
 // path is now. While a vault (re-)loads they wait in the queue and are applied to the fresh index after the
@@ -373,7 +416,7 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
   try {
     for (let queue = fileEventQueues.get(vault); queue && queue.length > 0; queue = fileEventQueues.get(vault)) {
       const events = queue.splice(0);
-      const change = await applyFileEvents(vault.index, vault.root, events, { isOpen: (p) => workspace.documentOf(vault, p) !== undefined });
+      const change = await applyFileEvents(vault.index, vault.root, events, { isOpen: (p) => workspace.documentOf(vault, p) !== undefined, fs: vaultFs });
       if (workspace.vaults.includes(vault)) onIndexChanged(vault, change);
     }
   } catch (e) {
@@ -382,8 +425,6 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
     vaultsBusy.delete(vault);
   }
 }
-
-connection.onDidChangeWatchedFiles(onWatchedFilesChanged);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests. Each handler runs the engine inside `guard`: an exception answers this request with an error and
@@ -411,7 +452,7 @@ function toLocation(vault: Vault, l: PathLocation): Location {
   return { uri: workspace.uriOf(vault, l.path), range: l.range };
 }
 
-connection.onCompletion((params, token) =>
+const onCompletion: Handler<'onCompletion'> = (params, token) =>
   guard('completion', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return CompletionList.create([], false);
@@ -421,42 +462,37 @@ connection.onCompletion((params, token) =>
       if (item.command?.command === ADD_BLOCK_ID_COMMAND && item.command.arguments?.[0]) item.command.arguments[0] = { ...item.command.arguments[0], vaultUri: loc.vault.uri };
     }
     return list;
-  }),
-);
+  });
 
-connection.onDefinition((params, token) =>
+const onDefinition: Handler<'onDefinition'> = (params, token) =>
   guard('definition', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     return provideDefinition(loc.vault.ctx, loc.path, params.position).map((l) => toLocation(loc.vault, l));
-  }),
-);
+  });
 
-connection.onHover((params, token) =>
+const onHover: Handler<'onHover'> = (params, token) =>
   guard('hover', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return null;
     return provideHover(loc.vault.ctx, loc.path, params.position, { toUri: (p) => workspace.uriOf(loc.vault, p) }) ?? null;
-  }),
-);
+  });
 
-connection.onReferences((params, token) =>
+const onReferences: Handler<'onReferences'> = (params, token) =>
   guard('references', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     return provideReferences({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.context.includeDeclaration).map((l) => toLocation(loc.vault, l));
-  }),
-);
+  });
 
-connection.onDocumentSymbol((params, token) =>
+const onDocumentSymbol: Handler<'onDocumentSymbol'> = (params, token) =>
   guard('documentSymbol', token, () => {
     const loc = located(params.textDocument.uri);
     const note = loc?.vault.index.note(loc.path);
     return note ? provideDocumentSymbols(note) : [];
-  }),
-);
+  });
 
-connection.onWorkspaceSymbol((params, token) =>
+const onWorkspaceSymbol: Handler<'onWorkspaceSymbol'> = (params, token) =>
   guard('workspaceSymbol', token, () =>
     workspace.vaults.flatMap((v) =>
       v.ready
@@ -468,27 +504,24 @@ connection.onWorkspaceSymbol((params, token) =>
           }))
         : [],
     ),
-  ),
-);
+  );
 
-connection.onDocumentLinks((params, token) =>
+const onDocumentLinks: Handler<'onDocumentLinks'> = (params, token) =>
   guard('documentLinks', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     return provideDocumentLinks(loc.vault.ctx, loc.path, (p) => workspace.uriOf(loc.vault, p));
-  }),
-);
+  });
 
-connection.onFoldingRanges((params, token) =>
+const onFoldingRanges: Handler<'onFoldingRanges'> = (params, token) =>
   guard('foldingRanges', token, () => {
     const loc = located(params.textDocument.uri);
     const note = loc?.vault.index.note(loc.path);
     const text = loc ? workspace.textOf(loc.vault, loc.path) : undefined;
     return note && text !== undefined ? provideFoldingRanges(note, text) : [];
-  }),
-);
+  });
 
-connection.onCodeAction((params, token) =>
+const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
   guard('codeAction', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
@@ -501,10 +534,9 @@ connection.onCodeAction((params, token) =>
       isPreferred: f.isPreferred,
       edit: { changes: { [uri]: f.edits } },
     }));
-  }),
-);
+  });
 
-connection.onExecuteCommand(async (params) => {
+const onExecuteCommand: Handler<'onExecuteCommand'> = async (params) => {
   if (params.command !== ADD_BLOCK_ID_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
   const args = (params.arguments?.[0] ?? {}) as AddBlockIdArgs & { vaultUri?: string };
   const vault = workspace.vaults.find((v) => v.uri === args.vaultUri) ?? (workspace.vaults.length === 1 ? workspace.vaults[0] : undefined);
@@ -523,7 +555,7 @@ connection.onExecuteCommand(async (params) => {
       : { changes: { [workspace.uriOf(vault, args.path)]: [edit] } },
   });
   return { applied: result.applied, id: args.id };
-});
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
@@ -534,9 +566,9 @@ function statusOf(): { vaults: Array<{ uri: string; name: string; ready: boolean
   };
 }
 
-connection.onRequest('ospo/status', () => statusOf());
+const onStatusRequest = () => statusOf();
 
-connection.onRequest('ospo/checkVault', async () => {
+const onCheckVaultRequest = async () => {
   const result: Array<{ uri: string; errors: number; warnings: number; information: number; hints: number; notesWithProblems: number }> = [];
   for (const v of workspace.vaults) {
     if (!v.ready) continue;
@@ -551,11 +583,7 @@ connection.onRequest('ospo/checkVault', async () => {
     result.push({ uri: v.uri, errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
   return result;
-});
+};
 
-connection.onRequest('ospo/files', () =>
-  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [] })),
-);
-
-documents.listen(connection);
-connection.listen();
+const onFilesRequest = () =>
+  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [] }));

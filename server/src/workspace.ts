@@ -2,13 +2,12 @@
  * The server's workspace: one vault (and one VaultIndex) per workspace folder, the open documents, and the
  * mapping between URIs and vault-relative paths. Holds state only; the LSP wiring is in server.ts.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VaultIndex } from './core/vault';
-import { loadVault, parseBuffer } from './core/load';
+import { loadVault, nodeVaultFs, parseBuffer, type VaultFs } from './core/load';
 import { decodeNote } from './core/reader';
 import { isHiddenPath } from './core/paths';
 import type { FeatureContext } from './core/features/context';
@@ -33,7 +32,10 @@ export interface Vault {
 export class Workspace {
   readonly vaults: Vault[] = [];
 
-  constructor(private readonly documents: TextDocuments<TextDocument>) {}
+  constructor(
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly files: VaultFs = nodeVaultFs,
+  ) {}
 
   addFolder(uri: string, name: string): Vault {
     const root = URI.parse(uri).fsPath;
@@ -65,7 +67,7 @@ export class Workspace {
 
   /** Loads a vault from disk (cold start) and swaps the fresh index in. */
   async index(vault: Vault, ignore: string[], onProgress?: (done: number, total: number) => void): Promise<void> {
-    const loaded = await loadVault(vault.root, { ignore, onProgress });
+    const loaded = await loadVault(vault.root, { ignore, onProgress, fs: this.files });
     vault.warnings = loaded.warnings;
     // Open documents may differ from disk: their buffers are the truth.
     for (const doc of this.documents.all()) {
@@ -126,7 +128,7 @@ export class Workspace {
     const doc = this.documentOf(vault, p);
     if (doc) return doc.getText();
     try {
-      return decodeNote(fs.readFileSync(this.absPath(vault, p))).text;
+      return decodeNote(this.files.readFileSync(this.absPath(vault, p))).text;
     } catch {
       return undefined;
     }

@@ -11,7 +11,25 @@ import { dirname, isNotePath } from './paths';
 import { range } from './text';
 import { emptyChange, mergeChange, VaultIndex, type IndexChange } from './vault';
 
+/**
+ * The file reads the loader and the server make, as a seam: the io layer implements it on Node's `fs`
+ * ({@link nodeVaultFs}); a test or another host can give its own. (The folder walk, scan.ts, still uses `fs`.)
+ */
+export interface VaultFs {
+  readFile(absPath: string): Promise<Uint8Array>;
+  readFileSync(absPath: string): Uint8Array;
+  stat(absPath: string): Promise<{ isFile(): boolean; isDirectory(): boolean }>;
+}
+
+export const nodeVaultFs: VaultFs = {
+  readFile: (p) => fs.promises.readFile(p),
+  readFileSync: (p) => fs.readFileSync(p),
+  stat: (p) => fs.promises.stat(p),
+};
+
 export interface LoadOptions extends ScanOptions {
+  /** How files are read (default: Node's fs). */
+  fs?: VaultFs;
   /** Called now and then with the number of notes read so far and the total. */
   onProgress?: (done: number, total: number) => void;
   /** The longest stretch of work between yields to the event loop, in milliseconds (default 20). */
@@ -39,7 +57,7 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
   // thread-pool round trips for open, stat, read and close), and the slices keep the event loop free.
   let sliceStart = performance.now();
   for (let i = 0; i < total; i++) {
-    const model = readAndParseSync(root, notePaths[i], warnings);
+    const model = readAndParseSync(root, notePaths[i], warnings, options.fs);
     if (model) models.push(model);
     const done = i + 1;
     if (options.onProgress && (done % 500 === 0 || done === total)) options.onProgress(done, total);
@@ -54,10 +72,10 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
 }
 
 /** {@link readAndParse} without the promise: for the loader's time slices. */
-export function readAndParseSync(root: string, rel: string, warnings?: ScanWarning[]): NoteModel | undefined {
+export function readAndParseSync(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs): NoteModel | undefined {
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(path.join(root, ...rel.split('/')));
+    bytes = files.readFileSync(path.join(root, ...rel.split('/')));
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
@@ -74,10 +92,10 @@ function readFailure(rel: string, e: unknown, warnings?: ScanWarning[]): NoteMod
 }
 
 /** Reads one note; a note that cannot be read is still a note (links to it resolve) that carries the problem. */
-export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[]): Promise<NoteModel | undefined> {
+export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs): Promise<NoteModel | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.promises.readFile(path.join(root, ...rel.split('/')));
+    bytes = await files.readFile(path.join(root, ...rel.split('/')));
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
@@ -115,6 +133,8 @@ export interface FileEvent {
 export interface FileEventOptions extends ScanOptions {
   /** Notes open in an editor: their buffers, not the disk, are the truth while open (a deletion still counts). */
   isOpen?: (path: string) => boolean;
+  /** How files are read (default: Node's fs). */
+  fs?: VaultFs;
 }
 
 /**
@@ -131,7 +151,7 @@ export async function applyFileEvents(index: VaultIndex, root: string, events: r
   const addFile = async (p: string): Promise<void> => {
     if (isNotePath(p)) {
       if (options.isOpen?.(p)) return;
-      const model = await readAndParse(root, p);
+      const model = await readAndParse(root, p, undefined, options.fs);
       if (model) mergeChange(result, index.upsertNote(model));
     } else if (!index.files.has(p)) {
       mergeChange(result, index.addAttachment(p));
@@ -151,7 +171,7 @@ export async function applyFileEvents(index: VaultIndex, root: string, events: r
   }
   for (const p of last.keys()) {
     const abs = path.join(root, ...p.split('/'));
-    const kind = await kindOnDisk(abs);
+    const kind = await kindOnDisk(abs, options.fs ?? nodeVaultFs);
     const wasFile = index.files.has(p) || index.note(p) !== undefined;
     if (kind !== 'file' && wasFile) remove(p);
     if (kind === 'folder') {
@@ -179,9 +199,9 @@ function filesUnder(index: VaultIndex, folder: string): string[] {
   return [...index.files.paths()].filter((f) => f.startsWith(prefix));
 }
 
-async function kindOnDisk(abs: string): Promise<'file' | 'folder' | 'missing'> {
+async function kindOnDisk(abs: string, files: VaultFs): Promise<'file' | 'folder' | 'missing'> {
   try {
-    const st = await fs.promises.stat(abs);
+    const st = await files.stat(abs);
     return st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'missing';
   } catch {
     return 'missing';
