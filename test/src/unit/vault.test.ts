@@ -437,6 +437,19 @@ describe('vault: edits that other notes do not depend on', () => {
     assert.equal(index.linkTargets('a.md')[0].heading?.line, 8);
   });
 
+  it('keeps the results of unchanged links and resolves only the new ones, but never reuses a link into itself', () => {
+    const index = vault({ 'A.md': '# Top\n\n[[B#H]] [[#Top]] [[C]]', 'B.md': '# H', 'C.md': '' });
+    const before = index.linkTargets('A.md');
+    index.upsertNote(parseNote('A.md', '# Top\n\nnew words [[B#H]] [[#Top]] [[C]] [[B]]'));
+    const after = index.linkTargets('A.md');
+    assert.equal(after[0], before[0], 'the same result object: not resolved again');
+    assert.equal(after[2], before[2]);
+    assert.deepEqual(after.map((t) => [t.status, t.target, t.heading?.text]), [['resolved', 'B.md', 'H'], ['resolved', 'A.md', 'Top'], ['resolved', 'C.md', undefined], ['resolved', 'B.md', undefined]]);
+    // The note's own heading renamed: its link to it must see that.
+    index.upsertNote(parseNote('A.md', '# Renamed\n\nnew words [[B#H]] [[#Top]] [[C]] [[B]]'));
+    assert.equal(index.linkTargets('A.md')[1].status, 'missing-heading');
+  });
+
   it('an alias change re-resolves the notes whose suggestions name it', () => {
     const index = hubVault();
     const change = index.upsertNote(parseNote('Home.md', hub.replace('[Start]', '[Begin]')));
