@@ -11,11 +11,13 @@ import { createHash } from 'crypto';
 import {
   CodeActionKind,
   CompletionList,
+  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   LSPErrorCodes,
+  ProposedFeatures,
   FileChangeType,
   ResponseError,
   TextDocuments,
@@ -587,3 +589,6 @@ const onCheckVaultRequest = async () => {
 
 const onFilesRequest = () =>
   workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [] }));
+
+// Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
+if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
