@@ -118,6 +118,26 @@ describe('language server: cancellation', function () {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  it('does not send a note\'s problems again when an edit leaves them unchanged', async () => {
+    const rel = 'Note 5.md';
+    const text = await client.open(rel);
+    await client.change(rel, text + '[[Nowhere]]\n');
+    await client.waitFor(() => client.diagnosticsOf(rel).some((d) => d.code === 'unresolved-link'), 'unresolved');
+    const sent = (): number => client.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string }).uri === client.uri(rel)).length;
+    const before = sent();
+    // Typing after the link: nothing before it moves, its problem stays the same.
+    for (const tail of [' a', ' ab', ' abc']) {
+      await client.change(rel, text + '[[Nowhere]]' + tail + '\n');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await client.request('textDocument/documentSymbol', { textDocument: { uri: client.uri(rel) } });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.strictEqual(sent(), before);
+    // A change that moves the problem is sent.
+    await client.change(rel, '\n' + text + '[[Nowhere]]\n');
+    await client.waitFor(() => sent() > before, 'the moved problem');
+  });
+
   it('answers requests cancelled before they ran as cancelled, without running them', async () => {
     // A burst of superseded requests, each cancelled at once, as an editor does while the user types on.
     const { CancellationTokenSource } = await import('vscode-languageserver-protocol/node');
