@@ -247,6 +247,9 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       if (plan.edit) {
+        // Planned from the text just read and applied with no wait in between: VS Code sends the document's
+        // version with an extension's edit and refuses it if the buffer moved on, so the id never lands in
+        // text it was not planned for.
         const r = plan.edit.range;
         const edit = new vscode.WorkspaceEdit();
         edit.replace(doc.uri, new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), plan.edit.newText);

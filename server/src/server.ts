@@ -41,6 +41,7 @@ import { provideDocumentSymbols, provideWorkspaceSymbols } from './core/features
 import { provideDocumentLinks } from './core/features/documentLinks';
 import { provideFoldingRanges } from './core/features/folding';
 import { provideQuickFixes } from './core/features/codeActions';
+import { WorkspaceEditBuilder, type EditTarget } from './core/edits';
 import { Workspace, type Vault } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -424,35 +425,39 @@ connection.onCodeAction((params, token) =>
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
-    const uri = params.textDocument.uri;
+    // The fixes are computed from the note's model, which is the buffer at its current version: the edit names
+    // that version, and an editor refuses it once the user has typed.
+    const target = editTarget(loc.vault, loc.path);
     return provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
       title: f.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostics[f.diagnostic]],
       isPreferred: f.isPreferred,
-      edit: { changes: { [uri]: f.edits } },
+      edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
     }));
   }),
 );
+
+/** What an edit of a vault note applies to: the open buffer (as the client spells its URI) at its version, else the file. */
+function editTarget(vault: Vault, p: string): EditTarget {
+  const doc = workspace.documentOf(vault, p);
+  return doc ? { uri: doc.uri, version: doc.version } : { uri: workspace.uriOf(vault, p), version: null };
+}
 
 connection.onExecuteCommand(async (params) => {
   if (params.command !== ADD_BLOCK_ID_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
   const args = (params.arguments?.[0] ?? {}) as AddBlockIdArgs & { vaultUri?: string };
   const vault = workspace.vaults.find((v) => v.uri === args.vaultUri) ?? (workspace.vaults.length === 1 ? workspace.vaults[0] : undefined);
   if (!vault || typeof args.path !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
+  // The text and the version are read together, with no wait in between: the edit names the text it was made for.
   const text = workspace.textOf(vault, args.path);
   if (text === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `cannot read ${args.path}`);
+  const target = editTarget(vault, args.path);
   // Refused (undefined) when the line changed since the completion was offered or the id is taken: never write
   // into text the user did not see.
   const edit = addBlockIdEdit(text, args);
   if (!edit) return { applied: false };
-  const doc = workspace.documentOf(vault, args.path);
-  const result = await connection.workspace.applyEdit({
-    label: 'Add block id',
-    edit: doc
-      ? { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] }] }
-      : { changes: { [workspace.uriOf(vault, args.path)]: [edit] } },
-  });
+  const result = await connection.workspace.applyEdit({ label: 'Add block id', edit: new WorkspaceEditBuilder().addEdits(target, [edit]).build() });
   return { applied: result.applied, id: args.id };
 });
 
