@@ -19,8 +19,9 @@ import type { BlockId, Heading, Link, NoteModel } from '../../../server/out/core
 import { resolveLink, type LinkTarget, type VaultView } from '../../../server/out/core/links';
 import { githubSlug } from '../../../server/out/core/resolve';
 import { basename, extname, isNotePath, normalizeVaultPath, stem } from '../../../server/out/core/paths';
+import { isStrictlyInside } from '../../../server/out/core/confine';
 import { calloutIcon, calloutKind, defaultCalloutTitle } from './callouts';
-import { isInside, NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
+import { NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
 import { cutRanges, EMBED_PARSE, hiddenRanges, KNOWN_MODEL, T, type CalloutMeta, type LinkMeta, type ParseInfo } from './syntax';
 
 type Md = MarkdownIt;
@@ -174,7 +175,7 @@ export class PreviewRenderer {
     const vault = this.options.vaultFor(doc);
     if (!vault) return undefined;
     const rootDir = path.resolve(vault.root);
-    if (!isInside(rootDir, doc)) return undefined;
+    if (!isStrictlyInside(rootDir, doc)) return undefined;
     const topRel = normalizeVaultPath(path.relative(rootDir, doc));
     const depth = this.options.maxEmbedDepth?.() ?? 3;
     const root: Root = {
