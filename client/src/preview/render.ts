@@ -185,7 +185,10 @@ export class PreviewRenderer {
     this.md.core.ruler.push('ospo_embed_budget', (state) => {
       const env = state.env as Record<symbol, unknown> | undefined;
       if (state.inlineMode || env?.[EMBED_PARSE] || env?.[KNOWN_MODEL]) return;
-      state.tokens.push(new state.Token(T_BUDGET, '', 0));
+      const token = new state.Token(T_BUDGET, '', 0);
+      // Hidden: a renderer without this plugin's rules writes nothing for it.
+      token.hidden = true;
+      state.tokens.push(token);
     });
     rules[EMBED_HEADING_OPEN] = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
     rules[EMBED_HEADING_CLOSE] = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
