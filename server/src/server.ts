@@ -483,7 +483,7 @@ connection.onExecuteCommand(async (params) => {
   if (params.command !== ADD_BLOCK_ID_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
   const raw = params.arguments?.[0];
   const args = (raw !== null && typeof raw === 'object' ? raw : {}) as AddBlockIdArgs & { vaultUri?: unknown };
-  if (typeof args.path !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
+  if (typeof args.path !== 'string' || typeof args.id !== 'string' || typeof args.line !== 'number') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
   const { vault, path: notePath } = noteArgument(ADD_BLOCK_ID_COMMAND, args.vaultUri, args.path);
   // The text and the version are read together, with no wait in between: the edit names the text it was made for.
   const text = workspace.textOf(vault, notePath);

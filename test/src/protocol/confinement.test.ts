@@ -86,6 +86,13 @@ describe('commands stay inside the vault', function () {
     await refused({ path: 'public' }, /is not a note of the vault/);
   });
 
+  it('refuses arguments of the wrong shape with what it needs', async () => {
+    for (const args of [[], [null], ['CERN.md'], [{ path: CERN, line: '8', id: 'abc123' }], [{ path: CERN, line: 8, id: 123 }]]) {
+      await assert.rejects(client.request('workspace/executeCommand', { command: 'ospo-notes.addBlockId', arguments: args }), /needs \{ vaultUri, path, line, id \}/);
+    }
+    assert.equal(client.appliedEdits.length, 0);
+  });
+
   it('still writes into a note of the vault, however its path is spelt', async () => {
     const result = await client.request<{ applied: boolean }>('workspace/executeCommand', {
       command: 'ospo-notes.addBlockId',
