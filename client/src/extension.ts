@@ -70,12 +70,15 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   // --- preview -------------------------------------------------------------------------------------------------
 
   let embedDepth = readEmbedDepth();
+  let embedBudget = readEmbedBudget();
   const previewRefresh = new Throttle(() => void vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined), PREVIEW_REFRESH_MS);
   context.subscriptions.push({ dispose: () => previewRefresh.dispose() });
   const options = previewOptions({
     files,
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     embedDepth: () => embedDepth,
+    maxEmbeds: () => embedBudget.maxEmbeds,
+    maxEmbedKilobytes: () => embedBudget.maxEmbedKilobytes,
   });
 
   // --- status bar ----------------------------------------------------------------------------------------------
@@ -194,6 +197,10 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         embedDepth = readEmbedDepth();
         previewRefresh.trigger();
       }
+      if (e.affectsConfiguration(`${SECTION}.preview.maxEmbeds`) || e.affectsConfiguration(`${SECTION}.preview.maxEmbedKilobytes`)) {
+        embedBudget = readEmbedBudget();
+        previewRefresh.trigger();
+      }
       if (e.affectsConfiguration(`${SECTION}.ignoredFolders`)) {
         // The server applies the list when it indexes, which a restart does.
         const choice = await vscode.window.showInformationMessage('OSPO Notes: the ignored folders apply after the vault is indexed again.', 'Restart server');
@@ -247,6 +254,9 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       if (plan.edit) {
+        // Planned from the text just read and applied with no wait in between: VS Code sends the document's
+        // version with an extension's edit and refuses it if the buffer moved on, so the id never lands in
+        // text it was not planned for.
         const r = plan.edit.range;
         const edit = new vscode.WorkspaceEdit();
         edit.replace(doc.uri, new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), plan.edit.newText);
@@ -331,6 +341,16 @@ function serverModulePath(context: vscode.ExtensionContext): string {
 function readEmbedDepth(): number {
   const n = vscode.workspace.getConfiguration(SECTION).get<number>('preview.embedDepth', 3);
   return typeof n === 'number' && Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 3;
+}
+
+/** The preview's embed budget; a value that is not a non-negative number falls back to the default. */
+function readEmbedBudget(): { maxEmbeds: number; maxEmbedKilobytes: number } {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const count = (key: string, fallback: number): number => {
+    const n = config.get<number>(key, fallback);
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
+  };
+  return { maxEmbeds: count('preview.maxEmbeds', 200), maxEmbedKilobytes: count('preview.maxEmbedKilobytes', 2048) };
 }
 
 function markdownEditor(): vscode.TextEditor | undefined {

@@ -16,6 +16,7 @@ import { dirname, extname, isAttachmentPath, NOTE_EXTENSION, resolveDotSegments,
 import { parseNote } from '../../server/out/core/parser';
 import { resolveLinkpath } from '../../server/out/core/resolve';
 import { linkAt } from '../../server/out/core/features/definition';
+import { isStrictlyInside } from '../../server/out/core/confine';
 
 export const DEFAULT_NEW_NOTE_TEMPLATE = '---\ntitle: {{title}}\nvisibility: private\n---\n\n# {{title}}\n';
 
@@ -92,11 +93,6 @@ export function absoluteInside(root: string, vaultPath: string): string | undefi
   const base = path.resolve(root);
   const abs = path.resolve(base, ...vaultPath.split('/'));
   return isStrictlyInside(base, abs) ? abs : undefined;
-}
-
-export function isStrictlyInside(folder: string, abs: string): boolean {
-  const rel = path.relative(folder, abs);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /**

@@ -15,6 +15,9 @@ export interface PreviewHost {
   workspaceFolders(): readonly string[];
   /** `ospoNotes.preview.embedDepth`. */
   embedDepth(): number;
+  /** `ospoNotes.preview.maxEmbeds` and `ospoNotes.preview.maxEmbedKilobytes`; the plugin's defaults when absent. */
+  maxEmbeds?(): number;
+  maxEmbedKilobytes?(): number;
   /** Replaceable for tests. */
   readFileSync?: (absPath: string) => Uint8Array;
   realpath?: (p: string) => string;
@@ -36,6 +39,8 @@ export function previewOptions(host: PreviewHost): PreviewOptions {
     toHref: (absPath, fragment, fromDocument) => (fromDocument ? relativeHref(fromDocument, absPath, fragment) : fileHref(absPath, fragment)),
     resourceUri: (absPath, fromDocument) => (fromDocument ? relativeHref(fromDocument, absPath) : fileHref(absPath)),
     maxEmbedDepth: () => host.embedDepth(),
+    maxEmbeds: host.maxEmbeds && (() => host.maxEmbeds!()),
+    maxEmbedBytes: host.maxEmbedKilobytes && (() => host.maxEmbedKilobytes!() * 1024),
     // VS Code's preview blocks frames by its security policy: a pdf shows as its visible link instead.
     pdfFrames: () => false,
   };

@@ -41,6 +41,9 @@ import { provideDocumentSymbols, provideWorkspaceSymbols } from './core/features
 import { provideDocumentLinks } from './core/features/documentLinks';
 import { provideFoldingRanges } from './core/features/folding';
 import { provideQuickFixes } from './core/features/codeActions';
+import { WorkspaceEditBuilder, type EditTarget } from './core/edits';
+import { confineToVault } from './core/confine';
+import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -424,35 +427,73 @@ connection.onCodeAction((params, token) =>
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
-    const uri = params.textDocument.uri;
+    // The fixes are computed from the note's model, which is the buffer at its current version: the edit names
+    // that version, and an editor refuses it once the user has typed.
+    const target = editTarget(loc.vault, loc.path);
     return provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
       title: f.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostics[f.diagnostic]],
       isPreferred: f.isPreferred,
-      edit: { changes: { [uri]: f.edits } },
+      edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
     }));
   }),
 );
 
+/**
+ * The vault and canonical path of a note named by a client's command arguments, confined to that vault: the
+ * vault must be one of the workspace's (by URI; optional with a single vault), the path must stay inside it once
+ * normalised and once symlinks are followed, and name a note of its index. Anything else is refused with the
+ * reason, before the file is read.
+ */
+function noteArgument(command: string, vaultUri: unknown, given: string): { vault: Vault; path: string } {
+  const refuse = (why: string): ResponseError<void> => new ResponseError(ErrorCodes.InvalidParams, `${command}: ${why}; nothing was read or changed.`);
+  let vault: Vault | undefined;
+  if (vaultUri === undefined) {
+    if (workspace.vaults.length !== 1) throw refuse('the workspace has several vaults, and no vaultUri says which');
+    vault = workspace.vaults[0];
+  } else {
+    const root = typeof vaultUri === 'string' ? fsPathOf(vaultUri) : undefined;
+    vault = workspace.vaults.find((v) => v.uri === vaultUri || (root !== undefined && v.root === root));
+    if (!vault) throw refuse(`${JSON.stringify(vaultUri)} is not a vault of this workspace`);
+  }
+  if (!vault.ready) throw refuse(`the vault ${vault.name} is still being indexed`);
+  const confined = confineToVault(vault.root, given);
+  if (!confined.ok) throw refuse(confined.reason);
+  if (!isNotePath(confined.path) || !vault.index.note(confined.path)) throw refuse(`${JSON.stringify(given)} is not a note of the vault ${vault.name}`);
+  return { vault, path: confined.path };
+}
+
+function fsPathOf(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What an edit of a vault note applies to: the open buffer (as the client spells its URI) at its version, else the file. */
+function editTarget(vault: Vault, p: string): EditTarget {
+  const doc = workspace.documentOf(vault, p);
+  return doc ? { uri: doc.uri, version: doc.version } : { uri: workspace.uriOf(vault, p), version: null };
+}
+
 connection.onExecuteCommand(async (params) => {
   if (params.command !== ADD_BLOCK_ID_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
-  const args = (params.arguments?.[0] ?? {}) as AddBlockIdArgs & { vaultUri?: string };
-  const vault = workspace.vaults.find((v) => v.uri === args.vaultUri) ?? (workspace.vaults.length === 1 ? workspace.vaults[0] : undefined);
-  if (!vault || typeof args.path !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
-  const text = workspace.textOf(vault, args.path);
-  if (text === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `cannot read ${args.path}`);
+  const raw = params.arguments?.[0];
+  const args = (raw !== null && typeof raw === 'object' ? raw : {}) as AddBlockIdArgs & { vaultUri?: unknown };
+  if (typeof args.path !== 'string' || typeof args.id !== 'string' || typeof args.line !== 'number') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
+  const { vault, path: notePath } = noteArgument(ADD_BLOCK_ID_COMMAND, args.vaultUri, args.path);
+  // The text and the version are read together, with no wait in between: the edit names the text it was made for.
+  const text = workspace.textOf(vault, notePath);
+  if (text === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND}: cannot read ${notePath}`);
+  const target = editTarget(vault, notePath);
   // Refused (undefined) when the line changed since the completion was offered or the id is taken: never write
   // into text the user did not see.
-  const edit = addBlockIdEdit(text, args);
+  const edit = addBlockIdEdit(text, { ...args, path: notePath });
   if (!edit) return { applied: false };
-  const doc = workspace.documentOf(vault, args.path);
-  const result = await connection.workspace.applyEdit({
-    label: 'Add block id',
-    edit: doc
-      ? { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] }] }
-      : { changes: { [workspace.uriOf(vault, args.path)]: [edit] } },
-  });
+  const result = await connection.workspace.applyEdit({ label: 'Add block id', edit: new WorkspaceEditBuilder().addEdits(target, [edit]).build() });
   return { applied: result.applied, id: args.id };
 });
 

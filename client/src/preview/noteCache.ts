@@ -18,6 +18,7 @@ import type { NoteModel, ReadProblem } from '../../../server/out/core/model';
 import { parseNote } from '../../../server/out/core/parser';
 import { decodeNote } from '../../../server/out/core/reader';
 import { splitLines } from '../../../server/out/core/text';
+import { isStrictlyInside } from '../../../server/out/core/confine';
 
 /** A parsed note and the source lines its model's positions refer to. */
 export interface NoteEntry {
@@ -117,12 +118,12 @@ export class VaultRoot {
 
   private locateUncached(vaultPath: string): Located {
     const abs = this.absolute(vaultPath);
-    if (!isInside(this.root, abs)) return { failure: 'outside-vault' };
+    if (!isStrictlyInside(this.root, abs)) return { failure: 'outside-vault' };
     if (this.realRoot === null) this.realRoot = realpath(this.root);
     if (this.realRoot === undefined) return { failure: 'missing' };
     const real = realpath(abs);
     if (real === undefined) return { failure: 'missing' };
-    if (!isInside(this.realRoot, real)) return { failure: 'outside-vault' };
+    if (!isStrictlyInside(this.realRoot, real)) return { failure: 'outside-vault' };
     return { real };
   }
 }
@@ -133,10 +134,4 @@ function realpath(p: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** `child` lies strictly below the folder `parent` (both absolute). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { CompletionItem, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation } from 'vscode-languageserver-protocol/node';
+import type { CompletionItem, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { LspTestClient, positionOf, REPO } from './lspTestClient';
 
@@ -155,7 +155,9 @@ describe('language server over stdio', function () {
       arguments: [{ path: 'public/orgs/CERN.md', line: 8, id: 'abc123' }],
     });
     assert.strictEqual(result.applied, true);
-    const edit = client.appliedEdits[0].edit.changes![client.uri('public/orgs/CERN.md')][0];
+    const change = client.appliedEdits[0].edit.documentChanges![0] as TextDocumentEdit;
+    assert.strictEqual(change.textDocument.uri, client.uri('public/orgs/CERN.md'));
+    const edit = change.edits[0] as TextEdit;
     assert.strictEqual(edit.newText, ' ^abc123');
     assert.strictEqual(edit.range.start.line, 8);
   });
@@ -164,13 +166,13 @@ describe('language server over stdio', function () {
     const text = await client.open(OSPO);
     await client.change(OSPO, text + '\n[[FOSS]]\n');
     await client.waitFor(() => client.diagnosticsOf(OSPO).length === 2, 'two diagnostics');
-    const actions = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
+    const actions = await client.request<Array<{ title: string; kind: string; edit: { documentChanges: TextDocumentEdit[] } }>>('textDocument/codeAction', {
       textDocument: { uri: client.uri(OSPO) },
       range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } },
       context: { diagnostics: client.diagnosticsOf(OSPO) },
     });
     assert.deepStrictEqual(
-      actions.map((a) => [a.title, a.kind, a.edit.changes[client.uri(OSPO)][0].newText]),
+      actions.map((a) => [a.title, a.kind, a.edit.documentChanges[0].textDocument.uri === client.uri(OSPO) && (a.edit.documentChanges[0].edits[0] as TextEdit).newText]),
       [
         ["Add 'https://'", 'quickfix', 'https://'],
         ["Link to 'OpenSource' with 'FOSS' as its text", 'quickfix', '[[OpenSource|FOSS]]'],

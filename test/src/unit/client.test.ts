@@ -448,6 +448,10 @@ describe('client: preview options', () => {
       folders = [tmp];
       assert.equal(Buffer.from(options.readFile(path.join(tmp, 'secret.md'))!).toString(), 'outside', 'folders are read again when they change');
       assert.equal(options.maxEmbedDepth?.(), 2);
+      assert.equal(options.maxEmbeds, undefined, 'the plugin\'s default budget without settings');
+      const budgeted = previewOptions({ files: new VaultFiles(), workspaceFolders: () => folders, embedDepth: () => 2, maxEmbeds: () => 50, maxEmbedKilobytes: () => 3 });
+      assert.equal(budgeted.maxEmbeds?.(), 50);
+      assert.equal(budgeted.maxEmbedBytes?.(), 3 * 1024);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
