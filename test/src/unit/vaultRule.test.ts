@@ -57,3 +57,26 @@ describe('vault rule', () => {
     assert.deepEqual(decideVault(vault, await readFolderMarkers(vault), []), { vault: true, reason: 'obsidian' });
   });
 });
+
+describe('extension manifest: where it runs', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+
+  it('activates in vaults and for markdown files, not in every folder with a README', () => {
+    assert.deepEqual([...manifest.activationEvents].sort(), ['onLanguage:markdown', 'workspaceContains:.obsidian', 'workspaceContains:.ospo-notes']);
+  });
+
+  it('declares Restricted Mode support and no virtual workspaces', () => {
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
+    assert.match(manifest.capabilities.untrustedWorkspaces.description, /runs no code from the workspace/);
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
+  });
+
+  it('offers "Treat this Folder as a Vault" until every folder is one, and the setting it writes', () => {
+    const command = manifest.contributes.commands.find((c: { command: string }) => c.command === 'ospo-notes.treatAsVault');
+    assert.deepEqual(command, { command: 'ospo-notes.treatAsVault', title: 'Treat this Folder as a Vault', category: 'OSPO Notes' });
+    const palette = manifest.contributes.menus.commandPalette.find((c: { command: string }) => c.command === 'ospo-notes.treatAsVault');
+    assert.equal(palette.when, 'workspaceFolderCount > 0 && !ospoNotes.everyFolderIsAVault');
+    const setting = manifest.contributes.configuration.properties['ospoNotes.vaults'];
+    assert.deepEqual([setting.type, setting.items.type, setting.default], ['array', 'string', []]);
+  });
+});
