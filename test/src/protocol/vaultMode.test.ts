@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CompletionList, Hover, Location } from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
 import { LspTestClient, positionOf } from './lspTestClient';
 
 /** A code repository: READMEs with broken links, docs, and a vendored dependency with markdown of its own. */
@@ -28,7 +29,7 @@ function tempRepo(extra: Record<string, string> = {}): string {
   return dir;
 }
 
-type Status = { vaults: Array<{ vault: boolean; notes: number; ready: boolean }> };
+type Status = { vaults: Array<{ name: string; vault: boolean; notes: number; ready: boolean }> };
 
 function published(client: LspTestClient): string[] {
   return client.notifications
@@ -161,6 +162,26 @@ describe('language server: vaults and quiet folders', function () {
       fs.rmSync(path.join(root, '.obsidian'), { recursive: true });
       await watched(client, '.obsidian', 3);
       await client.waitFor(() => withProblems(client, root).length === 0, 'quiet');
+    });
+
+    it('next to a code repository added later: the vault is checked whole, the repository quietly', async () => {
+      root = tempRepo({ '.obsidian/app.json': '{}\n' });
+      const repo = tempRepo();
+      client = new LspTestClient(root);
+      try {
+        await client.start();
+        await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+          event: { added: [{ uri: URI.file(repo).toString(), name: 'repo' }], removed: [] },
+        });
+        await client.waitFor(() => client.notifications.filter((n) => n.method === 'ospo/indexed').length >= 2, 'the repository indexed');
+        const status = await client.request<Status>('ospo/status', {});
+        assert.deepStrictEqual(status.vaults.map((v) => [v.name, v.vault]).sort(), [['repo', false], ['vault', true]]);
+        const repoUris = [...client.diagnostics.keys()].filter((u) => URI.parse(u).fsPath.startsWith(repo + path.sep));
+        assert.deepStrictEqual(repoUris, [], 'nothing published for the repository');
+        assert.strictEqual(withProblems(client, root).length, 4, 'the vault keeps its four');
+      } finally {
+        fs.rmSync(repo, { recursive: true, force: true });
+      }
     });
 
     it('listed in the settings the client starts the server with', async () => {
