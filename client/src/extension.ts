@@ -38,7 +38,7 @@ import {
   type VaultCheck,
   type VaultFileList,
 } from './protocol';
-import { checkSummary, ProblemCounter, statusView, visibleProblemCount } from './status';
+import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
 import { VaultFiles } from './vaultFiles';
 
 const SECTION = 'ospoNotes';
@@ -47,7 +47,10 @@ const COMMANDS = {
   createNote: 'ospo-notes.createNote',
   checkVault: 'ospo-notes.checkVault',
   restartServer: 'ospo-notes.restartServer',
+  treatAsVault: 'ospo-notes.treatAsVault',
 } as const;
+/** Set once every open folder is a vault: "Treat this Folder as a Vault" leaves the palette (package.json). */
+const EVERY_FOLDER_IS_A_VAULT = 'ospoNotes.everyFolderIsAVault';
 /** Refreshing every open preview is not free: at most this often. */
 const PREVIEW_REFRESH_MS = 500;
 const STATUS_COALESCE_MS = 100;
@@ -88,12 +91,20 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   item.command = COMMANDS.checkVault;
   context.subscriptions.push(item);
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  let everyFolderIsAVault: boolean | undefined;
   const renderStatus = (): void => {
     statusTimer = undefined;
     const view = statusView(status, problems.total);
     item.text = view.text;
     item.tooltip = view.tooltip;
-    item.show();
+    // Outside a vault the extension works quietly: no item at all.
+    if (view.visible) item.show();
+    else item.hide();
+    const every = status !== undefined && status.vaults.length > 0 && quietFolders(status).length === 0;
+    if (every !== everyFolderIsAVault) {
+      everyFolderIsAVault = every;
+      void vscode.commands.executeCommand('setContext', EVERY_FOLDER_IS_A_VAULT, every);
+    }
   };
   // Diagnostics arrive one note at a time (thousands after indexing): redraw once per burst.
   const scheduleStatus = (): void => {
@@ -118,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     outputChannel: output,
     initializationOptions: () => {
       const config = vscode.workspace.getConfiguration(SECTION);
-      return { unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'), ignoredFolders: config.get('ignoredFolders') };
+      return { unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'), ignoredFolders: config.get('ignoredFolders'), vaults: config.get('vaults') };
     },
     middleware: {
       handleDiagnostics(uri, diagnostics, next) {
@@ -229,6 +240,36 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         output.error(`Check vault failed: ${errorText(e)}`);
         void vscode.window.showErrorMessage(`OSPO Notes: checking the vault failed: ${errorText(e)}`);
       }
+    }),
+
+    vscode.commands.registerCommand(COMMANDS.treatAsVault, async () => {
+      // The folders the server serves quietly; before it has reported, every local folder is a candidate.
+      const quiet = new Set(quietFolders(status).map((v) => v.uri));
+      const candidates = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file' && (!status || quiet.has(f.uri.toString())));
+      if (candidates.length === 0) {
+        void vscode.window.showInformationMessage(
+          (vscode.workspace.workspaceFolders ?? []).length === 0 ? 'OSPO Notes: open a folder first.' : 'OSPO Notes: every open folder is already a vault.',
+        );
+        return;
+      }
+      const editor = vscode.window.activeTextEditor;
+      const current = editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : undefined;
+      const folder =
+        candidates.find((f) => f === current) ??
+        (candidates.length === 1
+          ? candidates[0]
+          : (await vscode.window.showQuickPick(candidates.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })), { placeHolder: 'Folder to treat as a vault' }))?.folder);
+      if (!folder) return;
+      // Remembered in the user's settings, not as a file in the folder: a code repository stays as it was.
+      const config = vscode.workspace.getConfiguration(SECTION);
+      const listed = config.inspect<string[]>('vaults')?.globalValue ?? [];
+      try {
+        await config.update('vaults', [...listed.filter((p) => p !== folder.uri.fsPath), folder.uri.fsPath], vscode.ConfigurationTarget.Global);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`OSPO Notes: could not save the setting ospoNotes.vaults: ${errorText(e)}`);
+        return;
+      }
+      void vscode.window.showInformationMessage(`OSPO Notes: "${folder.name}" is now a vault: every note is checked. (Saved in your user settings as ospoNotes.vaults.)`);
     }),
 
     vscode.commands.registerCommand(COMMANDS.restartServer, async () => {

@@ -14,6 +14,8 @@ export const FILES_CHANGED_NOTIFICATION = 'ospo/filesChanged';
 export interface VaultStatus {
   uri: string;
   name: string;
+  /** The folder is a vault (whole-vault problems, the status item); otherwise it is served quietly. */
+  vault: boolean;
   ready: boolean;
   notes: number;
   files: number;
@@ -28,6 +30,8 @@ export interface IndexStatus {
 /** One vault's answer to `ospo/checkVault` (vaults still indexing are left out). */
 export interface VaultCheck {
   uri: string;
+  /** False for a folder served quietly: its problems are listed for open notes only. */
+  vault: boolean;
   errors: number;
   warnings: number;
   information: number;

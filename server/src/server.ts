@@ -2,10 +2,13 @@
  * The language server: adapts LSP to the editor-free engine. It holds no rules of link syntax or resolution;
  * it maps URIs to vault paths, keeps the indexes current as documents and files change, and publishes
  * diagnostics for every note of every vault (not only open ones), recomputed only for the notes an edit affects.
+ * A workspace folder that is not a vault (core/vaultRule.ts) is served quietly: problems for open notes only.
  *
  * `node server/out/server.js --stdio` (or `--node-ipc`, which the VS Code client uses).
  */
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import {
   CodeActionKind,
   CompletionList,
@@ -32,6 +35,8 @@ import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diag
 import { parseBuffer, readAndParse } from './core/load';
 import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
+import { readFolderMarkers } from './core/markers';
+import { decideVault, touchesVaultMarker, type VaultDecision } from './core/vaultRule';
 import type { PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
@@ -54,9 +59,11 @@ const workspace = new Workspace(documents);
 interface Settings {
   unresolvedLinkSeverity: Severity | 'off';
   ignoredFolders: string[];
+  /** Folders treated as vaults without a marker (see core/vaultRule.ts). */
+  vaults: string[];
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [] };
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [] };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -113,17 +120,25 @@ connection.onInitialized(async () => {
         const v = workspace.removeFolder(f.uri);
         if (v) for (const p of v.published) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
       }
-      for (const f of e.added) await indexVault(workspace.addFolder(f.uri, f.name));
+      for (const f of e.added) {
+        const v = workspace.addFolder(f.uri, f.name);
+        await redecideVaults([v]);
+        await indexVault(v);
+      }
     });
   }
+  await redecideVaults(workspace.vaults);
   await Promise.all(workspace.vaults.map((v) => indexVault(v)));
 });
 
 async function indexVault(vault: Vault): Promise<void> {
   let progress: WorkDoneProgressServerReporter | undefined;
   try {
-    progress = await connection.window.createWorkDoneProgress();
-    progress.begin(`Indexing ${vault.name}`, 0, 'scanning…', false);
+    // Outside a vault the extension stays out of sight: no progress in the status bar either.
+    if (publishScope(vault) === 'vault') {
+      progress = await connection.window.createWorkDoneProgress();
+      progress.begin(`Indexing ${vault.name}`, 0, 'scanning…', false);
+    }
   } catch {
     progress = undefined;
   }
@@ -154,6 +169,7 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
   return {
     unresolvedLinkSeverity: ok ? sev : DEFAULT_SETTINGS.unresolvedLinkSeverity,
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
+    vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
   };
 }
 
@@ -170,6 +186,7 @@ connection.onDidChangeConfiguration(async (change) => {
   const before = JSON.stringify(settings);
   settings = clientCanConfigure ? await fetchSettings() : normalizeSettings((change.settings as { ospoNotes?: Partial<Settings> } | undefined)?.ospoNotes);
   if (JSON.stringify(settings) === before) return;
+  await redecideVaults(workspace.vaults); // the loop below publishes in the new scope
   for (const v of workspace.vaults) {
     if (v.ready) await publishAll(v);
   }
@@ -193,7 +210,7 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
 }
 
 function publishNote(vault: Vault, p: string): void {
-  const diags = vault.index.note(p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity }) : [];
+  const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity }) : [];
   if (diags.length === 0 && !vault.published.has(p)) return;
   if (diags.length === 0) vault.published.delete(p);
   else vault.published.add(p);
@@ -264,6 +281,7 @@ function isFileOnDisk(vault: Vault, p: string): boolean {
 }
 
 connection.onDidChangeWatchedFiles(async (params) => {
+  await onVaultMarkerEvents(params.changes);
   // A folder moved or copied into the vault arrives as one event for the folder: expand it into its files.
   const changes: Array<{ uri: string; type: FileChangeType }> = [];
   for (const change of params.changes) {
@@ -320,6 +338,66 @@ connection.onDidChangeWatchedFiles(async (params) => {
   for (const [vault, c] of fileSetChanges) void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, ...c });
   for (const [vault, set] of touched) await publishAffected(vault, set);
   if (touched.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vault status. A workspace folder is a vault or is served quietly (core/vaultRule.ts decides); the folder is
+// indexed either way, for completion, navigation and hover, but outside a vault only open notes get problems.
+
+const vaultDecisions = new WeakMap<Vault, VaultDecision>();
+
+/** Where a folder's problems go: every note of a vault, or only the notes open in the editor elsewhere. */
+function publishScope(vault: Vault): 'vault' | 'open-notes' {
+  return vaultDecisions.get(vault)?.vault ? 'vault' : 'open-notes';
+}
+
+function inPublishScope(vault: Vault, p: string): boolean {
+  return publishScope(vault) === 'vault' || workspace.documentOf(vault, p) !== undefined;
+}
+
+/**
+ * Applies the vault rule to `vaults` afresh (markers on disk, the `vaults` setting) and tells the client when a
+ * decision changed; returns the folders whose decision changed (their problems must be published again).
+ */
+async function redecideVaults(vaults: readonly Vault[]): Promise<Vault[]> {
+  const conventions = { home: os.homedir(), caseInsensitive: process.platform === 'win32' || process.platform === 'darwin' };
+  const changed: Vault[] = [];
+  for (const v of vaults) {
+    const decision = decideVault(v.root, await readFolderMarkers(v.root), settings.vaults, conventions);
+    const before = vaultDecisions.get(v);
+    vaultDecisions.set(v, decision);
+    if (before?.vault !== decision.vault) {
+      connection.console.log(decision.vault ? `${v.name} is a vault (${decision.reason}): every note is checked.` : `${v.name} is not a vault: only open notes are checked.`);
+      if (before) changed.push(v);
+    }
+  }
+  if (changed.length > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+  return changed;
+}
+
+/** A marker (`.obsidian/`, `.ospo-notes`) created or deleted at a folder's root turns it into a vault or back. */
+async function onVaultMarkerEvents(changes: ReadonlyArray<{ uri: string }>): Promise<void> {
+  const folders = new Set<Vault>();
+  for (const change of changes) {
+    let fsPath: string;
+    try {
+      fsPath = URI.parse(change.uri).fsPath;
+    } catch {
+      continue;
+    }
+    for (const v of workspace.vaults) {
+      const rel = path.relative(v.root, fsPath);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && touchesVaultMarker(rel.split(path.sep).join('/'))) folders.add(v);
+    }
+  }
+  if (folders.size === 0) return;
+  for (const v of await redecideVaults([...folders])) if (v.ready) await publishAll(v);
+}
+
+/** Outside a vault a note's problems go when it closes (in a vault they stay: every note is checked). */
+documents.onDidClose((e) => {
+  const loc = workspace.locate(e.document.uri);
+  if (loc && publishScope(loc.vault) === 'open-notes') publishNote(loc.vault, loc.path);
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -500,16 +578,16 @@ connection.onExecuteCommand(async (params) => {
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
 
-function statusOf(): { vaults: Array<{ uri: string; name: string; ready: boolean; notes: number; files: number; problems: number }> } {
+function statusOf(): { vaults: Array<{ uri: string; name: string; vault: boolean; ready: boolean; notes: number; files: number; problems: number }> } {
   return {
-    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size })),
+    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, vault: publishScope(v) === 'vault', ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size })),
   };
 }
 
 connection.onRequest('ospo/status', () => statusOf());
 
 connection.onRequest('ospo/checkVault', async () => {
-  const result: Array<{ uri: string; errors: number; warnings: number; information: number; hints: number; notesWithProblems: number }> = [];
+  const result: Array<{ uri: string; vault: boolean; errors: number; warnings: number; information: number; hints: number; notesWithProblems: number }> = [];
   for (const v of workspace.vaults) {
     if (!v.ready) continue;
     const counts = { error: 0, warning: 0, information: 0, hint: 0 };
@@ -520,7 +598,7 @@ connection.onRequest('ospo/checkVault', async () => {
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p);
     });
-    result.push({ uri: v.uri, errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
+    result.push({ uri: v.uri, vault: publishScope(v) === 'vault', errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
   return result;
 });
