@@ -9,11 +9,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { compareDiagnostics, noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
 import { loadVault } from './core/load';
+import { VaultRules } from './core/membership';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
 
 const USAGE = `usage: ospo-notes check [folder] [--format text|json] [--fail-on error|warning|information|hint]
-                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder]...`;
+                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...`;
 
 interface Args {
   folder: string;
@@ -94,7 +95,7 @@ async function main(): Promise<number> {
   const tty = process.stderr.isTTY === true;
   let shown = false;
   const { index, warnings } = await loadVault(root, {
-    ignore: args.ignore,
+    rules: new VaultRules({ ignored: args.ignore }),
     onProgress: (done, total) => {
       if (tty && Date.now() - started > 1000) {
         shown = true;

@@ -37,6 +37,7 @@ import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
 import { readFolderMarkers } from './core/markers';
 import { decideVault, touchesVaultMarker, type VaultDecision } from './core/vaultRule';
+import type { MembershipSettings } from './core/membership';
 import type { PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
@@ -61,9 +62,11 @@ interface Settings {
   ignoredFolders: string[];
   /** Folders treated as vaults without a marker (see core/vaultRule.ts). */
   vaults: string[];
+  /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
+  filesExclude: string[];
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [] };
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [] };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -144,7 +147,7 @@ async function indexVault(vault: Vault): Promise<void> {
   }
   const started = Date.now();
   try {
-    await workspace.index(vault, settings.ignoredFolders, (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
+    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
   }
@@ -170,13 +173,31 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     unresolvedLinkSeverity: ok ? sev : DEFAULT_SETTINGS.unresolvedLinkSeverity,
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
+    filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
   };
+}
+
+/** `files.exclude` comes as `{ glob: true | false | { when } }` (or already as a list): the globs that are on. */
+function excludeGlobs(raw: unknown): string[] {
+  if (Array.isArray(raw)) return raw.filter((x): x is string => typeof x === 'string');
+  if (!raw || typeof raw !== 'object') return [];
+  return Object.entries(raw as Record<string, unknown>)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
+}
+
+/** What the vaults' membership rules are built from. */
+function membershipOf(s: Settings): MembershipSettings {
+  return { ignored: s.ignoredFolders, excludes: s.filesExclude };
 }
 
 async function fetchSettings(): Promise<Settings> {
   try {
-    const raw = (await connection.workspace.getConfiguration('ospoNotes')) as Partial<Settings> | null;
-    return normalizeSettings(raw);
+    const [raw, exclude] = (await connection.workspace.getConfiguration([{ section: 'ospoNotes' }, { section: 'files.exclude' }])) as [
+      Partial<Settings> | null,
+      unknown,
+    ];
+    return normalizeSettings({ ...(raw ?? {}), filesExclude: exclude } as Partial<Settings>);
   } catch {
     return settings;
   }
@@ -287,8 +308,8 @@ connection.onDidChangeWatchedFiles(async (params) => {
   for (const change of params.changes) {
     const loc = change.type !== FileChangeType.Deleted ? workspace.locate(change.uri) : undefined;
     if (loc && isFolderOnDisk(loc.vault, loc.path)) {
-      const inside = await scanVault(workspace.absPath(loc.vault, loc.path));
-      for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, `${loc.path}/${f}`), type: FileChangeType.Created });
+      const inside = await scanVault(loc.vault.root, { rules: loc.vault.rules, under: loc.path });
+      for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, f), type: FileChangeType.Created });
     } else {
       changes.push(change);
     }
@@ -604,7 +625,7 @@ connection.onRequest('ospo/checkVault', async () => {
 });
 
 connection.onRequest('ospo/files', () =>
-  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [] })),
+  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() })),
 );
 
 documents.listen(connection);

@@ -5,7 +5,8 @@
 import type { Link, NoteModel, Range } from './model';
 import type { LinkTarget } from './links';
 import type { VaultIndex } from './vault';
-import { isAttachmentPath, isNotePath, stem } from './paths';
+import { isNotePath, stem } from './paths';
+import { isAttachmentPath } from './membership';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -152,7 +153,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
 function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, ): NoteDiagnostic {
   const path = note.path;
   const linkpath = link.path;
-  // The accepted attachment formats of R3.9, the same list the vault walk and completion use.
+  // The accepted attachment formats of R3.9 (membership.ts).
   const isAttachment = isAttachmentPath(linkpath);
   const code = link.embed ? 'missing-embed' : isAttachment ? 'missing-attachment' : 'unresolved-link';
   const what = link.embed ? 'Embedded file' : isAttachment ? 'Attachment' : 'Note';
