@@ -115,6 +115,25 @@ describe('bad input', function () {
     assert.deepEqual(index.linkTargets('A.md').map((t) => t.target), ['Huge.md']);
   });
 
+  it('checks the size before reading: a 1.5 GB (sparse) note costs a stat, not 1.5 GB, in the walk and in single reads', async () => {
+    const huge = path.join(root, 'Huge.md');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, 1.5 * 1024 * 1024 * 1024);
+    write('A.md', '[[Huge]]');
+    const message = 'Note is 1536.0 MB, over the 10 MB limit: its links, headings and blocks are not indexed.';
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    const { index } = await loadVault(root);
+    const single = await readAndParse(root, 'Huge.md');
+    const elapsed = performance.now() - started;
+    const grown = process.memoryUsage().rss - rssBefore;
+    assert.deepEqual(noteDiagnostics(index, 'Huge.md').map((d) => `${d.code} ${d.message}`), [`file-too-large ${message}`]);
+    assert.deepEqual(single!.readProblems.map((p) => `${p.code} ${p.message}`), [`file-too-large ${message}`]);
+    assert.deepEqual(index.linkTargets('A.md').map((t) => t.target), ['Huge.md'], 'still a note by name');
+    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
+    assert.ok(grown < 32 * 1024 * 1024, `RSS grew by ${(grown / 1048576).toFixed(1)} MB`);
+  });
+
   it('parses a note just under the limit', () => {
     const text = '[[x]]\n'.padEnd(1024 * 1024, 'a');
     const note = parseBytes('Big.md', Buffer.from(text));
