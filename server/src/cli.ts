@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareDiagnostics, noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
+import { FileLookup } from './core/fileLookup';
 import { loadVault } from './core/load';
 import { VaultRules } from './core/membership';
 
@@ -94,7 +95,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
   let shown = false;
-  const { index, warnings } = await loadVault(root, {
+  const { index, warnings, outside } = await loadVault(root, {
     rules: new VaultRules({ ignored: args.ignore }),
     onProgress: (done, total) => {
       if (tty && Date.now() - started > 1000) {
@@ -105,8 +106,9 @@ async function main(): Promise<number> {
   });
   if (shown) process.stderr.write('\r\x1b[K');
 
+  const outsideFiles = new FileLookup(outside);
   const diagnostics: NoteDiagnostic[] = [];
-  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved }));
+  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles }));
   diagnostics.sort(compareDiagnostics);
   for (const w of warnings) process.stderr.write(`ospo-notes: warning: ${w.path}: ${w.message}\n`);
 

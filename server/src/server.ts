@@ -231,7 +231,7 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
 }
 
 function publishNote(vault: Vault, p: string): void {
-  const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity }) : [];
+  const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : [];
   if (diags.length === 0 && !vault.published.has(p)) return;
   if (diags.length === 0) vault.published.delete(p);
   else vault.published.add(p);
@@ -301,6 +301,12 @@ function isFileOnDisk(vault: Vault, p: string): boolean {
   }
 }
 
+/** A file that appeared as a symlink leading out of its vault: never read, said once in the log. */
+function reportEscape(uri: string): void {
+  const escaped = workspace.recordEscape(uri);
+  if (escaped) connection.console.warn(`${escaped.vault.name}: ${escaped.path}: symlink leads outside the vault: not read`);
+}
+
 connection.onDidChangeWatchedFiles(async (params) => {
   await onVaultMarkerEvents(params.changes);
   // A folder moved or copied into the vault arrives as one event for the folder: expand it into its files.
@@ -309,6 +315,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
     const loc = change.type !== FileChangeType.Deleted ? workspace.locate(change.uri) : undefined;
     if (loc && isFolderOnDisk(loc.vault, loc.path)) {
       const inside = await scanVault(loc.vault.root, { rules: loc.vault.rules, under: loc.path });
+      for (const p of inside.outside) if (loc.vault.outside.add(p)) connection.console.warn(`${loc.vault.name}: ${p}: symlink leads outside the vault: not read`);
       for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, f), type: FileChangeType.Created });
     } else {
       changes.push(change);
@@ -323,6 +330,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
   };
   for (const change of changes) {
     const loc = workspace.locate(change.uri);
+    if (!loc && change.type !== FileChangeType.Deleted) reportEscape(change.uri);
     if (!loc || !loc.vault.ready) continue;
     const { vault, path: p } = loc;
     let affected: Set<string>;
@@ -614,7 +622,7 @@ connection.onRequest('ospo/checkVault', async () => {
     const counts = { error: 0, warning: 0, information: 0, hint: 0 };
     let notesWithProblems = 0;
     await inSlices([...v.index.notePaths()], (p) => {
-      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity });
+      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: v.outside });
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p);

@@ -7,6 +7,7 @@ import { URI } from 'vscode-uri';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VaultIndex } from './core/vault';
+import { FileLookup } from './core/fileLookup';
 import { loadVault, parseBuffer, readNoteTextSync } from './core/load';
 import { isNotePath } from './core/paths';
 import { VaultRules, type MembershipSettings } from './core/membership';
@@ -24,7 +25,7 @@ export interface Vault {
   /** Which paths are part of the vault; rebuilt when the settings or an ignore file change. */
   rules: VaultRules;
   /** Vault paths of symlinks leading outside the vault, reported once and never read. */
-  outside: Set<string>;
+  outside: FileLookup;
   /** Notes with diagnostics published last time, so that fixed notes get their problems cleared. */
   published: Set<string>;
   ctx: FeatureContext;
@@ -47,7 +48,7 @@ export class Workspace {
       ready: false,
       warnings: [],
       rules: new VaultRules(),
-      outside: new Set(),
+      outside: new FileLookup(),
       published: new Set(),
       ctx: undefined as unknown as FeatureContext,
     };
@@ -70,7 +71,7 @@ export class Workspace {
     const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress });
     vault.warnings = loaded.warnings;
     vault.rules = loaded.rules;
-    vault.outside = new Set(loaded.outside);
+    vault.outside = new FileLookup(loaded.outside);
     // Open documents may differ from disk: their buffers are the truth.
     for (const doc of this.documents.all()) {
       const loc = this.locate(doc.uri);
@@ -101,6 +102,30 @@ export class Workspace {
       if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
       const p = rel.split(path.sep).join('/');
       if (!vault.rules.isMember(p) || !realPathInside(vault.root, fsPath)) return undefined;
+      return { vault, path: p };
+    }
+    return undefined;
+  }
+
+  /**
+   * Records a vault file whose real path leads out of the vault (a symlink), which {@link locate} refuses.
+   * Returns it when it is newly recorded, so that it is reported once.
+   */
+  recordEscape(uri: string): { vault: Vault; path: string } | undefined {
+    let fsPath: string;
+    try {
+      const u = URI.parse(uri);
+      if (u.scheme !== 'file') return undefined;
+      fsPath = u.fsPath;
+    } catch {
+      return undefined;
+    }
+    for (const vault of this.vaults) {
+      const rel = path.relative(vault.root, fsPath);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const p = rel.split(path.sep).join('/');
+      if (!vault.rules.isMember(p) || realPathInside(vault.root, fsPath) || vault.outside.has(p)) return undefined;
+      vault.outside.add(p);
       return { vault, path: p };
     }
     return undefined;

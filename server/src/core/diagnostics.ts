@@ -7,6 +7,8 @@ import type { LinkTarget } from './links';
 import type { VaultIndex } from './vault';
 import { isNotePath, stem } from './paths';
 import { isAttachmentPath } from './membership';
+import { FileLookup } from './fileLookup';
+import { resolveLinkpath } from './resolve';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -48,9 +50,14 @@ export interface NoteDiagnostic {
 export interface DiagnosticOptions {
   /** Severity of links whose target (note, attachment, heading or block) does not exist; `off` hides them. */
   unresolvedLinkSeverity?: Severity | 'off';
+  /**
+   * Vault paths of symlinks whose real path leaves the vault: they are not indexed, and a link that would reach
+   * one says so instead of "not found".
+   */
+  outside?: FileLookup;
 }
 
-const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning' };
+const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning', outside: new FileLookup() };
 
 /** A scheme-less destination that looks like a web address: `github.com/x`, `www.example.org` (R6.5). */
 const DOMAIN_LIKE = /^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|dev|edu|gov|int|eu|ch|uk|de|fr|info|co|app|ai|me|blog|ly|so|gg|xyz|[a-z]{2})(?:[/:?#]|$)/i;
@@ -105,6 +112,9 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
           code: 'missing-scheme',
           message: `'${link.destination}' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://${link.destination}'.`,
         };
+      }
+      if (opts.outside.size > 0 && resolveLinkpath(link.path, path, opts.outside).target !== undefined) {
+        return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
       }
       if (missing === 'off') return undefined;
       return unresolvedDiagnostic(index, note, link, missing);

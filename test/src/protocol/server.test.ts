@@ -208,3 +208,65 @@ describe('language server: folders arriving through the watcher', function () {
     }
   });
 });
+
+describe('language server: symlinks leading outside the vault', function () {
+  this.timeout(30000);
+  let root: string;
+  let outsideDir: string;
+  let client: LspTestClient;
+
+  beforeEach(async () => {
+    root = copySampleVault();
+    outsideDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-foreign-'));
+    fs.writeFileSync(path.join(outsideDir, 'secret.md'), '# TOP SECRET\n\nroot:x:0:0\n');
+    fs.mkdirSync(path.join(outsideDir, 'etc'));
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(outsideDir, 'etc', `system${i}.conf`), 'x');
+    fs.symlinkSync(path.join(outsideDir, 'secret.md'), path.join(root, 'passwd.md'));
+    fs.symlinkSync(path.join(outsideDir, 'etc'), path.join(root, 'etc'));
+    client = new LspTestClient(root);
+    await client.start();
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(outsideDir, { recursive: true, force: true });
+  });
+
+  const fileList = async (): Promise<string[]> =>
+    (await client.request<Array<{ files: string[] }>>('ospo/files', {})).flatMap((v) => v.files);
+
+  it('never hovers foreign content, never lists foreign names, and says where the link leads', async () => {
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[passwd]] [[passwd#TOP SECRET]]\n');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).some((d) => d.code === 'link-outside-vault'), 'link-outside-vault');
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), '[[passwd]]', 3) });
+    const value = hover ? (hover.contents as { value: string }).value : '';
+    assert.ok(!/TOP SECRET|root:x/.test(value.replace('passwd#TOP SECRET', '')), value);
+    const files = await fileList();
+    assert.ok(files.includes(OSPO), 'the vault itself is listed');
+    assert.deepEqual(files.filter((f) => f === 'passwd.md' || f.startsWith('etc/')), []);
+    assert.deepEqual(client.diagnosticsOf(OSPO).filter((d) => d.code === 'link-outside-vault').map((d) => d.message), [
+      "Link 'passwd' leads to a symlink that points outside the vault; it is not read.",
+      "Link 'passwd' leads to a symlink that points outside the vault; it is not read.",
+    ]);
+  });
+
+  it('refuses an escaping symlink that appears later, or is opened in the editor', async () => {
+    fs.symlinkSync(path.join(outsideDir, 'secret.md'), path.join(root, 'later.md'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('later.md'), type: 1 }] });
+    await client.open('passwd.md');
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[later]] [[passwd]]\n');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).filter((d) => d.code === 'link-outside-vault' || d.code === 'unresolved-link').length >= 2, 'both links reported');
+    for (const needle of ['[[later]]', '[[passwd]]']) {
+      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), needle, 3) });
+      const value = hover ? (hover.contents as { value: string }).value : '';
+      assert.ok(!/TOP SECRET|root:x/.test(value), value);
+    }
+    const files = await fileList();
+    assert.deepEqual(files.filter((f) => f === 'later.md' || f === 'passwd.md'), []);
+    const def = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), '[[later]]', 3) });
+    assert.deepEqual(def, []);
+  });
+});
