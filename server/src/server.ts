@@ -32,12 +32,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { parseBuffer, readAndParse } from './core/load';
+import { applyMembership, parseBuffer, readAndParse } from './core/load';
 import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
 import { readFolderMarkers } from './core/markers';
 import { decideVault, touchesVaultMarker, type VaultDecision } from './core/vaultRule';
-import type { MembershipSettings } from './core/membership';
+import { IGNORE_FILE_NAME, VaultRules, type MembershipSettings } from './core/membership';
+import { FileLookup } from './core/fileLookup';
 import type { PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
@@ -110,7 +111,7 @@ connection.onInitialized(async () => {
   if (initialized) return;
   initialized = true;
   if (clientCanConfigure) {
-    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ospoNotes' });
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: ['ospoNotes', 'files.exclude'] });
     settings = await fetchSettings();
   }
   if (clientWatchesDynamically) {
@@ -147,6 +148,7 @@ async function indexVault(vault: Vault): Promise<void> {
   }
   const started = Date.now();
   try {
+    membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
     await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
@@ -160,6 +162,8 @@ async function indexVault(vault: Vault): Promise<void> {
   prepareCompletion(vault.index);
   provideWorkspaceSymbols(vault.index, '', 1);
   void connection.sendNotification('ospo/indexed', statusOf());
+  // Settings that changed while the vault was being indexed apply now.
+  if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -209,9 +213,63 @@ connection.onDidChangeConfiguration(async (change) => {
   if (JSON.stringify(settings) === before) return;
   await redecideVaults(workspace.vaults); // the loop below publishes in the new scope
   for (const v of workspace.vaults) {
-    if (v.ready) await publishAll(v);
+    if (!v.ready) continue;
+    if (membershipUsed.get(v) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(v);
+    await publishAll(v);
   }
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Membership changes: the ignored folders, `files.exclude` or a `.gitignore` file changed.
+
+/** The membership settings each vault's rules were last built from, to tell when they are stale. */
+const membershipUsed = new Map<Vault, string>();
+
+/**
+ * Rebuilds a vault's membership rules from the current settings and the vault's ignore files, and brings the
+ * index in line: files newly left out leave it (links to them become unresolved), files no longer left out enter
+ * it, the affected notes are re-published and the client refetches the file list and rules. Costs one walk of
+ * the vault (no note is re-read but the ones that enter), which a settings change can afford.
+ */
+async function applyMembershipChange(vault: Vault): Promise<void> {
+  const membership = membershipOf(settings);
+  membershipUsed.set(vault, JSON.stringify(membership));
+  const rules = new VaultRules(membership);
+  // Set first, so that open buffers are judged by the new rules (the walk completes them with the ignore files).
+  vault.rules = rules;
+  const buffers = new Map<string, string>();
+  for (const doc of workspace.documents.all()) {
+    const loc = workspace.locate(doc.uri);
+    if (loc?.vault === vault) buffers.set(loc.path, doc.getText());
+  }
+  const { added, removed, affected, outside } = await applyMembership(vault.root, vault.index, rules, buffers);
+  vault.outside = new FileLookup(outside);
+  if (removed.length > 0 || added.length > 0) {
+    connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
+    await publishAffected(vault, affected);
+    void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added, removed });
+  }
+  // The client rebuilds its rules from `ospo/files`, which it fetches on this notification.
+  void connection.sendNotification('ospo/indexed', statusOf());
+}
+
+/** Whether a watched-file event touches an ignore file of this vault (which `locate` leaves out: it is hidden). */
+function ignoreFileVault(uri: string): Vault | undefined {
+  let abs: string;
+  try {
+    abs = URI.parse(uri).fsPath;
+  } catch {
+    return undefined;
+  }
+  for (const v of workspace.vaults) {
+    if (path.basename(abs) !== IGNORE_FILE_NAME) continue;
+    const rel = path.relative(v.root, path.dirname(abs));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const folder = rel.split(path.sep).join('/');
+    if (folder === '' || v.rules.isMemberFolder(folder)) return v;
+  }
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Diagnostics
@@ -309,6 +367,12 @@ function reportEscape(uri: string): void {
 
 connection.onDidChangeWatchedFiles(async (params) => {
   await onVaultMarkerEvents(params.changes);
+  const ignoreFilesChanged = new Set<Vault>();
+  for (const change of params.changes) {
+    const v = ignoreFileVault(change.uri);
+    if (v?.ready) ignoreFilesChanged.add(v);
+  }
+  for (const v of ignoreFilesChanged) await applyMembershipChange(v);
   // A folder moved or copied into the vault arrives as one event for the folder: expand it into its files.
   const changes: Array<{ uri: string; type: FileChangeType }> = [];
   for (const change of params.changes) {

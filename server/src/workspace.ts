@@ -34,7 +34,7 @@ export interface Vault {
 export class Workspace {
   readonly vaults: Vault[] = [];
 
-  constructor(private readonly documents: TextDocuments<TextDocument>) {}
+  constructor(readonly documents: TextDocuments<TextDocument>) {}
 
   addFolder(uri: string, name: string): Vault {
     const root = URI.parse(uri).fsPath;

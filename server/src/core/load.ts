@@ -138,3 +138,45 @@ export function unreadableNote(rel: string, message: string): NoteModel {
   note.readProblems.push(problem);
   return note;
 }
+
+export interface MembershipChange {
+  /** Files that entered the index. */
+  added: string[];
+  /** Files that left it. */
+  removed: string[];
+  /** Notes whose diagnostics may have changed (the removed ones included). */
+  affected: Set<string>;
+  /** Vault paths of symlinks leading outside the vault, found by the walk. */
+  outside: string[];
+}
+
+/**
+ * Brings a loaded index in line with new membership rules (settings or ignore files changed): walks the vault
+ * with `rules`, removes the files no longer members, reads and adds the ones that became members. Notes open in
+ * the editor are passed as `buffers` (vault path → text): they are parsed from their text, and one not on disk
+ * yet stays while `rules` keep it. The result equals a fresh {@link loadVault} with the same rules.
+ */
+export async function applyMembership(root: string, index: VaultIndex, rules: VaultRules, buffers: ReadonlyMap<string, string> = new Map()): Promise<MembershipChange> {
+  const scan = await scanVault(root, { rules });
+  const onDisk = new Set(scan.files);
+  const keeps = (p: string): boolean => onDisk.has(p) || (isNotePath(p) && buffers.has(p) && rules.isMember(p));
+  const removed = [...index.files.paths()].filter((p) => !keeps(p));
+  const added = scan.files.filter((p) => !index.files.has(p));
+  const affected = new Set<string>(removed);
+  for (const p of removed) for (const a of index.removeFile(p)) affected.add(a);
+  const entered: string[] = [];
+  for (const p of added) {
+    let changed: Set<string>;
+    if (isNotePath(p)) {
+      const text = buffers.get(p);
+      const model = text !== undefined ? parseBuffer(p, text) : await readAndParse(root, p);
+      if (!model) continue;
+      changed = index.upsertNote(model);
+    } else {
+      changed = index.addAttachment(p);
+    }
+    entered.push(p);
+    for (const a of changed) affected.add(a);
+  }
+  return { added: entered, removed, affected, outside: scan.outside };
+}

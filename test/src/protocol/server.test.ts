@@ -270,3 +270,81 @@ describe('language server: symlinks leading outside the vault', function () {
     assert.deepEqual(def, []);
   });
 });
+
+describe('language server: membership settings apply live', function () {
+  this.timeout(30000);
+  let root: string;
+  let client: LspTestClient;
+  const unresolved = (name: string): boolean =>
+    client.diagnosticsOf(OSPO).some((d) => d.code === 'unresolved-link' && String(d.message).startsWith(`Note '${name}' not found`));
+  const fileList = async (): Promise<string[]> =>
+    (await client.request<Array<{ files: string[] }>>('ospo/files', {})).flatMap((v) => v.files);
+  const configurationChanged = (): Promise<void> => client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+
+  beforeEach(async () => {
+    root = copySampleVault();
+    client = new LspTestClient(root);
+    client.settings = { ignoredFolders: ['templates'] };
+    await client.start();
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[T]] [[Control]]\n');
+    await client.waitFor(() => unresolved('T') && unresolved('Control'), 'both unresolved');
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a file created later in an ignored folder does not become a link target', async () => {
+    fs.mkdirSync(path.join(root, 'templates'));
+    fs.writeFileSync(path.join(root, 'templates', 'T.md'), '# T\n');
+    fs.writeFileSync(path.join(root, 'Control.md'), '# Control\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: client.uri('templates/T.md'), type: 1 }, { uri: client.uri('Control.md'), type: 1 }],
+    });
+    // The control note of the same batch resolves, so the batch was applied.
+    await client.waitFor(() => !unresolved('Control'), 'control resolved');
+    assert.ok(unresolved('T'), 'T stays unresolved');
+    assert.ok(!(await fileList()).includes('templates/T.md'));
+  });
+
+  it('changing ignoredFolders, files.exclude or .gitignore re-evaluates membership without a restart', async () => {
+    fs.mkdirSync(path.join(root, 'templates'));
+    fs.writeFileSync(path.join(root, 'templates', 'T.md'), '# T\n\n[[Nowhere]]\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('templates/T.md'), type: 1 }] });
+
+    client.settings = { ignoredFolders: [] };
+    await configurationChanged();
+    await client.waitFor(() => !unresolved('T'), 'T enters the index');
+    await client.waitFor(() => client.diagnosticsOf('templates/T.md').some((d) => d.code === 'unresolved-link'), 'T is checked');
+    assert.ok((await fileList()).includes('templates/T.md'));
+
+    client.settings = { ignoredFolders: ['**/templates'] };
+    await configurationChanged();
+    await client.waitFor(() => unresolved('T'), 'T leaves the index (glob)');
+    await client.waitFor(() => client.diagnosticsOf('templates/T.md').length === 0, "T's problems are cleared");
+    assert.ok(!(await fileList()).includes('templates/T.md'));
+
+    client.settings = { ignoredFolders: [] };
+    client.filesExclude = { '**/templates': true, '**/other': false };
+    const indexed = client.notifications.filter((n) => n.method === 'ospo/indexed').length;
+    await configurationChanged();
+    // Each membership change ends with `ospo/indexed` (the client refetches the rules on it).
+    await client.waitFor(() => client.notifications.filter((n) => n.method === 'ospo/indexed').length > indexed, 'membership re-evaluated');
+    assert.ok(unresolved('T'), 'files.exclude keeps it out');
+    const rules = (await client.request<Array<{ rules: { ignored: string[]; excludes: string[] } }>>('ospo/files', {}))[0].rules;
+    assert.deepEqual([rules.ignored, rules.excludes], [[], ['**/templates']], 'the client gets the rules it applies');
+
+    client.filesExclude = {};
+    await configurationChanged();
+    await client.waitFor(() => !unresolved('T'), 'back in');
+
+    fs.writeFileSync(path.join(root, '.gitignore'), 'templates/\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('.gitignore'), type: 1 }] });
+    await client.waitFor(() => unresolved('T'), '.gitignore leaves it out');
+    fs.rmSync(path.join(root, '.gitignore'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('.gitignore'), type: 3 }] });
+    await client.waitFor(() => !unresolved('T'), '.gitignore removed');
+  });
+});

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ATTACHMENT_EXTENSIONS, fileKind, isAttachmentPath, isHiddenPath, VaultRules } from '../../../server/out/core/membership';
-import { loadVault } from '../../../server/out/core/load';
+import { applyMembership, loadVault, parseBuffer } from '../../../server/out/core/load';
 import { scanVault } from '../../../server/out/core/scan';
 import { VaultFiles } from '../../../client/out/vaultFiles';
 
@@ -143,5 +143,51 @@ describe('vault membership', () => {
       assert.equal(files.locate(path.join(root, 'build', 'Built.md')), undefined);
       assert.equal(files.locate(path.join(root, '.obsidian', 'x.md')), undefined);
     });
+  });
+});
+
+describe('membership changes on a loaded vault', () => {
+  let root: string;
+  const write = (p: string, content: string): void => {
+    const abs = path.join(root, ...p.split('/'));
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, content);
+  };
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-members-live-'));
+    write('A.md', '[[T]] [[D]] [[img.png]] [[Open]]');
+    write('templates/T.md', '[[A]]');
+    write('x/drafts/D.md', '');
+    write('x/drafts/img.png', '');
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const state = (index: import('../../../server/out/core/vault').VaultIndex): string[] => [
+    ...[...index.files.paths()].sort(),
+    ...index.linkTargets('A.md').map((t) => `${t.status} ${t.target ?? ''}`),
+  ];
+
+  it('equals a fresh load with the new rules, in both directions', async () => {
+    const settings = [{ ignored: ['templates'] }, { ignored: ['**/drafts'] }, {}, { excludes: ['templates/**', 'x'] }, { ignored: ['templates'] }];
+    const { index } = await loadVault(root, { rules: new VaultRules(settings[0]) });
+    for (const s of settings.slice(1)) {
+      const change = await applyMembership(root, index, new VaultRules(s));
+      const fresh = await loadVault(root, { rules: new VaultRules(s) });
+      assert.deepEqual(state(index), state(fresh.index), JSON.stringify(s));
+      assert.ok(change.affected.has('A.md') || (change.added.length === 0 && change.removed.length === 0));
+    }
+  });
+
+  it('keeps an open buffer not yet on disk while the rules keep it, and parses open buffers from their text', async () => {
+    const { index } = await loadVault(root, { rules: new VaultRules({ ignored: ['templates'] }) });
+    index.upsertNote(parseBuffer('Open.md', '# Open'));
+    const buffers = new Map([['Open.md', '# Open'], ['templates/T.md', 'edited, not saved: [[Nowhere]]']]);
+    const change = await applyMembership(root, index, new VaultRules({}), buffers);
+    assert.deepEqual(change.added, ['templates/T.md']);
+    assert.deepEqual(change.removed, []);
+    assert.deepEqual(index.note('templates/T.md')!.links.map((l) => l.path), ['Nowhere']);
+    assert.ok(index.files.has('Open.md'));
+    const gone = await applyMembership(root, index, new VaultRules({ ignored: ['Open.md'] }), buffers);
+    assert.deepEqual(gone.removed, ['Open.md']);
   });
 });
