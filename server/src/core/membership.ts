@@ -128,11 +128,13 @@ export class VaultRules {
     if (isHiddenName(name) || SKIPPED_NAMES.has(name)) return true;
     for (const m of this.matchers) if (m(path)) return true;
     if (this.ignoreFiles.size === 0) return false;
-    for (const [folder, f] of this.ignoreFiles) {
-      if (folder !== '' && !path.startsWith(folder + '/')) continue;
-      const rel = folder === '' ? path : path.slice(folder.length + 1);
-      if (f.rules.ignores(isFolder ? rel + '/' : rel)) return true;
-    }
+    // Only the ignore files of the entry's own folders apply: one lookup per folder level, not per ignore file.
+    let slash = -1;
+    do {
+      const f = this.ignoreFiles.get(slash < 0 ? '' : path.slice(0, slash));
+      if (f && ignores(f.rules, path.slice(slash + 1) + (isFolder ? '/' : ''))) return true;
+      slash = path.indexOf('/', slash + 1);
+    } while (slash >= 0);
     return false;
   }
 
@@ -159,5 +161,14 @@ export class VaultRules {
 
   kindOf(path: string): FileKind {
     return fileKind(path);
+  }
+}
+
+/** A path the matcher refuses (it throws on some odd names) is not ignored: the vault keeps the file. */
+function ignores(rules: Ignore, rel: string): boolean {
+  try {
+    return rules.ignores(rel);
+  } catch {
+    return false;
   }
 }
