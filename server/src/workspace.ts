@@ -52,7 +52,7 @@ export class Workspace {
       published: new Set(),
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p) };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -80,7 +80,7 @@ export class Workspace {
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p) };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
     vault.ready = true;
   }
 

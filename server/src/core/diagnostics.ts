@@ -72,7 +72,10 @@ export function looksLikeWebAddress(destination: string): boolean {
 export function noteDiagnostics(index: VaultIndex, path: string, options: DiagnosticOptions = {}): NoteDiagnostic[] {
   const note = index.note(path);
   if (!note) return [];
-  const opts = { ...DEFAULTS, ...options };
+  const opts: Required<DiagnosticOptions> = {
+    unresolvedLinkSeverity: options.unresolvedLinkSeverity ?? DEFAULTS.unresolvedLinkSeverity,
+    outside: options.outside ?? DEFAULTS.outside,
+  };
   const out: NoteDiagnostic[] = [];
   for (const p of note.readProblems) {
     out.push({ path, range: p.range, severity: p.code === 'unreadable-file' ? 'error' : 'warning', code: p.code, message: p.message });
