@@ -209,7 +209,8 @@ async function fetchSettings(): Promise<Settings> {
 
 connection.onDidChangeConfiguration(async (change) => {
   const before = JSON.stringify(settings);
-  settings = clientCanConfigure ? await fetchSettings() : normalizeSettings((change.settings as { ospoNotes?: Partial<Settings> } | undefined)?.ospoNotes);
+  const pushed = change.settings as { ospoNotes?: Partial<Settings>; files?: { exclude?: unknown } } | undefined;
+  settings = clientCanConfigure ? await fetchSettings() : normalizeSettings({ ...pushed?.ospoNotes, filesExclude: pushed?.files?.exclude } as Partial<Settings>);
   if (JSON.stringify(settings) === before) return;
   await redecideVaults(workspace.vaults); // the loop below publishes in the new scope
   for (const v of workspace.vaults) {
