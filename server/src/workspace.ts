@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VaultIndex } from './core/vault';
 import { FileLookup } from './core/fileLookup';
 import { loadVault, parseBuffer, readNoteTextSync } from './core/load';
+import { checkTextSize } from './core/reader';
 import { isNotePath } from './core/paths';
 import { VaultRules, type MembershipSettings } from './core/membership';
 import type { FeatureContext } from './core/features/context';
@@ -153,10 +154,13 @@ export class Workspace {
     });
   }
 
-  /** An open document's buffer, else the file on disk (decoded as the indexer decodes it). */
+  /**
+   * An open document's buffer, else the file on disk (decoded as the indexer decodes it); `''` for a note over
+   * the size limit either way, so that no feature works on text the index did not parse.
+   */
   textOf(vault: Vault, p: string): string | undefined {
     const doc = this.documentOf(vault, p);
-    if (doc) return doc.getText();
+    if (doc) return checkTextSize(doc.getText()).text;
     const abs = this.absPath(vault, p);
     if (!vault.rules.isMember(p) || !realPathInside(vault.root, abs)) return undefined;
     try {

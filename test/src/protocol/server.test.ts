@@ -349,3 +349,28 @@ describe('language server: membership settings apply live', function () {
     await client.waitFor(() => !unresolved('T'), '.gitignore removed');
   });
 });
+
+describe('language server: notes over the size limit', function () {
+  this.timeout(30000);
+  it('treats an open buffer over the limit as a file over it: nothing of its text reaches a hover', async () => {
+    const root = copySampleVault();
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const huge = 'public/tech/Huge.md';
+      const big = '# BUFFER HEADING\n\nbuffer text\n' + 'x'.repeat(11 * 1024 * 1024);
+      fs.writeFileSync(path.join(root, 'public', 'tech', 'Huge.md'), '');
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: client.uri(huge), languageId: 'markdown', version: 1, text: big } });
+      await client.waitFor(() => client.diagnosticsOf(huge).some((d) => d.code === 'file-too-large'), 'file-too-large');
+      const text = await client.open(OSPO);
+      await client.change(OSPO, text + '\n[[Huge]]\n');
+      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), '[[Huge]]', 3) });
+      const value = hover ? (hover.contents as { value: string }).value : '';
+      assert.ok(value.includes(huge), value);
+      assert.ok(!/BUFFER HEADING|buffer text|xxxx/.test(value), value.slice(0, 300));
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
