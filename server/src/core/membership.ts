@@ -77,7 +77,8 @@ export interface MembershipSettings {
   ignoreFiles?: ReadonlyArray<{ folder: string; text: string }>;
 }
 
-const GLOB_CHARS = /[*?[\]{}!()]/;
+/** What makes an entry a glob; parentheses and `!` alone do not (folder names have them). */
+const GLOB_CHARS = /[*?[{]/;
 
 /** The membership rules of one vault. */
 export class VaultRules {
@@ -90,12 +91,11 @@ export class VaultRules {
     for (const raw of patterns) {
       const p = raw.replace(/\\/g, '/').replace(/^\.?\/+/, '').replace(/\/+$/, '');
       if (p === '') continue;
-      if (!GLOB_CHARS.test(p)) {
-        // A plain folder path: that folder (or file) at that place, as the setting always meant.
-        const key = normalizeVaultPath(p);
-        this.matchers.push((q) => q === key);
-        continue;
-      }
+      // Always the path as written (that folder or file at that place, as the setting always meant), so that
+      // names like `Notes (old)` or `[Archive]` work; and when it has glob characters, the glob as well.
+      const key = normalizeVaultPath(p);
+      this.matchers.push((q) => q === key);
+      if (!GLOB_CHARS.test(p)) continue;
       try {
         this.matchers.push(picomatch(p, { dot: true }));
       } catch {

@@ -84,6 +84,13 @@ describe('vault membership', () => {
       const again = new VaultRules(JSON.parse(JSON.stringify(rules.toSettings())));
       for (const p of ['drafts/a.md', 'out/b.md', 'c.md']) assert.equal(again.isMember(p), rules.isMember(p), p);
     });
+    it('takes folder names with parentheses, brackets or `!` literally', () => {
+      const rules = new VaultRules({ ignored: ['Notes (old)', '[Archive]', 'Wow!'] });
+      assert.deepEqual(
+        ['Notes (old)/a.md', 'Notes old/a.md', '[Archive]/b.md', 'Archive/b.md', 'Wow!/c.md', 'Wow/c.md'].map((p) => rules.isMember(p)),
+        [false, true, false, true, false, true],
+      );
+    });
     it('ignores an invalid glob instead of throwing', () => {
       const rules = new VaultRules({ ignored: ['[', 'templates'] });
       assert.equal(rules.isMember('templates/x.md'), false);
