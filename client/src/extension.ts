@@ -125,11 +125,16 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'markdown' }],
-    synchronize: { configurationSection: SECTION, fileEvents: watcher },
+    synchronize: { configurationSection: [SECTION, 'files.exclude'], fileEvents: watcher },
     outputChannel: output,
     initializationOptions: () => {
       const config = vscode.workspace.getConfiguration(SECTION);
-      return { unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'), ignoredFolders: config.get('ignoredFolders'), vaults: config.get('vaults') };
+      return {
+        unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'),
+        ignoredFolders: config.get('ignoredFolders'),
+        vaults: config.get('vaults'),
+        filesExclude: vscode.workspace.getConfiguration('files').get('exclude'),
+      };
     },
     middleware: {
       handleDiagnostics(uri, diagnostics, next) {
@@ -203,7 +208,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   // --- settings ------------------------------------------------------------------------------------------------
 
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration(async (e) => {
+    vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.preview.embedDepth`)) {
         embedDepth = readEmbedDepth();
         previewRefresh.trigger();
@@ -211,11 +216,6 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       if (e.affectsConfiguration(`${SECTION}.preview.maxEmbeds`) || e.affectsConfiguration(`${SECTION}.preview.maxEmbedKilobytes`)) {
         embedBudget = readEmbedBudget();
         previewRefresh.trigger();
-      }
-      if (e.affectsConfiguration(`${SECTION}.ignoredFolders`)) {
-        // The server applies the list when it indexes, which a restart does.
-        const choice = await vscode.window.showInformationMessage('OSPO Notes: the ignored folders apply after the vault is indexed again.', 'Restart server');
-        if (choice) await vscode.commands.executeCommand(COMMANDS.restartServer);
       }
     }),
   );

@@ -4,10 +4,10 @@
  * and settings as functions.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { relativeHref, type PreviewOptions } from './preview/plugin';
 import type { VaultFiles } from './vaultFiles';
+import { isStrictlyInside } from '../../server/out/core/confine';
 
 export interface PreviewHost {
   files: VaultFiles;
@@ -78,10 +78,7 @@ export function workspaceGuard(folders: () => readonly string[], realpath: (p: s
     } catch {
       return false;
     }
-    return roots.some((r) => {
-      const rel = path.relative(r, real);
-      return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-    });
+    return roots.some((r) => isStrictlyInside(r, real));
   };
 }
 

@@ -2,6 +2,7 @@
  * The custom messages between the extension and the language server (see server.ts), as plain types so that the
  * pure client modules and their tests can use them without the `vscode` module.
  */
+import type { MembershipSettings } from '../../server/out/core/membership';
 
 export const STATUS_REQUEST = 'ospo/status';
 export const CHECK_VAULT_REQUEST = 'ospo/checkVault';
@@ -46,6 +47,8 @@ export interface VaultFileList {
   root: string;
   ready: boolean;
   files: string[];
+  /** What the vault's membership rules are built from, so the client applies the server's rules. */
+  rules?: MembershipSettings;
 }
 
 /** `ospo/filesChanged`: files that appeared in or left one vault. */

@@ -32,11 +32,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { parseBuffer, readAndParse } from './core/load';
+import { applyMembership, parseBuffer, readAndParse } from './core/load';
 import { scanVault } from './core/scan';
 import { isNotePath } from './core/paths';
 import { readFolderMarkers } from './core/markers';
 import { decideVault, touchesVaultMarker, type VaultDecision } from './core/vaultRule';
+import { IGNORE_FILE_NAME, VaultRules, type MembershipSettings } from './core/membership';
+import { FileLookup } from './core/fileLookup';
 import type { PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
@@ -61,9 +63,11 @@ interface Settings {
   ignoredFolders: string[];
   /** Folders treated as vaults without a marker (see core/vaultRule.ts). */
   vaults: string[];
+  /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
+  filesExclude: string[];
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [] };
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [] };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -107,7 +111,7 @@ connection.onInitialized(async () => {
   if (initialized) return;
   initialized = true;
   if (clientCanConfigure) {
-    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ospoNotes' });
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: ['ospoNotes', 'files.exclude'] });
     settings = await fetchSettings();
   }
   if (clientWatchesDynamically) {
@@ -144,7 +148,8 @@ async function indexVault(vault: Vault): Promise<void> {
   }
   const started = Date.now();
   try {
-    await workspace.index(vault, settings.ignoredFolders, (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
+    membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
+    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
   }
@@ -157,6 +162,8 @@ async function indexVault(vault: Vault): Promise<void> {
   prepareCompletion(vault.index);
   provideWorkspaceSymbols(vault.index, '', 1);
   void connection.sendNotification('ospo/indexed', statusOf());
+  // Settings that changed while the vault was being indexed apply now.
+  if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -170,13 +177,31 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     unresolvedLinkSeverity: ok ? sev : DEFAULT_SETTINGS.unresolvedLinkSeverity,
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
+    filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
   };
+}
+
+/** `files.exclude` comes as `{ glob: true | false | { when } }` (or already as a list): the globs that are on. */
+function excludeGlobs(raw: unknown): string[] {
+  if (Array.isArray(raw)) return raw.filter((x): x is string => typeof x === 'string');
+  if (!raw || typeof raw !== 'object') return [];
+  return Object.entries(raw as Record<string, unknown>)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
+}
+
+/** What the vaults' membership rules are built from. */
+function membershipOf(s: Settings): MembershipSettings {
+  return { ignored: s.ignoredFolders, excludes: s.filesExclude };
 }
 
 async function fetchSettings(): Promise<Settings> {
   try {
-    const raw = (await connection.workspace.getConfiguration('ospoNotes')) as Partial<Settings> | null;
-    return normalizeSettings(raw);
+    const [raw, exclude] = (await connection.workspace.getConfiguration([{ section: 'ospoNotes' }, { section: 'files.exclude' }])) as [
+      Partial<Settings> | null,
+      unknown,
+    ];
+    return normalizeSettings({ ...(raw ?? {}), filesExclude: exclude } as Partial<Settings>);
   } catch {
     return settings;
   }
@@ -184,13 +209,68 @@ async function fetchSettings(): Promise<Settings> {
 
 connection.onDidChangeConfiguration(async (change) => {
   const before = JSON.stringify(settings);
-  settings = clientCanConfigure ? await fetchSettings() : normalizeSettings((change.settings as { ospoNotes?: Partial<Settings> } | undefined)?.ospoNotes);
+  const pushed = change.settings as { ospoNotes?: Partial<Settings>; files?: { exclude?: unknown } } | undefined;
+  settings = clientCanConfigure ? await fetchSettings() : normalizeSettings({ ...pushed?.ospoNotes, filesExclude: pushed?.files?.exclude } as Partial<Settings>);
   if (JSON.stringify(settings) === before) return;
   await redecideVaults(workspace.vaults); // the loop below publishes in the new scope
   for (const v of workspace.vaults) {
-    if (v.ready) await publishAll(v);
+    if (!v.ready) continue;
+    if (membershipUsed.get(v) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(v);
+    await publishAll(v);
   }
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Membership changes: the ignored folders, `files.exclude` or a `.gitignore` file changed.
+
+/** The membership settings each vault's rules were last built from, to tell when they are stale. */
+const membershipUsed = new Map<Vault, string>();
+
+/**
+ * Rebuilds a vault's membership rules from the current settings and the vault's ignore files, and brings the
+ * index in line: files newly left out leave it (links to them become unresolved), files no longer left out enter
+ * it, the affected notes are re-published and the client refetches the file list and rules. Costs one walk of
+ * the vault (no note is re-read but the ones that enter), which a settings change can afford.
+ */
+async function applyMembershipChange(vault: Vault): Promise<void> {
+  const membership = membershipOf(settings);
+  membershipUsed.set(vault, JSON.stringify(membership));
+  const rules = new VaultRules(membership);
+  // Set first, so that open buffers are judged by the new rules (the walk completes them with the ignore files).
+  vault.rules = rules;
+  const buffers = new Map<string, string>();
+  for (const doc of workspace.documents.all()) {
+    const loc = workspace.locate(doc.uri);
+    if (loc?.vault === vault) buffers.set(loc.path, doc.getText());
+  }
+  const { added, removed, affected, outside } = await applyMembership(vault.root, vault.index, rules, buffers);
+  vault.outside = new FileLookup(outside);
+  if (removed.length > 0 || added.length > 0) {
+    connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
+    await publishAffected(vault, affected);
+    void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added, removed });
+  }
+  // The client rebuilds its rules from `ospo/files`, which it fetches on this notification.
+  void connection.sendNotification('ospo/indexed', statusOf());
+}
+
+/** Whether a watched-file event touches an ignore file of this vault (which `locate` leaves out: it is hidden). */
+function ignoreFileVault(uri: string): Vault | undefined {
+  let abs: string;
+  try {
+    abs = URI.parse(uri).fsPath;
+  } catch {
+    return undefined;
+  }
+  for (const v of workspace.vaults) {
+    if (path.basename(abs) !== IGNORE_FILE_NAME) continue;
+    const rel = path.relative(v.root, path.dirname(abs));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const folder = rel.split(path.sep).join('/');
+    if (folder === '' || v.rules.isMemberFolder(folder)) return v;
+  }
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Diagnostics
@@ -210,7 +290,7 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
 }
 
 function publishNote(vault: Vault, p: string): void {
-  const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity }) : [];
+  const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : [];
   if (diags.length === 0 && !vault.published.has(p)) return;
   if (diags.length === 0) vault.published.delete(p);
   else vault.published.add(p);
@@ -280,15 +360,28 @@ function isFileOnDisk(vault: Vault, p: string): boolean {
   }
 }
 
+/** A file that appeared as a symlink leading out of its vault: never read, said once in the log. */
+function reportEscape(uri: string): void {
+  const escaped = workspace.recordEscape(uri);
+  if (escaped) connection.console.warn(`${escaped.vault.name}: ${escaped.path}: symlink leads outside the vault: not read`);
+}
+
 connection.onDidChangeWatchedFiles(async (params) => {
   await onVaultMarkerEvents(params.changes);
+  const ignoreFilesChanged = new Set<Vault>();
+  for (const change of params.changes) {
+    const v = ignoreFileVault(change.uri);
+    if (v?.ready) ignoreFilesChanged.add(v);
+  }
+  for (const v of ignoreFilesChanged) await applyMembershipChange(v);
   // A folder moved or copied into the vault arrives as one event for the folder: expand it into its files.
   const changes: Array<{ uri: string; type: FileChangeType }> = [];
   for (const change of params.changes) {
     const loc = change.type !== FileChangeType.Deleted ? workspace.locate(change.uri) : undefined;
     if (loc && isFolderOnDisk(loc.vault, loc.path)) {
-      const inside = await scanVault(workspace.absPath(loc.vault, loc.path));
-      for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, `${loc.path}/${f}`), type: FileChangeType.Created });
+      const inside = await scanVault(loc.vault.root, { rules: loc.vault.rules, under: loc.path });
+      for (const p of inside.outside) if (loc.vault.outside.add(p)) connection.console.warn(`${loc.vault.name}: ${p}: symlink leads outside the vault: not read`);
+      for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, f), type: FileChangeType.Created });
     } else {
       changes.push(change);
     }
@@ -302,6 +395,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
   };
   for (const change of changes) {
     const loc = workspace.locate(change.uri);
+    if (!loc && change.type !== FileChangeType.Deleted) reportEscape(change.uri);
     if (!loc || !loc.vault.ready) continue;
     const { vault, path: p } = loc;
     let affected: Set<string>;
@@ -593,7 +687,7 @@ connection.onRequest('ospo/checkVault', async () => {
     const counts = { error: 0, warning: 0, information: 0, hint: 0 };
     let notesWithProblems = 0;
     await inSlices([...v.index.notePaths()], (p) => {
-      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity });
+      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: v.outside });
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p);
@@ -604,7 +698,7 @@ connection.onRequest('ospo/checkVault', async () => {
 });
 
 connection.onRequest('ospo/files', () =>
-  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [] })),
+  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() })),
 );
 
 documents.listen(connection);

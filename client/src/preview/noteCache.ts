@@ -16,7 +16,7 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import type { NoteModel, ReadProblem } from '../../../server/out/core/model';
 import { parseNote } from '../../../server/out/core/parser';
-import { decodeNote } from '../../../server/out/core/reader';
+import { decodeNote, MAX_PARSED_NOTE_BYTES, tooLarge } from '../../../server/out/core/reader';
 import { splitLines } from '../../../server/out/core/text';
 import { isStrictlyInside } from '../../../server/out/core/confine';
 
@@ -63,6 +63,14 @@ export class NoteCache {
   load(vault: VaultRoot, vaultPath: string): Loaded {
     const located = vault.locate(vaultPath);
     if ('failure' in located) return located;
+    // The size first: a note over the limit is shown as such without being read (a huge file costs a stat).
+    const size = sizeOf(located.real);
+    if (size !== undefined && size > MAX_PARSED_NOTE_BYTES) {
+      const problem = tooLarge(size);
+      const model = parseNote(vaultPath, '');
+      model.readProblems.push(problem);
+      return { entry: { real: located.real, hash: '', model, lines: [''], problems: [problem], derived: new Map() } };
+    }
     let bytes: Uint8Array | undefined;
     try {
       bytes = this.readFile(located.real);
@@ -125,6 +133,14 @@ export class VaultRoot {
     if (real === undefined) return { failure: 'missing' };
     if (!isStrictlyInside(this.realRoot, real)) return { failure: 'outside-vault' };
     return { real };
+  }
+}
+
+function sizeOf(p: string): number | undefined {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return undefined;
   }
 }
 

@@ -18,8 +18,9 @@ import type { FileLookup } from '../../../server/out/core/fileLookup';
 import type { BlockId, Heading, Link, NoteModel } from '../../../server/out/core/model';
 import { resolveLink, type LinkTarget, type VaultView } from '../../../server/out/core/links';
 import { githubSlug } from '../../../server/out/core/resolve';
-import { basename, extname, isNotePath, normalizeVaultPath, stem } from '../../../server/out/core/paths';
+import { basename, isNotePath, normalizeVaultPath, stem } from '../../../server/out/core/paths';
 import { isStrictlyInside } from '../../../server/out/core/confine';
+import { fileKind } from '../../../server/out/core/membership';
 import { calloutIcon, calloutKind, defaultCalloutTitle } from './callouts';
 import { NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
 import { cutRanges, EMBED_PARSE, hiddenRanges, KNOWN_MODEL, T, type CalloutMeta, type LinkMeta, type ParseInfo } from './syntax';
@@ -79,11 +80,6 @@ export interface PreviewOptions {
 /** Defaults of `ospoNotes.preview.maxEmbeds` and `ospoNotes.preview.maxEmbedKilobytes` (2,048 KB). */
 export const DEFAULT_MAX_EMBEDS = 200;
 export const DEFAULT_MAX_EMBED_BYTES = 2048 * 1024;
-
-const IMAGE = new Set(['avif', 'bmp', 'gif', 'jpeg', 'jpg', 'png', 'svg', 'webp']);
-const AUDIO = new Set(['flac', 'm4a', 'mp3', 'ogg', 'wav', '3gp']);
-// webm is listed by Obsidian as audio and video; a video element plays both.
-const VIDEO = new Set(['mkv', 'mov', 'mp4', 'ogv', 'webm']);
 
 /** One render of one previewed document. */
 interface Root {
@@ -408,9 +404,9 @@ export class PreviewRenderer {
     if ('failure' in located) return this.box(meta, 'missing', failureReason(located.failure, meta.link));
     const abs = ctx.root.vault.absolute(rel);
     const src = this.options.resourceUri(abs, ctx.root.topDoc);
-    const ext = extname(rel);
-    if (IMAGE.has(ext)) return this.image(src, alt, size, title, options, env, self);
-    if (ext === 'pdf') {
+    const kind = fileKind(rel);
+    if (kind === 'image') return this.image(src, alt, size, title, options, env, self);
+    if (kind === 'pdf') {
       const sub = meta.link.subpath?.trim() ?? '';
       const page = /(?:^|&)page=(\d+)/.exec(sub)?.[1];
       const height = /(?:^|&)height=(\d+)/.exec(sub)?.[1];
@@ -425,8 +421,8 @@ export class PreviewRenderer {
         `<div class="ospo-embed-title"><a class="ospo-embed-link" href="${esc(href)}">${esc(label)}</a></div>\n</div>\n`
       );
     }
-    if (AUDIO.has(ext)) return `<audio class="ospo-embed-audio" controls src="${esc(src)}" title="${esc(basename(rel))}"></audio>`;
-    if (VIDEO.has(ext)) return `<video class="ospo-embed-video" controls src="${esc(src)}" title="${esc(basename(rel))}"></video>`;
+    if (kind === 'audio') return `<audio class="ospo-embed-audio" controls src="${esc(src)}" title="${esc(basename(rel))}"></audio>`;
+    if (kind === 'video') return `<video class="ospo-embed-video" controls src="${esc(src)}" title="${esc(basename(rel))}"></video>`;
     const link = `<a class="ospo-embed-file" href="${esc(this.options.toHref(abs, undefined, ctx.root.topDoc))}">${esc(basename(rel))}</a>`;
     return meta.wrapper ? `${this.open('p', '', meta)}${link}</p>\n` : link;
   }

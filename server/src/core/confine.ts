@@ -6,7 +6,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isHiddenPath, resolveDotSegments } from './paths';
+import { resolveDotSegments } from './paths';
+import { VaultRules } from './membership';
+
+/** Hidden names and `node_modules` are never part of a vault, whatever its settings. */
+const ALWAYS_LEFT_OUT = new VaultRules();
 
 export type Confined = { ok: true; path: string; real: string } | { ok: false; reason: string };
 
@@ -24,7 +28,7 @@ export function confineToVault(root: string, given: unknown, realpath: (p: strin
   if (segments === undefined) return refuse(`${shown} climbs out of the vault`);
   if (segments.length === 0) return refuse(`${shown} names the vault itself, not a file`);
   const vaultPath = segments.join('/');
-  if (isHiddenPath(vaultPath) || segments.includes('node_modules')) return refuse(`${shown} is not part of the vault (hidden names and node_modules are left out)`);
+  if (!ALWAYS_LEFT_OUT.isMember(vaultPath)) return refuse(`${shown} is not part of the vault (hidden names and node_modules are left out)`);
 
   let realRoot: string;
   let real: string;

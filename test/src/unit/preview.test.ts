@@ -426,6 +426,24 @@ describe('preview plugin', function () {
     });
   });
 
+  describe('notes over the size limit', () => {
+    it('embeds a 1.5 GB (sparse) note as too large without reading it', () => {
+      const huge = path.join(root, 'Huge.md');
+      fs.writeFileSync(huge, '');
+      fs.truncateSync(huge, 1.5 * 1024 * 1024 * 1024);
+      try {
+        const rssBefore = process.memoryUsage().rss;
+        const html = render('Embeds huge.md', '![[Huge]]\n', { vaultFor: (doc) => (doc.startsWith(root + path.sep) ? { root, files: new FileLookup(['Huge.md']) } : undefined) });
+        const grown = process.memoryUsage().rss - rssBefore;
+        assert.ok(html.includes('Note is 1536.0 MB, over the 10 MB limit'), html);
+        assert.deepEqual(reads, [], 'the file was never read');
+        assert.ok(grown < 32 * 1024 * 1024, `RSS grew by ${(grown / 1048576).toFixed(1)} MB`);
+      } finally {
+        fs.rmSync(huge);
+      }
+    });
+  });
+
   describe('callouts', () => {
     it('renders the user note’s collapsed callout with the PDF inside', () => {
       const html = render('public/tech/OSPO.md', OSPO);
