@@ -20,9 +20,43 @@ import { blockIdEndingBlock, trailingBlockId } from './resolve';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
+/**
+ * How deep lists and quotes may nest (in markdown-it token levels: a list level is 2, a quote level 1). markdown-it
+ * itself, past its `maxNesting`, skips the rest of the innermost container's lines up to the end of the document,
+ * so everything after a deeply nested list would vanish (links unchecked, headings missing). Instead, no container
+ * opens past this level: deeper `-` and `>` markers stay the text of a paragraph, whose links and tags are still
+ * found, and the document after them is parsed normally. Containers recurse in markdown-it, so the cap also keeps
+ * a note of 10,000 nested quotes from exhausting the stack.
+ */
+export const MAX_CONTAINER_LEVEL = 100;
+
+type MarkdownItInstance = InstanceType<typeof MarkdownIt>;
+type BlockRule = (state: { level: number }, startLine: number, endLine: number, silent: boolean) => boolean;
+
+/**
+ * Makes a markdown-it instance open no list or quote past `maxLevel` (see {@link MAX_CONTAINER_LEVEL}) and raises
+ * its `maxNesting` above that, so that its skip-the-rest branch is never taken. For every markdown-it that parses
+ * notes: the engine's and the preview's.
+ */
+export function capContainerNesting(md: MarkdownItInstance, maxLevel = MAX_CONTAINER_LEVEL): void {
+  const ruler = md.block.ruler as unknown as { __rules__: Array<{ name: string; fn: BlockRule; alt: string[] }>; at(name: string, fn: BlockRule, options: { alt: string[] }): void };
+  for (const name of ['blockquote', 'list']) {
+    const rule = ruler.__rules__.find((r) => r.name === name);
+    if (!rule || (rule.fn as { capped?: boolean }).capped) continue;
+    const inner = rule.fn;
+    const capped: BlockRule = (state, startLine, endLine, silent) => state.level < maxLevel && inner(state, startLine, endLine, silent);
+    (capped as { capped?: boolean }).capped = true;
+    ruler.at(name, capped, { alt: rule.alt.slice() });
+  }
+  // A container's content sits at most three levels deeper than the container (list, item, paragraph).
+  const options = md.options as { maxNesting?: number };
+  options.maxNesting = Math.max(options.maxNesting ?? 0, maxLevel + 10);
+}
+
 const md = new MarkdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
 // Only the block structure is needed: inline syntax is scanned on the source lines (see above).
 md.core.ruler.disable(['inline', 'text_join'], true);
+capContainerNesting(md);
 
 /** An inline-bearing block and the containers it sits in. */
 interface InlineUnit {
