@@ -55,6 +55,11 @@ export interface Link {
   external?: boolean;
   /** Markdown links only: the destination as written (before decoding), for diagnostics such as R6.5. */
   destination?: string;
+  /**
+   * The link's own text holds a Templater tag (`[[<% tp.file.title %>]]`): a placeholder that is filled in when
+   * the template is applied, so it is not reported as broken. Absent otherwise.
+   */
+  placeholder?: true;
 }
 
 /** An ATX (`## x`) or setext (`x\n---`) heading. */
@@ -150,11 +155,6 @@ export interface NoteModel {
    * `%%comments%%`), in document order. Completion and the grammar use them to stay quiet inside code.
    */
   opaque: Range[];
-  /**
-   * The note is a template (it contains Templater `<% … %>` tags): its links are placeholders that get filled
-   * in when the template is used, so they are not reported as broken.
-   */
-  template: boolean;
   /** Problems found while reading (invalid UTF-8, binary content, file too large…), shown as diagnostics. */
   readProblems: ReadProblem[];
 }

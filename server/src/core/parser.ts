@@ -81,6 +81,19 @@ interface Span {
 }
 
 /**
+ * Links whose own text holds a Templater tag (`[[<% tp.date.now() %>]]`, `![<%* tR += caption %>](x.png)`) are
+ * placeholders, filled in when the template is applied. Only those: a note that merely contains a tag elsewhere,
+ * or mentions the syntax in a sentence, has its other links checked like any note's.
+ */
+function markPlaceholders(links: Link[], lines: string[]): void {
+  for (const link of links) {
+    const { start, end } = link.range;
+    const written = start.line === end.line ? lines[start.line].slice(start.character, end.character) : [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join('\n');
+    if (hasTemplaterTag(written)) link.placeholder = true;
+  }
+}
+
+/**
  * Whether text holds a Templater command tag, `<% … %>`, `<%* … %>`, `<%- … -%>` (the community Templater
  * plugin's syntax): a `<%` with a `%>` after it. Two searches, where a lazy regex would rescan from every `<%`.
  */
@@ -102,7 +115,6 @@ export function parseNote(path: string, text: string): NoteModel {
     callouts: [],
     opaque: [],
     readProblems: [],
-    template: hasTemplaterTag(text),
   };
 
   // Frontmatter lines are blanked for the block parser so that line numbers stay those of the file.
@@ -138,6 +150,7 @@ export function parseNote(path: string, text: string): NoteModel {
     scanUnit(note, units[u], texts[u], firstComment === last ? NO_SPANS : comments.slice(firstComment, last));
   }
   findDefinitions(note, lines, leafLines, codeLines, fmEnd, comments);
+  markPlaceholders(note.links, lines);
 
   computeSections(note.headings, lines.length);
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);

@@ -24,12 +24,12 @@
  * - `folded`: both sides NFC, lower-cased, with `# | ^ : %% [[ ]]` replaced by a space and whitespace collapsed
  *   and trimmed; so everything Obsidian itself writes into a heading link (see {@link headingLinkText}),
  *   including `[[Target]]` in a heading written as `Target` (OBS-3), matches here.
- * - `loose`: NFC, lower-cased, every ASCII punctuation character removed (not replaced by a space, as
- *   `stripHeading` is documented to strip them), whitespace collapsed and trimmed. This covers older
- *   punctuation-stripped links (`a b` for `a, b`, OBS-4), an omitted trailing `?` (OBS-3) and inline markup
- *   (`Bold` for `**Bold**`). Non-ASCII punctuation is kept, and spaces still separate words, so `foo bar` does not
- *   match `foo-bar` and a GitHub slug (`getting-started`) is left to {@link matchMarkdownFragment}. An empty key
- *   never matches.
+ * - `loose`: NFC, lower-cased, every ASCII punctuation character replaced by a space, whitespace collapsed and
+ *   trimmed (R4.3: punctuation becomes a space, not nothing). This covers what Obsidian's own link suggester
+ *   writes for punctuation (`D D WOTC` for `D&D WOTC`, `CI CD` for `CI/CD`), older punctuation-stripped links
+ *   (`a b` for `a, b`, OBS-4), an omitted trailing `?` (OBS-3) and inline markup (`Bold` for `**Bold**`); and it
+ *   keeps words apart, so `drawio` does not match `Draw.io`, nor `dont` `Don't`. Non-ASCII punctuation is kept.
+ *   An empty key never matches.
  */
 
 import type { BlockId, Heading } from './model';
@@ -210,7 +210,7 @@ export function headingKey(text: string, tier: HeadingTier): string {
     case 'folded':
       return lookupKey(headingLinkText(text));
     case 'loose':
-      return lookupKey(text).replace(ASCII_PUNCTUATION, '').replace(/\s+/g, ' ').trim();
+      return lookupKey(text).replace(ASCII_PUNCTUATION, ' ').replace(/\s+/g, ' ').trim();
   }
 }
 
