@@ -93,6 +93,26 @@ export interface BlockId {
   endLine: number;
 }
 
+/**
+ * One block a `^id` can name (R4.8), from the parser: the note's block map. Paragraphs and headings outside
+ * lists and quotes, list items, whole top-level lists, quotes and callouts (named whole), tables. Code and HTML
+ * blocks are never id-able and appear only when an existing `^id` line after them names them. The map is the one
+ * answer to "which block does an id name" for resolution, completion, block search and the client.
+ */
+export interface Block {
+  kind: BlockKind;
+  /** First and last (inclusive) source line. */
+  startLine: number;
+  endLine: number;
+  /**
+   * Where a new id goes: at the end of this line for paragraphs, headings and list items (a list item's own
+   * text), on a line of its own after it for lists, quotes, callouts and tables.
+   */
+  idLine: number;
+  /** The id naming this block (the first, when several do), without `^`. */
+  id?: string;
+}
+
 export interface Tag {
   /** Tag name without `#`, as written (`inbox/to-read`). Comparisons fold case (R8.4). */
   name: string;
@@ -147,6 +167,8 @@ export interface NoteModel {
   aliases: string[];
   headings: Heading[];
   blockIds: BlockId[];
+  /** The block map, in document order (outer blocks before the blocks they contain). */
+  blocks: Block[];
   links: Link[];
   tags: Tag[];
   callouts: Callout[];

@@ -12,7 +12,7 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
-import type { BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from './model';
+import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from './model';
 import { frontmatterEnd, parseFrontmatter, stringList, tagList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './paths';
@@ -70,6 +70,10 @@ interface InlineUnit {
   blockEnd: number;
   /** For a paragraph that is only `^id`: the preceding sibling block, which such an id names (R4.8). */
   previous?: { kind: BlockKind; start: number; end: number };
+  /** Where a new id for the named block goes (see Block.idLine). */
+  idLine: number;
+  /** Set when the unit is a lone `^id` naming the block before it: it is no block of its own. */
+  namesPrevious?: boolean;
 }
 
 /** A half-open span of a document, in (line, character) form. */
@@ -110,6 +114,7 @@ export function parseNote(path: string, text: string): NoteModel {
     aliases: [],
     headings: [],
     blockIds: [],
+    blocks: [],
     links: [],
     tags: [],
     callouts: [],
@@ -130,7 +135,8 @@ export function parseNote(path: string, text: string): NoteModel {
   const codeLines = new Uint8Array(lines.length);
   const units: InlineUnit[] = [];
   const leafLines = new Uint8Array(lines.length);
-  collectBlocks(note, tokens, lines, units, codeLines, leafLines);
+  const containers: Block[] = [];
+  collectBlocks(note, tokens, lines, units, codeLines, leafLines, containers);
 
   const texts = units.map((u) => unitText(lines, u));
   const comments = findPercentComments(lines, units, texts);
@@ -151,6 +157,7 @@ export function parseNote(path: string, text: string): NoteModel {
   }
   findDefinitions(note, lines, leafLines, codeLines, fmEnd, comments);
   markPlaceholders(note.links, lines);
+  note.blocks = blockMap(units, containers, note.blockIds);
 
   computeSections(note.headings, lines.length);
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
@@ -312,6 +319,7 @@ function collectBlocks(
   units: InlineUnit[],
   codeLines: Uint8Array,
   leafLines: Uint8Array,
+  containers: Block[],
 ): void {
   /** Open containers, innermost last. */
   const stack: Array<{ type: string; start: number; end: number; callout: boolean }> = [];
@@ -342,17 +350,19 @@ function collectBlocks(
         continue;
       }
       if (t.type === 'tr_open') {
-        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], ...namedBlock(stack, 'table', table!.start, table!.end) });
+        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], ...namedBlock(stack, 'table', table!.start, table!.end, table!.end) });
         continue;
       }
       if (t.type === 'paragraph_open' || t.type === 'heading_open') {
         for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
         const isHeading = t.type === 'heading_open';
+        const endLine = isHeading && tokens[i + 1]?.map ? tokens[i + 1].map![1] : map[1];
         const unit: InlineUnit = {
           kind: isHeading ? 'heading' : 'paragraph',
           startLine: map[0],
-          endLine: isHeading && tokens[i + 1]?.map ? tokens[i + 1].map![1] : map[1],
-          ...namedBlock(stack, kind ?? 'paragraph', map[0], map[1] - 1),
+          endLine,
+          // The id ends the text: for a setext heading that is the line before its underline.
+          ...namedBlock(stack, kind ?? 'paragraph', map[0], map[1] - 1, Math.max(map[0], endLine - 1)),
         };
         if (!isHeading) unit.previous = previousAtDepth[depth];
         units.push(unit);
@@ -384,6 +394,8 @@ function collectBlocks(
         const closed = stack.pop()!;
         const kind: BlockKind = closed.type === 'blockquote_open' ? (closed.callout ? 'callout' : 'quote') : closed.type === 'list_item_open' ? 'list-item' : 'list';
         previousAtDepth[stack.length] = { kind, start: closed.start, end: closed.end };
+        // Outside any container, a quote is id-able whole, and a list by an id on its own line after it (R4.8).
+        if (stack.length === 0 && kind !== 'list-item') containers.push({ kind, startLine: closed.start, endLine: closed.end, idLine: closed.end });
       }
     }
   }
@@ -414,14 +426,42 @@ function namedBlock(
   kind: BlockKind,
   start: number,
   end: number,
-): Pick<InlineUnit, 'blockKind' | 'blockStart' | 'blockEnd'> {
+  textEnd: number,
+): Pick<InlineUnit, 'blockKind' | 'blockStart' | 'blockEnd' | 'idLine'> {
   const quote = stack.find((s) => s.type === 'blockquote_open');
-  if (quote) return { blockKind: quote.callout ? 'callout' : 'quote', blockStart: quote.start, blockEnd: quote.end };
-  if (kind === 'table') return { blockKind: 'table', blockStart: start, blockEnd: end };
+  if (quote) return { blockKind: quote.callout ? 'callout' : 'quote', blockStart: quote.start, blockEnd: quote.end, idLine: quote.end };
+  if (kind === 'table') return { blockKind: 'table', blockStart: start, blockEnd: end, idLine: end };
   for (let i = stack.length - 1; i >= 0; i--) {
-    if (stack[i].type === 'list_item_open') return { blockKind: 'list-item', blockStart: stack[i].start, blockEnd: stack[i].end };
+    if (stack[i].type === 'list_item_open') return { blockKind: 'list-item', blockStart: stack[i].start, blockEnd: stack[i].end, idLine: textEnd };
   }
-  return { blockKind: kind, blockStart: start, blockEnd: end };
+  return { blockKind: kind, blockStart: start, blockEnd: end, idLine: textEnd };
+}
+
+/**
+ * The block map (see Block): the block each inline unit's trailing id would name, the top-level quotes and lists,
+ * and whatever block an existing id names (a code block named by an id line after it). A list item's id line is
+ * the end of its first paragraph, its own text; a lone `^id` paragraph is not a block of its own. Ids are
+ * attached by the block they name, so the map and {@link findBlockId} cannot disagree.
+ */
+function blockMap(units: InlineUnit[], containers: Block[], blockIds: BlockId[]): Block[] {
+  const byKey = new Map<string, Block>();
+  const key = (kind: BlockKind, start: number, end: number): string => `${kind}:${start}:${end}`;
+  const add = (b: Block): Block => {
+    const k = key(b.kind, b.startLine, b.endLine);
+    const known = byKey.get(k);
+    if (known) return known;
+    byKey.set(k, b);
+    return b;
+  };
+  for (const u of units) {
+    if (!u.namesPrevious) add({ kind: u.blockKind, startLine: u.blockStart, endLine: u.blockEnd, idLine: u.idLine });
+  }
+  for (const c of containers) add(c);
+  for (const b of blockIds) {
+    const block = add({ kind: b.kind, startLine: b.startLine, endLine: b.endLine, idLine: b.endLine });
+    block.id ??= b.id;
+  }
+  return [...byKey.values()].sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
 }
 
 const ATX_PREFIX = /^ {0,3}#{1,6}(?=[ \t]|$)[ \t]*/;
@@ -1183,6 +1223,7 @@ function findBlockId(note: NoteModel, map: LineMap, text: string, opaque: Uint8A
   const alone = text.trim() === `^${id}`;
   if (alone && unit.kind === 'paragraph' && unit.blockKind === 'paragraph' && unit.previous) {
     ({ kind, start: startLine, end: endLine } = unit.previous);
+    unit.namesPrevious = true;
   }
   const block: BlockId = { id: ownString(id), range: map.range(caret, caret + 1 + id.length), kind, startLine, endLine };
   note.blockIds.push(block);
