@@ -74,6 +74,11 @@ interface InlineUnit {
   idLine: number;
   /** Set when the unit is a lone `^id` naming the block before it: it is no block of its own. */
   namesPrevious?: boolean;
+  /**
+   * A row of a table inside a list item: an id line after such a table would end the list and name the list
+   * instead, so the table is not offered an id (the list item is).
+   */
+  tableInListItem?: boolean;
 }
 
 /** A half-open span of a document, in (line, character) form. */
@@ -350,7 +355,8 @@ function collectBlocks(
         continue;
       }
       if (t.type === 'tr_open') {
-        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], ...namedBlock(stack, 'table', table!.start, table!.end, table!.end) });
+        const tableInListItem = stack.some((s) => s.type === 'list_item_open');
+        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], tableInListItem, ...namedBlock(stack, 'table', table!.start, table!.end, table!.end) });
         continue;
       }
       if (t.type === 'paragraph_open' || t.type === 'heading_open') {
@@ -454,14 +460,16 @@ function blockMap(units: InlineUnit[], containers: Block[], blockIds: BlockId[])
     return b;
   };
   for (const u of units) {
-    if (!u.namesPrevious) add({ kind: u.blockKind, startLine: u.blockStart, endLine: u.blockEnd, idLine: u.idLine });
+    if (!u.namesPrevious && !(u.tableInListItem && u.blockKind === 'table')) add({ kind: u.blockKind, startLine: u.blockStart, endLine: u.blockEnd, idLine: u.idLine });
   }
   for (const c of containers) add(c);
   for (const b of blockIds) {
     const block = add({ kind: b.kind, startLine: b.startLine, endLine: b.endLine, idLine: b.endLine });
     block.id ??= b.id;
   }
-  return [...byKey.values()].sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine);
+  // Outer before inner; a list before its only item, which spans the same lines.
+  const outerFirst = (b: Block): number => (b.kind === 'list' ? 0 : 1);
+  return [...byKey.values()].sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine || outerFirst(a) - outerFirst(b));
 }
 
 const ATX_PREFIX = /^ {0,3}#{1,6}(?=[ \t]|$)[ \t]*/;

@@ -69,6 +69,23 @@ describe('block map: ids are never written into code or HTML', () => {
   });
 });
 
+describe('block map: an id written where the map says names the block the map names', () => {
+  for (const [name, text] of Object.entries({
+    'paragraphs and a setext heading': 'one\ntwo\n\nHead\n====\n\n## ATX',
+    'nested list items': '- a\n  - b\n    - c\n- d\n\nafter',
+    'quote and callout': '> q1\n> q2\n\n> [!note] T\n> body\n\ntext',
+    'a table, and a table inside a list item': '| a | b |\n| - | - |\n| 1 | 2 |\n\n- item\n\n  | x | y |\n  | - | - |\n  | 3 | 4 |\n',
+  })) {
+    it(name, () => {
+      const note = parseNote('N.md', text);
+      for (const block of note.blocks.filter((b) => IDABLE_BLOCK_KINDS.has(b.kind))) {
+        const named = parseNote('N.md', applyEdit(text, blockIdInsertEdit(text, block, 'zz9test'))).blockIds.filter((b) => b.id === 'zz9test');
+        assert.deepEqual(named.map((b) => [b.kind, b.startLine, b.endLine]), [[block.kind, block.startLine, block.endLine]], JSON.stringify(block));
+      }
+    });
+  }
+});
+
 describe('block map: a block that has an id keeps it', () => {
   const IMG = 'Text before.\n\n![[img.png]]^abc123\n\nafter (x)^def456\n';
 
