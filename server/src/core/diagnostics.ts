@@ -84,8 +84,9 @@ export function noteDiagnostics(index: VaultIndex, path: string, options: Diagno
     out.push({ path, range: note.frontmatter.error.range, severity: 'error', code: 'yaml-syntax', message: note.frontmatter.error.message });
   }
   const targets = index.linkTargets(path);
-  // A template's links are placeholders (see NoteModel.template).
-  for (let i = 0; i < note.links.length && !note.template; i++) {
+  for (let i = 0; i < note.links.length; i++) {
+    // A link holding a Templater tag is a placeholder (see Link.placeholder); the note's other links are checked.
+    if (note.links[i].placeholder) continue;
     const d = linkDiagnostic(index, note, note.links[i], targets[i], opts);
     if (d) out.push(d);
   }

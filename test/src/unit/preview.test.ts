@@ -191,6 +191,19 @@ describe('preview plugin', function () {
     for (const r of reads) assert.ok(r.startsWith(realRoot + path.sep), `read outside the vault: ${r}`);
   }
 
+  describe('deep nesting', () => {
+    for (const depth of [10, 100, 10_000]) {
+      it(`shows what follows ${depth} nested lists or quotes`, () => {
+        for (const deep of ['- '.repeat(depth) + 'x', '> '.repeat(depth) + 'x']) {
+          const html = render('Deep.md', `${deep} [[WHO]]\n\n# After\n\n[[WHO#OSPO]]\n`);
+          assert.match(html, /href="vault:\/WHO\.md"/, 'the link in the deepest level');
+          assert.match(html, /<h1[^>]*>After<\/h1>/);
+          assert.match(html, /href="vault:\/WHO\.md#ospo"/, 'the link after the nesting');
+        }
+      });
+    }
+  });
+
   describe('wiki-links', () => {
     it('renders each link form with the target, the fragment and the text Obsidian shows', () => {
       const html = render('Links.md', [
