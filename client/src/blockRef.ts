@@ -3,88 +3,38 @@
  * edit that writes it), and the `[[Note#^id]]` text. Free of the `vscode` module so that it is testable in plain
  * Node.
  *
- * Which block a line belongs to comes from markdown-it's block tokens, configured as the engine's parser is, and
- * follows the engine's rule of what an id names (R4.8): in a quote or callout the whole outermost quote, in a
- * table the table, in a list the innermost list item, else the paragraph. Before any id is written, the edited
- * text is parsed again with the engine's `parseNote`, and the id must come back naming a block that contains the
- * cursor line; otherwise nothing is written, so the copied reference always resolves.
+ * Which block a line belongs to is the engine's block map (`NoteModel.blocks`, R4.8): in a quote or callout the
+ * whole outermost quote, in a table the table, in a list the innermost list item, else the paragraph or heading;
+ * code and HTML are never id-able. Before any id is written, the edited text is parsed again, and the id must come
+ * back naming a block that contains the cursor line; otherwise nothing is written, so the copied reference always
+ * resolves.
  */
-import MarkdownIt from 'markdown-it';
 import type { TextEdit } from 'vscode-languageserver-types';
 import type { FileLookup } from '../../server/out/core/fileLookup';
-import { frontmatterEnd } from '../../server/out/core/frontmatter';
-import type { BlockKind, NoteModel } from '../../server/out/core/model';
+import type { Block, BlockKind, NoteModel } from '../../server/out/core/model';
 import { stem } from '../../server/out/core/paths';
 import { parseNote } from '../../server/out/core/parser';
 import { headingLinkText, matchHeadingChain } from '../../server/out/core/resolve';
 import { splitLines } from '../../server/out/core/text';
 import { blockIdInsertEdit, freshBlockId, shortestLinkPath } from '../../server/out/core/features/completion';
 
-type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+/** The block a new `^id` for `line` would name: an entry of the block map. */
+export type BlockAtLine = Block;
 
-// The engine parser's block configuration: the same lines make the same blocks.
-const md = new MarkdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
-md.core.ruler.disable(['inline', 'text_join'], true);
-
-/** The block a new `^id` on `line` would name. */
-export interface BlockAtLine {
-  kind: BlockKind;
-  /** First and last (inclusive) lines of the named block, as the parser reports them for its id. */
-  startLine: number;
-  endLine: number;
-  /**
-   * The line whose end takes an id for paragraphs, headings and list items (the last line of the paragraph the
-   * cursor is in); quotes, callouts and tables take it on a line of their own after `endLine`.
-   */
-  idLine: number;
-}
+/** Kinds the cursor can reference (a whole list is named by an id after it; the cursor is in one of its items). */
+const REFERENCED_KINDS: ReadonlySet<BlockKind> = new Set<BlockKind>(['paragraph', 'heading', 'list-item', 'quote', 'callout', 'table']);
 
 /** The paragraph, heading, list item, quote or table that `line` is part of; undefined elsewhere (code, blanks). */
-export function blockAtLine(text: string, line: number): BlockAtLine | undefined {
+export function blockAtLine(text: string, line: number, note: NoteModel = parseNote('', text)): BlockAtLine | undefined {
   const lines = splitLines(text);
   if (line < 0 || line >= lines.length || lines[line].trim() === '') return undefined;
-  const fmEnd = frontmatterEnd(lines);
-  if (fmEnd > 0 && line <= fmEnd) return undefined;
-  const body = fmEnd > 0 ? lines.map((l, i) => (i <= fmEnd ? '' : l)) : lines;
-  const tokens: Token[] = md.parse(body.join('\n'), {});
-
-  const stack: Array<{ type: string; start: number; end: number }> = [];
-  for (const t of tokens) {
-    const map = t.map;
-    if (t.nesting === -1) {
-      if (stack.length > 0 && t.type === stack[stack.length - 1].type.replace('_open', '_close')) stack.pop();
-      continue;
-    }
-    if (t.nesting !== 1 || !map) continue;
-    if (t.type === 'blockquote_open' || t.type === 'list_item_open' || t.type === 'bullet_list_open' || t.type === 'ordered_list_open') {
-      stack.push({ type: t.type, start: map[0], end: lastTextLine(lines, map[0], map[1] - 1) });
-      continue;
-    }
-    const inside = map[0] <= line && line < map[1];
-    if (!inside) continue;
-    const quote = stack.find((s) => s.type === 'blockquote_open');
-    if (quote) {
-      const callout = /^\s*(>\s*)+\[!/.test(lines[quote.start]);
-      return { kind: callout ? 'callout' : 'quote', startLine: quote.start, endLine: quote.end, idLine: quote.end };
-    }
-    if (t.type === 'table_open') return { kind: 'table', startLine: map[0], endLine: map[1] - 1, idLine: map[1] - 1 };
-    if (t.type !== 'paragraph_open' && t.type !== 'heading_open') continue;
-    const last = lastTextLine(lines, map[0], map[1] - 1);
-    const isHeading = t.type === 'heading_open';
-    // A setext heading's underline is not where its id goes: the id ends the heading's text.
-    const idLine = isHeading && t.markup !== '' && !t.markup.startsWith('#') ? Math.max(map[0], last - 1) : last;
-    for (let i = stack.length - 1; i >= 0; i--) {
-      if (stack[i].type === 'list_item_open') return { kind: 'list-item', startLine: stack[i].start, endLine: stack[i].end, idLine };
-    }
-    return { kind: isHeading ? 'heading' : 'paragraph', startLine: map[0], endLine: map[1] - 1, idLine };
+  // The map lists outer blocks before the blocks they contain: the last one holding the line is the innermost.
+  let found: Block | undefined;
+  for (const b of note.blocks) {
+    if (b.startLine > line) break;
+    if (line <= b.endLine && REFERENCED_KINDS.has(b.kind)) found = b;
   }
-  return undefined;
-}
-
-function lastTextLine(lines: readonly string[], first: number, last: number): number {
-  let l = Math.min(last, lines.length - 1);
-  while (l > first && lines[l].trim() === '') l--;
-  return l;
+  return found;
 }
 
 export type BlockReferencePlan =
@@ -109,10 +59,9 @@ export function planBlockReference(path: string, text: string, line: number, see
   const onLine = note.blockIds.find((b) => b.range.start.line === line);
   if (onLine) return { ok: true, subpath: `^${onLine.id}` };
 
-  const block = blockAtLine(text, line);
+  const block = blockAtLine(text, line, note);
   if (!block) return { ok: false, reason: 'Put the cursor in a paragraph, list item, heading, quote or table to reference it.' };
-  const existing = note.blockIds.find((b) => b.startLine === block.startLine && b.endLine === block.endLine);
-  if (existing) return { ok: true, subpath: `^${existing.id}` };
+  if (block.id !== undefined) return { ok: true, subpath: `^${block.id}` };
 
   if (block.kind === 'heading') {
     const heading = note.headings.find((h) => h.line === block.startLine);
@@ -123,7 +72,7 @@ export function planBlockReference(path: string, text: string, line: number, see
   }
 
   const id = freshBlockId(new Set(note.blockIds.map((b) => b.id)), seed);
-  const edit = blockIdInsertEdit(text, { endLine: block.idLine, kind: block.kind }, id);
+  const edit = blockIdInsertEdit(text, block, id);
   if (!namesLine(parseNote(path, applyEdit(text, edit)), id, line)) {
     return { ok: false, reason: 'A block id here would not name the block under the cursor; put the cursor in a paragraph or list item.' };
   }

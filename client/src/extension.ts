@@ -38,7 +38,7 @@ import {
   type VaultCheck,
   type VaultFileList,
 } from './protocol';
-import { checkSummary, ProblemCounter, statusView, visibleProblemCount } from './status';
+import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
 import { VaultFiles } from './vaultFiles';
 
 const SECTION = 'ospoNotes';
@@ -47,7 +47,10 @@ const COMMANDS = {
   createNote: 'ospo-notes.createNote',
   checkVault: 'ospo-notes.checkVault',
   restartServer: 'ospo-notes.restartServer',
+  treatAsVault: 'ospo-notes.treatAsVault',
 } as const;
+/** Set once every open folder is a vault: "Treat this Folder as a Vault" leaves the palette (package.json). */
+const EVERY_FOLDER_IS_A_VAULT = 'ospoNotes.everyFolderIsAVault';
 /** Refreshing every open preview is not free: at most this often. */
 const PREVIEW_REFRESH_MS = 500;
 const STATUS_COALESCE_MS = 100;
@@ -70,12 +73,15 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   // --- preview -------------------------------------------------------------------------------------------------
 
   let embedDepth = readEmbedDepth();
+  let embedBudget = readEmbedBudget();
   const previewRefresh = new Throttle(() => void vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined), PREVIEW_REFRESH_MS);
   context.subscriptions.push({ dispose: () => previewRefresh.dispose() });
   const options = previewOptions({
     files,
     workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
     embedDepth: () => embedDepth,
+    maxEmbeds: () => embedBudget.maxEmbeds,
+    maxEmbedKilobytes: () => embedBudget.maxEmbedKilobytes,
   });
 
   // --- status bar ----------------------------------------------------------------------------------------------
@@ -85,12 +91,20 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   item.command = COMMANDS.checkVault;
   context.subscriptions.push(item);
   let statusTimer: ReturnType<typeof setTimeout> | undefined;
+  let everyFolderIsAVault: boolean | undefined;
   const renderStatus = (): void => {
     statusTimer = undefined;
     const view = statusView(status, problems.total);
     item.text = view.text;
     item.tooltip = view.tooltip;
-    item.show();
+    // Outside a vault the extension works quietly: no item at all.
+    if (view.visible) item.show();
+    else item.hide();
+    const every = status !== undefined && status.vaults.length > 0 && quietFolders(status).length === 0;
+    if (every !== everyFolderIsAVault) {
+      everyFolderIsAVault = every;
+      void vscode.commands.executeCommand('setContext', EVERY_FOLDER_IS_A_VAULT, every);
+    }
   };
   // Diagnostics arrive one note at a time (thousands after indexing): redraw once per burst.
   const scheduleStatus = (): void => {
@@ -111,11 +125,16 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'markdown' }],
-    synchronize: { configurationSection: SECTION, fileEvents: watcher },
+    synchronize: { configurationSection: [SECTION, 'files.exclude'], fileEvents: watcher },
     outputChannel: output,
     initializationOptions: () => {
       const config = vscode.workspace.getConfiguration(SECTION);
-      return { unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'), ignoredFolders: config.get('ignoredFolders') };
+      return {
+        unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'),
+        ignoredFolders: config.get('ignoredFolders'),
+        vaults: config.get('vaults'),
+        filesExclude: vscode.workspace.getConfiguration('files').get('exclude'),
+      };
     },
     middleware: {
       handleDiagnostics(uri, diagnostics, next) {
@@ -189,15 +208,14 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   // --- settings ------------------------------------------------------------------------------------------------
 
   context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration(async (e) => {
+    vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.preview.embedDepth`)) {
         embedDepth = readEmbedDepth();
         previewRefresh.trigger();
       }
-      if (e.affectsConfiguration(`${SECTION}.ignoredFolders`)) {
-        // The server applies the list when it indexes, which a restart does.
-        const choice = await vscode.window.showInformationMessage('OSPO Notes: the ignored folders apply after the vault is indexed again.', 'Restart server');
-        if (choice) await vscode.commands.executeCommand(COMMANDS.restartServer);
+      if (e.affectsConfiguration(`${SECTION}.preview.maxEmbeds`) || e.affectsConfiguration(`${SECTION}.preview.maxEmbedKilobytes`)) {
+        embedBudget = readEmbedBudget();
+        previewRefresh.trigger();
       }
     }),
   );
@@ -224,6 +242,36 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       }
     }),
 
+    vscode.commands.registerCommand(COMMANDS.treatAsVault, async () => {
+      // The folders the server serves quietly; before it has reported, every local folder is a candidate.
+      const quiet = new Set(quietFolders(status).map((v) => v.uri));
+      const candidates = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file' && (!status || quiet.has(f.uri.toString())));
+      if (candidates.length === 0) {
+        void vscode.window.showInformationMessage(
+          (vscode.workspace.workspaceFolders ?? []).length === 0 ? 'OSPO Notes: open a folder first.' : 'OSPO Notes: every open folder is already a vault.',
+        );
+        return;
+      }
+      const editor = vscode.window.activeTextEditor;
+      const current = editor ? vscode.workspace.getWorkspaceFolder(editor.document.uri) : undefined;
+      const folder =
+        candidates.find((f) => f === current) ??
+        (candidates.length === 1
+          ? candidates[0]
+          : (await vscode.window.showQuickPick(candidates.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })), { placeHolder: 'Folder to treat as a vault' }))?.folder);
+      if (!folder) return;
+      // Remembered in the user's settings, not as a file in the folder: a code repository stays as it was.
+      const config = vscode.workspace.getConfiguration(SECTION);
+      const listed = config.inspect<string[]>('vaults')?.globalValue ?? [];
+      try {
+        await config.update('vaults', [...listed.filter((p) => p !== folder.uri.fsPath), folder.uri.fsPath], vscode.ConfigurationTarget.Global);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`OSPO Notes: could not save the setting ospoNotes.vaults: ${errorText(e)}`);
+        return;
+      }
+      void vscode.window.showInformationMessage(`OSPO Notes: "${folder.name}" is now a vault: every note is checked. (Saved in your user settings as ospoNotes.vaults.)`);
+    }),
+
     vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       try {
         if (lc.state === State.Stopped) await lc.start();
@@ -247,6 +295,9 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       if (plan.edit) {
+        // Planned from the text just read and applied with no wait in between: VS Code sends the document's
+        // version with an extension's edit and refuses it if the buffer moved on, so the id never lands in
+        // text it was not planned for.
         const r = plan.edit.range;
         const edit = new vscode.WorkspaceEdit();
         edit.replace(doc.uri, new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), plan.edit.newText);
@@ -331,6 +382,16 @@ function serverModulePath(context: vscode.ExtensionContext): string {
 function readEmbedDepth(): number {
   const n = vscode.workspace.getConfiguration(SECTION).get<number>('preview.embedDepth', 3);
   return typeof n === 'number' && Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 3;
+}
+
+/** The preview's embed budget; a value that is not a non-negative number falls back to the default. */
+function readEmbedBudget(): { maxEmbeds: number; maxEmbedKilobytes: number } {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const count = (key: string, fallback: number): number => {
+    const n = config.get<number>(key, fallback);
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
+  };
+  return { maxEmbeds: count('preview.maxEmbeds', 200), maxEmbedKilobytes: count('preview.maxEmbedKilobytes', 2048) };
 }
 
 function markdownEditor(): vscode.TextEditor | undefined {

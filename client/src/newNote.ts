@@ -12,10 +12,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FileLookup } from '../../server/out/core/fileLookup';
 import type { Position } from '../../server/out/core/model';
-import { dirname, extname, isAttachmentPath, NOTE_EXTENSION, resolveDotSegments, stem } from '../../server/out/core/paths';
+import { dirname, extname, NOTE_EXTENSION, resolveDotSegments, stem } from '../../server/out/core/paths';
+import { isAttachmentPath, isHiddenName } from '../../server/out/core/membership';
 import { parseNote } from '../../server/out/core/parser';
 import { resolveLinkpath } from '../../server/out/core/resolve';
 import { linkAt } from '../../server/out/core/features/definition';
+import { isStrictlyInside } from '../../server/out/core/confine';
 
 export const DEFAULT_NEW_NOTE_TEMPLATE = '---\ntitle: {{title}}\nvisibility: private\n---\n\n# {{title}}\n';
 
@@ -79,7 +81,7 @@ function splitPath(p: string): string[] {
 function segmentProblem(segment: string): string | undefined {
   // Characters Obsidian refuses in file names (they are invalid on Windows too), and control characters.
   if (/[*"<>:|?\x00-\x1f]/.test(segment)) return `"${segment}" contains a character that is not allowed in file names`;
-  if (segment.startsWith('.')) return `"${segment}" is hidden (names starting with "." are not part of the vault)`;
+  if (isHiddenName(segment)) return `"${segment}" is hidden (names starting with "." are not part of the vault)`;
   if (segment !== segment.trim() || segment.endsWith('.')) return `"${segment}" starts or ends with a space or ends with a dot`;
   return undefined;
 }
@@ -92,11 +94,6 @@ export function absoluteInside(root: string, vaultPath: string): string | undefi
   const base = path.resolve(root);
   const abs = path.resolve(base, ...vaultPath.split('/'));
   return isStrictlyInside(base, abs) ? abs : undefined;
-}
-
-export function isStrictlyInside(folder: string, abs: string): boolean {
-  const rel = path.relative(folder, abs);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /**

@@ -4,10 +4,10 @@
  * and settings as functions.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { relativeHref, type PreviewOptions } from './preview/plugin';
 import type { VaultFiles } from './vaultFiles';
+import { isStrictlyInside } from '../../server/out/core/confine';
 
 export interface PreviewHost {
   files: VaultFiles;
@@ -15,6 +15,9 @@ export interface PreviewHost {
   workspaceFolders(): readonly string[];
   /** `ospoNotes.preview.embedDepth`. */
   embedDepth(): number;
+  /** `ospoNotes.preview.maxEmbeds` and `ospoNotes.preview.maxEmbedKilobytes`; the plugin's defaults when absent. */
+  maxEmbeds?(): number;
+  maxEmbedKilobytes?(): number;
   /** Replaceable for tests. */
   readFileSync?: (absPath: string) => Uint8Array;
   realpath?: (p: string) => string;
@@ -36,6 +39,8 @@ export function previewOptions(host: PreviewHost): PreviewOptions {
     toHref: (absPath, fragment, fromDocument) => (fromDocument ? relativeHref(fromDocument, absPath, fragment) : fileHref(absPath, fragment)),
     resourceUri: (absPath, fromDocument) => (fromDocument ? relativeHref(fromDocument, absPath) : fileHref(absPath)),
     maxEmbedDepth: () => host.embedDepth(),
+    maxEmbeds: host.maxEmbeds && (() => host.maxEmbeds!()),
+    maxEmbedBytes: host.maxEmbedKilobytes && (() => host.maxEmbedKilobytes!() * 1024),
     // VS Code's preview blocks frames by its security policy: a pdf shows as its visible link instead.
     pdfFrames: () => false,
   };
@@ -73,10 +78,7 @@ export function workspaceGuard(folders: () => readonly string[], realpath: (p: s
     } catch {
       return false;
     }
-    return roots.some((r) => {
-      const rel = path.relative(r, real);
-      return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-    });
+    return roots.some((r) => isStrictlyInside(r, real));
   };
 }
 

@@ -2,6 +2,7 @@
  * The custom messages between the extension and the language server (see server.ts), as plain types so that the
  * pure client modules and their tests can use them without the `vscode` module.
  */
+import type { MembershipSettings } from '../../server/out/core/membership';
 
 export const STATUS_REQUEST = 'ospo/status';
 export const CHECK_VAULT_REQUEST = 'ospo/checkVault';
@@ -14,6 +15,8 @@ export const FILES_CHANGED_NOTIFICATION = 'ospo/filesChanged';
 export interface VaultStatus {
   uri: string;
   name: string;
+  /** The folder is a vault (whole-vault problems, the status item); otherwise it is served quietly. */
+  vault: boolean;
   ready: boolean;
   notes: number;
   files: number;
@@ -28,6 +31,8 @@ export interface IndexStatus {
 /** One vault's answer to `ospo/checkVault` (vaults still indexing are left out). */
 export interface VaultCheck {
   uri: string;
+  /** False for a folder served quietly: its problems are listed for open notes only. */
+  vault: boolean;
   errors: number;
   warnings: number;
   information: number;
@@ -42,6 +47,8 @@ export interface VaultFileList {
   root: string;
   ready: boolean;
   files: string[];
+  /** What the vault's membership rules are built from, so the client applies the server's rules. */
+  rules?: MembershipSettings;
 }
 
 /** `ospo/filesChanged`: files that appeared in or left one vault. */

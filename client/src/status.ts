@@ -10,6 +10,8 @@ export interface StatusView {
   tooltip: string;
   /** Some vault is still being indexed (or the server is starting). */
   busy: boolean;
+  /** Shown only once the server reports a vault: a code repository with a README gets no status item. */
+  visible: boolean;
 }
 
 /** Digits grouped the same way on every machine (`1,234`), so texts are stable in tests and screenshots. */
@@ -28,9 +30,9 @@ export function counted(n: number, singular: string, plural = `${singular}s`): s
  * notes with problems, which the tooltip gives.
  */
 export function statusView(status: IndexStatus | undefined, problems: number): StatusView {
-  if (!status) return { text: '$(sync~spin) OSPO Notes', tooltip: 'OSPO Notes: starting the language server…', busy: true };
-  const vaults = status.vaults;
-  if (vaults.length === 0) return { text: '$(book) OSPO Notes', tooltip: 'OSPO Notes: no folder is open, so there is no vault to index.', busy: false };
+  if (!status) return { text: '$(sync~spin) OSPO Notes', tooltip: 'OSPO Notes: starting the language server…', busy: true, visible: false };
+  const vaults = status.vaults.filter((v) => v.vault);
+  if (vaults.length === 0) return { text: '$(book) OSPO Notes', tooltip: 'OSPO Notes: no open folder is a vault.', busy: false, visible: false };
   const lines = vaults.map((v) =>
     v.ready
       ? `${v.name}: ${counted(v.notes, 'note')}, ${counted(v.files - v.notes, 'attachment')}, ${counted(v.problems, 'note')} with problems`
@@ -42,6 +44,7 @@ export function statusView(status: IndexStatus | undefined, problems: number): S
       text: vaults.length === 1 ? '$(sync~spin) Indexing notes…' : `$(sync~spin) Indexing ${counted(indexing, 'vault')}…`,
       tooltip: ['OSPO Notes', ...lines].join('\n'),
       busy: true,
+      visible: true,
     };
   }
   const notes = vaults.reduce((n, v) => n + v.notes, 0);
@@ -49,7 +52,13 @@ export function statusView(status: IndexStatus | undefined, problems: number): S
     text: `$(book) ${counted(notes, 'note')} · ${counted(problems, 'problem')}`,
     tooltip: ['OSPO Notes', ...lines, '', 'Click to check the vault.'].join('\n'),
     busy: false,
+    visible: true,
   };
+}
+
+/** The folders the server serves quietly (not vaults): what "Treat this Folder as a Vault" offers. */
+export function quietFolders(status: IndexStatus | undefined): IndexStatus['vaults'] {
+  return status ? status.vaults.filter((v) => !v.vault) : [];
 }
 
 /**
@@ -106,5 +115,10 @@ export function checkSummary(results: readonly VaultCheck[], notes?: number): st
   if (warnings) parts.push(counted(warnings, 'warning'));
   if (information) parts.push(`${formatCount(information)} info`);
   if (hints) parts.push(counted(hints, 'hint'));
-  return `OSPO Notes: ${parts.join(', ')} in ${counted(notesWithProblems, 'note')} (checked ${scope}).`;
+  return `OSPO Notes: ${parts.join(', ')} in ${counted(notesWithProblems, 'note')} (checked ${scope}).${quietNote(results)}`;
+}
+
+function quietNote(results: readonly VaultCheck[]): string {
+  if (!results.some((r) => r.vault === false)) return '';
+  return ' Outside a vault the Problems panel lists open notes only; "OSPO Notes: Treat this Folder as a Vault" lists every note.';
 }

@@ -6,6 +6,7 @@
  */
 import * as path from 'path';
 import { FileLookup } from '../../server/out/core/fileLookup';
+import { VaultRules } from '../../server/out/core/membership';
 import type { FilesChanged, VaultFileList } from './protocol';
 
 export interface MirroredVault {
@@ -14,6 +15,8 @@ export interface MirroredVault {
   root: string;
   ready: boolean;
   files: FileLookup;
+  /** The server's membership rules for this vault. */
+  rules: VaultRules;
 }
 
 export class VaultFiles {
@@ -33,7 +36,7 @@ export class VaultFiles {
   /** Replaces everything with the server's answer to `ospo/files`. */
   reset(lists: readonly VaultFileList[]): void {
     this.vaults = lists
-      .map((l) => ({ uri: l.uri, root: path.resolve(l.root), ready: l.ready, files: new FileLookup(l.files) }))
+      .map((l) => ({ uri: l.uri, root: path.resolve(l.root), ready: l.ready, files: new FileLookup(l.files), rules: new VaultRules(l.rules) }))
       .sort((a, b) => b.root.length - a.root.length);
     this.generation++;
   }
@@ -59,7 +62,7 @@ export class VaultFiles {
 
   /**
    * The indexed vault holding the file at `absPath` and the file's vault path. Undefined outside every vault,
-   * while the vault is still being indexed, and in folders the server leaves out (dot-folders, `node_modules`).
+   * while the vault is still being indexed, and for paths the vault's rules leave out (the server's rules).
    */
   locate(absPath: string): { vault: MirroredVault; path: string } | undefined {
     const abs = path.resolve(absPath);
@@ -67,7 +70,7 @@ export class VaultFiles {
       const rel = path.relative(vault.root, abs);
       if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
       const p = rel.split(path.sep).join('/');
-      if (!vault.ready || p.split('/').some((s) => s.startsWith('.') || s === 'node_modules')) return undefined;
+      if (!vault.ready || !vault.rules.isMember(p)) return undefined;
       return { vault, path: p };
     }
     return undefined;

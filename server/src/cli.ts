@@ -8,12 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareDiagnostics, noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
+import { FileLookup } from './core/fileLookup';
 import { loadVault } from './core/load';
+import { VaultRules } from './core/membership';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
 
 const USAGE = `usage: ospo-notes check [folder] [--format text|json] [--fail-on error|warning|information|hint]
-                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder]...`;
+                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...`;
 
 interface Args {
   folder: string;
@@ -93,8 +95,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
   let shown = false;
-  const { index, warnings } = await loadVault(root, {
-    ignore: args.ignore,
+  const { index, warnings, outside } = await loadVault(root, {
+    rules: new VaultRules({ ignored: args.ignore }),
     onProgress: (done, total) => {
       if (tty && Date.now() - started > 1000) {
         shown = true;
@@ -104,8 +106,9 @@ async function main(): Promise<number> {
   });
   if (shown) process.stderr.write('\r\x1b[K');
 
+  const outsideFiles = new FileLookup(outside);
   const diagnostics: NoteDiagnostic[] = [];
-  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved }));
+  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles }));
   diagnostics.sort(compareDiagnostics);
   for (const w of warnings) process.stderr.write(`ospo-notes: warning: ${w.path}: ${w.message}\n`);
 

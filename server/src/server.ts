@@ -2,12 +2,15 @@
  * The language server: adapts LSP to the editor-free engine. It holds no rules of link syntax or resolution;
  * it maps URIs to vault paths, keeps the indexes current as documents and files change, and publishes
  * diagnostics for every note of every vault (not only open ones), recomputed only for the notes an edit affects.
+ * A workspace folder that is not a vault (core/vaultRule.ts) is served quietly: problems for open notes only.
  *
  * `createServer(connection, vaultFs)` wires it to a connection; `main.ts` is the process entry
  * (`node server/out/main.js --stdio`, or `--node-ipc`, which the VS Code client uses), and tests can run it
  * in-process on a pair of streams.
  */
 import { createHash } from 'crypto';
+import * as os from 'os';
+import * as path from 'path';
 import {
   CodeActionKind,
   CompletionList,
@@ -34,10 +37,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { applyFileEvents, nodeVaultFs, parseBuffer, readAndParse, type FileEvent, type VaultFs } from './core/load';
+import { applyFileEvents, applyMembership, nodeVaultFs, parseBuffer, readAndParse, type FileEvent, type VaultFs } from './core/load';
 import type { NoteModel } from './core/model';
 import type { IndexChange } from './core/vault';
 import { isNotePath } from './core/paths';
+import { readFolderMarkers } from './core/markers';
+import { decideVault, touchesVaultMarker, type VaultDecision } from './core/vaultRule';
+import { IGNORE_FILE_NAME, VaultRules, type MembershipSettings } from './core/membership';
+import { FileLookup } from './core/fileLookup';
 import { RequestCancelledError, type PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
@@ -47,6 +54,9 @@ import { provideDocumentSymbols, provideWorkspaceSymbols } from './core/features
 import { provideDocumentLinks } from './core/features/documentLinks';
 import { provideFoldingRanges } from './core/features/folding';
 import { provideQuickFixes } from './core/features/codeActions';
+import { WorkspaceEditBuilder, type EditTarget } from './core/edits';
+import { confineToVault } from './core/confine';
+import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
 
 // The server's state lives in this module: one server per process at a time (createServer resets it).
@@ -80,6 +90,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onDidChangeConfiguration(onConfigurationChanged);
   documents.onDidChangeContent(onNoteEdited);
   documents.onDidClose(onNoteClosed);
+  documents.onDidClose(onNoteClosedOutsideVault);
   connection.onDidChangeWatchedFiles(onWatchedFilesChanged);
   connection.onCompletion(onCompletion);
   connection.onDefinition(onDefinition);
@@ -102,9 +113,13 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
 interface Settings {
   unresolvedLinkSeverity: Severity | 'off';
   ignoredFolders: string[];
+  /** Folders treated as vaults without a marker (see core/vaultRule.ts). */
+  vaults: string[];
+  /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
+  filesExclude: string[];
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [] };
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [] };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -148,7 +163,7 @@ const onInitialized: Handler<'onInitialized'> = async () => {
   if (initialized) return;
   initialized = true;
   if (clientCanConfigure) {
-    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ospoNotes' });
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: ['ospoNotes', 'files.exclude'] });
     settings = await fetchSettings();
   }
   if (clientWatchesDynamically) {
@@ -161,24 +176,33 @@ const onInitialized: Handler<'onInitialized'> = async () => {
         const v = workspace.removeFolder(f.uri);
         if (v) for (const p of v.published.keys()) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
       }
-      for (const f of e.added) await indexVault(workspace.addFolder(f.uri, f.name));
+      for (const f of e.added) {
+        const v = workspace.addFolder(f.uri, f.name);
+        await redecideVaults([v]);
+        await indexVault(v);
+      }
     });
   }
+  await redecideVaults(workspace.vaults);
   await Promise.all(workspace.vaults.map((v) => indexVault(v)));
 };
 
 async function indexVault(vault: Vault): Promise<void> {
   let progress: WorkDoneProgressServerReporter | undefined;
   try {
-    progress = await connection.window.createWorkDoneProgress();
-    progress.begin(`Indexing ${vault.name}`, 0, 'scanning…', false);
+    // Outside a vault the extension stays out of sight: no progress in the status bar either.
+    if (publishScope(vault) === 'vault') {
+      progress = await connection.window.createWorkDoneProgress();
+      progress.begin(`Indexing ${vault.name}`, 0, 'scanning…', false);
+    }
   } catch {
     progress = undefined;
   }
   const started = Date.now();
   vaultsBusy.add(vault);
   try {
-    await workspace.index(vault, settings.ignoredFolders, (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
+    membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
+    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
   } finally {
@@ -195,6 +219,8 @@ async function indexVault(vault: Vault): Promise<void> {
   prepareCompletion(vault.index);
   provideWorkspaceSymbols(vault.index, '', 1);
   void connection.sendNotification('ospo/indexed', statusOf());
+  // Settings that changed while the vault was being indexed apply now.
+  if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -207,13 +233,32 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
   return {
     unresolvedLinkSeverity: ok ? sev : DEFAULT_SETTINGS.unresolvedLinkSeverity,
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
+    vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
+    filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
   };
+}
+
+/** `files.exclude` comes as `{ glob: true | false | { when } }` (or already as a list): the globs that are on. */
+function excludeGlobs(raw: unknown): string[] {
+  if (Array.isArray(raw)) return raw.filter((x): x is string => typeof x === 'string');
+  if (!raw || typeof raw !== 'object') return [];
+  return Object.entries(raw as Record<string, unknown>)
+    .filter(([, on]) => on === true)
+    .map(([glob]) => glob);
+}
+
+/** What the vaults' membership rules are built from. */
+function membershipOf(s: Settings): MembershipSettings {
+  return { ignored: s.ignoredFolders, excludes: s.filesExclude };
 }
 
 async function fetchSettings(): Promise<Settings> {
   try {
-    const raw = (await connection.workspace.getConfiguration('ospoNotes')) as Partial<Settings> | null;
-    return normalizeSettings(raw);
+    const [raw, exclude] = (await connection.workspace.getConfiguration([{ section: 'ospoNotes' }, { section: 'files.exclude' }])) as [
+      Partial<Settings> | null,
+      unknown,
+    ];
+    return normalizeSettings({ ...(raw ?? {}), filesExclude: exclude } as Partial<Settings>);
   } catch {
     return settings;
   }
@@ -221,12 +266,68 @@ async function fetchSettings(): Promise<Settings> {
 
 const onConfigurationChanged: Handler<'onDidChangeConfiguration'> = async (change) => {
   const before = JSON.stringify(settings);
-  settings = clientCanConfigure ? await fetchSettings() : normalizeSettings((change.settings as { ospoNotes?: Partial<Settings> } | undefined)?.ospoNotes);
+  const pushed = change.settings as { ospoNotes?: Partial<Settings>; files?: { exclude?: unknown } } | undefined;
+  settings = clientCanConfigure ? await fetchSettings() : normalizeSettings({ ...pushed?.ospoNotes, filesExclude: pushed?.files?.exclude } as Partial<Settings>);
   if (JSON.stringify(settings) === before) return;
+  await redecideVaults(workspace.vaults); // the loop below publishes in the new scope
   for (const v of workspace.vaults) {
-    if (v.ready) await publishAll(v);
+    if (!v.ready) continue;
+    if (membershipUsed.get(v) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(v);
+    await publishAll(v);
   }
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Membership changes: the ignored folders, `files.exclude` or a `.gitignore` file changed.
+
+/** The membership settings each vault's rules were last built from, to tell when they are stale. */
+const membershipUsed = new Map<Vault, string>();
+
+/**
+ * Rebuilds a vault's membership rules from the current settings and the vault's ignore files, and brings the
+ * index in line: files newly left out leave it (links to them become unresolved), files no longer left out enter
+ * it, the affected notes are re-published and the client refetches the file list and rules. Costs one walk of
+ * the vault (no note is re-read but the ones that enter), which a settings change can afford.
+ */
+async function applyMembershipChange(vault: Vault): Promise<void> {
+  const membership = membershipOf(settings);
+  membershipUsed.set(vault, JSON.stringify(membership));
+  const rules = new VaultRules(membership);
+  // Set first, so that open buffers are judged by the new rules (the walk completes them with the ignore files).
+  vault.rules = rules;
+  const buffers = new Map<string, string>();
+  for (const doc of workspace.documents.all()) {
+    const loc = workspace.locate(doc.uri);
+    if (loc?.vault === vault) buffers.set(loc.path, doc.getText());
+  }
+  const { added, removed, affected, outside } = await applyMembership(vault.root, vault.index, rules, buffers);
+  vault.outside = new FileLookup(outside);
+  if (removed.length > 0 || added.length > 0) {
+    connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
+    queuePublish(vault, affected);
+    void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added, removed });
+  }
+  // The client rebuilds its rules from `ospo/files`, which it fetches on this notification.
+  void connection.sendNotification('ospo/indexed', statusOf());
+}
+
+/** Whether a watched-file event touches an ignore file of this vault (which `locate` leaves out: it is hidden). */
+function ignoreFileVault(uri: string): Vault | undefined {
+  let abs: string;
+  try {
+    abs = URI.parse(uri).fsPath;
+  } catch {
+    return undefined;
+  }
+  for (const v of workspace.vaults) {
+    if (path.basename(abs) !== IGNORE_FILE_NAME) continue;
+    const rel = path.relative(v.root, path.dirname(abs));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const folder = rel.split(path.sep).join('/');
+    if (folder === '' || v.rules.isMemberFolder(folder)) return v;
+  }
+  return undefined;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Diagnostics
@@ -250,7 +351,7 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
  * note, but its problems rarely change: re-sending 10,000 identical diagnostics is most of a keystroke's cost).
  */
 function publishNote(vault: Vault, p: string): void {
-  const diags = vault.index.note(p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity }) : [];
+  const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : [];
   if (diags.length === 0 && !vault.published.has(p)) return;
   const lsp = diags.map((d) => toLspDiagnostic(vault, d));
   const digest = diags.length === 0 ? '' : createHash('sha1').update(JSON.stringify(lsp)).digest('base64');
@@ -398,11 +499,27 @@ const fileEventQueues = new Map<Vault, FileEvent[]>();
 /** Vaults whose index is being (re)built, or whose queue is being applied: nothing else applies to them. */
 const vaultsBusy = new Set<Vault>();
 
-function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): void {
+/** A file that appeared as a symlink leading out of its vault: never read, said once in the log. */
+function reportEscape(uri: string): void {
+  const escaped = workspace.recordEscape(uri);
+  if (escaped) connection.console.warn(`${escaped.vault.name}: ${escaped.path}: symlink leads outside the vault: not read`);
+}
+
+async function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
+  await onVaultMarkerEvents(params.changes);
+  const ignoreFilesChanged = new Set<Vault>();
+  for (const change of params.changes) {
+    const v = ignoreFileVault(change.uri);
+    if (v?.ready) ignoreFilesChanged.add(v);
+  }
+  for (const v of ignoreFilesChanged) await applyMembershipChange(v);
   const touched = new Set<Vault>();
   for (const change of params.changes) {
     const loc = workspace.locate(change.uri);
-    if (!loc) continue;
+    if (!loc) {
+      if (change.type !== FileChangeType.Deleted) reportEscape(change.uri);
+      continue;
+    }
     const kind = change.type === FileChangeType.Deleted ? 'deleted' : change.type === FileChangeType.Created ? 'created' : 'changed';
     let queue = fileEventQueues.get(loc.vault);
     if (!queue) fileEventQueues.set(loc.vault, (queue = []));
@@ -418,7 +535,14 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
   try {
     for (let queue = fileEventQueues.get(vault); queue && queue.length > 0; queue = fileEventQueues.get(vault)) {
       const events = queue.splice(0);
-      const change = await applyFileEvents(vault.index, vault.root, events, { isOpen: (p) => workspace.documentOf(vault, p) !== undefined, fs: vaultFs });
+      const change = await applyFileEvents(vault.index, vault.root, events, {
+        rules: vault.rules,
+        isOpen: (p) => workspace.documentOf(vault, p) !== undefined,
+        onOutside: (p) => {
+          if (vault.outside.add(p)) connection.console.warn(`${vault.name}: ${p}: symlink leads outside the vault: not read`);
+        },
+        fs: vaultFs,
+      });
       if (workspace.vaults.includes(vault)) onIndexChanged(vault, change);
     }
   } catch (e) {
@@ -426,6 +550,66 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
   } finally {
     vaultsBusy.delete(vault);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vault status. A workspace folder is a vault or is served quietly (core/vaultRule.ts decides); the folder is
+// indexed either way, for completion, navigation and hover, but outside a vault only open notes get problems.
+
+const vaultDecisions = new WeakMap<Vault, VaultDecision>();
+
+/** Where a folder's problems go: every note of a vault, or only the notes open in the editor elsewhere. */
+function publishScope(vault: Vault): 'vault' | 'open-notes' {
+  return vaultDecisions.get(vault)?.vault ? 'vault' : 'open-notes';
+}
+
+function inPublishScope(vault: Vault, p: string): boolean {
+  return publishScope(vault) === 'vault' || workspace.documentOf(vault, p) !== undefined;
+}
+
+/**
+ * Applies the vault rule to `vaults` afresh (markers on disk, the `vaults` setting) and tells the client when a
+ * decision changed; returns the folders whose decision changed (their problems must be published again).
+ */
+async function redecideVaults(vaults: readonly Vault[]): Promise<Vault[]> {
+  const conventions = { home: os.homedir(), caseInsensitive: process.platform === 'win32' || process.platform === 'darwin' };
+  const changed: Vault[] = [];
+  for (const v of vaults) {
+    const decision = decideVault(v.root, await readFolderMarkers(v.root), settings.vaults, conventions);
+    const before = vaultDecisions.get(v);
+    vaultDecisions.set(v, decision);
+    if (before?.vault !== decision.vault) {
+      connection.console.log(decision.vault ? `${v.name} is a vault (${decision.reason}): every note is checked.` : `${v.name} is not a vault: only open notes are checked.`);
+      if (before) changed.push(v);
+    }
+  }
+  if (changed.length > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+  return changed;
+}
+
+/** A marker (`.obsidian/`, `.ospo-notes`) created or deleted at a folder's root turns it into a vault or back. */
+async function onVaultMarkerEvents(changes: ReadonlyArray<{ uri: string }>): Promise<void> {
+  const folders = new Set<Vault>();
+  for (const change of changes) {
+    let fsPath: string;
+    try {
+      fsPath = URI.parse(change.uri).fsPath;
+    } catch {
+      continue;
+    }
+    for (const v of workspace.vaults) {
+      const rel = path.relative(v.root, fsPath);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && touchesVaultMarker(rel.split(path.sep).join('/'))) folders.add(v);
+    }
+  }
+  if (folders.size === 0) return;
+  for (const v of await redecideVaults([...folders])) if (v.ready) await publishAll(v);
+}
+
+/** Outside a vault a note's problems go when it closes (in a vault they stay: every note is checked). */
+function onNoteClosedOutsideVault(e: TextDocumentChangeEvent<TextDocument>): void {
+  const loc = workspace.locate(e.document.uri);
+  if (loc && publishScope(loc.vault) === 'open-notes') publishNote(loc.vault, loc.path);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -528,67 +712,105 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
-    const uri = params.textDocument.uri;
+    // The fixes are computed from the note's model, which is the buffer at its current version: the edit names
+    // that version, and an editor refuses it once the user has typed.
+    const target = editTarget(loc.vault, loc.path);
     return provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
       title: f.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostics[f.diagnostic]],
       isPreferred: f.isPreferred,
-      edit: { changes: { [uri]: f.edits } },
+      edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
     }));
   });
 
+/**
+ * The vault and canonical path of a note named by a client's command arguments, confined to that vault: the
+ * vault must be one of the workspace's (by URI; optional with a single vault), the path must stay inside it once
+ * normalised and once symlinks are followed, and name a note of its index. Anything else is refused with the
+ * reason, before the file is read.
+ */
+function noteArgument(command: string, vaultUri: unknown, given: string): { vault: Vault; path: string } {
+  const refuse = (why: string): ResponseError<void> => new ResponseError(ErrorCodes.InvalidParams, `${command}: ${why}; nothing was read or changed.`);
+  let vault: Vault | undefined;
+  if (vaultUri === undefined) {
+    if (workspace.vaults.length !== 1) throw refuse('the workspace has several vaults, and no vaultUri says which');
+    vault = workspace.vaults[0];
+  } else {
+    const root = typeof vaultUri === 'string' ? fsPathOf(vaultUri) : undefined;
+    vault = workspace.vaults.find((v) => v.uri === vaultUri || (root !== undefined && v.root === root));
+    if (!vault) throw refuse(`${JSON.stringify(vaultUri)} is not a vault of this workspace`);
+  }
+  if (!vault.ready) throw refuse(`the vault ${vault.name} is still being indexed`);
+  const confined = confineToVault(vault.root, given);
+  if (!confined.ok) throw refuse(confined.reason);
+  if (!isNotePath(confined.path) || !vault.index.note(confined.path)) throw refuse(`${JSON.stringify(given)} is not a note of the vault ${vault.name}`);
+  return { vault, path: confined.path };
+}
+
+function fsPathOf(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? u.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What an edit of a vault note applies to: the open buffer (as the client spells its URI) at its version, else the file. */
+function editTarget(vault: Vault, p: string): EditTarget {
+  const doc = workspace.documentOf(vault, p);
+  return doc ? { uri: doc.uri, version: doc.version } : { uri: workspace.uriOf(vault, p), version: null };
+}
+
 const onExecuteCommand: Handler<'onExecuteCommand'> = async (params) => {
   if (params.command !== ADD_BLOCK_ID_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
-  const args = (params.arguments?.[0] ?? {}) as AddBlockIdArgs & { vaultUri?: string };
-  const vault = workspace.vaults.find((v) => v.uri === args.vaultUri) ?? (workspace.vaults.length === 1 ? workspace.vaults[0] : undefined);
-  if (!vault || typeof args.path !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
-  const text = workspace.textOf(vault, args.path);
-  if (text === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `cannot read ${args.path}`);
+  const raw = params.arguments?.[0];
+  const args = (raw !== null && typeof raw === 'object' ? raw : {}) as AddBlockIdArgs & { vaultUri?: unknown };
+  if (typeof args.path !== 'string' || typeof args.id !== 'string' || typeof args.line !== 'number') throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND} needs { vaultUri, path, line, id }`);
+  const { vault, path: notePath } = noteArgument(ADD_BLOCK_ID_COMMAND, args.vaultUri, args.path);
+  // The text and the version are read together, with no wait in between: the edit names the text it was made for.
+  const text = workspace.textOf(vault, notePath);
+  if (text === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `${ADD_BLOCK_ID_COMMAND}: cannot read ${notePath}`);
+  const target = editTarget(vault, notePath);
   // Refused (undefined) when the line changed since the completion was offered or the id is taken: never write
   // into text the user did not see.
-  const edit = addBlockIdEdit(text, args);
+  const edit = addBlockIdEdit(text, { ...args, path: notePath });
   if (!edit) return { applied: false };
-  const doc = workspace.documentOf(vault, args.path);
-  const result = await connection.workspace.applyEdit({
-    label: 'Add block id',
-    edit: doc
-      ? { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] }] }
-      : { changes: { [workspace.uriOf(vault, args.path)]: [edit] } },
-  });
+  const result = await connection.workspace.applyEdit({ label: 'Add block id', edit: new WorkspaceEditBuilder().addEdits(target, [edit]).build() });
   return { applied: result.applied, id: args.id };
 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
 
-function statusOf(): { vaults: Array<{ uri: string; name: string; ready: boolean; notes: number; files: number; problems: number }> } {
+function statusOf(): { vaults: Array<{ uri: string; name: string; vault: boolean; ready: boolean; notes: number; files: number; problems: number }> } {
   return {
-    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size })),
+    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, vault: publishScope(v) === 'vault', ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size })),
   };
 }
 
 const onStatusRequest = () => statusOf();
 
 const onCheckVaultRequest = async () => {
-  const result: Array<{ uri: string; errors: number; warnings: number; information: number; hints: number; notesWithProblems: number }> = [];
+  const result: Array<{ uri: string; vault: boolean; errors: number; warnings: number; information: number; hints: number; notesWithProblems: number }> = [];
   for (const v of workspace.vaults) {
     if (!v.ready) continue;
     const counts = { error: 0, warning: 0, information: 0, hint: 0 };
     let notesWithProblems = 0;
     await inSlices([...v.index.notePaths()], (p) => {
-      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity });
+      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: v.outside });
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p);
     });
-    result.push({ uri: v.uri, errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
+    result.push({ uri: v.uri, vault: publishScope(v) === 'vault', errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
   return result;
 };
 
 const onFilesRequest = () =>
-  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [] }));
+  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() }));
 
 // Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
 if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);

@@ -7,11 +7,13 @@ import { URI } from 'vscode-uri';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VaultIndex } from './core/vault';
-import { loadVault, nodeVaultFs, parseBuffer, type VaultFs } from './core/load';
-import { decodeNote } from './core/reader';
-import { isHiddenPath } from './core/paths';
+import { FileLookup } from './core/fileLookup';
+import { loadVault, nodeVaultFs, parseBuffer, readNoteTextSync, type VaultFs } from './core/load';
+import { checkTextSize } from './core/reader';
+import { isNotePath } from './core/paths';
+import { VaultRules, type MembershipSettings } from './core/membership';
 import type { FeatureContext } from './core/features/context';
-import type { ScanWarning } from './core/scan';
+import { realPathInside, type ScanWarning } from './core/scan';
 
 export interface Vault {
   /** Absolute folder path. */
@@ -21,6 +23,10 @@ export interface Vault {
   index: VaultIndex;
   ready: boolean;
   warnings: ScanWarning[];
+  /** Which paths are part of the vault; rebuilt when the settings or an ignore file change. */
+  rules: VaultRules;
+  /** Vault paths of symlinks leading outside the vault, reported once and never read. */
+  outside: FileLookup;
   /**
    * Notes with diagnostics published last time, with a digest of what was sent: fixed notes get their problems
    * cleared, and unchanged problems are not sent again.
@@ -33,7 +39,7 @@ export class Workspace {
   readonly vaults: Vault[] = [];
 
   constructor(
-    private readonly documents: TextDocuments<TextDocument>,
+    readonly documents: TextDocuments<TextDocument>,
     private readonly files: VaultFs = nodeVaultFs,
   ) {}
 
@@ -48,10 +54,12 @@ export class Workspace {
       index: new VaultIndex(),
       ready: false,
       warnings: [],
+      rules: new VaultRules(),
+      outside: new FileLookup(),
       published: new Map(),
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p) };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -66,22 +74,27 @@ export class Workspace {
   }
 
   /** Loads a vault from disk (cold start) and swaps the fresh index in. */
-  async index(vault: Vault, ignore: string[], onProgress?: (done: number, total: number) => void): Promise<void> {
-    const loaded = await loadVault(vault.root, { ignore, onProgress, fs: this.files });
+  async index(vault: Vault, membership: MembershipSettings, onProgress?: (done: number, total: number) => void): Promise<void> {
+    const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress, fs: this.files });
     vault.warnings = loaded.warnings;
+    vault.rules = loaded.rules;
+    vault.outside = new FileLookup(loaded.outside);
     // Open documents may differ from disk: their buffers are the truth.
     for (const doc of this.documents.all()) {
       const loc = this.locate(doc.uri);
-      if (loc && loc.vault === vault && loc.path.toLowerCase().endsWith('.md')) {
+      if (loc && loc.vault === vault && isNotePath(loc.path)) {
         loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()), doc.version);
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p) };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
     vault.ready = true;
   }
 
-  /** The vault a URI belongs to and its vault-relative path; undefined outside every vault or in a dot-folder. */
+  /**
+   * The vault a URI belongs to and its vault-relative path; undefined outside every vault, for paths the vault's
+   * rules leave out (dot-folders, ignored and excluded paths) and for files whose real path leads out of the vault.
+   */
   locate(uri: string): { vault: Vault; path: string } | undefined {
     let fsPath: string;
     try {
@@ -95,7 +108,31 @@ export class Workspace {
       const rel = path.relative(vault.root, fsPath);
       if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
       const p = rel.split(path.sep).join('/');
-      if (isHiddenPath(p) || p.split('/').includes('node_modules')) return undefined;
+      if (!vault.rules.isMember(p) || !realPathInside(vault.root, fsPath)) return undefined;
+      return { vault, path: p };
+    }
+    return undefined;
+  }
+
+  /**
+   * Records a vault file whose real path leads out of the vault (a symlink), which {@link locate} refuses.
+   * Returns it when it is newly recorded, so that it is reported once.
+   */
+  recordEscape(uri: string): { vault: Vault; path: string } | undefined {
+    let fsPath: string;
+    try {
+      const u = URI.parse(uri);
+      if (u.scheme !== 'file') return undefined;
+      fsPath = u.fsPath;
+    } catch {
+      return undefined;
+    }
+    for (const vault of this.vaults) {
+      const rel = path.relative(vault.root, fsPath);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      const p = rel.split(path.sep).join('/');
+      if (!vault.rules.isMember(p) || realPathInside(vault.root, fsPath) || vault.outside.has(p)) return undefined;
+      vault.outside.add(p);
       return { vault, path: p };
     }
     return undefined;
@@ -123,12 +160,17 @@ export class Workspace {
     });
   }
 
-  /** An open document's buffer, else the file on disk (decoded as the indexer decodes it). */
+  /**
+   * An open document's buffer, else the file on disk (decoded as the indexer decodes it); `''` for a note over
+   * the size limit either way, so that no feature works on text the index did not parse.
+   */
   textOf(vault: Vault, p: string): string | undefined {
     const doc = this.documentOf(vault, p);
-    if (doc) return doc.getText();
+    if (doc) return checkTextSize(doc.getText()).text;
+    const abs = this.absPath(vault, p);
+    if (!vault.rules.isMember(p) || !realPathInside(vault.root, abs)) return undefined;
     try {
-      return decodeNote(this.files.readFileSync(this.absPath(vault, p))).text;
+      return readNoteTextSync(abs, this.files);
     } catch {
       return undefined;
     }

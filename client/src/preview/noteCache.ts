@@ -16,8 +16,9 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import type { NoteModel, ReadProblem } from '../../../server/out/core/model';
 import { parseNote } from '../../../server/out/core/parser';
-import { decodeNote } from '../../../server/out/core/reader';
+import { decodeNote, MAX_PARSED_NOTE_BYTES, tooLarge } from '../../../server/out/core/reader';
 import { splitLines } from '../../../server/out/core/text';
+import { isStrictlyInside } from '../../../server/out/core/confine';
 
 /** A parsed note and the source lines its model's positions refer to. */
 export interface NoteEntry {
@@ -62,6 +63,14 @@ export class NoteCache {
   load(vault: VaultRoot, vaultPath: string): Loaded {
     const located = vault.locate(vaultPath);
     if ('failure' in located) return located;
+    // The size first: a note over the limit is shown as such without being read (a huge file costs a stat).
+    const size = sizeOf(located.real);
+    if (size !== undefined && size > MAX_PARSED_NOTE_BYTES) {
+      const problem = tooLarge(size);
+      const model = parseNote(vaultPath, '');
+      model.readProblems.push(problem);
+      return { entry: { real: located.real, hash: '', model, lines: [''], problems: [problem], derived: new Map() } };
+    }
     let bytes: Uint8Array | undefined;
     try {
       bytes = this.readFile(located.real);
@@ -117,13 +126,21 @@ export class VaultRoot {
 
   private locateUncached(vaultPath: string): Located {
     const abs = this.absolute(vaultPath);
-    if (!isInside(this.root, abs)) return { failure: 'outside-vault' };
+    if (!isStrictlyInside(this.root, abs)) return { failure: 'outside-vault' };
     if (this.realRoot === null) this.realRoot = realpath(this.root);
     if (this.realRoot === undefined) return { failure: 'missing' };
     const real = realpath(abs);
     if (real === undefined) return { failure: 'missing' };
-    if (!isInside(this.realRoot, real)) return { failure: 'outside-vault' };
+    if (!isStrictlyInside(this.realRoot, real)) return { failure: 'outside-vault' };
     return { real };
+  }
+}
+
+function sizeOf(p: string): number | undefined {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return undefined;
   }
 }
 
@@ -133,10 +150,4 @@ function realpath(p: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** `child` lies strictly below the folder `parent` (both absolute). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }

@@ -21,6 +21,7 @@
  * that content was disabled; the PDF link is written either way.
  */
 import type MarkdownIt from 'markdown-it';
+import { capContainerNesting } from '../../../server/out/core/parser';
 import { NoteCache } from './noteCache';
 import { PreviewRenderer, type PreviewOptions } from './render';
 import { installSyntax, type LinkMeta } from './syntax';
@@ -44,6 +45,8 @@ export interface PreviewPluginHandle {
 }
 
 export function obsidianPreviewPlugin(md: MarkdownIt, options: PreviewOptions): PreviewPluginHandle {
+  // Deep lists or quotes must not hide the rest of a note (or of an embed) from the preview either.
+  capContainerNesting(md);
   const links = new WeakMap<MarkdownIt.Token, LinkMeta>();
   const cache = new NoteCache((p) => options.readFile(p));
   let sources = 0;

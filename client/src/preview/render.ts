@@ -18,9 +18,11 @@ import type { FileLookup } from '../../../server/out/core/fileLookup';
 import type { BlockId, Heading, Link, NoteModel } from '../../../server/out/core/model';
 import { resolveLink, type LinkTarget, type VaultView } from '../../../server/out/core/links';
 import { githubSlug } from '../../../server/out/core/resolve';
-import { basename, extname, isNotePath, normalizeVaultPath, stem } from '../../../server/out/core/paths';
+import { basename, isNotePath, normalizeVaultPath, stem } from '../../../server/out/core/paths';
+import { isStrictlyInside } from '../../../server/out/core/confine';
+import { fileKind } from '../../../server/out/core/membership';
 import { calloutIcon, calloutKind, defaultCalloutTitle } from './callouts';
-import { isInside, NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
+import { NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
 import { cutRanges, EMBED_PARSE, hiddenRanges, KNOWN_MODEL, T, type CalloutMeta, type LinkMeta, type ParseInfo } from './syntax';
 
 type Md = MarkdownIt;
@@ -57,6 +59,17 @@ export interface PreviewOptions {
   /** How many note embeds may nest (default 3). */
   maxEmbedDepth?(): number;
   /**
+   * How many note embeds one render shows in all, at every depth (default {@link DEFAULT_MAX_EMBEDS}). Embeds
+   * past the budget are shown as links, and a box at the end of the page says how many were left out.
+   */
+  maxEmbeds?(): number;
+  /**
+   * How much HTML (in characters, about bytes) the note embeds of one render may produce in all (default
+   * {@link DEFAULT_MAX_EMBED_BYTES}). Checked before each embed starts, so one render overshoots by at most the
+   * text of the embed that crossed it.
+   */
+  maxEmbedBytes?(): number;
+  /**
    * Whether a PDF embed includes a frame showing the document (default true). VS Code's preview blocks frames by
    * its content security policy and then warns that content was disabled, so the extension turns them off there;
    * the link to the PDF is always written.
@@ -64,10 +77,9 @@ export interface PreviewOptions {
   pdfFrames?(): boolean;
 }
 
-const IMAGE = new Set(['avif', 'bmp', 'gif', 'jpeg', 'jpg', 'png', 'svg', 'webp']);
-const AUDIO = new Set(['flac', 'm4a', 'mp3', 'ogg', 'wav', '3gp']);
-// webm is listed by Obsidian as audio and video; a video element plays both.
-const VIDEO = new Set(['mkv', 'mov', 'mp4', 'ogv', 'webm']);
+/** Defaults of `ospoNotes.preview.maxEmbeds` and `ospoNotes.preview.maxEmbedKilobytes` (2,048 KB). */
+export const DEFAULT_MAX_EMBEDS = 200;
+export const DEFAULT_MAX_EMBED_BYTES = 2048 * 1024;
 
 /** One render of one previewed document. */
 interface Root {
@@ -84,6 +96,24 @@ interface Root {
   readonly loads: Map<string, Loaded>;
   /** Link resolutions during this render, per source note and link. */
   readonly resolutions: Map<string, Map<string, LinkTarget>>;
+  readonly budget: EmbedBudget;
+}
+
+/**
+ * What one render may still embed. Nested embeds make the output grow with the product of embeds per note
+ * (100 notes of 100 embeds each, three deep, is a million embeds): the budget bounds the whole render, and an
+ * embed past it is never loaded or rendered, so the work stays proportional to what is shown.
+ */
+interface EmbedBudget {
+  readonly maxEmbeds: number;
+  readonly maxBytes: number;
+  /** Note embeds rendered so far. */
+  embeds: number;
+  /** HTML produced by the note embeds finished so far (an embed's output includes its nested embeds). */
+  bytes: number;
+  /** Note embeds shown as a link only, because the budget was used up; and which limit was reached first. */
+  omitted: number;
+  exhausted?: 'embeds' | 'bytes';
 }
 
 /** Where in the embed chain a piece of content is rendered. */
@@ -145,6 +175,17 @@ export class PreviewRenderer {
     rules[T.anchor] = (tokens, idx, _options, _env, self) => `<span${self.renderAttrs(tokens[idx])}></span>\n`;
     // Headings of embedded content are rendered without the host's heading ids: VS Code numbers repeated
     // heading slugs per render, so an embedded `## OSPO` would shift the ids of the previewed note's headings.
+    rules[T_BUDGET] = (_tokens, _idx, _options, env) => this.renderBudgetSummary(env);
+    // The summary of what the budget left out goes after everything else of the previewed document. Embedded
+    // slices, inline renders and other parses get no such token.
+    this.md.core.ruler.push('ospo_embed_budget', (state) => {
+      const env = state.env as Record<symbol, unknown> | undefined;
+      if (state.inlineMode || env?.[EMBED_PARSE] || env?.[KNOWN_MODEL]) return;
+      const token = new state.Token(T_BUDGET, '', 0);
+      // Hidden: a renderer without this plugin's rules writes nothing for it.
+      token.hidden = true;
+      state.tokens.push(token);
+    });
     rules[EMBED_HEADING_OPEN] = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
     rules[EMBED_HEADING_CLOSE] = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
   }
@@ -174,9 +215,11 @@ export class PreviewRenderer {
     const vault = this.options.vaultFor(doc);
     if (!vault) return undefined;
     const rootDir = path.resolve(vault.root);
-    if (!isInside(rootDir, doc)) return undefined;
+    if (!isStrictlyInside(rootDir, doc)) return undefined;
     const topRel = normalizeVaultPath(path.relative(rootDir, doc));
     const depth = this.options.maxEmbedDepth?.() ?? 3;
+    const maxEmbeds = this.options.maxEmbeds?.() ?? DEFAULT_MAX_EMBEDS;
+    const maxBytes = this.options.maxEmbedBytes?.() ?? DEFAULT_MAX_EMBED_BYTES;
     const root: Root = {
       vault: new VaultRoot(rootDir),
       files: vault.files,
@@ -185,6 +228,14 @@ export class PreviewRenderer {
       maxDepth: Number.isFinite(depth) ? Math.max(0, Math.floor(depth)) : 3,
       loads: new Map(),
       resolutions: new Map(),
+      budget: {
+        // Infinity is a valid answer (no limit); anything that is not a number is not.
+        maxEmbeds: typeof maxEmbeds === 'number' && !Number.isNaN(maxEmbeds) ? Math.max(0, Math.floor(maxEmbeds)) : DEFAULT_MAX_EMBEDS,
+        maxBytes: typeof maxBytes === 'number' && !Number.isNaN(maxBytes) ? Math.max(0, Math.floor(maxBytes)) : DEFAULT_MAX_EMBED_BYTES,
+        embeds: 0,
+        bytes: 0,
+        omitted: 0,
+      },
     };
     return { root, docRel: topRel, chain: [{ key: `${topRel}#`, name: stem(topRel) }], depth: 0 };
   }
@@ -353,9 +404,9 @@ export class PreviewRenderer {
     if ('failure' in located) return this.box(meta, 'missing', failureReason(located.failure, meta.link));
     const abs = ctx.root.vault.absolute(rel);
     const src = this.options.resourceUri(abs, ctx.root.topDoc);
-    const ext = extname(rel);
-    if (IMAGE.has(ext)) return this.image(src, alt, size, title, options, env, self);
-    if (ext === 'pdf') {
+    const kind = fileKind(rel);
+    if (kind === 'image') return this.image(src, alt, size, title, options, env, self);
+    if (kind === 'pdf') {
       const sub = meta.link.subpath?.trim() ?? '';
       const page = /(?:^|&)page=(\d+)/.exec(sub)?.[1];
       const height = /(?:^|&)height=(\d+)/.exec(sub)?.[1];
@@ -370,8 +421,8 @@ export class PreviewRenderer {
         `<div class="ospo-embed-title"><a class="ospo-embed-link" href="${esc(href)}">${esc(label)}</a></div>\n</div>\n`
       );
     }
-    if (AUDIO.has(ext)) return `<audio class="ospo-embed-audio" controls src="${esc(src)}" title="${esc(basename(rel))}"></audio>`;
-    if (VIDEO.has(ext)) return `<video class="ospo-embed-video" controls src="${esc(src)}" title="${esc(basename(rel))}"></video>`;
+    if (kind === 'audio') return `<audio class="ospo-embed-audio" controls src="${esc(src)}" title="${esc(basename(rel))}"></audio>`;
+    if (kind === 'video') return `<video class="ospo-embed-video" controls src="${esc(src)}" title="${esc(basename(rel))}"></video>`;
     const link = `<a class="ospo-embed-file" href="${esc(this.options.toHref(abs, undefined, ctx.root.topDoc))}">${esc(basename(rel))}</a>`;
     return meta.wrapper ? `${this.open('p', '', meta)}${link}</p>\n` : link;
   }
@@ -411,6 +462,16 @@ export class PreviewRenderer {
       const open = `<a class="ospo-embed-link" href="${esc(this.href(ctx, rel, heading, block))}">${esc(name)}</a>`;
       return this.box(meta, 'limit', `Not embedded: embeds nest deeper than ${ctx.root.maxDepth} levels.`, ` ${open}`);
     }
+    const budget = ctx.root.budget;
+    if (budget.embeds >= budget.maxEmbeds) budget.exhausted ??= 'embeds';
+    else if (budget.bytes >= budget.maxBytes) budget.exhausted ??= 'bytes';
+    if (budget.exhausted) {
+      budget.omitted++;
+      const open = `<a class="ospo-embed-link" href="${esc(this.href(ctx, rel, heading, block))}">${esc(name)}</a>`;
+      return this.box(meta, 'omitted', 'Not embedded (preview budget):', ` ${open}`);
+    }
+    budget.embeds++;
+    const bytesBefore = budget.bytes;
     const loaded = this.load(ctx.root, rel);
     if ('failure' in loaded) return this.box(meta, 'missing', failureReason(loaded.failure, meta.link));
     const entry = loaded.entry;
@@ -447,10 +508,29 @@ export class PreviewRenderer {
     const alias = meta.link.display?.trim();
     const title = alias ? alias : heading ? `${name} > ${heading.text}` : name;
     const href = this.href(ctx, rel, heading, block);
-    return (
+    const html =
       `${this.open('div', 'ospo-embed ospo-embed-note', meta, ` data-embed-path="${esc(rel)}"`)}\n` +
       `<div class="ospo-embed-title"><a class="ospo-embed-link" href="${esc(href)}">${esc(title)}</a></div>\n` +
-      `<div class="ospo-embed-content">\n${inner}</div>\n</div>\n`
+      `<div class="ospo-embed-content">\n${inner}</div>\n</div>\n`;
+    // This embed's output contains its nested embeds, which counted themselves meanwhile: count the whole once.
+    budget.bytes = bytesBefore + html.length;
+    return html;
+  }
+
+  /** The box at the end of the previewed document saying how many embeds the budget left out, and why. */
+  private renderBudgetSummary(env: Env | undefined): string {
+    const ctx = env ? this.contexts.get(env) : undefined;
+    if (!ctx || ctx.depth !== 0 || ctx.root.budget.omitted === 0) return '';
+    const b = ctx.root.budget;
+    const esc = this.md.utils.escapeHtml;
+    const count = b.omitted === 1 ? '1 embed was' : `${b.omitted.toLocaleString('en-US')} embeds were`;
+    const why =
+      b.exhausted === 'bytes'
+        ? `the embedded notes already make ${formatSize(b.bytes)} of the page, past the limit of ${formatSize(b.maxBytes)} (setting ospoNotes.preview.maxEmbedKilobytes)`
+        : `the page already shows ${b.maxEmbeds.toLocaleString('en-US')} embedded ${b.maxEmbeds === 1 ? 'note' : 'notes'}, the limit (setting ospoNotes.preview.maxEmbeds)`;
+    return (
+      `<div class="ospo-embed ospo-embed-budget" role="note"><span class="ospo-embed-reason">${esc(`${count} not shown: ${why}.`)}</span>` +
+      ` <span class="ospo-embed-budget-hint">They appear as links marked \u201Cnot embedded\u201D; open a note to see its embeds.</span></div>\n`
     );
   }
 
@@ -496,7 +576,7 @@ export class PreviewRenderer {
   }
 
   /** A visible box in place of an embed that cannot be shown, saying why. */
-  private box(meta: LinkMeta, kind: 'missing' | 'cycle' | 'limit', reason: string, extra = ''): string {
+  private box(meta: LinkMeta, kind: 'missing' | 'cycle' | 'limit' | 'omitted', reason: string, extra = ''): string {
     const esc = this.md.utils.escapeHtml;
     const tag = meta.layout === 'block' ? 'div' : 'span';
     const html = `${this.open(tag, `ospo-embed ospo-embed-${kind}`, meta, ' role="note"')}<span class="ospo-embed-reason">${esc(reason)}</span>${extra}</${tag}>`;
@@ -518,6 +598,7 @@ export class PreviewRenderer {
 }
 
 const EMBED_HEADING_OPEN = 'ospo_embed_heading_open';
+const T_BUDGET = 'ospo_embed_budget';
 const EMBED_HEADING_CLOSE = 'ospo_embed_heading_close';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -585,6 +666,11 @@ function failureReason(failure: LoadFailure, link: Link): string {
     case 'unreadable':
       return `\u201C${name}\u201D cannot be read.`;
   }
+}
+
+/** `1.5 MB`, `340 KB`: sizes in the budget summary (1 KB = 1,024 characters of HTML). */
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
 interface ImageSize {

@@ -15,7 +15,7 @@
 import type MarkdownIt from 'markdown-it';
 import type { Link, NoteModel, Range } from '../../../server/out/core/model';
 import { parseLinkSource, parseNote } from '../../../server/out/core/parser';
-import { extname } from '../../../server/out/core/paths';
+import { fileKind } from '../../../server/out/core/membership';
 import { splitLines } from '../../../server/out/core/text';
 import { calloutKind } from './callouts';
 
@@ -72,14 +72,10 @@ export interface CalloutMeta {
   readonly untitled: boolean;
 }
 
-const INLINE_EXTENSIONS: ReadonlySet<string> = new Set([
-  'avif', 'bmp', 'gif', 'jpeg', 'jpg', 'png', 'svg', 'webp',
-  'flac', 'm4a', 'mp3', 'ogg', 'wav', 'webm', '3gp', 'mkv', 'mov', 'mp4', 'ogv',
-]);
-
 function layoutOf(link: Link): 'block' | 'inline' {
   if (!link.embed) return 'inline';
-  return INLINE_EXTENSIONS.has(extname(link.path)) ? 'inline' : 'block';
+  const kind = fileKind(link.path);
+  return kind === 'image' || kind === 'audio' || kind === 'video' ? 'inline' : 'block';
 }
 
 /** Installs the parse rules; `links` receives the metadata of every link token. */

@@ -13,6 +13,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { VaultRules } from '../core/membership';
 
 export interface GenerateOptions {
   notes: number;
@@ -1277,13 +1278,14 @@ export function loadVaultSamples(dir: string, maxFiles = 2000): SamplePosition[]
   return samples;
 }
 
-/** Vault-relative paths of the `.md` files under `dir`, sorted; hidden folders and node_modules skipped. */
+/** Vault-relative paths of the `.md` files under `dir`, sorted; what the default membership rules leave out skipped. */
 export function listMarkdownFiles(dir: string): string[] {
   const out: string[] = [];
+  const rules = new VaultRules();
   const walk = (rel: string) => {
     for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (rules.excludesEntry(child, entry.isDirectory())) continue;
       if (entry.isDirectory()) walk(child);
       else if (entry.isFile() && entry.name.toLowerCase().endsWith('.md')) out.push(child);
     }

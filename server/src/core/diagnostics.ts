@@ -5,7 +5,10 @@
 import type { Link, NoteModel, Range } from './model';
 import type { LinkTarget } from './links';
 import type { VaultIndex } from './vault';
-import { isAttachmentPath, isNotePath, stem } from './paths';
+import { isNotePath, stem } from './paths';
+import { isAttachmentPath } from './membership';
+import { FileLookup } from './fileLookup';
+import { resolveLinkpath } from './resolve';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -47,9 +50,14 @@ export interface NoteDiagnostic {
 export interface DiagnosticOptions {
   /** Severity of links whose target (note, attachment, heading or block) does not exist; `off` hides them. */
   unresolvedLinkSeverity?: Severity | 'off';
+  /**
+   * Vault paths of symlinks whose real path leaves the vault: they are not indexed, and a link that would reach
+   * one says so instead of "not found".
+   */
+  outside?: FileLookup;
 }
 
-const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning' };
+const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning', outside: new FileLookup() };
 
 /** A scheme-less destination that looks like a web address: `github.com/x`, `www.example.org` (R6.5). */
 const DOMAIN_LIKE = /^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|dev|edu|gov|int|eu|ch|uk|de|fr|info|co|app|ai|me|blog|ly|so|gg|xyz|[a-z]{2})(?:[/:?#]|$)/i;
@@ -64,7 +72,10 @@ export function looksLikeWebAddress(destination: string): boolean {
 export function noteDiagnostics(index: VaultIndex, path: string, options: DiagnosticOptions = {}): NoteDiagnostic[] {
   const note = index.note(path);
   if (!note) return [];
-  const opts = { ...DEFAULTS, ...options };
+  const opts: Required<DiagnosticOptions> = {
+    unresolvedLinkSeverity: options.unresolvedLinkSeverity ?? DEFAULTS.unresolvedLinkSeverity,
+    outside: options.outside ?? DEFAULTS.outside,
+  };
   const out: NoteDiagnostic[] = [];
   for (const p of note.readProblems) {
     out.push({ path, range: p.range, severity: p.code === 'unreadable-file' ? 'error' : 'warning', code: p.code, message: p.message });
@@ -73,8 +84,9 @@ export function noteDiagnostics(index: VaultIndex, path: string, options: Diagno
     out.push({ path, range: note.frontmatter.error.range, severity: 'error', code: 'yaml-syntax', message: note.frontmatter.error.message });
   }
   const targets = index.linkTargets(path);
-  // A template's links are placeholders (see NoteModel.template).
-  for (let i = 0; i < note.links.length && !note.template; i++) {
+  for (let i = 0; i < note.links.length; i++) {
+    // A link holding a Templater tag is a placeholder (see Link.placeholder); the note's other links are checked.
+    if (note.links[i].placeholder) continue;
     const d = linkDiagnostic(index, note, note.links[i], targets[i], opts);
     if (d) out.push(d);
   }
@@ -104,6 +116,9 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
           code: 'missing-scheme',
           message: `'${link.destination}' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://${link.destination}'.`,
         };
+      }
+      if (opts.outside.size > 0 && resolveLinkpath(link.path, path, opts.outside).target !== undefined) {
+        return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
       }
       if (missing === 'off') return undefined;
       return unresolvedDiagnostic(index, note, link, missing);
@@ -152,7 +167,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
 function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, ): NoteDiagnostic {
   const path = note.path;
   const linkpath = link.path;
-  // The accepted attachment formats of R3.9, the same list the vault walk and completion use.
+  // The accepted attachment formats of R3.9 (membership.ts).
   const isAttachment = isAttachmentPath(linkpath);
   const code = link.embed ? 'missing-embed' : isAttachment ? 'missing-attachment' : 'unresolved-link';
   const what = link.embed ? 'Embedded file' : isAttachment ? 'Attachment' : 'Note';

@@ -5,48 +5,63 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { NoteModel, ReadProblem } from './model';
 import { parseNote } from './parser';
-import { checkTextSize, decodeNote, type DecodedNote } from './reader';
+import { checkTextSize, decodeNote, MAX_PARSED_NOTE_BYTES, tooLarge, type DecodedNote } from './reader';
 import { errorText, scanVault, type ScanOptions, type ScanWarning } from './scan';
 import { dirname, isNotePath } from './paths';
+import { VaultRules } from './membership';
 import { range } from './text';
 import { emptyChange, mergeChange, VaultIndex, type IndexChange } from './vault';
 
 /**
- * The file reads the loader and the server make, as a seam: the io layer implements it on Node's `fs`
- * ({@link nodeVaultFs}); a test or another host can give its own. (The folder walk, scan.ts, still uses `fs`.)
+ * The file reads and stats the loader and the server make, as a seam: the io layer implements it on Node's
+ * `fs` ({@link nodeVaultFs}); a test or another host can give its own. (The folder walk, scan.ts, still uses
+ * `fs` directly.)
  */
 export interface VaultFs {
   readFile(absPath: string): Promise<Uint8Array>;
   readFileSync(absPath: string): Uint8Array;
-  stat(absPath: string): Promise<{ isFile(): boolean; isDirectory(): boolean }>;
+  stat(absPath: string): Promise<FileStat>;
+  statSync(absPath: string): FileStat;
+}
+
+export interface FileStat {
+  size: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
 }
 
 export const nodeVaultFs: VaultFs = {
   readFile: (p) => fs.promises.readFile(p),
   readFileSync: (p) => fs.readFileSync(p),
   stat: (p) => fs.promises.stat(p),
+  statSync: (p) => fs.statSync(p),
 };
 
 export interface LoadOptions extends ScanOptions {
-  /** How files are read (default: Node's fs). */
-  fs?: VaultFs;
   /** Called now and then with the number of notes read so far and the total. */
   onProgress?: (done: number, total: number) => void;
   /** The longest stretch of work between yields to the event loop, in milliseconds (default 20). */
   sliceMs?: number;
+  /** How files are read (default: Node's fs). */
+  fs?: VaultFs;
 }
 
 export interface LoadedVault {
   index: VaultIndex;
   /** Problems with the folder itself or files that vanished while it was read: one line each. */
   warnings: ScanWarning[];
+  /** Vault paths of symlinks that lead outside the vault: not read, not indexed. */
+  outside: string[];
+  /** The membership rules the vault was loaded with, with the `.gitignore` files the walk found. */
+  rules: VaultRules;
 }
 
 /** How long the loader works before yielding to the event loop, so that a server stays responsive. */
 const SLICE_MS = 20;
 
 export async function loadVault(root: string, options: LoadOptions = {}): Promise<LoadedVault> {
-  const scan = await scanVault(root, options);
+  const rules = options.rules ?? new VaultRules();
+  const scan = await scanVault(root, { ...options, rules });
   const warnings = [...scan.warnings];
   const notePaths = scan.files.filter(isNotePath);
   const attachments = scan.files.filter((p) => !isNotePath(p));
@@ -68,18 +83,48 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
   }
   const index = new VaultIndex();
   await index.loadInSlices(models, attachments, sliceMs);
-  return { index, warnings };
+  return { index, warnings, outside: scan.outside, rules };
 }
 
 /** {@link readAndParse} without the promise: for the loader's time slices. */
 export function readAndParseSync(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs): NoteModel | undefined {
-  let bytes: Uint8Array;
+  let read: BoundedRead;
   try {
-    bytes = files.readFileSync(path.join(root, ...rel.split('/')));
+    read = readNoteFileSync(path.join(root, ...rel.split('/')), files);
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
-  return parseBytes(rel, bytes);
+  return parseRead(rel, read);
+}
+
+/** A note file's bytes, or its size when it is over the parse limit (then nothing was read). */
+export type BoundedRead = { bytes: Uint8Array } | { tooLarge: number };
+
+/**
+ * Reads a note file unless it is over {@link MAX_PARSED_NOTE_BYTES}: the size is checked first, so a huge file
+ * costs a `stat`, not its size in memory. A file that grows between the check and the read is still caught by
+ * the decoder's own length check.
+ */
+export function readNoteFileSync(abs: string, files: VaultFs = nodeVaultFs): BoundedRead {
+  const size = files.statSync(abs).size;
+  if (size > MAX_PARSED_NOTE_BYTES) return { tooLarge: size };
+  return { bytes: files.readFileSync(abs) };
+}
+
+async function readNoteFile(abs: string, files: VaultFs): Promise<BoundedRead> {
+  const size = (await files.stat(abs)).size;
+  if (size > MAX_PARSED_NOTE_BYTES) return { tooLarge: size };
+  return { bytes: await files.readFile(abs) };
+}
+
+/** The text of a note file as the indexer decodes it (`''` for one over the size limit), never read whole first. */
+export function readNoteTextSync(abs: string, files: VaultFs = nodeVaultFs): string {
+  const read = readNoteFileSync(abs, files);
+  return 'bytes' in read ? decodeNote(read.bytes).text : '';
+}
+
+function parseRead(rel: string, read: BoundedRead): NoteModel {
+  return 'bytes' in read ? parseBytes(rel, read.bytes) : parseDecoded(rel, { text: '', problems: [tooLarge(read.tooLarge)] });
 }
 
 function readFailure(rel: string, e: unknown, warnings?: ScanWarning[]): NoteModel | undefined {
@@ -93,13 +138,13 @@ function readFailure(rel: string, e: unknown, warnings?: ScanWarning[]): NoteMod
 
 /** Reads one note; a note that cannot be read is still a note (links to it resolve) that carries the problem. */
 export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs): Promise<NoteModel | undefined> {
-  let bytes: Uint8Array;
+  let read: BoundedRead;
   try {
-    bytes = await files.readFile(path.join(root, ...rel.split('/')));
+    read = await readNoteFile(path.join(root, ...rel.split('/')), files);
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
-  return parseBytes(rel, bytes);
+  return parseRead(rel, read);
 }
 
 export function parseBytes(rel: string, bytes: Uint8Array): NoteModel {
@@ -124,13 +169,59 @@ export function unreadableNote(rel: string, message: string): NoteModel {
   return note;
 }
 
+export interface MembershipChange {
+  /** Files that entered the index. */
+  added: string[];
+  /** Files that left it. */
+  removed: string[];
+  /** Notes whose diagnostics may have changed (the removed ones included). */
+  affected: Set<string>;
+  /** Vault paths of symlinks leading outside the vault, found by the walk. */
+  outside: string[];
+}
+
+/**
+ * Brings a loaded index in line with new membership rules (settings or ignore files changed): walks the vault
+ * with `rules`, removes the files no longer members, reads and adds the ones that became members. Notes open in
+ * the editor are passed as `buffers` (vault path → text): they are parsed from their text, and one not on disk
+ * yet stays while `rules` keep it. The result equals a fresh {@link loadVault} with the same rules.
+ */
+export async function applyMembership(root: string, index: VaultIndex, rules: VaultRules, buffers: ReadonlyMap<string, string> = new Map()): Promise<MembershipChange> {
+  const scan = await scanVault(root, { rules });
+  const onDisk = new Set(scan.files);
+  const keeps = (p: string): boolean => onDisk.has(p) || (isNotePath(p) && buffers.has(p) && rules.isMember(p));
+  const removed = [...index.files.paths()].filter((p) => !keeps(p));
+  const added = scan.files.filter((p) => !index.files.has(p));
+  const affected = new Set<string>(removed);
+  for (const p of removed) for (const a of index.removeFile(p).resolutions) affected.add(a);
+  const entered: string[] = [];
+  for (const p of added) {
+    let changed: Set<string>;
+    if (isNotePath(p)) {
+      const text = buffers.get(p);
+      const model = text !== undefined ? parseBuffer(p, text) : await readAndParse(root, p);
+      if (!model) continue;
+      changed = index.upsertNote(model).resolutions;
+    } else {
+      changed = index.addAttachment(p).resolutions;
+    }
+    entered.push(p);
+    for (const a of changed) affected.add(a);
+  }
+  return { added: entered, removed, affected, outside: scan.outside };
+}
+
 /** What a file watcher reports: a vault-relative path (file or folder) and what happened to it. */
 export interface FileEvent {
   path: string;
   kind: 'created' | 'changed' | 'deleted';
 }
 
-export interface FileEventOptions extends ScanOptions {
+export interface FileEventOptions {
+  /** The vault's membership rules: a folder that appeared is walked with them. */
+  rules?: VaultRules;
+  /** Called with each symlink found leading outside the vault (never read). */
+  onOutside?: (path: string) => void;
   /** Notes open in an editor: their buffers, not the disk, are the truth while open (a deletion still counts). */
   isOpen?: (path: string) => boolean;
   /** How files are read (default: Node's fs). */
@@ -175,8 +266,9 @@ export async function applyFileEvents(index: VaultIndex, root: string, events: r
     const wasFile = index.files.has(p) || index.note(p) !== undefined;
     if (kind !== 'file' && wasFile) remove(p);
     if (kind === 'folder') {
-      const inside = await scanVault(abs, options);
-      const found = new Set(inside.files.map((f) => `${p}/${f}`));
+      const inside = await scanVault(root, { rules: options.rules, under: p });
+      for (const o of inside.outside) options.onOutside?.(o);
+      const found = new Set(inside.files);
       if (folders.has(p)) for (const f of filesUnder(index, p)) if (!found.has(f)) remove(f);
       for (const f of found) {
         await addFile(f);

@@ -55,6 +55,11 @@ export interface Link {
   external?: boolean;
   /** Markdown links only: the destination as written (before decoding), for diagnostics such as R6.5. */
   destination?: string;
+  /**
+   * The link's own text holds a Templater tag (`[[<% tp.file.title %>]]`): a placeholder that is filled in when
+   * the template is applied, so it is not reported as broken. Absent otherwise.
+   */
+  placeholder?: true;
 }
 
 /** An ATX (`## x`) or setext (`x\n---`) heading. */
@@ -86,6 +91,26 @@ export interface BlockId {
   /** First and last (inclusive) source line of the named block. */
   startLine: number;
   endLine: number;
+}
+
+/**
+ * One block a `^id` can name (R4.8), from the parser: the note's block map. Paragraphs and headings outside
+ * lists and quotes, list items, whole top-level lists, quotes and callouts (named whole), tables. Code and HTML
+ * blocks are never id-able and appear only when an existing `^id` line after them names them. The map is the one
+ * answer to "which block does an id name" for resolution, completion, block search and the client.
+ */
+export interface Block {
+  kind: BlockKind;
+  /** First and last (inclusive) source line. */
+  startLine: number;
+  endLine: number;
+  /**
+   * Where a new id goes: at the end of this line for paragraphs, headings and list items (a list item's own
+   * text), on a line of its own after it for lists, quotes, callouts and tables.
+   */
+  idLine: number;
+  /** The id naming this block (the first, when several do), without `^`. */
+  id?: string;
 }
 
 export interface Tag {
@@ -142,6 +167,8 @@ export interface NoteModel {
   aliases: string[];
   headings: Heading[];
   blockIds: BlockId[];
+  /** The block map, in document order (outer blocks before the blocks they contain). */
+  blocks: Block[];
   links: Link[];
   tags: Tag[];
   callouts: Callout[];
@@ -150,11 +177,6 @@ export interface NoteModel {
    * `%%comments%%`), in document order. Completion and the grammar use them to stay quiet inside code.
    */
   opaque: Range[];
-  /**
-   * The note is a template (it contains Templater `<% … %>` tags): its links are placeholders that get filled
-   * in when the template is used, so they are not reported as broken.
-   */
-  template: boolean;
   /** Problems found while reading (invalid UTF-8, binary content, file too large…), shown as diagnostics. */
   readProblems: ReadProblem[];
 }

@@ -12,16 +12,51 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
-import type { BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from './model';
+import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from './model';
 import { frontmatterEnd, parseFrontmatter, stringList, tagList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './paths';
+import { blockIdEndingBlock, trailingBlockId } from './resolve';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
+
+/**
+ * How deep lists and quotes may nest (in markdown-it token levels: a list level is 2, a quote level 1). markdown-it
+ * itself, past its `maxNesting`, skips the rest of the innermost container's lines up to the end of the document,
+ * so everything after a deeply nested list would vanish (links unchecked, headings missing). Instead, no container
+ * opens past this level: deeper `-` and `>` markers stay the text of a paragraph, whose links and tags are still
+ * found, and the document after them is parsed normally. Containers recurse in markdown-it, so the cap also keeps
+ * a note of 10,000 nested quotes from exhausting the stack.
+ */
+export const MAX_CONTAINER_LEVEL = 100;
+
+type MarkdownItInstance = InstanceType<typeof MarkdownIt>;
+type BlockRule = (state: { level: number }, startLine: number, endLine: number, silent: boolean) => boolean;
+
+/**
+ * Makes a markdown-it instance open no list or quote past `maxLevel` (see {@link MAX_CONTAINER_LEVEL}) and raises
+ * its `maxNesting` above that, so that its skip-the-rest branch is never taken. For every markdown-it that parses
+ * notes: the engine's and the preview's.
+ */
+export function capContainerNesting(md: MarkdownItInstance, maxLevel = MAX_CONTAINER_LEVEL): void {
+  const ruler = md.block.ruler as unknown as { __rules__: Array<{ name: string; fn: BlockRule; alt: string[] }>; at(name: string, fn: BlockRule, options: { alt: string[] }): void };
+  for (const name of ['blockquote', 'list']) {
+    const rule = ruler.__rules__.find((r) => r.name === name);
+    if (!rule || (rule.fn as { capped?: boolean }).capped) continue;
+    const inner = rule.fn;
+    const capped: BlockRule = (state, startLine, endLine, silent) => state.level < maxLevel && inner(state, startLine, endLine, silent);
+    (capped as { capped?: boolean }).capped = true;
+    ruler.at(name, capped, { alt: rule.alt.slice() });
+  }
+  // A container's content sits at most three levels deeper than the container (list, item, paragraph).
+  const options = md.options as { maxNesting?: number };
+  options.maxNesting = Math.max(options.maxNesting ?? 0, maxLevel + 10);
+}
 
 const md = new MarkdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
 // Only the block structure is needed: inline syntax is scanned on the source lines (see above).
 md.core.ruler.disable(['inline', 'text_join'], true);
+capContainerNesting(md);
 
 /** An inline-bearing block and the containers it sits in. */
 interface InlineUnit {
@@ -35,6 +70,15 @@ interface InlineUnit {
   blockEnd: number;
   /** For a paragraph that is only `^id`: the preceding sibling block, which such an id names (R4.8). */
   previous?: { kind: BlockKind; start: number; end: number };
+  /** Where a new id for the named block goes (see Block.idLine). */
+  idLine: number;
+  /** Set when the unit is a lone `^id` naming the block before it: it is no block of its own. */
+  namesPrevious?: boolean;
+  /**
+   * A row of a table inside a list item: an id line after such a table would end the list and name the list
+   * instead, so the table is not offered an id (the list item is).
+   */
+  tableInListItem?: boolean;
 }
 
 /** A half-open span of a document, in (line, character) form. */
@@ -45,8 +89,27 @@ interface Span {
   ec: number;
 }
 
-/** A Templater command tag, `<% … %>`, `<%* … %>`, `<%- … -%>` (the community Templater plugin's syntax). */
-const TEMPLATER_TAG = /<%[*_-]?[^]*?[_-]?%>/;
+/**
+ * Links whose own text holds a Templater tag (`[[<% tp.date.now() %>]]`, `![<%* tR += caption %>](x.png)`) are
+ * placeholders, filled in when the template is applied. Only those: a note that merely contains a tag elsewhere,
+ * or mentions the syntax in a sentence, has its other links checked like any note's.
+ */
+function markPlaceholders(links: Link[], lines: string[]): void {
+  for (const link of links) {
+    const { start, end } = link.range;
+    const written = start.line === end.line ? lines[start.line].slice(start.character, end.character) : [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join('\n');
+    if (hasTemplaterTag(written)) link.placeholder = true;
+  }
+}
+
+/**
+ * Whether text holds a Templater command tag, `<% … %>`, `<%* … %>`, `<%- … -%>` (the community Templater
+ * plugin's syntax): a `<%` with a `%>` after it. Two searches, where a lazy regex would rescan from every `<%`.
+ */
+function hasTemplaterTag(text: string): boolean {
+  const open = text.indexOf('<%');
+  return open >= 0 && text.indexOf('%>', open + 2) >= 0;
+}
 
 export function parseNote(path: string, text: string): NoteModel {
   const lines = splitLines(text);
@@ -56,12 +119,12 @@ export function parseNote(path: string, text: string): NoteModel {
     aliases: [],
     headings: [],
     blockIds: [],
+    blocks: [],
     links: [],
     tags: [],
     callouts: [],
     opaque: [],
     readProblems: [],
-    template: TEMPLATER_TAG.test(text),
   };
 
   // Frontmatter lines are blanked for the block parser so that line numbers stay those of the file.
@@ -77,7 +140,8 @@ export function parseNote(path: string, text: string): NoteModel {
   const codeLines = new Uint8Array(lines.length);
   const units: InlineUnit[] = [];
   const leafLines = new Uint8Array(lines.length);
-  collectBlocks(note, tokens, lines, units, codeLines, leafLines);
+  const containers: Block[] = [];
+  collectBlocks(note, tokens, lines, units, codeLines, leafLines, containers);
 
   const texts = units.map((u) => unitText(lines, u));
   const comments = findPercentComments(lines, units, texts);
@@ -97,6 +161,8 @@ export function parseNote(path: string, text: string): NoteModel {
     scanUnit(note, units[u], texts[u], firstComment === last ? NO_SPANS : comments.slice(firstComment, last));
   }
   findDefinitions(note, lines, leafLines, codeLines, fmEnd, comments);
+  markPlaceholders(note.links, lines);
+  note.blocks = blockMap(units, containers, note.blockIds);
 
   computeSections(note.headings, lines.length);
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
@@ -140,43 +206,99 @@ function readFrontmatter(note: NoteModel, lines: string[], fmEnd: number): void 
   if (typeof data.title === 'string' && data.title.trim()) note.title = data.title.trim();
   note.aliases = [...stringList(data.aliases), ...stringList(data.alias)];
   for (const key of ['tags', 'tag']) {
+    const finder = new FrontmatterValueFinder(lines, fmEnd, key);
     for (const name of tagList(data[key])) {
-      note.tags.push({ name, range: findInFrontmatter(lines, fmEnd, key, name), inFrontmatter: true });
+      note.tags.push({ name, range: finder.find(name), inFrontmatter: true });
     }
   }
   // Only quoted links in property values are links (R7.5); unquoted `[[x]]` is a YAML flow sequence.
   for (let i = 1; i < fmEnd; i++) {
-    const line = lines[i];
-    const re = /(["'])(!?)\[\[([^\]\n]*(?:\][^\]\n]+)*)\]\]\1/g;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(line))) {
-      const start = m.index + 1 + m[2].length;
-      const end = m.index + m[0].length - 1;
-      const link = wikiLink(new LineMap(i, [line]), line, start, end, m[2] === '!');
+    for (const [start, end, embed] of quotedWikiLinks(lines[i])) {
+      const link = wikiLink(new LineMap(i, [lines[i]]), lines[i], start, end, embed);
       if (link) note.links.push(link);
     }
   }
 }
 
-/** Where a tag value stands in the frontmatter, for references and rename; falls back to the key's line. */
-function findInFrontmatter(lines: string[], fmEnd: number, key: string, value: string): Range {
-  let inKey = false;
-  for (let i = 1; i < fmEnd; i++) {
-    const line = lines[i];
-    if (/^\S/.test(line)) inKey = line.startsWith(`${key}:`);
-    if (!inKey) continue;
-    const from = line.startsWith(`${key}:`) ? key.length + 1 : 0;
-    let at = line.indexOf(value, from);
-    while (at >= 0) {
-      const before = line[at - 1];
-      const after = line[at + value.length];
-      const okBefore = at === 0 || /[\s,\[#"'-]/.test(before);
-      const okAfter = after === undefined || /[\s,\]"']/.test(after);
-      if (okBefore && okAfter) return range(i, at, i, at + value.length);
-      at = line.indexOf(value, at + 1);
+/**
+ * `"[[…]]"` and `'[[…]]'` (optionally `![[…]]`) in a frontmatter line: the link text runs to the first `]]`, which
+ * the same quote must follow. Offsets of the `[[` and after the `]]`. The next `]]` is remembered across
+ * candidates, so a line of unclosed `"[[` stays linear.
+ */
+function quotedWikiLinks(line: string): Array<[number, number, boolean]> {
+  const out: Array<[number, number, boolean]> = [];
+  let closeFrom = -1;
+  let close = -1;
+  for (let q = 0; q < line.length; q++) {
+    const quote = line[q];
+    if (quote !== '"' && quote !== "'") continue;
+    const embed = line[q + 1] === '!';
+    const open = q + 1 + (embed ? 1 : 0);
+    if (!line.startsWith('[[', open)) continue;
+    if (!(closeFrom >= 0 && open + 2 >= closeFrom && (close < 0 || open + 2 <= close))) {
+      closeFrom = open + 2;
+      close = line.indexOf(']]', closeFrom);
     }
+    if (close < 0) break;
+    if (line[close + 2] !== quote) continue;
+    out.push([open, close + 2, embed]);
+    q = close + 2;
   }
-  return range(0, 0, 0, 3);
+  return out;
+}
+
+/**
+ * Where the values of one frontmatter key stand, for references and rename; falls back to the first line. Values
+ * are looked for from where the previous one was found (they come in the order they are written), wrapping round
+ * once, so a long tag list costs its length, not its length squared.
+ */
+class FrontmatterValueFinder {
+  private readonly first: number;
+  /** Exclusive. */
+  private readonly last: number;
+  private cursorLine: number;
+  private cursorChar = 0;
+
+  constructor(private readonly lines: string[], fmEnd: number, private readonly key: string) {
+    let first = fmEnd;
+    for (let i = 1; i < fmEnd; i++) {
+      if (lines[i].startsWith(`${key}:`)) {
+        first = i;
+        break;
+      }
+    }
+    let last = first + 1;
+    while (last < fmEnd && !/^\S/.test(lines[last])) last++;
+    this.first = first;
+    this.last = Math.min(last, fmEnd);
+    this.cursorLine = first;
+  }
+
+  find(value: string): Range {
+    const from = { line: this.cursorLine, char: this.cursorChar };
+    const hit = this.search(value, from.line, from.char, this.last) ?? this.search(value, this.first, 0, from.line + 1);
+    if (!hit) return range(0, 0, 0, 3);
+    this.cursorLine = hit.line;
+    this.cursorChar = hit.char + value.length;
+    return range(hit.line, hit.char, hit.line, hit.char + value.length);
+  }
+
+  private search(value: string, startLine: number, startChar: number, endLine: number): { line: number; char: number } | undefined {
+    for (let i = startLine; i < endLine; i++) {
+      const line = this.lines[i];
+      const keyEnd = i === this.first ? this.key.length + 1 : 0;
+      let at = line.indexOf(value, Math.max(keyEnd, i === startLine ? startChar : 0));
+      while (at >= 0) {
+        const before = line[at - 1];
+        const after = line[at + value.length];
+        const okBefore = at === 0 || /[\s,\[#"'-]/.test(before);
+        const okAfter = after === undefined || /[\s,\]"']/.test(after);
+        if (okBefore && okAfter) return { line: i, char: at };
+        at = line.indexOf(value, at + 1);
+      }
+    }
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -202,6 +324,7 @@ function collectBlocks(
   units: InlineUnit[],
   codeLines: Uint8Array,
   leafLines: Uint8Array,
+  containers: Block[],
 ): void {
   /** Open containers, innermost last. */
   const stack: Array<{ type: string; start: number; end: number; callout: boolean }> = [];
@@ -232,17 +355,20 @@ function collectBlocks(
         continue;
       }
       if (t.type === 'tr_open') {
-        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], ...namedBlock(stack, 'table', table!.start, table!.end) });
+        const tableInListItem = stack.some((s) => s.type === 'list_item_open');
+        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], tableInListItem, ...namedBlock(stack, 'table', table!.start, table!.end, table!.end) });
         continue;
       }
       if (t.type === 'paragraph_open' || t.type === 'heading_open') {
         for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
         const isHeading = t.type === 'heading_open';
+        const endLine = isHeading && tokens[i + 1]?.map ? tokens[i + 1].map![1] : map[1];
         const unit: InlineUnit = {
           kind: isHeading ? 'heading' : 'paragraph',
           startLine: map[0],
-          endLine: isHeading && tokens[i + 1]?.map ? tokens[i + 1].map![1] : map[1],
-          ...namedBlock(stack, kind ?? 'paragraph', map[0], map[1] - 1),
+          endLine,
+          // The id ends the text: for a setext heading that is the line before its underline.
+          ...namedBlock(stack, kind ?? 'paragraph', map[0], map[1] - 1, Math.max(map[0], endLine - 1)),
         };
         if (!isHeading) unit.previous = previousAtDepth[depth];
         units.push(unit);
@@ -274,6 +400,8 @@ function collectBlocks(
         const closed = stack.pop()!;
         const kind: BlockKind = closed.type === 'blockquote_open' ? (closed.callout ? 'callout' : 'quote') : closed.type === 'list_item_open' ? 'list-item' : 'list';
         previousAtDepth[stack.length] = { kind, start: closed.start, end: closed.end };
+        // Outside any container, a quote is id-able whole, and a list by an id on its own line after it (R4.8).
+        if (stack.length === 0 && kind !== 'list-item') containers.push({ kind, startLine: closed.start, endLine: closed.end, idLine: closed.end });
       }
     }
   }
@@ -304,14 +432,44 @@ function namedBlock(
   kind: BlockKind,
   start: number,
   end: number,
-): Pick<InlineUnit, 'blockKind' | 'blockStart' | 'blockEnd'> {
+  textEnd: number,
+): Pick<InlineUnit, 'blockKind' | 'blockStart' | 'blockEnd' | 'idLine'> {
   const quote = stack.find((s) => s.type === 'blockquote_open');
-  if (quote) return { blockKind: quote.callout ? 'callout' : 'quote', blockStart: quote.start, blockEnd: quote.end };
-  if (kind === 'table') return { blockKind: 'table', blockStart: start, blockEnd: end };
+  if (quote) return { blockKind: quote.callout ? 'callout' : 'quote', blockStart: quote.start, blockEnd: quote.end, idLine: quote.end };
+  if (kind === 'table') return { blockKind: 'table', blockStart: start, blockEnd: end, idLine: end };
   for (let i = stack.length - 1; i >= 0; i--) {
-    if (stack[i].type === 'list_item_open') return { blockKind: 'list-item', blockStart: stack[i].start, blockEnd: stack[i].end };
+    if (stack[i].type === 'list_item_open') return { blockKind: 'list-item', blockStart: stack[i].start, blockEnd: stack[i].end, idLine: textEnd };
   }
-  return { blockKind: kind, blockStart: start, blockEnd: end };
+  return { blockKind: kind, blockStart: start, blockEnd: end, idLine: textEnd };
+}
+
+/**
+ * The block map (see Block): the block each inline unit's trailing id would name, the top-level quotes and lists,
+ * and whatever block an existing id names (a code block named by an id line after it). A list item's id line is
+ * the end of its first paragraph, its own text; a lone `^id` paragraph is not a block of its own. Ids are
+ * attached by the block they name, so the map and {@link findBlockId} cannot disagree.
+ */
+function blockMap(units: InlineUnit[], containers: Block[], blockIds: BlockId[]): Block[] {
+  const byKey = new Map<string, Block>();
+  const key = (kind: BlockKind, start: number, end: number): string => `${kind}:${start}:${end}`;
+  const add = (b: Block): Block => {
+    const k = key(b.kind, b.startLine, b.endLine);
+    const known = byKey.get(k);
+    if (known) return known;
+    byKey.set(k, b);
+    return b;
+  };
+  for (const u of units) {
+    if (!u.namesPrevious && !(u.tableInListItem && u.blockKind === 'table')) add({ kind: u.blockKind, startLine: u.blockStart, endLine: u.blockEnd, idLine: u.idLine });
+  }
+  for (const c of containers) add(c);
+  for (const b of blockIds) {
+    const block = add({ kind: b.kind, startLine: b.startLine, endLine: b.endLine, idLine: b.endLine });
+    block.id ??= b.id;
+  }
+  // Outer before inner; a list before its only item, which spans the same lines.
+  const outerFirst = (b: Block): number => (b.kind === 'list' ? 0 : 1);
+  return [...byKey.values()].sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine || outerFirst(a) - outerFirst(b));
 }
 
 const ATX_PREFIX = /^ {0,3}#{1,6}(?=[ \t]|$)[ \t]*/;
@@ -339,10 +497,10 @@ function readHeading(note: NoteModel, lines: string[], open: Token, inline: Toke
   }
   // `## Heading ^id` gives the heading block an id; the id is not part of the heading's text (links to the
   // heading are written without it).
-  let text = content.replace(/\s*\n\s*/g, ' ').trim();
-  const id = /\s+\^[A-Za-z0-9-]+$/.exec(text);
-  if (id) {
-    text = text.slice(0, id.index);
+  let text = content.includes('\n') ? content.split('\n').map((s) => s.trim()).filter((s) => s !== '').join(' ') : content.trim();
+  const id = trailingBlockId(text);
+  if (id && id.caret > 0 && /\s/.test(text[id.caret - 1])) {
+    text = text.slice(0, id.caret).trimEnd();
     if (endLine === line) end = start + text.length;
   }
   note.headings.push({
@@ -364,7 +522,8 @@ function computeSections(headings: Heading[], lineCount: number): void {
   for (const h of open) h.sectionEndLine = lineCount - 1;
 }
 
-const CALLOUT_HEAD = /^\[!([^\]\s]+)\]([+-]?)(?:[ \t]+(.*?))?[ \t]*$/;
+/** The title is taken greedily and its trailing blanks cut by hand: a lazy title before `[ \t]*$` backtracks. */
+const CALLOUT_HEAD = /^\[!([^\]\s]+)\]([+-]?)(?:[ \t]+(.*))?$/;
 
 function readCallout(note: NoteModel, lines: string[], first: number, last: number, depth: number): boolean {
   let rest = lines[first];
@@ -375,7 +534,10 @@ function readCallout(note: NoteModel, lines: string[], first: number, last: numb
   }
   const m = CALLOUT_HEAD.exec(rest);
   if (!m) return false;
-  note.callouts.push({ type: ownString(m[1]), fold: m[2] as Callout['fold'], title: ownString(m[3] ?? ''), line: first, endLine: last, depth });
+  const title = m[3] ?? '';
+  let titleEnd = title.length;
+  while (titleEnd > 0 && (title[titleEnd - 1] === ' ' || title[titleEnd - 1] === '\t')) titleEnd--;
+  note.callouts.push({ type: ownString(m[1]), fold: m[2] as Callout['fold'], title: ownString(title.slice(0, titleEnd)), line: first, endLine: last, depth });
   return true;
 }
 
@@ -389,9 +551,12 @@ function findPercentComments(lines: string[], units: InlineUnit[], texts: UnitTe
     const { text, map } = texts[u];
     if (!text.includes('%%')) continue;
     const { spans } = codeSpans(text, scratch(SLOT_OPAQUE, text.length), undefined, SLOT_ESCAPED);
+    let span = 0;
     let at = text.indexOf('%%');
     while (at >= 0) {
-      if (!spans.some(([s, e]) => at >= s && at < e) && !isEscaped(text, at)) {
+      while (span < spans.length && spans[span][1] <= at) span++;
+      const inCode = span < spans.length && spans[span][0] <= at;
+      if (!inCode && !isEscaped(text, at)) {
         const p = map.position(at);
         markers.push({ l: p.line, c: p.character });
         at = text.indexOf('%%', at + 2);
@@ -424,13 +589,30 @@ function unitText(lines: string[], unit: InlineUnit): UnitText {
   return { text: unitLines.join('\n'), map: new LineMap(unit.startLine, unitLines) };
 }
 
+/** Whether a position lies in one of `spans` (in document order, disjoint): a binary search. */
 function insideSpans(spans: Span[], line: number, character: number): boolean {
-  for (const s of spans) {
-    const afterStart = line > s.sl || (line === s.sl && character >= s.sc);
-    const beforeEnd = line < s.el || (line === s.el && character < s.ec);
-    if (afterStart && beforeEnd) return true;
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = spans[mid];
+    if (line < s.sl || (line === s.sl && character < s.sc)) hi = mid - 1;
+    else if (line > s.el || (line === s.el && character >= s.ec)) lo = mid + 1;
+    else return true;
   }
   return false;
+}
+
+/** The items whose offset lies in none of `spans`; items and spans both in document order, spans disjoint. */
+function outsideSpans<T>(items: T[], offsetOf: (item: T) => number, spans: Array<[number, number]>): T[] {
+  const out: T[] = [];
+  let s = 0;
+  for (const item of items) {
+    const at = offsetOf(item);
+    while (s < spans.length && spans[s][1] <= at) s++;
+    if (s >= spans.length || spans[s][0] > at) out.push(item);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -458,7 +640,7 @@ function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, co
   const linkMask = scratch(SLOT_LINKS, n);
   if (candidates.length > 0) {
     const firstPass = codeSpans(text, opaque, undefined, SLOT_ESCAPED_FIRST);
-    if (firstPass.spans.length > 0) accepted = candidates.filter((c) => !firstPass.spans.some(([s, e]) => c.start >= s && c.start < e));
+    if (firstPass.spans.length > 0) accepted = outsideSpans(candidates, (c) => c.start, firstPass.spans);
     for (const c of accepted) linkMask.fill(1, c.start, c.end);
   }
   const { spans: code, escaped } = codeSpans(text, opaque, linkMask, SLOT_ESCAPED);
@@ -595,6 +777,19 @@ function codeSpans(text: string, opaque: Uint8Array, skip: Uint8Array | undefine
     }
     i++;
   }
+  // The next run of the same length before a barrier, for every run (right to left), so that an opener that
+  // never closes costs nothing: a note of stray backticks of many lengths stays linear.
+  const nextSame = new Int32Array(runs.length).fill(-1);
+  let after = new Map<number, number>();
+  for (let q = runs.length - 1; q >= 0; q--) {
+    const len = runs[q][1];
+    if (len < 0) {
+      if (after.size > 0) after = new Map();
+      continue;
+    }
+    nextSame[q] = after.get(len) ?? -1;
+    after.set(len, q);
+  }
   // Backslashes inside a code span are literal: escapes found there are undone below.
   let r = 0;
   while (r < runs.length) {
@@ -603,14 +798,7 @@ function codeSpans(text: string, opaque: Uint8Array, skip: Uint8Array | undefine
       r++;
       continue;
     }
-    let close = -1;
-    for (let q = r + 1; q < runs.length; q++) {
-      if (runs[q][1] < 0) break;
-      if (runs[q][1] === len) {
-        close = q;
-        break;
-      }
-    }
+    const close = nextSame[r];
     if (close < 0) {
       r++;
       continue;
@@ -628,6 +816,9 @@ function mathAndHtmlComments(text: string, opaque: Uint8Array, skip: Uint8Array)
   const out: Array<[number, number]> = [];
   if (text.indexOf('$') < 0 && text.indexOf('<!--') < 0) return out;
   const n = text.length;
+  // `$`s from which a search for a closing `$` already ran to the end of its line: a later search that reaches
+  // one of them (or starts there) would read the same characters and fail the same way, so it stops.
+  const noClose = new Uint8Array(n);
   let i = 0;
   while (i < n) {
     if (opaque[i] || skip[i]) {
@@ -659,20 +850,26 @@ function mathAndHtmlComments(text: string, opaque: Uint8Array, skip: Uint8Array)
       }
       // Inline math: the opening `$` is followed by a non-space, the closing one preceded by a non-space and not
       // followed by a digit (so that "$5 and $10" stays text), on the same line.
-      if (i + 1 < n && !/\s/.test(text[i + 1])) {
+      if (i + 1 < n && !/\s/.test(text[i + 1]) && !noClose[i]) {
         let j = i + 1;
         let close = -1;
+        const visited: number[] = [i];
         while (j < n && text[j] !== '\n') {
           if (text[j] === '\\') {
             j += 2;
             continue;
           }
-          if (text[j] === '$' && !/\s/.test(text[j - 1]) && !/[0-9]/.test(text[j + 1] ?? '')) {
-            close = j;
-            break;
+          if (text[j] === '$') {
+            if (noClose[j]) break;
+            if (!/\s/.test(text[j - 1]) && !/[0-9]/.test(text[j + 1] ?? '')) {
+              close = j;
+              break;
+            }
+            visited.push(j);
           }
           j++;
         }
+        if (close < 0) for (const v of visited) noClose[v] = 1;
         if (close >= 0) {
           out.push([i, close + 1]);
           i = close + 1;
@@ -725,30 +922,31 @@ function wikiLink(map: LineMap, text: string, start: number, end: number, embed:
   return link;
 }
 
-/** `[text](dest)` and `![alt](dest)` with `<…>` destinations and balanced parentheses (R6.2). */
+/**
+ * `[text](dest)` and `![alt](dest)` with `<…>` destinations and balanced parentheses (R6.2).
+ *
+ * Linear in the unit's length however many candidates fail: brackets are paired once with a stack, the
+ * destinations of all candidates are found in one shared pass, and titles are closed from precomputed positions,
+ * so no candidate rescans text that an earlier one already read.
+ */
 function findMarkdownLinks(note: Pick<NoteModel, 'links'>, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, taken: Uint8Array): void {
   const n = text.length;
+  const closeOf = matchBrackets(text, opaque, escaped);
+  const destinations = new Destinations(text);
+  // Every `[` whose `]` is followed by `(`: its destination starts after the `(` and any spaces or tabs.
+  for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
+    const j = closeOf[i] - 1;
+    if (j >= 0 && text.charCodeAt(j + 1) === 40 /* ( */) destinations.want(j + 2);
+  }
+  destinations.run();
   let i = text.indexOf('[');
   while (i >= 0 && i < n) {
-    if (opaque[i] || escaped[i] || taken[i]) {
+    const j = closeOf[i] - 1;
+    if (opaque[i] || escaped[i] || taken[i] || j < 0 || text.charCodeAt(j + 1) !== 40) {
       i = text.indexOf('[', i + 1);
       continue;
     }
-    // Matching `]`, allowing balanced brackets inside the text.
-    let depth = 1;
-    let j = i + 1;
-    while (j < n && depth > 0) {
-      if (!opaque[j] && !escaped[j]) {
-        if (text[j] === '[') depth++;
-        else if (text[j] === ']') depth--;
-      }
-      if (depth > 0) j++;
-    }
-    if (depth !== 0 || text[j + 1] !== '(') {
-      i = text.indexOf('[', i + 1);
-      continue;
-    }
-    const dest = parseDestination(text, j + 2);
+    const dest = destinations.at(j + 2);
     if (!dest) {
       i = text.indexOf('[', i + 1);
       continue;
@@ -761,6 +959,23 @@ function findMarkdownLinks(note: Pick<NoteModel, 'links'>, map: LineMap, text: s
   }
 }
 
+/**
+ * For each live `[`, 1 + the offset of the `]` that closes it with brackets balanced in between (0: none), live
+ * meaning neither opaque nor escaped. One pass with a stack gives exactly what a depth-counting scan from each
+ * `[` would.
+ */
+function matchBrackets(text: string, opaque: Uint8Array, escaped: Uint8Array): Int32Array {
+  const closeOf = new Int32Array(text.length);
+  const open: number[] = [];
+  for (let k = 0; k < text.length; k++) {
+    const ch = text.charCodeAt(k);
+    if ((ch !== 91 && ch !== 93) || opaque[k] || escaped[k]) continue;
+    if (ch === 91 /* [ */) open.push(k);
+    else if (open.length > 0) closeOf[open.pop()!] = k + 1;
+  }
+  return closeOf;
+}
+
 interface Destination {
   /** Offset of the destination text (inside `<…>` when angled). */
   start: number;
@@ -769,60 +984,159 @@ interface Destination {
   end: number;
 }
 
-function parseDestination(text: string, from: number): Destination | undefined {
-  const n = text.length;
-  let i = from;
-  while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
-  let start: number;
-  let endOfDest: number;
-  if (text[i] === '<') {
-    start = i + 1;
-    let j = start;
-    while (j < n && text[j] !== '>' && text[j] !== '\n' && text[j] !== '<') {
-      if (text[j] === '\\') j++;
-      j++;
-    }
-    if (text[j] !== '>') return undefined;
-    endOfDest = j;
-    i = j + 1;
-  } else {
-    start = i;
+/** How an unangled destination that starts at a given offset ends. */
+interface BareEnd {
+  endOfDest: number;
+  /** Unbalanced `(` left open at `endOfDest` (a destination needs 0). */
+  depth: number;
+}
+
+/**
+ * The destinations of all candidate links of one unit (CommonMark's link destination, then an optional title and
+ * `)`). A bare destination ends at the first space or control character, or at a `)` that would unbalance its
+ * parentheses; which of those comes first is found for all starting offsets in one left-to-right pass (a start
+ * is pending until the parenthesis depth drops below its own), because a backslash escape always begins at the
+ * same offsets whichever candidate the scan starts from (every start follows a `(` or a space).
+ */
+class Destinations {
+  private readonly starts: number[] = [];
+  private readonly bare = new Map<number, BareEnd>();
+  private readonly tails = new Map<number, number>();
+  /** Per title delimiter, the next offset holding it outside backslash escapes (-1: none); built on first use. */
+  private nextTitleClose?: Record<string, Int32Array>;
+
+  constructor(private readonly text: string) {}
+
+  /** Registers a candidate whose destination text starts at `from` (before leading spaces). */
+  want(from: number): void {
+    const start = this.skipSpaces(from);
+    if (this.text.charCodeAt(start) !== 60 /* < */) this.starts.push(start);
+  }
+
+  run(): void {
+    const { text, starts, bare } = this;
+    if (starts.length === 0) return;
+    starts.sort((a, b) => a - b);
+    const n = text.length;
+    const pending: Array<{ start: number; depth: number }> = [];
+    let next = 0;
     let depth = 0;
-    let j = i;
-    while (j < n) {
-      const ch = text[j];
-      if (ch === '\\' && j + 1 < n && ASCII_PUNCT.test(text[j + 1])) {
+    const settle = (end: number): void => {
+      for (const p of pending) bare.set(p.start, { endOfDest: end, depth: depth - p.depth });
+      pending.length = 0;
+    };
+    let j = starts[0];
+    while (true) {
+      while (next < starts.length && starts[next] <= j) {
+        if (starts[next] === j) pending.push({ start: j, depth });
+        next++;
+      }
+      if (j >= n) {
+        settle(n);
+        break;
+      }
+      if (pending.length === 0) {
+        if (next >= starts.length) break;
+        // Nothing pending: jump to the next start (escapes never straddle it, see above).
+        j = starts[next];
+        depth = 0;
+        continue;
+      }
+      const ch = text.charCodeAt(j);
+      if (ch === 92 /* \ */ && j + 1 < n && ASCII_PUNCT.test(text[j + 1])) {
         j += 2;
         continue;
       }
-      if (ch === ' ' || ch === '\t' || ch === '\n' || ch.charCodeAt(0) < 0x20) break;
-      if (ch === '(') depth++;
-      else if (ch === ')') {
-        if (depth === 0) break;
+      if (ch === 32 || ch === 9 || ch === 10 || ch < 0x20) {
+        settle(j);
+      } else if (ch === 40 /* ( */) {
+        depth++;
+      } else if (ch === 41 /* ) */) {
+        while (pending.length > 0 && pending[pending.length - 1].depth === depth) {
+          bare.set(pending.pop()!.start, { endOfDest: j, depth: 0 });
+        }
         depth--;
       }
       j++;
     }
-    if (depth !== 0) return undefined;
-    endOfDest = j;
-    i = j;
   }
-  // Optional title.
-  let k = i;
-  while (k < n && /[ \t\n]/.test(text[k])) k++;
-  if (k < n && (text[k] === '"' || text[k] === "'" || text[k] === '(') && k > i) {
-    const close = text[k] === '(' ? ')' : text[k];
-    let m = k + 1;
-    while (m < n && text[m] !== close) {
-      if (text[m] === '\\') m++;
-      m++;
+
+  /** The destination of the candidate whose `(` is just before `from`, or undefined when it has none. */
+  at(from: number): Destination | undefined {
+    const text = this.text;
+    const n = text.length;
+    const start0 = this.skipSpaces(from);
+    let start: number;
+    let endOfDest: number;
+    let i: number;
+    if (text[start0] === '<') {
+      // A `<…>` destination stops at the first `<`, `>` or newline, so scans of different candidates never overlap.
+      start = start0 + 1;
+      let j = start;
+      while (j < n && text[j] !== '>' && text[j] !== '\n' && text[j] !== '<') {
+        if (text[j] === '\\') j++;
+        j++;
+      }
+      if (text[j] !== '>') return undefined;
+      endOfDest = j;
+      i = j + 1;
+    } else {
+      const found = this.bare.get(start0);
+      if (!found || found.depth !== 0) return undefined;
+      start = start0;
+      endOfDest = found.endOfDest;
+      i = endOfDest;
     }
-    if (m >= n) return undefined;
-    k = m + 1;
-    while (k < n && /[ \t\n]/.test(text[k])) k++;
+    let end = this.tails.get(i);
+    if (end === undefined) this.tails.set(i, (end = this.titleAndClose(i)));
+    return end < 0 ? undefined : { start, endOfDest, end };
   }
-  if (text[k] !== ')') return undefined;
-  return { start, endOfDest, end: k + 1 };
+
+  private skipSpaces(from: number): number {
+    let i = from;
+    while (i < this.text.length && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
+    return i;
+  }
+
+  /** After a destination ending at `i`: an optional title, then `)`. The offset after `)`, or -1. */
+  private titleAndClose(i: number): number {
+    const text = this.text;
+    const n = text.length;
+    let k = i;
+    while (k < n && /[ \t\n]/.test(text[k])) k++;
+    if (k < n && (text[k] === '"' || text[k] === "'" || text[k] === '(') && k > i) {
+      const m = this.titleClose(text[k] === '(' ? ')' : text[k], k + 1);
+      if (m < 0) return -1;
+      k = m + 1;
+      while (k < n && /[ \t\n]/.test(text[k])) k++;
+    }
+    return text[k] === ')' ? k + 1 : -1;
+  }
+
+  /**
+   * The first `close` at or after `from` that no backslash escapes. `from` follows a title's opening delimiter,
+   * which follows whitespace, so it is where an escape can begin whichever scan reaches it.
+   */
+  private titleClose(close: string, from: number): number {
+    if (!this.nextTitleClose) {
+      const text = this.text;
+      const n = text.length;
+      const live = new Uint8Array(n);
+      for (let m = 0; m < n; m++) {
+        live[m] = 1;
+        if (text.charCodeAt(m) === 92) m++;
+      }
+      const table: Record<string, Int32Array> = {};
+      for (const c of ['"', "'", ')']) {
+        const next = new Int32Array(n + 1);
+        next[n] = -1;
+        for (let m = n - 1; m >= 0; m--) next[m] = live[m] && text[m] === c ? m : next[m + 1];
+        table[c] = next;
+      }
+      this.nextTitleClose = table;
+    }
+    return this.nextTitleClose[close][from];
+  }
 }
 
 function unescapeDestination(s: string): string {
@@ -893,24 +1207,23 @@ function findTags(note: NoteModel, map: LineMap, text: string, opaque: Uint8Arra
         break;
       }
     }
-    name = name.replace(/\/+$/, '');
+    let last = name.length;
+    while (last > 0 && name.charCodeAt(last - 1) === 47 /* / */) last--;
+    name = name.slice(0, last);
     if (!name || /^[0-9/]+$/.test(name)) continue;
     note.tags.push({ name: ownString(name), range: map.range(hash, hash + 1 + name.length), inFrontmatter: false } satisfies Tag);
   }
 }
 
-/** `^id` as the last token of the unit's last line (R4.7, R4.8). */
-const BLOCK_ID_END = /(^|[ \t]|\]\]|\))\^([A-Za-z0-9-]+)[ \t]*$/;
-
 function findBlockId(note: NoteModel, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, unit: InlineUnit): void {
   const lastLineStart = text.lastIndexOf('\n') + 1;
   const lastLine = text.slice(lastLineStart);
   if (!lastLine.includes('^')) return;
-  const m = BLOCK_ID_END.exec(lastLine);
+  const m = blockIdEndingBlock(lastLine);
   if (!m) return;
-  const caret = lastLineStart + m.index + m[1].length;
+  const caret = lastLineStart + m.caret;
   if (opaque[caret] || escaped[caret]) return;
-  const id = m[2];
+  const id = m.id;
   let kind = unit.blockKind;
   let startLine = unit.blockStart;
   let endLine = unit.blockEnd;
@@ -918,6 +1231,7 @@ function findBlockId(note: NoteModel, map: LineMap, text: string, opaque: Uint8A
   const alone = text.trim() === `^${id}`;
   if (alone && unit.kind === 'paragraph' && unit.blockKind === 'paragraph' && unit.previous) {
     ({ kind, start: startLine, end: endLine } = unit.previous);
+    unit.namesPrevious = true;
   }
   const block: BlockId = { id: ownString(id), range: map.range(caret, caret + 1 + id.length), kind, startLine, endLine };
   note.blockIds.push(block);

@@ -10,40 +10,6 @@
 export const NOTE_EXTENSION = 'md';
 
 /**
- * Non-note formats Obsidian accepts as link and embed targets (R3.9), lower case, without the dot. Other
- * extensions only become linkable with Obsidian's "Show all file types" setting, which callers may emulate by
- * indexing more files: resolution itself never filters by extension.
- */
-export const ATTACHMENT_EXTENSIONS: ReadonlySet<string> = new Set([
-  'base',
-  'canvas',
-  // images
-  'avif',
-  'bmp',
-  'gif',
-  'jpeg',
-  'jpg',
-  'png',
-  'svg',
-  'webp',
-  // audio (webm is listed as both audio and video)
-  'flac',
-  'm4a',
-  'mp3',
-  'ogg',
-  'wav',
-  'webm',
-  '3gp',
-  // video
-  'mkv',
-  'mov',
-  'mp4',
-  'ogv',
-  // documents
-  'pdf',
-]);
-
-/**
  * Canonical form of a vault path: NFC, `\` turned into `/` (Windows paths), and empty or `.` segments dropped
  * (so no leading, trailing or doubled `/`). `..` segments are kept: a stored vault path never has them, and
  * resolving them needs a base folder, see {@link resolveDotSegments}.
@@ -99,23 +65,6 @@ export function stem(path: string): string {
 /** A markdown note (`.md`, any case). */
 export function isNotePath(path: string): boolean {
   return extname(path) === NOTE_EXTENSION;
-}
-
-/** A non-note file of an accepted format (R3.9). */
-export function isAttachmentPath(path: string): boolean {
-  return ATTACHMENT_EXTENSIONS.has(extname(path));
-}
-
-/** A note or an accepted attachment: the files a default Obsidian vault shows and links to (R3.9). */
-export function isAcceptedFilePath(path: string): boolean {
-  return isNotePath(path) || isAttachmentPath(path);
-}
-
-/** Any segment starts with `.` (`.obsidian/app.json`, `notes/.trash/x.md`): not part of the vault (R3.9). */
-export function isHiddenPath(path: string): boolean {
-  return normalizeVaultPath(path)
-    .split('/')
-    .some((s) => s.startsWith('.'));
 }
 
 /**

@@ -42,7 +42,8 @@ export function decodeNote(bytes: Uint8Array): DecodedNote {
   }
 }
 
-function tooLarge(size: number): ReadProblem {
+/** The problem of a note over {@link MAX_PARSED_NOTE_BYTES}, whether it was read or only measured. */
+export function tooLarge(size: number): ReadProblem {
   return {
     code: 'file-too-large',
     message: `Note is ${(size / 1048576).toFixed(1)} MB, over the ${MAX_PARSED_NOTE_BYTES / 1048576} MB limit: its links, headings and blocks are not indexed.`,

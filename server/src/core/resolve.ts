@@ -24,12 +24,12 @@
  * - `folded`: both sides NFC, lower-cased, with `# | ^ : %% [[ ]]` replaced by a space and whitespace collapsed
  *   and trimmed; so everything Obsidian itself writes into a heading link (see {@link headingLinkText}),
  *   including `[[Target]]` in a heading written as `Target` (OBS-3), matches here.
- * - `loose`: NFC, lower-cased, every ASCII punctuation character removed (not replaced by a space, as
- *   `stripHeading` is documented to strip them), whitespace collapsed and trimmed. This covers older
- *   punctuation-stripped links (`a b` for `a, b`, OBS-4), an omitted trailing `?` (OBS-3) and inline markup
- *   (`Bold` for `**Bold**`). Non-ASCII punctuation is kept, and spaces still separate words, so `foo bar` does not
- *   match `foo-bar` and a GitHub slug (`getting-started`) is left to {@link matchMarkdownFragment}. An empty key
- *   never matches.
+ * - `loose`: NFC, lower-cased, every ASCII punctuation character replaced by a space, whitespace collapsed and
+ *   trimmed (R4.3: punctuation becomes a space, not nothing). This covers what Obsidian's own link suggester
+ *   writes for punctuation (`D D WOTC` for `D&D WOTC`, `CI CD` for `CI/CD`), older punctuation-stripped links
+ *   (`a b` for `a, b`, OBS-4), an omitted trailing `?` (OBS-3) and inline markup (`Bold` for `**Bold**`); and it
+ *   keeps words apart, so `drawio` does not match `Draw.io`, nor `dont` `Don't`. Non-ASCII punctuation is kept.
+ *   An empty key never matches.
  */
 
 import type { BlockId, Heading } from './model';
@@ -210,7 +210,7 @@ export function headingKey(text: string, tier: HeadingTier): string {
     case 'folded':
       return lookupKey(headingLinkText(text));
     case 'loose':
-      return lookupKey(text).replace(ASCII_PUNCTUATION, '').replace(/\s+/g, ' ').trim();
+      return lookupKey(text).replace(ASCII_PUNCTUATION, ' ').replace(/\s+/g, ' ').trim();
   }
 }
 
@@ -342,9 +342,42 @@ export function matchMarkdownFragment(fragment: string, headings: readonly Headi
 // ---------------------------------------------------------------------------------------------------------------
 // Blocks
 
-/** Block ids consist of Latin letters, digits and dashes only (R4.7). */
+/**
+ * The block-id token rule, in one place for the parser, completion and the client (R4.7): an id consists of
+ * Latin letters, digits and dashes only.
+ */
 export function isValidBlockId(id: string): boolean {
   return /^[A-Za-z0-9-]+$/.test(id);
+}
+
+function isBlockIdChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45;
+}
+
+/**
+ * The `^id` that ends `line` (only spaces or tabs after it), with the offset of its `^`; undefined when the line
+ * does not end in one. Whether what stands before the `^` lets it count is the caller's rule: see
+ * {@link blockIdEndingBlock}. A scan back from the end, so a line full of `^` costs its length once.
+ */
+export function trailingBlockId(line: string): { caret: number; id: string } | undefined {
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  let k = end;
+  while (k > 0 && isBlockIdChar(line.charCodeAt(k - 1))) k--;
+  if (k === end || k === 0 || line.charCodeAt(k - 1) !== 94 /* ^ */) return undefined;
+  return { caret: k - 1, id: line.slice(k, end) };
+}
+
+/**
+ * The `^id` that gives the block whose last line is `line` an id (R4.7, R4.8): the line's last token, standing at
+ * the line start, after a space or tab, or right after `]]` or `)` (Obsidian writes `![[image.png]]^id`).
+ */
+export function blockIdEndingBlock(line: string): { caret: number; id: string } | undefined {
+  const found = trailingBlockId(line);
+  if (!found) return undefined;
+  const c = found.caret;
+  const ok = c === 0 || line[c - 1] === ' ' || line[c - 1] === '\t' || line[c - 1] === ')' || (line[c - 1] === ']' && line[c - 2] === ']');
+  return ok ? found : undefined;
 }
 
 /**

@@ -379,6 +379,11 @@ export interface StartCodeServerOptions {
   tools?: EditorTools;
   /** Time allowed for /healthz to answer (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * Workspace trust as users have it (off by default here): the folder is not trusted until someone says so,
+   * so it opens in Restricted Mode once the trust prompt is declined (see `declineWorkspaceTrust`).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
@@ -403,7 +408,7 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
   const userDataDir = path.join(stateDir, 'user-data');
   const extensionsDir = path.join(stateDir, 'extensions');
   fs.mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, options.settings);
+  writeUserSettings(userDataDir, options.workspaceTrust ? { ...options.settings, 'security.workspace.trust.enabled': true } : options.settings);
   const env = isolatedEnv(tools, stateDir);
   // An empty config file: otherwise code-server creates one with a password in XDG_CONFIG_HOME.
   const configFile = path.join(stateDir, 'config.yaml');
@@ -439,7 +444,7 @@ export async function startCodeServer(options: StartCodeServerOptions): Promise<
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
@@ -550,6 +555,24 @@ export async function waitForWorkbench(page: Page, timeoutMs = 60_000): Promise<
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
   await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
+ * Keeps an untrusted folder untrusted: answers the workspace trust prompt, when the editor shows one, with
+ * "No, I don't trust the authors" (as a careful user opening a downloaded folder would; code-server may open
+ * an untrusted folder in Restricted Mode without asking) and waits for the status bar's Restricted Mode
+ * indicator. Returns its text.
+ */
+export async function declineWorkspaceTrust(page: Page, timeoutMs = 30_000): Promise<string> {
+  const decline = page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: /don.t trust/i }).first();
+  const restricted = page.locator('.part.statusbar .statusbar-item', { hasText: 'Restricted Mode' }).first();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await decline.isVisible()) await decline.click();
+    else if (await restricted.isVisible()) return ((await restricted.textContent()) ?? '').trim();
+    await sleep(200);
+  }
+  throw new Error(`no Restricted Mode indicator after ${timeoutMs} ms`);
 }
 
 const QUICK_INPUT = '.quick-input-widget';

@@ -14,6 +14,7 @@ describe('language server: file events during indexing', function () {
 
   it('drops 300 notes deleted and adds 2 notes created while the vault indexes', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-indexing-events-'));
+    fs.mkdirSync(path.join(root, '.obsidian')); // a vault: every note is checked
     const NOTES = 1500;
     const body = 'Some text with [[Fresh]] and [[n1]] in it.\n\n'.repeat(3);
     for (let i = 0; i < NOTES; i++) fs.writeFileSync(path.join(root, `n${i}.md`), `# N${i}\n\n${body}`);
@@ -57,6 +58,7 @@ describe('language server: file events during indexing', function () {
 
   it('tells the client of files that came and went through buffers too (the preview resolves against them)', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-files-changed-'));
+    fs.mkdirSync(path.join(root, '.obsidian'));
     fs.writeFileSync(path.join(root, 'A.md'), '[[Draft]]\n');
     const client = new LspTestClient(root);
     try {

@@ -25,6 +25,7 @@ describe('language server in-process (createServer)', function () {
       readFile: (p) => (read.push(path.relative(root, p)), nodeVaultFs.readFile(p)),
       readFileSync: (p) => (read.push(path.relative(root, p)), nodeVaultFs.readFileSync(p)),
       stat: (p) => nodeVaultFs.stat(p),
+      statSync: (p) => nodeVaultFs.statSync(p),
     };
     const toServer = new PassThrough();
     const toClient = new PassThrough();

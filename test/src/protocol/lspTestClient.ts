@@ -35,6 +35,8 @@ export class LspTestClient {
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   settings: Record<string, unknown> = {};
+  /** The editor's `files.exclude` setting. */
+  filesExclude: Record<string, boolean> = {};
   stderr = '';
   private waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
@@ -48,7 +50,7 @@ export class LspTestClient {
     this.connection.onRequest((method: string, params: unknown) => {
       switch (method) {
         case 'workspace/configuration':
-          return ((params as { items: Array<{ section?: string }> }).items ?? []).map((i) => (i.section === 'ospoNotes' ? this.settings : null));
+          return ((params as { items: Array<{ section?: string }> }).items ?? []).map((i) => (i.section === 'ospoNotes' ? this.settings : i.section === 'files.exclude' ? this.filesExclude : null));
         case 'window/workDoneProgress/create': {
           // `$/progress` is routed by token, not to the catch-all handler: listen on the token the server made.
           const token = (params as { token: string | number }).token;

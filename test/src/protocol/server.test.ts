@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { CompletionItem, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation } from 'vscode-languageserver-protocol/node';
+import type { CompletionItem, CompletionList, DocumentLink, DocumentSymbol, FoldingRange, Hover, Location, SymbolInformation, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { LspTestClient, positionOf, REPO } from './lspTestClient';
 
@@ -155,7 +155,9 @@ describe('language server over stdio', function () {
       arguments: [{ path: 'public/orgs/CERN.md', line: 8, id: 'abc123' }],
     });
     assert.strictEqual(result.applied, true);
-    const edit = client.appliedEdits[0].edit.changes![client.uri('public/orgs/CERN.md')][0];
+    const change = client.appliedEdits[0].edit.documentChanges![0] as TextDocumentEdit;
+    assert.strictEqual(change.textDocument.uri, client.uri('public/orgs/CERN.md'));
+    const edit = change.edits[0] as TextEdit;
     assert.strictEqual(edit.newText, ' ^abc123');
     assert.strictEqual(edit.range.start.line, 8);
   });
@@ -164,13 +166,13 @@ describe('language server over stdio', function () {
     const text = await client.open(OSPO);
     await client.change(OSPO, text + '\n[[FOSS]]\n');
     await client.waitFor(() => client.diagnosticsOf(OSPO).length === 2, 'two diagnostics');
-    const actions = await client.request<Array<{ title: string; kind: string; edit: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
+    const actions = await client.request<Array<{ title: string; kind: string; edit: { documentChanges: TextDocumentEdit[] } }>>('textDocument/codeAction', {
       textDocument: { uri: client.uri(OSPO) },
       range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } },
       context: { diagnostics: client.diagnosticsOf(OSPO) },
     });
     assert.deepStrictEqual(
-      actions.map((a) => [a.title, a.kind, a.edit.changes[client.uri(OSPO)][0].newText]),
+      actions.map((a) => [a.title, a.kind, a.edit.documentChanges[0].textDocument.uri === client.uri(OSPO) && (a.edit.documentChanges[0].edits[0] as TextEdit).newText]),
       [
         ["Add 'https://'", 'quickfix', 'https://'],
         ["Link to 'OpenSource' with 'FOSS' as its text", 'quickfix', '[[OpenSource|FOSS]]'],
@@ -200,6 +202,172 @@ describe('language server: folders arriving through the watcher', function () {
       fs.writeFileSync(path.join(root, 'archive', 'deep', 'Moved note.md'), '# Moved note\n\n## Part\n');
       await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('archive'), type: 1 }] });
       await client.waitFor(() => !client.diagnosticsOf(OSPO).some((d) => d.code === 'unresolved-link' || d.code === 'missing-heading'), 'resolved');
+    } finally {
+      await client.stop();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('language server: symlinks leading outside the vault', function () {
+  this.timeout(30000);
+  let root: string;
+  let outsideDir: string;
+  let client: LspTestClient;
+
+  beforeEach(async () => {
+    root = copySampleVault();
+    outsideDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-foreign-'));
+    fs.writeFileSync(path.join(outsideDir, 'secret.md'), '# TOP SECRET\n\nroot:x:0:0\n');
+    fs.mkdirSync(path.join(outsideDir, 'etc'));
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(outsideDir, 'etc', `system${i}.conf`), 'x');
+    fs.symlinkSync(path.join(outsideDir, 'secret.md'), path.join(root, 'passwd.md'));
+    fs.symlinkSync(path.join(outsideDir, 'etc'), path.join(root, 'etc'));
+    client = new LspTestClient(root);
+    await client.start();
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(outsideDir, { recursive: true, force: true });
+  });
+
+  const fileList = async (): Promise<string[]> =>
+    (await client.request<Array<{ files: string[] }>>('ospo/files', {})).flatMap((v) => v.files);
+
+  it('never hovers foreign content, never lists foreign names, and says where the link leads', async () => {
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[passwd]] [[passwd#TOP SECRET]]\n');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).some((d) => d.code === 'link-outside-vault'), 'link-outside-vault');
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), '[[passwd]]', 3) });
+    const value = hover ? (hover.contents as { value: string }).value : '';
+    assert.ok(!/TOP SECRET|root:x/.test(value.replace('passwd#TOP SECRET', '')), value);
+    assert.ok(value.includes("Link 'passwd' leads to a symlink that points outside the vault; it is not read."), value);
+    const files = await fileList();
+    assert.ok(files.includes(OSPO), 'the vault itself is listed');
+    assert.deepEqual(files.filter((f) => f === 'passwd.md' || f.startsWith('etc/')), []);
+    assert.deepEqual(client.diagnosticsOf(OSPO).filter((d) => d.code === 'link-outside-vault').map((d) => d.message), [
+      "Link 'passwd' leads to a symlink that points outside the vault; it is not read.",
+      "Link 'passwd' leads to a symlink that points outside the vault; it is not read.",
+    ]);
+  });
+
+  it('refuses an escaping symlink that appears later, or is opened in the editor', async () => {
+    fs.symlinkSync(path.join(outsideDir, 'secret.md'), path.join(root, 'later.md'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('later.md'), type: 1 }] });
+    await client.open('passwd.md');
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[later]] [[passwd]]\n');
+    await client.waitFor(() => client.diagnosticsOf(OSPO).filter((d) => d.code === 'link-outside-vault' || d.code === 'unresolved-link').length >= 2, 'both links reported');
+    for (const needle of ['[[later]]', '[[passwd]]']) {
+      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), needle, 3) });
+      const value = hover ? (hover.contents as { value: string }).value : '';
+      assert.ok(!/TOP SECRET|root:x/.test(value), value);
+    }
+    const files = await fileList();
+    assert.deepEqual(files.filter((f) => f === 'later.md' || f === 'passwd.md'), []);
+    const def = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), '[[later]]', 3) });
+    assert.deepEqual(def, []);
+  });
+});
+
+describe('language server: membership settings apply live', function () {
+  this.timeout(30000);
+  let root: string;
+  let client: LspTestClient;
+  const unresolved = (name: string): boolean =>
+    client.diagnosticsOf(OSPO).some((d) => d.code === 'unresolved-link' && String(d.message).startsWith(`Note '${name}' not found`));
+  const fileList = async (): Promise<string[]> =>
+    (await client.request<Array<{ files: string[] }>>('ospo/files', {})).flatMap((v) => v.files);
+  const configurationChanged = (): Promise<void> => client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+
+  beforeEach(async () => {
+    root = copySampleVault();
+    client = new LspTestClient(root);
+    client.settings = { ignoredFolders: ['templates'] };
+    await client.start();
+    const text = await client.open(OSPO);
+    await client.change(OSPO, text + '\n[[T]] [[Control]]\n');
+    await client.waitFor(() => unresolved('T') && unresolved('Control'), 'both unresolved');
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('a file created later in an ignored folder does not become a link target', async () => {
+    fs.mkdirSync(path.join(root, 'templates'));
+    fs.writeFileSync(path.join(root, 'templates', 'T.md'), '# T\n');
+    fs.writeFileSync(path.join(root, 'Control.md'), '# Control\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: client.uri('templates/T.md'), type: 1 }, { uri: client.uri('Control.md'), type: 1 }],
+    });
+    // The control note of the same batch resolves, so the batch was applied.
+    await client.waitFor(() => !unresolved('Control'), 'control resolved');
+    assert.ok(unresolved('T'), 'T stays unresolved');
+    assert.ok(!(await fileList()).includes('templates/T.md'));
+  });
+
+  it('changing ignoredFolders, files.exclude or .gitignore re-evaluates membership without a restart', async () => {
+    fs.mkdirSync(path.join(root, 'templates'));
+    fs.writeFileSync(path.join(root, 'templates', 'T.md'), '# T\n\n[[Nowhere]]\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('templates/T.md'), type: 1 }] });
+
+    client.settings = { ignoredFolders: [] };
+    await configurationChanged();
+    await client.waitFor(() => !unresolved('T'), 'T enters the index');
+    await client.waitFor(() => client.diagnosticsOf('templates/T.md').some((d) => d.code === 'unresolved-link'), 'T is checked');
+    assert.ok((await fileList()).includes('templates/T.md'));
+
+    client.settings = { ignoredFolders: ['**/templates'] };
+    await configurationChanged();
+    await client.waitFor(() => unresolved('T'), 'T leaves the index (glob)');
+    await client.waitFor(() => client.diagnosticsOf('templates/T.md').length === 0, "T's problems are cleared");
+    assert.ok(!(await fileList()).includes('templates/T.md'));
+
+    client.settings = { ignoredFolders: [] };
+    client.filesExclude = { '**/templates': true, '**/other': false };
+    const indexed = client.notifications.filter((n) => n.method === 'ospo/indexed').length;
+    await configurationChanged();
+    // Each membership change ends with `ospo/indexed` (the client refetches the rules on it).
+    await client.waitFor(() => client.notifications.filter((n) => n.method === 'ospo/indexed').length > indexed, 'membership re-evaluated');
+    assert.ok(unresolved('T'), 'files.exclude keeps it out');
+    const rules = (await client.request<Array<{ rules: { ignored: string[]; excludes: string[] } }>>('ospo/files', {}))[0].rules;
+    assert.deepEqual([rules.ignored, rules.excludes], [[], ['**/templates']], 'the client gets the rules it applies');
+
+    client.filesExclude = {};
+    await configurationChanged();
+    await client.waitFor(() => !unresolved('T'), 'back in');
+
+    fs.writeFileSync(path.join(root, '.gitignore'), 'templates/\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('.gitignore'), type: 1 }] });
+    await client.waitFor(() => unresolved('T'), '.gitignore leaves it out');
+    fs.rmSync(path.join(root, '.gitignore'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('.gitignore'), type: 3 }] });
+    await client.waitFor(() => !unresolved('T'), '.gitignore removed');
+  });
+});
+
+describe('language server: notes over the size limit', function () {
+  this.timeout(30000);
+  it('treats an open buffer over the limit as a file over it: nothing of its text reaches a hover', async () => {
+    const root = copySampleVault();
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const huge = 'public/tech/Huge.md';
+      const big = '# BUFFER HEADING\n\nbuffer text\n' + 'x'.repeat(11 * 1024 * 1024);
+      fs.writeFileSync(path.join(root, 'public', 'tech', 'Huge.md'), '');
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: client.uri(huge), languageId: 'markdown', version: 1, text: big } });
+      await client.waitFor(() => client.diagnosticsOf(huge).some((d) => d.code === 'file-too-large'), 'file-too-large');
+      const text = await client.open(OSPO);
+      await client.change(OSPO, text + '\n[[Huge]]\n');
+      const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), '[[Huge]]', 3) });
+      const value = hover ? (hover.contents as { value: string }).value : '';
+      assert.ok(value.includes(huge), value);
+      assert.ok(!/BUFFER HEADING|buffer text|xxxx/.test(value), value.slice(0, 300));
     } finally {
       await client.stop();
       fs.rmSync(root, { recursive: true, force: true });

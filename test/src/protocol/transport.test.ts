@@ -21,6 +21,8 @@ import { LspTestClient, positionOf, REPO, SERVER } from './lspTestClient';
 
 function tempVault(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-transport-'));
+  // A vault, as Obsidian makes one: these tests expect every note checked, not only open ones.
+  fs.mkdirSync(path.join(dir, '.obsidian'));
   for (const [rel, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);

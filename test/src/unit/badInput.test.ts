@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { loadVault, parseBytes, readAndParse } from '../../../server/out/core/load';
 import { scanVault, type ScanWarning } from '../../../server/out/core/scan';
 import { MAX_PARSED_NOTE_BYTES } from '../../../server/out/core/reader';
+import { FileLookup } from '../../../server/out/core/fileLookup';
 import { noteDiagnostics, type NoteDiagnostic } from '../../../server/out/core/diagnostics';
 import type { Range } from '../../../server/out/core/model';
 import { permissionsApply } from './permissions';
@@ -115,6 +116,25 @@ describe('bad input', function () {
     assert.deepEqual(index.linkTargets('A.md').map((t) => t.target), ['Huge.md']);
   });
 
+  it('checks the size before reading: a 1.5 GB (sparse) note costs a stat, not 1.5 GB, in the walk and in single reads', async () => {
+    const huge = path.join(root, 'Huge.md');
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, 1.5 * 1024 * 1024 * 1024);
+    write('A.md', '[[Huge]]');
+    const message = 'Note is 1536.0 MB, over the 10 MB limit: its links, headings and blocks are not indexed.';
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    const { index } = await loadVault(root);
+    const single = await readAndParse(root, 'Huge.md');
+    const elapsed = performance.now() - started;
+    const grown = process.memoryUsage().rss - rssBefore;
+    assert.deepEqual(noteDiagnostics(index, 'Huge.md').map((d) => `${d.code} ${d.message}`), [`file-too-large ${message}`]);
+    assert.deepEqual(single!.readProblems.map((p) => `${p.code} ${p.message}`), [`file-too-large ${message}`]);
+    assert.deepEqual(index.linkTargets('A.md').map((t) => t.target), ['Huge.md'], 'still a note by name');
+    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
+    assert.ok(grown < 32 * 1024 * 1024, `RSS grew by ${(grown / 1048576).toFixed(1)} MB`);
+  });
+
   it('parses a note just under the limit', () => {
     const text = '[[x]]\n'.padEnd(1024 * 1024, 'a');
     const note = parseBytes('Big.md', Buffer.from(text));
@@ -149,6 +169,55 @@ describe('bad input', function () {
           { path: 'self', message: 'broken symlink: too many levels of symbolic links' },
         ],
       );
+    });
+
+    describe('leading outside the vault', () => {
+      let outsideDir: string;
+      beforeEach(() => {
+        outsideDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-foreign-'));
+        fs.writeFileSync(path.join(outsideDir, 'secret.md'), 'TOP SECRET\n');
+        fs.mkdirSync(path.join(outsideDir, 'etc'));
+        for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(outsideDir, 'etc', `system${i}.md`), `# System ${i}\n`);
+        write('A.md', '[[passwd]] [[system3]] [[Inside]]');
+        write('real/Inside.md', '# Inside');
+        fs.symlinkSync(path.join(outsideDir, 'secret.md'), path.join(root, 'passwd.md'));
+        fs.symlinkSync(path.join(outsideDir, 'etc'), path.join(root, 'etc'));
+        fs.symlinkSync(path.join(root, 'real', 'Inside.md'), path.join(root, 'Alias.md'));
+      });
+      afterEach(() => fs.rmSync(outsideDir, { recursive: true, force: true }));
+
+      it('the walk neither follows nor reads them, reports each once, and keeps symlinks inside the vault', async () => {
+        const { files, warnings, outside } = await scanVault(root);
+        assert.deepEqual(files, ['A.md', 'Alias.md', 'real/Inside.md']);
+        assert.deepEqual(outside.sort(), ['etc', 'passwd.md']);
+        const realOutside = fs.realpathSync(outsideDir);
+        assert.deepEqual(
+          warnings.map((w) => `${w.path}: ${w.message}`).sort(),
+          [
+            `etc: symlink leads outside the vault (to ${path.join(realOutside, 'etc')}): not read`,
+            `passwd.md: symlink leads outside the vault (to ${path.join(realOutside, 'secret.md')}): not read`,
+          ],
+        );
+      });
+
+      it('links to them are reported as leading outside the vault', async () => {
+        const { index, outside } = await loadVault(root);
+        assert.deepEqual([...index.files.paths()].sort(), ['A.md', 'Alias.md', 'real/Inside.md']);
+        const diags = noteDiagnostics(index, 'A.md', { outside: new FileLookup(outside) });
+        assert.deepEqual(diags.map((d) => `${d.code} ${d.message}`), [
+          "link-outside-vault Link 'passwd' leads to a symlink that points outside the vault; it is not read.",
+          "unresolved-link Note 'system3' not found in the vault.",
+        ]);
+      });
+
+      it('the checker warns once per symlink and never prints foreign content or names', () => {
+        const run = spawnSync(process.execPath, [path.join(REPO, 'server/out/cli.js'), 'check', root], { encoding: 'utf8', timeout: 60000 });
+        const escapes = run.stderr.split('\n').filter((l) => l.includes('symlink leads outside the vault'));
+        assert.deepEqual(escapes.map((l) => l.split(':').slice(0, 3).join(':')).sort(), ['ospo-notes: warning: etc', 'ospo-notes: warning: passwd.md']);
+        assert.ok(run.stdout.includes("A.md:1:3 warning link-outside-vault Link 'passwd' leads to a symlink that points outside the vault"), run.stdout);
+        assert.ok(run.stdout.includes('3 notes and 0 attachments checked'), run.stdout);
+        assert.ok(!/TOP SECRET|system\d/.test(run.stdout.replace("'system3'", '')), run.stdout);
+      });
     });
 
     it('follows a symlinked note file', async () => {

@@ -20,13 +20,13 @@ import {
 } from '../../../client/out/newNote';
 import { previewOptions, Throttle, type Clock } from '../../../client/out/previewHost';
 import type { IndexStatus, VaultCheck } from '../../../client/out/protocol';
-import { checkSummary, counted, formatCount, ProblemCounter, statusView, visibleProblemCount } from '../../../client/out/status';
+import { checkSummary, counted, formatCount, ProblemCounter, quietFolders, statusView, visibleProblemCount } from '../../../client/out/status';
 import { VaultFiles } from '../../../client/out/vaultFiles';
 
 const ROOT = path.resolve(os.tmpdir(), 'vault-under-test');
 
 function vaultStatus(over: Partial<IndexStatus['vaults'][number]> = {}): IndexStatus['vaults'][number] {
-  return { uri: 'file:///v', name: 'v', ready: true, notes: 0, files: 0, problems: 0, ...over };
+  return { uri: 'file:///v', name: 'v', vault: true, ready: true, notes: 0, files: 0, problems: 0, ...over };
 }
 
 describe('client: status bar', () => {
@@ -67,8 +67,18 @@ describe('client: status bar', () => {
     assert.equal(statusView({ vaults: [vaultStatus({ notes: 1, files: 1 })] }, 1).text, '$(book) 1 note · 1 problem');
   });
 
-  it('says so when there is no folder to index', () => {
-    assert.equal(statusView({ vaults: [] }, 0).text, '$(book) OSPO Notes');
+  it('shows no item until the server reports a vault, and none for folders that are not vaults', () => {
+    assert.equal(statusView(undefined, 0).visible, false);
+    assert.equal(statusView({ vaults: [] }, 0).visible, false);
+    const quiet = vaultStatus({ uri: 'file:///repo', name: 'repo', vault: false, notes: 475, files: 475, problems: 3 });
+    assert.equal(statusView({ vaults: [quiet] }, 2).visible, false);
+    assert.deepEqual(quietFolders({ vaults: [quiet, vaultStatus()] }).map((v) => v.name), ['repo']);
+    assert.deepEqual(quietFolders(undefined), []);
+    // A vault next to a code repository: the item counts the vault's notes only.
+    const both = statusView({ vaults: [vaultStatus({ notes: 7, files: 8 }), quiet] }, 1);
+    assert.equal(both.visible, true);
+    assert.equal(both.text, '$(book) 7 notes · 1 problem');
+    assert.doesNotMatch(both.tooltip, /repo/);
   });
 
   it('counts problems per document, replacing a document’s count on each publish', () => {
@@ -95,7 +105,7 @@ describe('client: status bar', () => {
   });
 
   it('summarises "Check vault"', () => {
-    const r = (over: Partial<VaultCheck> = {}): VaultCheck => ({ uri: 'file:///v', errors: 0, warnings: 0, information: 0, hints: 0, notesWithProblems: 0, ...over });
+    const r = (over: Partial<VaultCheck> = {}): VaultCheck => ({ uri: 'file:///v', vault: true, errors: 0, warnings: 0, information: 0, hints: 0, notesWithProblems: 0, ...over });
     assert.equal(checkSummary([r()], 1234), 'OSPO Notes: no problems in 1,234 notes.');
     assert.equal(
       checkSummary([r({ errors: 1, warnings: 4, notesWithProblems: 2 }), r({ uri: 'file:///w', warnings: 1, information: 2, notesWithProblems: 1 })], 10),
@@ -103,6 +113,11 @@ describe('client: status bar', () => {
     );
     assert.equal(checkSummary([r({ hints: 2, notesWithProblems: 1 })]), 'OSPO Notes: 2 hints in 1 note (checked the vault).');
     assert.match(checkSummary([]), /still being indexed/);
+    // Outside a vault the Problems panel the command opens shows open notes only: the message says why.
+    assert.equal(
+      checkSummary([r({ vault: false, warnings: 712, notesWithProblems: 40 })], 475),
+      'OSPO Notes: 712 warnings in 40 notes (checked 475 notes). Outside a vault the Problems panel lists open notes only; "OSPO Notes: Treat this Folder as a Vault" lists every note.',
+    );
   });
 });
 
@@ -448,6 +463,10 @@ describe('client: preview options', () => {
       folders = [tmp];
       assert.equal(Buffer.from(options.readFile(path.join(tmp, 'secret.md'))!).toString(), 'outside', 'folders are read again when they change');
       assert.equal(options.maxEmbedDepth?.(), 2);
+      assert.equal(options.maxEmbeds, undefined, 'the plugin\'s default budget without settings');
+      const budgeted = previewOptions({ files: new VaultFiles(), workspaceFolders: () => folders, embedDepth: () => 2, maxEmbeds: () => 50, maxEmbedKilobytes: () => 3 });
+      assert.equal(budgeted.maxEmbeds?.(), 50);
+      assert.equal(budgeted.maxEmbedBytes?.(), 3 * 1024);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

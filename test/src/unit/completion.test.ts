@@ -466,30 +466,30 @@ describe('completion', () => {
   describe('blockIdInsertEdit and freshBlockId (R4.8)', () => {
     it('appends the id to a paragraph last line, replacing trailing blanks', () => {
       const text = 'First line\nsecond line  \n\nNext';
-      const e = blockIdInsertEdit(text, { endLine: 1 }, 'abc123');
+      const e = blockIdInsertEdit(text, { idLine: 1, kind: 'paragraph' }, 'abc123');
       assert.deepEqual(e.range, { start: { line: 1, character: 11 }, end: { line: 1, character: 13 } });
       assert.equal(applyEdits(text, [e]), 'First line\nsecond line ^abc123\n\nNext');
     });
 
     it('appends to a list item line, but puts a whole list id on its own line', () => {
       const text = '- one\n- two\nAfter';
-      assert.equal(applyEdits(text, [blockIdInsertEdit(text, { endLine: 0 }, 'aaaaaa')]), '- one ^aaaaaa\n- two\nAfter');
-      assert.equal(applyEdits(text, [blockIdInsertEdit(text, { endLine: 1, kind: 'list' }, 'bbbbbb')]), '- one\n- two\n\n^bbbbbb\n\nAfter');
+      assert.equal(applyEdits(text, [blockIdInsertEdit(text, { idLine: 0, kind: 'list-item' }, 'aaaaaa')]), '- one ^aaaaaa\n- two\nAfter');
+      assert.equal(applyEdits(text, [blockIdInsertEdit(text, { idLine: 1, kind: 'list' }, 'bbbbbb')]), '- one\n- two\n\n^bbbbbb\n\nAfter');
       const end = '- one\n- two';
-      assert.equal(applyEdits(end, [blockIdInsertEdit(end, { endLine: 1, kind: 'list' }, 'cccccc')]), '- one\n- two\n\n^cccccc');
+      assert.equal(applyEdits(end, [blockIdInsertEdit(end, { idLine: 1, kind: 'list' }, 'cccccc')]), '- one\n- two\n\n^cccccc');
     });
 
     it('puts quote and table ids on their own line after a blank line', () => {
       const quote = '> quoted\n> text\n\nafter';
-      assert.equal(applyEdits(quote, [blockIdInsertEdit(quote, { endLine: 1 }, 'q12345')]), '> quoted\n> text\n\n^q12345\n\nafter');
+      assert.equal(applyEdits(quote, [blockIdInsertEdit(quote, { idLine: 1, kind: 'quote' }, 'q12345')]), '> quoted\n> text\n\n^q12345\n\nafter');
       const table = '| a | b |\n|---|---|\n| 1 | 2 |';
-      const e = blockIdInsertEdit(table, { endLine: 2 }, 't12345');
+      const e = blockIdInsertEdit(table, { idLine: 2, kind: 'table' }, 't12345');
       assert.equal(e.newText, '\n\n^t12345');
       const crlf = '> q\r\nnext';
-      assert.equal(blockIdInsertEdit(crlf, { endLine: 0 }, 'c12345').newText, '\r\n\r\n^c12345\r\n');
+      assert.equal(blockIdInsertEdit(crlf, { idLine: 0, kind: 'quote' }, 'c12345').newText, '\r\n\r\n^c12345\r\n');
       // Never after a closing fence, which would stop being one.
       const code = '```\nx\n```';
-      assert.equal(blockIdInsertEdit(code, { endLine: 2, kind: 'code' }, 'f12345').newText, '\n\n^f12345');
+      assert.equal(blockIdInsertEdit(code, { idLine: 2, kind: 'code' }, 'f12345').newText, '\n\n^f12345');
     });
 
     it('refuses stale or conflicting addBlockId requests', () => {

@@ -970,10 +970,13 @@ describe('parser: positions and line endings', () => {
 });
 
 describe('parser: templates', () => {
-  it('marks a note with Templater tags as a template', () => {
-    assert.equal(parse('<% tp.file.title %>\n[[x]]').template, true);
-    assert.equal(parse('<%* tR += "x" %>').template, true);
-    assert.equal(parse('a < b and c % d > e').template, false);
+  it('marks only links whose own text holds a Templater tag as placeholders', () => {
+    const placeholders = (text: string): Array<[string, boolean]> => parse(text).links.map((l) => [l.path, l.placeholder === true]);
+    assert.deepEqual(placeholders('<% tp.file.title %>\n[[x]]'), [['x', false]]);
+    assert.deepEqual(placeholders('[[<% tp.date.now("YYYY") %>]] [[y]]'), [['<% tp.date.now("YYYY") %>', true], ['y', false]]);
+    assert.deepEqual(placeholders('![<%* tR += caption %>](gone.png) [z](z.md)'), [['gone.png', true], ['z.md', false]]);
+    assert.deepEqual(placeholders('[[Note#<%tp.file.title%>|x]]'), [['Note', true]]);
+    assert.deepEqual(placeholders('a < b and [[c % d > e]]'), [['c % d > e', false]]);
   });
 });
 
@@ -1024,9 +1027,9 @@ describe("parser: the user's OSPO note", () => {
     );
   });
 
-  it('has no tags, no block ids, no opaque text and no read problems; it is not a template', () => {
+  it('has no tags, no block ids, no opaque text and no read problems; no placeholder links', () => {
     assert.deepEqual([note.tags, note.blockIds, note.opaque, note.readProblems], [[], [], [], []]);
-    assert.equal(note.template, false);
+    assert.ok(note.links.every((l) => l.placeholder === undefined));
   });
 
   const md = (pathText: string, display: string, range: string, pathRange: string, displayRange: string, external = true): BriefLink => {

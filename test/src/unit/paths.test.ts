@@ -1,13 +1,9 @@
 import * as assert from 'node:assert/strict';
 import {
-  ATTACHMENT_EXTENSIONS,
   basename,
   dirname,
   extname,
   hasUriScheme,
-  isAcceptedFilePath,
-  isAttachmentPath,
-  isHiddenPath,
   isNotePath,
   lookupKey,
   normalizeVaultPath,
@@ -57,33 +53,12 @@ describe('paths', () => {
     });
   });
 
-  describe('R3.9 accepted file formats and hidden paths', () => {
+  describe('R3.2 notes', () => {
     it('recognises notes by `.md` in any case', () => {
       assert.ok(isNotePath('a/Note.md'));
       assert.ok(isNotePath('Ext.MD'));
       assert.ok(!isNotePath('a/Note.mdx'));
       assert.ok(!isNotePath('md'));
-    });
-    it('lists every accepted attachment format of the help vault', () => {
-      const expected =
-        'base canvas avif bmp gif jpeg jpg png svg webp flac m4a mp3 ogg wav webm 3gp mkv mov mp4 ogv pdf'.split(' ');
-      assert.deepEqual([...ATTACHMENT_EXTENSIONS].sort(), [...expected].sort());
-      assert.ok(!ATTACHMENT_EXTENSIONS.has('md'));
-    });
-    it('classifies attachments and other files', () => {
-      assert.ok(isAttachmentPath('ospo_infographic.pdf'));
-      assert.ok(isAttachmentPath('img/Engelbart.JPG'));
-      assert.ok(isAttachmentPath('My canvas.canvas'));
-      assert.ok(!isAttachmentPath('script.js'));
-      assert.ok(isAcceptedFilePath('a/Note.md'));
-      assert.ok(isAcceptedFilePath('x.webm'));
-      assert.ok(!isAcceptedFilePath('data.csv'));
-    });
-    it('treats any segment starting with `.` as hidden', () => {
-      assert.ok(isHiddenPath('.obsidian/app.json'));
-      assert.ok(isHiddenPath('notes/.trash/x.md'));
-      assert.ok(isHiddenPath('.hidden.md'));
-      assert.ok(!isHiddenPath('notes/My.Note.md'));
     });
   });
 

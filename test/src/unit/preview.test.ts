@@ -191,6 +191,19 @@ describe('preview plugin', function () {
     for (const r of reads) assert.ok(r.startsWith(realRoot + path.sep), `read outside the vault: ${r}`);
   }
 
+  describe('deep nesting', () => {
+    for (const depth of [10, 100, 10_000]) {
+      it(`shows what follows ${depth} nested lists or quotes`, () => {
+        for (const deep of ['- '.repeat(depth) + 'x', '> '.repeat(depth) + 'x']) {
+          const html = render('Deep.md', `${deep} [[WHO]]\n\n# After\n\n[[WHO#OSPO]]\n`);
+          assert.match(html, /href="vault:\/WHO\.md"/, 'the link in the deepest level');
+          assert.match(html, /<h1[^>]*>After<\/h1>/);
+          assert.match(html, /href="vault:\/WHO\.md#ospo"/, 'the link after the nesting');
+        }
+      });
+    }
+  });
+
   describe('wiki-links', () => {
     it('renders each link form with the target, the fragment and the text Obsidian shows', () => {
       const html = render('Links.md', [
@@ -426,6 +439,24 @@ describe('preview plugin', function () {
     });
   });
 
+  describe('notes over the size limit', () => {
+    it('embeds a 1.5 GB (sparse) note as too large without reading it', () => {
+      const huge = path.join(root, 'Huge.md');
+      fs.writeFileSync(huge, '');
+      fs.truncateSync(huge, 1.5 * 1024 * 1024 * 1024);
+      try {
+        const rssBefore = process.memoryUsage().rss;
+        const html = render('Embeds huge.md', '![[Huge]]\n', { vaultFor: (doc) => (doc.startsWith(root + path.sep) ? { root, files: new FileLookup(['Huge.md']) } : undefined) });
+        const grown = process.memoryUsage().rss - rssBefore;
+        assert.ok(html.includes('Note is 1536.0 MB, over the 10 MB limit'), html);
+        assert.deepEqual(reads, [], 'the file was never read');
+        assert.ok(grown < 32 * 1024 * 1024, `RSS grew by ${(grown / 1048576).toFixed(1)} MB`);
+      } finally {
+        fs.rmSync(huge);
+      }
+    });
+  });
+
   describe('callouts', () => {
     it('renders the user note’s collapsed callout with the PDF inside', () => {
       const html = render('public/tech/OSPO.md', OSPO);
@@ -562,12 +593,100 @@ describe('preview plugin', function () {
     });
 
     it('tokenizes an embedded section once for 2,000 embeds of it', () => {
-      const { md, handle } = setup();
+      const { md, handle } = setup({ maxEmbeds: () => 2000 });
       const text = Array.from({ length: 2000 }, () => '![[Target#Heading]]').join('\n\n');
       const html = md.render(text, { currentDocument: path.join(root, 'Many.md') });
       assert.equal(html.split('Target section text.').length, 2001);
       assert.equal(handle.stats.slicesParsed, 1);
       assert.equal(handle.stats.notesParsed, 1);
+    });
+  });
+
+  describe('embed budget', () => {
+    // 100 notes that each embed all 100: at depth 3 that asks for about a million embeds.
+    let dense: string;
+    let denseFiles: FileLookup;
+    const N = 100;
+    const noteText = (i: number): string => `Note ${i} text.\n\n${Array.from({ length: N }, (_, j) => `![[N${j}]]`).join('\n\n')}\n`;
+
+    before(() => {
+      dense = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-preview-dense-'));
+      for (let i = 0; i < N; i++) fs.writeFileSync(path.join(dense, `N${i}.md`), noteText(i));
+      denseFiles = new FileLookup(Array.from({ length: N }, (_, i) => `N${i}.md`));
+    });
+
+    after(() => fs.rmSync(dense, { recursive: true, force: true }));
+
+    function renderDense(overrides: Partial<PreviewOptions> = {}): { html: string; ms: number; handle: PreviewPluginHandle } {
+      const { md, handle } = setup({ vaultFor: () => ({ root: dense, files: denseFiles }), ...overrides });
+      const started = Date.now();
+      const html = md.render(noteText(0), { currentDocument: path.join(dense, 'N0.md') });
+      return { html, ms: Date.now() - started, handle };
+    }
+
+    const count = (html: string, needle: string): number => html.split(needle).length - 1;
+
+    it('renders 100 notes embedding 100 notes within the default budget, fast, with a box saying what was left out', () => {
+      const { html, ms, handle } = renderDense();
+      assert.ok(ms < 2000, `rendered in ${ms} ms`);
+      const shown = count(html, '<div class="ospo-embed ospo-embed-note"');
+      assert.ok(shown > 0 && shown <= 200, `${shown} embeds shown`);
+      // 2 MB of embedded HTML, plus at most one note's worth past it (checked before each embed).
+      assert.ok(html.length < 2.5 * 1024 * 1024, `${html.length} characters`);
+      const omitted = count(html, 'class="ospo-embed ospo-embed-omitted"');
+      assert.ok(omitted > 0);
+      const summary = /<div class="ospo-embed ospo-embed-budget" role="note"><span class="ospo-embed-reason">([\d,]+) embeds were not shown: ([^<]*)<\/span>/.exec(html);
+      assert.ok(summary, 'the summary box');
+      assert.equal(Number(summary[1].replace(/,/g, '')), omitted, 'the box counts the embeds shown as links');
+      assert.ok(html.trimEnd().endsWith('</div>') && html.indexOf('ospo-embed-budget') > html.lastIndexOf('ospo-embed-omitted'), 'the box ends the page');
+      // An omitted embed is a link to its note, and nothing of it is read or rendered.
+      assert.match(html, /<div class="ospo-embed ospo-embed-omitted" role="note"><span class="ospo-embed-reason">Not embedded \(preview budget\):<\/span> <a class="ospo-embed-link" href="vault:[^"]*\/N\d+\.md">N\d+<\/a><\/div>/);
+      assert.ok(handle.stats.reads <= N, `${handle.stats.reads} reads`);
+      assert.ok(handle.stats.slicesParsed <= N);
+    });
+
+    it('says which limit was reached: the number of embeds, or the size of their HTML', () => {
+      const few = renderDense({ maxEmbeds: () => 5 }).html;
+      assert.equal(count(few, '<div class="ospo-embed ospo-embed-note"'), 5);
+      assert.match(few, /embeds were not shown: the page already shows 5 embedded notes, the limit \(setting ospoNotes\.preview\.maxEmbeds\)\./);
+
+      const small = renderDense({ maxEmbeds: () => Infinity, maxEmbedBytes: () => 64 * 1024 });
+      // The budget, one note's worth past it, and a short link for each embed left out.
+      const links = count(small.html, 'class="ospo-embed ospo-embed-omitted"');
+      assert.ok(links > 0 && small.html.length < 64 * 1024 + 30 * 1024 + links * 250, `${small.html.length} characters, ${links} links`);
+      assert.match(small.html, /embeds were not shown: the embedded notes already make \d+ KB of the page, past the limit of 64 KB \(setting ospoNotes\.preview\.maxEmbedKilobytes\)\./);
+
+      const none = renderDense({ maxEmbeds: () => 0 }).html;
+      assert.equal(count(none, '<div class="ospo-embed ospo-embed-note"'), 0);
+      // N0's embed of itself is a cycle, the other 99 are links.
+      assert.equal(count(none, 'class="ospo-embed ospo-embed-omitted"'), N - 1);
+      assert.match(none, /99 embeds were not shown/);
+    });
+
+    it('grows with the budget, not with what the notes ask for', () => {
+      // Ten times the budget, about ten times the page (a generous bound: unbounded, it is ~10^4 times more).
+      const small = renderDense({ maxEmbeds: () => 20, maxEmbedBytes: () => Infinity });
+      const large = renderDense({ maxEmbeds: () => 200, maxEmbedBytes: () => Infinity });
+      assert.ok(large.html.length < small.html.length * 30, `${small.html.length} → ${large.html.length}`);
+    });
+
+    it('renders a small vault exactly as without a budget, and with no box', () => {
+      for (const [rel, text] of Object.entries(NOTES)) {
+        if (!rel.endsWith('.md')) continue;
+        const bounded = render(rel, text);
+        assert.equal(bounded, render(rel, text, { maxEmbeds: () => Infinity, maxEmbedBytes: () => Infinity }), rel);
+        assert.ok(!bounded.includes('ospo-embed-budget') && !bounded.includes('ospo-embed-omitted'), rel);
+      }
+    });
+
+    it('puts the box on the previewed page only, once, also for an inline embed', () => {
+      const html = render('Many.md', 'See ![[Target#Heading]] and ![[Target#Heading]] inline.', { maxEmbeds: () => 1 });
+      assert.equal(count(html, 'Target section text.'), 1);
+      assert.equal(count(html, 'class="ospo-embed ospo-embed-omitted"'), 1);
+      assert.equal(count(html, 'ospo-embed-budget"'), 1);
+      assert.match(html, /1 embed was not shown: the page already shows 1 embedded note, the limit/);
+      const { md } = setup({ maxEmbeds: () => 0 });
+      assert.equal(md.renderInline('![[Target]]', { currentDocument: path.join(root, 'Many.md') }).includes('ospo-embed-budget'), false);
     });
   });
 

@@ -443,9 +443,19 @@ describe('resolve: subpaths', () => {
       const hs = outline(['# a, b', '# foo-bar baz', "# Don't panic"]);
       assert.deepEqual(matchHeadingChain('a, b', hs), { heading: hs[0], tier: 'exact' });
       assert.deepEqual(matchHeadingChain('a b', hs), { heading: hs[0], tier: 'loose' });
-      assert.deepEqual(matchHeadingChain('foobar baz', hs), { heading: hs[1], tier: 'loose' });
-      assert.deepEqual(matchHeadingChain('foo bar baz', hs), { failedSegment: 'foo bar baz' });
-      assert.deepEqual(matchHeadingChain('dont panic', hs), { heading: hs[2], tier: 'loose' });
+      assert.deepEqual(matchHeadingChain('foo bar baz', hs), { heading: hs[1], tier: 'loose' });
+      assert.deepEqual(matchHeadingChain('don t panic', hs), { heading: hs[2], tier: 'loose' });
+    });
+    it('turns punctuation into a space, not nothing: `D&D WOTC` ← `D D WOTC`, `CI/CD` ← `CI CD`, not `Draw.io` ← `drawio`', () => {
+      const hs = outline(['## D&D WOTC', '## CI/CD', '## Draw.io', "# Don't panic", '# foo-bar baz']);
+      assert.deepEqual(matchHeadingChain('D D WOTC', hs), { heading: hs[0], tier: 'loose' });
+      assert.deepEqual(matchHeadingChain('CI CD', hs), { heading: hs[1], tier: 'loose' });
+      assert.deepEqual(matchHeadingChain('Draw io', hs), { heading: hs[2], tier: 'loose' });
+      assert.deepEqual(matchHeadingChain('drawio', hs), { failedSegment: 'drawio' });
+      assert.deepEqual(matchHeadingChain('dont panic', hs), { failedSegment: 'dont panic' });
+      assert.deepEqual(matchHeadingChain('foobar baz', hs), { failedSegment: 'foobar baz' });
+      assert.equal(headingKey('D&D WOTC', 'loose'), 'd d wotc');
+      assert.equal(headingKey('Draw.io', 'loose'), 'draw io');
     });
     it('matches inline markdown loosely', () => {
       const hs = outline(['## **Bold** and _em_']);
@@ -498,12 +508,13 @@ describe('resolve: subpaths', () => {
       assert.deepEqual(m, { heading: headings[0], tier: 'exact' });
     });
     it('falls back to GitHub slugs and says so', () => {
-      assert.deepEqual(matchMarkdownFragment('getting-started', headings), { heading: headings[1], tier: 'github-slug' });
       assert.deepEqual(matchMarkdownFragment('whats-new', headings), { heading: headings[4], tier: 'github-slug' });
       assert.deepEqual(matchMarkdownFragment('notes-1', headings), { heading: headings[3], tier: 'github-slug' });
     });
     it('prefers heading text over slugs', () => {
       assert.deepEqual(matchMarkdownFragment('Getting Started', headings), { heading: headings[1], tier: 'exact' });
+      // A slug of words and spaces alone is the loose form of the heading (R4.3: `-` becomes a space).
+      assert.deepEqual(matchMarkdownFragment('getting-started', headings), { heading: headings[1], tier: 'loose' });
     });
     it('reports a missing heading', () => {
       assert.deepEqual(matchMarkdownFragment('nowhere', headings), { failedSegment: 'nowhere' });

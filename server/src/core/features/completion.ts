@@ -28,12 +28,12 @@ import {
   type CompletionItem,
   type CompletionList,
 } from 'vscode-languageserver-types';
-import type { BlockKind, NoteModel, Position, Range } from '../model';
+import type { Block, BlockKind, NoteModel, Position, Range } from '../model';
 import type { FileLookup } from '../fileLookup';
 import { frontmatterEnd, stringList } from '../frontmatter';
 import { basename, isNotePath, lookupKey, NOTE_EXTENSION, percentDecode, stem, uriScheme } from '../paths';
 import { parseNote } from '../parser';
-import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../resolve';
+import { headingLinkText, isValidBlockId, matchHeadingChain, resolveLinkpath, trailingBlockId } from '../resolve';
 import { comparePositions, range, splitLines } from '../text';
 import type { IndexChange, VaultIndex } from '../vault';
 import { throwIfCancelled, type FeatureContext } from './context';
@@ -91,14 +91,13 @@ export interface AddBlockIdArgs {
  *   line (and followed by a blank line when text follows), so the id names the whole block; an id inside a quote
  *   or table would name no part of it anyway ("we do not support links to specific parts of quotations,
  *   callouts, and tables"), and one after a closing fence would break the fence.
- * Without `kind`, a quote (`>`) or table (`|`) line gets the own-line form and anything else, a list item's line
- * included, the end-of-line form.
+ * `idLine` is the block's {@link Block.idLine} in the note's block map.
  */
-export function blockIdInsertEdit(text: string, block: { endLine: number; kind?: BlockKind }, id: string): TextEdit {
+export function blockIdInsertEdit(text: string, block: { idLine: number; kind: BlockKind }, id: string): TextEdit {
   const lines = splitLines(text);
-  const endLine = Math.max(0, Math.min(block.endLine, lines.length - 1));
+  const endLine = Math.max(0, Math.min(block.idLine, lines.length - 1));
   const line = lines[endLine];
-  const kind = block.kind ?? inferBlockKind(line);
+  const kind = block.kind;
   if (kind !== 'paragraph' && kind !== 'list-item' && kind !== 'heading') {
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const next = lines[endLine + 1];
@@ -111,14 +110,33 @@ export function blockIdInsertEdit(text: string, block: { endLine: number; kind?:
 
 /**
  * The edit {@link ADD_BLOCK_ID_COMMAND} makes, or undefined when it must not be made: the line is gone or has
- * changed since the item was offered, the id is not a valid block id, or the note already uses it.
+ * changed since the item was offered, the id is not a valid block id, the note already uses it, or the line is
+ * not where an id goes for an id-able block of the note's block map (code and HTML never are), or that block
+ * already has an id (a second one would take its place and break the links to the first).
  */
 export function addBlockIdEdit(text: string, args: AddBlockIdArgs): TextEdit | undefined {
   const lines = splitLines(text);
   if (!Number.isInteger(args.line) || args.line < 0 || args.line >= lines.length) return undefined;
   if (args.lineText !== undefined && lines[args.line] !== args.lineText) return undefined;
-  if (!/^[A-Za-z0-9-]+$/.test(args.id) || blockIdsInText(lines).has(args.id.toLowerCase())) return undefined;
-  return blockIdInsertEdit(text, { endLine: args.line, kind: args.kind }, args.id);
+  if (typeof args.id !== 'string' || !isValidBlockId(args.id)) return undefined;
+  const note = parseNote(args.path, text);
+  const want = args.id.toLowerCase();
+  if (note.blockIds.some((b) => b.id.toLowerCase() === want)) return undefined;
+  const block = idableBlockAt(note.blocks, args.line, args.kind);
+  if (!block || block.id !== undefined) return undefined;
+  return blockIdInsertEdit(text, block, args.id);
+}
+
+/** Block kinds a new id may be written for (R4.8); never code or HTML. */
+export const IDABLE_BLOCK_KINDS: ReadonlySet<BlockKind> = new Set<BlockKind>(['paragraph', 'heading', 'list-item', 'list', 'quote', 'callout', 'table']);
+
+/** The innermost id-able block whose id goes on `line` (of `kind`, when given). */
+function idableBlockAt(blocks: readonly Block[], line: number, kind?: BlockKind): Block | undefined {
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i];
+    if (b.idLine === line && IDABLE_BLOCK_KINDS.has(b.kind) && (kind === undefined || b.kind === kind)) return b;
+  }
+  return undefined;
 }
 
 /**
@@ -821,6 +839,8 @@ function headingCompletion(req: Request, target: { path: string; note: NoteModel
 function blockIdCompletion(req: Request, target: { path: string; note: NoteModel }, qStart: number, typed: string, style: SubpathStyle): CompletionList {
   const text = target.path === req.path ? req.text : req.ctx.getText(target.path);
   const lines = text === undefined ? [] : splitLines(text);
+  // The note being edited is read from its live text, so that blocks and ids typed since the last parse count.
+  const note = target.path === req.path ? parseNote(req.path, req.text) : target.note;
   const query = lookupKey(typed).trim();
   const wordStartOnly = req.options.matchOnWordStartOnly !== false;
   const tail = subpathTail(req, style, false);
@@ -828,9 +848,7 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
   const items: CompletionItem[] = [];
 
   // Ids the note already has, matched by id.
-  const named = new Set<number>();
-  for (const b of target.note.blockIds) {
-    named.add(b.endLine);
+  for (const b of note.blockIds) {
     if (matchTier(query, b.id.toLowerCase(), b.id, wordStartOnly) === NO_MATCH) continue;
     const content = blockText(lines, b.startLine, b.endLine);
     items.push({
@@ -845,12 +863,13 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
 
   // Blocks without an id, matched by their text: accepting one gives it a fresh id, as Obsidian does.
   if (text !== undefined) {
-    const existing = blockIdsInText(lines);
+    const existing = new Set(note.blockIds.map((b) => b.id.toLowerCase()));
     const seed = seededIds(req.options.blockIdSeed);
-    for (const block of searchBlocks(lines)) {
-      if (block.id !== undefined || named.has(block.endLine)) continue;
+    const words = query.split(/\s+/).filter((w) => w !== '');
+    for (const block of searchBlocks(note, lines)) {
+      // Blocks with an id were offered above, by their id.
+      if (block.id !== undefined) continue;
       if (target.path === req.path && block.startLine <= req.lineNo && req.lineNo <= block.endLine) continue;
-      const words = query.split(/\s+/).filter((w) => w !== '');
       if (!words.every((w) => block.low.includes(w))) continue;
       const id = freshBlockId(existing, seed());
       existing.add(id);
@@ -875,8 +894,13 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
 /** The block's lines without its `^id`, for documentation. */
 function blockText(lines: readonly string[], startLine: number, endLine: number): string {
   const out = lines.slice(startLine, Math.min(endLine, startLine + 30) + 1);
-  if (out.length > 0) out[out.length - 1] = out[out.length - 1].replace(BLOCK_ID_AT_END, '').replace(/\s+$/, '');
+  if (out.length > 0) out[out.length - 1] = withoutTrailingId(out[out.length - 1]);
   return out.join('\n').trim();
+}
+
+function withoutTrailingId(line: string): string {
+  const id = trailingBlockId(line);
+  return (id ? line.slice(0, id.caret) : line).trimEnd();
 }
 
 function excerpt(text: string): string {
@@ -887,99 +911,41 @@ function excerpt(text: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Block search: `[[^^text`
 
-const BLOCK_ID_AT_END = /(^|\s)\^([A-Za-z0-9-]+)\s*$/;
-
-/** Block ids written in a note (lower-cased), read from its text so that ids typed since the last parse count. */
-function blockIdsInText(lines: readonly string[]): Set<string> {
-  const ids = new Set<string>();
-  for (const l of lines) {
-    const m = BLOCK_ID_AT_END.exec(l);
-    if (m) ids.add(m[2].toLowerCase());
-  }
-  return ids;
-}
-
-interface SearchBlock {
-  kind: 'paragraph' | 'list-item' | 'quote' | 'table';
-  startLine: number;
-  endLine: number;
-  /** Text without list or quote markers and without the id. */
+/** A block of the block map that block search offers, with its text for matching and display. */
+interface SearchBlock extends Block {
+  /** Text without list or quote markers. */
   text: string;
   low: string;
-  /** The block's id when its last line ends with one. */
-  id?: string;
 }
 
-const LIST_ITEM = /^(\s*)([-*+]|\d{1,9}[.)])(?:[ \t]+(?:\[.\][ \t]+)?|$)/;
-const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]|$)/;
-const QUOTE = /^ {0,3}>/;
-const TABLE_ROW = /^\s*\|/;
-const LONE_ID = /^\s*\^[A-Za-z0-9-]+\s*$/;
+/** Block kinds block search offers: what a reader calls a block (not a whole list, not a heading). */
+const SEARCHED_KINDS: ReadonlySet<BlockKind> = new Set<BlockKind>(['paragraph', 'list-item', 'quote', 'callout', 'table']);
+const LIST_MARKER = /^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?:\[.\][ \t]+)?|$)/;
+const QUOTE_MARKERS = /^(?:[ \t]*>)+/;
 
 /**
- * Paragraphs, list items, quotes and tables of a note, found with a light line scan (block search reads many
- * notes, so it does not run the full parser on each). Fenced code and frontmatter are skipped; a list item's
- * block is its own text (not its sub-items), so an id written at its end names the item.
+ * The searchable blocks of a note's block map with their text (a list item's own text, not its sub-items, and
+ * without the id). Code and HTML are never id-able blocks. A block's `id` is the parser's, so a block that ends in
+ * one (`![[img.png]]^abc123` too) is linked by it and never given a second id, which would replace it.
  */
-function searchBlocks(lines: readonly string[]): SearchBlock[] {
+function searchBlocks(note: NoteModel, lines: readonly string[]): SearchBlock[] {
   const out: SearchBlock[] = [];
-  const fm = frontmatterEnd(lines);
-  let cur: { kind: SearchBlock['kind']; start: number; end: number } | undefined;
-  const close = (): void => {
-    if (!cur) return;
-    const raw = lines.slice(cur.start, cur.end + 1);
-    const last = raw[raw.length - 1];
-    const m = BLOCK_ID_AT_END.exec(last);
-    const parts = raw.map((l, i) => {
-      let s = i === raw.length - 1 && m ? l.slice(0, m.index) : l;
-      s = s.replace(QUOTE, '').replace(/^\s*>/, '');
-      if (i === 0) s = s.replace(LIST_ITEM, '');
-      return s.trim();
-    });
-    const text = parts.filter((p) => p !== '').join('\n');
-    if (text !== '' || m) out.push({ kind: cur.kind, startLine: cur.start, endLine: cur.end, text, low: lookupKey(text), id: m ? m[2] : undefined });
-    cur = undefined;
-  };
-  let fence: { char: string; length: number } | undefined;
-  for (let i = Math.max(0, fm + 1); i < lines.length; i++) {
-    const l = lines[i];
-    if (fence) {
-      const m = FENCE_LINE.exec(l);
-      if (m && m[1][0] === fence.char && m[1].length >= fence.length && m[2].trim() === '') fence = undefined;
-      continue;
+  for (const b of note.blocks) {
+    if (!SEARCHED_KINDS.has(b.kind) || b.endLine >= lines.length) continue;
+    const lastLine = b.kind === 'list-item' ? b.idLine : b.endLine;
+    const last = Math.min(lastLine, b.startLine + 30);
+    const parts: string[] = [];
+    for (let i = b.startLine; i <= last; i++) {
+      let s = lines[i].replace(QUOTE_MARKERS, '');
+      if (i === b.startLine) s = s.replace(LIST_MARKER, '');
+      if (i === lastLine && b.id !== undefined) s = withoutTrailingId(s);
+      s = s.trim();
+      if (s !== '') parts.push(s);
     }
-    const f = FENCE_LINE.exec(l);
-    if (f && !(f[1][0] === '`' && f[2].includes('`'))) {
-      close();
-      fence = { char: f[1][0], length: f[1].length };
-      continue;
-    }
-    if (l.trim() === '' || ATX_HEADING.test(l)) {
-      close();
-      continue;
-    }
-    if (LIST_ITEM.test(l)) {
-      close();
-      cur = { kind: 'list-item', start: i, end: i };
-    } else if (QUOTE.test(l)) {
-      if (cur?.kind !== 'quote') close();
-      cur ??= { kind: 'quote', start: i, end: i };
-      cur.end = i;
-    } else if (TABLE_ROW.test(l)) {
-      if (cur?.kind !== 'table') close();
-      cur ??= { kind: 'table', start: i, end: i };
-      cur.end = i;
-    } else if (cur && (cur.kind !== 'table' || LONE_ID.test(l))) {
-      // Lazy continuation of a paragraph, list item or quote, or an id line right after the block.
-      cur.end = i;
-    } else {
-      close();
-      cur = { kind: 'paragraph', start: i, end: i };
-    }
+    const text = parts.join('\n');
+    if (text !== '') out.push({ ...b, text, low: lookupKey(text) });
   }
-  close();
-  // A lone `^id` after a blank line names the block before it (a whole list, R4.8): not a block of its own.
-  return out.filter((b) => b.text !== '');
+  return out;
 }
 
 function blockSearch(req: Request, start: number, typed: string): CompletionList {
@@ -1004,7 +970,7 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
   }
   const rest = index.notePaths();
 
-  type Hit = { path: string; block: SearchBlock; lines: string[]; phrase: boolean; rank: number };
+  type Hit = { path: string; block: SearchBlock; lines: string[]; ids: Set<string>; phrase: boolean; rank: number };
   const hits: Hit[] = [];
   let read = 0;
   let k = 0;
@@ -1022,27 +988,27 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
     const text = p === req.path ? req.text : req.ctx.getText(p);
     if (text === undefined) continue;
     const lines = splitLines(text);
-    for (const block of searchBlocks(lines)) {
+    // The note being edited from its live text; the others from the index, whose models are their texts'.
+    const note = p === req.path ? parseNote(p, text) : index.note(p);
+    if (!note) continue;
+    let ids: Set<string> | undefined;
+    for (const block of searchBlocks(note, lines)) {
       if (p === req.path && block.startLine <= req.lineNo && req.lineNo <= block.endLine) continue;
       if (!words.every((w) => block.low.includes(w))) continue;
-      hits.push({ path: p, block, lines, phrase: phrase !== '' && block.low.includes(phrase), rank: read });
+      ids ??= new Set(note.blockIds.map((b) => b.id.toLowerCase()));
+      hits.push({ path: p, block, lines, ids, phrase: phrase !== '' && block.low.includes(phrase), rank: read });
       if (hits.length >= maxResults) break;
     }
   }
   hits.sort((a, b) => Number(b.phrase) - Number(a.phrase) || a.rank - b.rank || a.block.startLine - b.block.startLine);
 
-  const idsOf = new Map<string, Set<string>>();
   const items = hits.map((hit, i): CompletionItem => {
     const { block } = hit;
+    // A block's own id is reused; new ids are drawn against one shared set per note, so they stay distinct.
     let id = block.id;
     if (id === undefined) {
-      let taken = idsOf.get(hit.path);
-      if (!taken) {
-        taken = blockIdsInText(hit.lines);
-        idsOf.set(hit.path, taken);
-      }
-      id = freshBlockId(taken, seed());
-      taken.add(id);
+      id = freshBlockId(hit.ids, seed());
+      hit.ids.add(id);
     }
     const linkpath = hit.path === req.path ? '' : shortestLinkPath(index.files, hit.path);
     const item: CompletionItem = {
@@ -1068,12 +1034,12 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
  * Makes accepting `item` also write the block's new id: an additional edit when the block is in the note being
  * edited (one undo step, and the link edit on the cursor line shifts no line), else the addBlockId command.
  */
-function attachIdWriter(req: Request, item: CompletionItem, path: string, block: { endLine: number; kind: BlockKind }, id: string, lines: readonly string[]): void {
+function attachIdWriter(req: Request, item: CompletionItem, path: string, block: Block, id: string, lines: readonly string[]): void {
   if (path === req.path) {
     item.additionalTextEdits = [blockIdInsertEdit(req.text, block, id)];
     return;
   }
-  const args: AddBlockIdArgs = { path, line: block.endLine, id, kind: block.kind, lineText: lines[block.endLine] };
+  const args: AddBlockIdArgs = { path, line: block.idLine, id, kind: block.kind, lineText: lines[block.idLine] };
   const command: Command = { title: 'Add block id', command: ADD_BLOCK_ID_COMMAND, arguments: [args] };
   item.command = command;
 }
@@ -1095,13 +1061,6 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   };
-}
-
-function inferBlockKind(line: string): BlockKind {
-  if (QUOTE.test(line)) return 'quote';
-  if (TABLE_ROW.test(line)) return 'table';
-  if (LIST_ITEM.test(line)) return 'list-item';
-  return 'paragraph';
 }
 
 // ---------------------------------------------------------------------------------------------------------------

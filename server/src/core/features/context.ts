@@ -7,6 +7,7 @@
  */
 import type { Range } from '../model';
 import type { VaultIndex } from '../vault';
+import type { FileLookup } from '../fileLookup';
 
 export interface FeatureContext {
   index: VaultIndex;
@@ -15,6 +16,8 @@ export interface FeatureContext {
    * otherwise the file on disk; undefined when it cannot be read.
    */
   getText(path: string): string | undefined;
+  /** Vault paths of symlinks leading outside the vault (not indexed), so that links to them say so. */
+  outside?(): FileLookup;
   /** The request's cancellation (an LSP `CancellationToken` fits): features that loop over the vault check it. */
   cancellation?: Cancellation;
 }

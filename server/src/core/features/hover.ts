@@ -12,6 +12,7 @@ import type { Link, NoteModel, Position } from '../model';
 import type { LinkTarget } from '../links';
 import { noteDiagnostics } from '../diagnostics';
 import { extname, isNotePath, stem } from '../paths';
+import { fileKind } from '../membership';
 import { comparePositions, splitLines } from '../text';
 import type { FeatureContext } from './context';
 import { resolvedLinkAt } from './definition';
@@ -24,8 +25,6 @@ export interface HoverOptions {
   /** Longest preview in characters (default 1500); the cut falls at a line boundary. */
   maxChars?: number;
 }
-
-const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['avif', 'bmp', 'gif', 'jpeg', 'jpg', 'png', 'svg', 'webp']);
 
 const SEPARATOR = '\n\n---\n\n';
 
@@ -82,7 +81,7 @@ function notePreview(ctx: FeatureContext, t: LinkTarget, options: HoverOptions):
 
 function attachmentPreview(target: string, options: HoverOptions): string {
   const ext = extname(target);
-  if (IMAGE_EXTENSIONS.has(ext)) return `![${escapeAlt(stem(target))}](${imageDestination(options.toUri(target))})`;
+  if (fileKind(target) === 'image') return `![${escapeAlt(stem(target))}](${imageDestination(options.toUri(target))})`;
   return ext ? `${ext.toUpperCase()} file` : 'File';
 }
 
@@ -91,7 +90,7 @@ function attachmentPreview(target: string, options: HoverOptions): string {
  * fixes); computed for the hovered note only.
  */
 function linkProblems(ctx: FeatureContext, path: string, link: Link): string[] {
-  return noteDiagnostics(ctx.index, path)
+  return noteDiagnostics(ctx.index, path, { outside: ctx.outside?.() })
     .filter((d) => comparePositions(link.range.start, d.range.start) <= 0 && comparePositions(d.range.end, link.range.end) <= 0)
     .map((d) => d.message);
 }
