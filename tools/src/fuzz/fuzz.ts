@@ -12,6 +12,8 @@ import { runSeed, type SeedResult } from './storm';
 
 const USAGE = 'usage: fuzz [--seed N] [--seeds K] [--duration SECONDS] [--small] [--keep] [--json FILE]';
 
+class UsageError extends Error {}
+
 interface Args {
   seed: number;
   seeds: number;
@@ -32,7 +34,7 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i];
     const int = (min: number): number => {
       const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < min) throw new Error(`${a} needs an integer ≥ ${min}\n${USAGE}`);
+      if (!Number.isInteger(v) || v < min) throw new UsageError(`${a} needs an integer ≥ ${min}\n${USAGE}`);
       return v;
     };
     if (a === '--seed') seed = int(0);
@@ -44,7 +46,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
-    } else throw new Error(`unknown option ${a}\n${USAGE}`);
+    } else throw new UsageError(`unknown option ${a}\n${USAGE}`);
   }
   return { seed: seed ?? 1, seeds: seeds ?? (seed === undefined ? 5 : 1), durationS, profile, keep, json };
 }
@@ -86,6 +88,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  process.stderr.write(`fuzz: ${(e as Error).stack ?? e}\n`);
+  process.stderr.write(`fuzz: ${e instanceof UsageError ? e.message : ((e as Error).stack ?? e)}\n`);
   process.exitCode = 2;
 });
