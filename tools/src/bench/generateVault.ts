@@ -102,7 +102,7 @@ interface Manifest {
 // Randomness
 
 /** Small seeded PRNG (mulberry32): fast, 32-bit state, good enough for test data; never for security. */
-class Rng {
+export class Rng {
   private state: number;
 
   constructor(seed: number) {
