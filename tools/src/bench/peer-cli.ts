@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Benchmarks VS Code's markdown server alone: `node server/out/bench/peer-cli.js <vaultDir> [--json]
+ * Benchmarks VS Code's markdown server alone: `node tools/out/bench/peer-cli.js <vaultDir> [--json]
  * [--references N] [--edits N] [--quiet]`. Prints the figures; `--json` prints them as JSON instead.
  */
 

@@ -1,41 +1,56 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --notes N] [-- --no-peer]`: generates a deterministic vault (10,000 notes by default;
- * cached in the temp folder), then prints
- *  1. the engine's cold index time against the floor (walk + read of the same files, same process) and the peak
- *     RSS of that process;
- *  2. our language server over stdio: spawn → indexed, p50/p95 of completion, definition, hover, references,
- *     edit → diagnostics, peak RSS;
- *  3. VS Code's own markdown server on the same vault for what both do, and the ratios.
- * Targets are printed beside the figures; nothing here fails a build.
+ * `npm run bench [-- --notes N] [--runs R] [--no-peer] [--only ROWS]`: generates a deterministic vault (10,000
+ * notes by default; cached in the temp folder), then prints
+ *  1. `engine`: the engine's cold index time against the floor (walk + read of the same files, same process) and
+ *     the peak RSS of that process;
+ *  2. `server`: our language server over stdio: spawn → indexed, p50/p95 of completion, definition, hover,
+ *     references, edit → diagnostics, peak RSS;
+ *  3. `peer`: VS Code's own markdown server on the same vault for what both do, and the ratios;
+ *  4. `typing`: a definition request on a small note while typing into a 10,000-line note (typing.ts);
+ *  5. `brackets`: the time to check a note of `[a](` × 32,000 and its relatives (brackets.ts).
+ * `--only typing,brackets` runs only the named rows. Targets are printed beside the figures; nothing here fails
+ * a build.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { generateVault, GENERATOR_VERSION, loadVaultSamples } from './generateVault';
+import { BRACKET_REPEATS, runBracketBenchmark } from './brackets';
 import { runOurBenchmark, type OurFigures } from './ourServer';
 import { runPeerBenchmark, type PeerFigures } from './peerServer';
 import { formatBytes, formatMs, type Summary } from './stats';
+import { INDEX_LINES, runTypingBenchmark } from './typing';
+
+const ROWS = ['engine', 'server', 'peer', 'typing', 'brackets'] as const;
+type Row = (typeof ROWS)[number];
 
 interface Args {
   notes: number;
   peer: boolean;
   runs: number;
   dir?: string;
+  only: Set<Row>;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { notes: 10000, peer: true, runs: 3 };
+  const args: Args = { notes: 10000, peer: true, runs: 3, only: new Set(ROWS) };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--notes') args.notes = Number(argv[++i]);
     else if (a === '--no-peer') args.peer = false;
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--vault') args.dir = argv[++i];
-    else throw new Error(`unknown option ${a}; usage: bench [--notes N] [--runs R] [--no-peer] [--vault DIR]`);
+    else if (a === '--only') {
+      const names = (argv[++i] ?? '').split(',').filter(Boolean);
+      const bad = names.filter((n) => !(ROWS as readonly string[]).includes(n));
+      if (names.length === 0 || bad.length) throw new Error(`--only takes a comma-separated list of ${ROWS.join(', ')}`);
+      args.only = new Set(names as Row[]);
+    } else throw new Error(`unknown option ${a}; usage: bench [--notes N] [--runs R] [--no-peer] [--vault DIR] [--only ${ROWS.join(',')}]`);
   }
   if (!Number.isInteger(args.notes) || args.notes < 1) throw new Error('--notes must be a positive integer');
+  if (!args.peer) args.only.delete('peer');
   return args;
 }
 
@@ -59,6 +74,35 @@ function ratio(ours: number | undefined, theirs: number | undefined): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.only.has('engine') || args.only.has('server') || args.only.has('peer')) await vaultRows(args);
+  if (args.only.has('typing')) await typingRow();
+  if (args.only.has('brackets')) await bracketRows();
+}
+
+async function typingRow(): Promise<void> {
+  const t = await runTypingBenchmark({ log: (m) => process.stderr.write(m + '\n') });
+  const o: string[] = ['', `## Typing into a ${INDEX_LINES.toLocaleString('en')}-line note, our server over stdio`, ''];
+  o.push('| measure | p50 | p95 | max | target (p95) |', '|---|---|---|---|---|');
+  o.push(`| floor: definition on another small note, nobody typing | ${p(t.idle, 'p50')} | ${p(t.idle, 'p95')} | ${t.idle ? formatMs(t.idle.max) : 'n/a'} | |`);
+  o.push(`| definition on another small note, ${t.keystrokes} characters typed at 30 ms | ${p(t.typing, 'p50')} | ${p(t.typing, 'p95')} | ${t.typing ? formatMs(t.typing.max) : 'n/a'} | ≤ 50 ms |`);
+  o.push(`| server peak RSS | ${t.peakRssBytes ? formatBytes(t.peakRssBytes) : 'n/a'} | | | |`);
+  if (t.typingMs > t.keystrokes * 30 * 1.2) o.push('', `! the keystrokes took ${formatMs(t.typingMs)} to send (the client was held up)`);
+  for (const n of [...new Set(t.notes)]) o.push(`! ${n}`);
+  process.stdout.write(o.join('\n') + '\n');
+}
+
+async function bracketRows(): Promise<void> {
+  const figures = await runBracketBenchmark({ log: (m) => process.stderr.write(m + '\n') });
+  const o: string[] = ['', '## Checking one bracket-heavy note (engine: load + diagnostics, fresh process per run)', ''];
+  o.push('| note | size | time | target |', '|---|---|---|---|');
+  for (const f of figures) {
+    const label = f.unit === 'floor' ? 'floor: plain text of the same size' : `\`${f.unit}\` × ${BRACKET_REPEATS.toLocaleString('en')}`;
+    o.push(`| ${label} | ${formatBytes(f.bytes)} | ${ms(f.ms)}${f.runs > 1 ? ` (median of ${f.runs})` : ''} | ${f.unit === 'floor' ? '' : '≤ 200 ms'} |`);
+  }
+  process.stdout.write(o.join('\n') + '\n');
+}
+
+async function vaultRows(args: Args): Promise<void> {
   const dir = args.dir ?? path.join(os.tmpdir(), `ospo-notes-bench-${args.notes}-v${GENERATOR_VERSION}`);
   if (!fs.existsSync(path.join(dir, '.ospo-bench-vault.json'))) {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -69,6 +113,13 @@ async function main(): Promise<void> {
   }
 
   // 1. Engine: cold index vs floor, each run in a fresh process.
+  if (args.only.has('engine')) engineRows(args, dir);
+  // The side-by-side table needs our figures: `peer` runs `server` too.
+  if (!args.only.has('server') && !args.only.has('peer')) return;
+  await serverAndPeerRows(args, dir);
+}
+
+function engineRows(args: Args, dir: string): void {
   const probe = path.join(__dirname, 'indexProbe.js');
   const runs: Array<{ floorMs: number; indexMs: number; notes: number; peakRssBytes: number }> = [];
   for (let r = 0; r < args.runs; r++) runs.push(JSON.parse(execFileSync(process.execPath, [probe, dir], { encoding: 'utf8', maxBuffer: 1 << 20 })));
@@ -84,11 +135,13 @@ async function main(): Promise<void> {
   out.push(`| index / floor | ${(indexMs / floorMs).toFixed(2)}× | ${big ? '' : '≤ 2×'} |`);
   out.push(`| peak RSS | ${formatBytes(rss)} | ${big ? '≤ 1 GB' : '≤ 200 MB'} |`);
   process.stdout.write(out.join('\n') + '\n');
+}
 
+async function serverAndPeerRows(args: Args, dir: string): Promise<void> {
   // 2. Our server over stdio.
   const samples = loadVaultSamples(dir);
   const ours: OurFigures = await runOurBenchmark(dir, { samples, log: (m) => process.stderr.write(m + '\n') });
-  const o: string[] = ['', `## Language server over stdio (${runs[0].notes} notes)`, ''];
+  const o: string[] = ['', `## Language server over stdio (${args.notes} notes)`, ''];
   o.push('| measure | p50 | p95 | target (p95) |', '|---|---|---|---|');
   o.push(`| spawn → indexed, diagnostics published | ${ms(ours.spawnToIndexedMs)} | | |`);
   o.push(`| completion | ${p(ours.completion, 'p50')} | ${p(ours.completion, 'p95')} | ≤ 5 ms |`);
@@ -102,7 +155,7 @@ async function main(): Promise<void> {
   process.stdout.write(o.join('\n') + '\n');
 
   // 3. VS Code's markdown server on the same vault.
-  if (!args.peer) return;
+  if (!args.only.has('peer')) return;
   let peer: PeerFigures;
   try {
     peer = await runPeerBenchmark(dir, { samples, log: (m) => process.stderr.write(m + '\n') });

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { URI } from 'vscode-uri';
 import { StdioLspClient } from './lspClient';
-import { RssMonitor, summarize, type Summary } from './stats';
+import { RssMonitor, summarize, withDeadline, type Summary } from './stats';
 import type { SamplePosition } from './generateVault';
 
 export interface OurFigures {
@@ -40,7 +40,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   const log = options.log ?? (() => undefined);
   const calls = options.calls ?? 200;
   const notes: string[] = [];
-  const serverScript = path.join(__dirname, '..', 'main.js');
+  const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
   const started = performance.now();
   const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'] });
   const rss = client.pid ? new RssMonitor(client.pid, 25) : undefined;
@@ -73,7 +73,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     60000,
   );
   // `initialize` above has already sent `initialized`.
-  const timedOut = await Promise.race([indexed.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 300000))]);
+  const timedOut = (await withDeadline(indexed, 300000)) === 'timeout';
   const figures: OurFigures = {
     spawnToIndexedMs: timedOut ? 'timeout' : indexedAt - started,
     peakRssBytes: 'unavailable',
@@ -128,7 +128,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     });
     const t0 = performance.now();
     await client.changeDocument(u, { start: { line: s.line, character: s.character }, end: { line: s.line, character: s.character } }, ' [[No such note zq]]');
-    const ok = await Promise.race([seen.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    const ok = (await withDeadline(seen, 5000)) !== 'timeout';
     if (ok) editTimes.push(performance.now() - t0);
     else notes.push('edit: no diagnostics within 5 s');
   }

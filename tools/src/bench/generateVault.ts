@@ -13,7 +13,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { VaultRules } from '../core/membership';
+import { VaultRules } from '../../../server/out/core/membership';
 
 export interface GenerateOptions {
   notes: number;
@@ -102,7 +102,7 @@ interface Manifest {
 // Randomness
 
 /** Small seeded PRNG (mulberry32): fast, 32-bit state, good enough for test data; never for security. */
-class Rng {
+export class Rng {
   private state: number;
 
   constructor(seed: number) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Writes a benchmark vault: `node server/out/bench/generate-cli.js <dir> [--notes N] [--seed S] [--samples FILE]`.
+ * Writes a benchmark vault: `node tools/out/bench/generate-cli.js <dir> [--notes N] [--seed S] [--samples FILE]`.
  * `--samples FILE` also writes the sample request positions as JSON (for inspection or other tools).
  */
 

@@ -5,9 +5,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadVault } from '../core/load';
-import { isNotePath } from '../core/paths';
-import { scanVault } from '../core/scan';
+import { loadVault } from '../../../server/out/core/load';
+import { isNotePath } from '../../../server/out/core/paths';
+import { scanVault } from '../../../server/out/core/scan';
 
 async function floor(root: string): Promise<number> {
   const t0 = performance.now();

@@ -77,6 +77,19 @@ export async function timed<T>(work: () => Promise<T>, timeoutMs: number, onTime
   }
 }
 
+/**
+ * `promise`, or 'timeout' after `ms`. The timer is cleared as soon as the promise settles, so a finished run
+ * never waits for a deadline it no longer needs.
+ */
+export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Memory figures of a process from `/proc/<pid>/status`, in bytes. */
 export interface ProcMemory {
   /** Current resident set size (VmRSS). */

@@ -1,0 +1,61 @@
+/**
+ * A short seed of `npm run fuzz` (tools/src/fuzz): the real server on a small hostile vault under a 10-second
+ * storm of edits, file events and requests at invalid positions. The fuzz reports every check; this test asserts
+ * those that hold today and prints the others, so that a regression in any asserted check fails `npm test`.
+ */
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { REPO } from './lspTestClient';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+interface SeedReport {
+  seed: number;
+  ok: boolean;
+  checks: Check[];
+  actions: Record<string, number>;
+  requests: { sent: number; answered: number };
+}
+
+/** Checks asserted here. `latency` and `memory` are reported but not asserted yet: see below. */
+const ASSERTED = ['alive', 'no-errors', 'known-good'];
+
+describe('fuzz: a short seed on a hostile vault', function () {
+  this.timeout(90000);
+
+  it('the server survives the storm, answers without internal errors, and still resolves a known link', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-fuzz-test-'));
+    const json = path.join(dir, 'report.json');
+    const fuzz = path.join(REPO, 'tools', 'out', 'fuzz', 'fuzz.js');
+    try {
+      const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = execFile(process.execPath, [fuzz, '--seed', '1', '--duration', '10', '--small', '--json', json], { maxBuffer: 1 << 24 }, (_err, stdout, stderr) =>
+          resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      });
+      // Exit code 2 is the fuzz itself failing (not a failed check): no report to read.
+      assert.ok(fs.existsSync(json), `the fuzz wrote no report (exit ${run.code}): ${run.stderr.slice(-2000)}`);
+      const [report] = JSON.parse(fs.readFileSync(json, 'utf8')) as SeedReport[];
+      assert.strictEqual(report.seed, 1);
+      assert.ok(report.requests.sent > 50, `the storm sent only ${report.requests.sent} requests`);
+      assert.ok(Object.keys(report.actions).some((a) => a.startsWith('didChange')) && Object.keys(report.actions).some((a) => a.startsWith('file ')), 'edits and file events were sent');
+      assert.deepStrictEqual(report.checks.map((c) => c.name).sort(), ['alive', 'known-good', 'latency', 'memory', 'no-errors']);
+      for (const c of report.checks) {
+        if (ASSERTED.includes(c.name)) assert.ok(c.ok, `fuzz check ${c.name} failed (replay: npm run fuzz -- --seed 1 --duration 10 --small): ${c.detail}`);
+        // Not asserted yet: requests wait seconds behind a backlog of full re-parses of big notes and behind the
+        // quadratic markdown-link scan, and the resident memory grows with that backlog (close to the limit on
+        // a slow machine). Both are to be asserted once edits coalesce and every scanner is linear.
+        else if (!c.ok) console.log(`      (not asserted yet) ${c.name}: ${c.detail}`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
