@@ -81,6 +81,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   clientCanConfigure = clientWatchesDynamically = clientHasFolders = initialized = false;
   publishQueue.clear();
   dirtyDocuments.clear();
+  reindexCost.clear();
   if (reindexTimer) clearTimeout(reindexTimer);
   reindexTimer = undefined;
   fileEventQueues.clear();
@@ -419,22 +420,31 @@ async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Documents and files
 
-// An edit only marks its note dirty. Dirty notes are re-parsed once typing pauses for EDIT_QUIET_MS (and at
-// least every EDIT_MAX_DELAY_MS while it goes on), or at once when a request about that very note needs its
-// model. So only a document's latest text is ever parsed, and a request about another note is answered from the
-// last models instead of waiting behind a backlog of re-parses.
+// An edit only marks its note dirty. Dirty notes are re-parsed once typing pauses for EDIT_QUIET_MS (and, while
+// it goes on, at least every EDIT_MAX_DELAY_MS, or less often for a note whose re-indexing is costly), or at
+// once when a request about that very note needs its model. So only a document's latest text is ever parsed,
+// and a request about another note is answered from the last models instead of waiting behind a backlog.
 const EDIT_QUIET_MS = 150;
 const EDIT_MAX_DELAY_MS = 1000;
+/**
+ * While typing goes on, re-indexing a note in the background may take about this share of the time: a note
+ * whose re-parse, re-index and publishing cost 200 ms is brought up to date every 8 s, not every second.
+ */
+const BACKGROUND_REINDEX_SHARE = 0.05;
 /** Open documents with edits not yet in the index: URI → when the first such edit arrived. */
 const dirtyDocuments = new Map<string, number>();
+/** URI → what parsing and indexing the note cost last time, in ms (publishing is counted as as much again). */
+const reindexCost = new Map<string, number>();
 let reindexTimer: NodeJS.Timeout | undefined;
 
 function onNoteEdited(e: TextDocumentChangeEvent<TextDocument>): void {
   if (!dirtyDocuments.has(e.document.uri)) dirtyDocuments.set(e.document.uri, Date.now());
   if (reindexTimer) clearTimeout(reindexTimer);
-  let oldest = Infinity;
-  for (const since of dirtyDocuments.values()) oldest = Math.min(oldest, since);
-  reindexTimer = setTimeout(() => void reindexDirtyDocuments(), Math.max(0, Math.min(EDIT_QUIET_MS, oldest + EDIT_MAX_DELAY_MS - Date.now())));
+  let due = Date.now() + EDIT_QUIET_MS;
+  for (const [uri, since] of dirtyDocuments) {
+    due = Math.min(due, since + Math.max(EDIT_MAX_DELAY_MS, (2 * (reindexCost.get(uri) ?? 0)) / BACKGROUND_REINDEX_SHARE));
+  }
+  reindexTimer = setTimeout(() => void reindexDirtyDocuments(), Math.max(0, due - Date.now()));
 }
 
 /** The timer's re-parse: each note's parse and its re-indexing run in separate turns, so requests fit between. */
@@ -448,12 +458,16 @@ async function reindexDirtyDocuments(): Promise<void> {
       continue;
     }
     const version = doc.version;
+    const parseStart = performance.now();
     const model = parseBuffer(loc.path, doc.getText());
+    const parseCost = performance.now() - parseStart;
     await new Promise((r) => setImmediate(r));
     // Typed on meanwhile (a newer text waits for the next timer), or a request has indexed it already.
     if (documents.get(uri)?.version !== version || !dirtyDocuments.has(uri)) continue;
     dirtyDocuments.delete(uri);
+    const indexStart = performance.now();
     noteReindexed(loc.vault, model, version);
+    reindexCost.set(uri, parseCost + performance.now() - indexStart);
   }
 }
 
@@ -463,7 +477,9 @@ function reindexIfDirty(uri: string): void {
   const doc = documents.get(uri);
   const loc = workspace.locate(uri);
   if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
+  const started = performance.now();
   noteReindexed(loc.vault, parseBuffer(loc.path, doc.getText()), doc.version);
+  reindexCost.set(uri, performance.now() - started);
 }
 
 function noteReindexed(vault: Vault, model: NoteModel, version: number): void {
@@ -485,6 +501,7 @@ function onIndexChanged(vault: Vault, change: IndexChange): void {
 
 async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<void> {
   dirtyDocuments.delete(e.document.uri);
+  reindexCost.delete(e.document.uri);
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
