@@ -301,7 +301,17 @@ async function applyMembershipChange(vault: Vault): Promise<void> {
     const loc = workspace.locate(doc.uri);
     if (loc?.vault === vault) buffers.set(loc.path, doc.getText());
   }
-  const { added, removed, affected, outside } = await applyMembership(vault.root, vault.index, rules, buffers);
+  // One writer at a time: file events wait (queued) while the walk applies, and it waits for a batch in flight.
+  while (vaultsBusy.has(vault)) await new Promise((r) => setTimeout(r, 5));
+  vaultsBusy.add(vault);
+  let result: Awaited<ReturnType<typeof applyMembership>>;
+  try {
+    result = await applyMembership(vault.root, vault.index, rules, buffers);
+  } finally {
+    vaultsBusy.delete(vault);
+  }
+  void applyQueuedFileEvents(vault);
+  const { added, removed, affected, outside } = result;
   vault.outside = new FileLookup(outside);
   if (removed.length > 0 || added.length > 0) {
     connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
