@@ -48,7 +48,7 @@ const common = {
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const results = await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', metafile: true }),
+  esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', metafile: true }),
 ]);
 for (const r of results) {
   for (const [file, info] of Object.entries(r.metafile.outputs)) {

@@ -375,7 +375,7 @@ export function deactivate(): Thenable<void> | undefined {
 function serverModulePath(context: vscode.ExtensionContext): string {
   const bundled = context.asAbsolutePath(path.join('dist', 'server.js'));
   if (fs.existsSync(bundled)) return bundled;
-  const compiled = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
+  const compiled = context.asAbsolutePath(path.join('server', 'out', 'main.js'));
   return fs.existsSync(compiled) ? compiled : bundled;
 }
 

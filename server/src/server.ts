@@ -4,9 +4,11 @@
  * diagnostics for every note of every vault (not only open ones), recomputed only for the notes an edit affects.
  * A workspace folder that is not a vault (core/vaultRule.ts) is served quietly: problems for open notes only.
  *
- * `node server/out/server.js --stdio` (or `--node-ipc`, which the VS Code client uses).
+ * `createServer(connection, vaultFs)` wires it to a connection; `main.ts` is the process entry
+ * (`node server/out/main.js --stdio`, or `--node-ipc`, which the VS Code client uses), and tests can run it
+ * in-process on a pair of streams.
  */
-import * as fs from 'fs';
+import { createHash } from 'crypto';
 import * as os from 'os';
 import * as path from 'path';
 import {
@@ -18,28 +20,32 @@ import {
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   LSPErrorCodes,
-  FileChangeType,
   ProposedFeatures,
+  FileChangeType,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  type Connection,
+  type DidChangeWatchedFilesParams,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
   type Location,
+  type TextDocumentChangeEvent,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { applyMembership, parseBuffer, readAndParse } from './core/load';
-import { scanVault } from './core/scan';
+import { applyFileEvents, applyMembership, nodeVaultFs, parseBuffer, readAndParse, type FileEvent, type VaultFs } from './core/load';
+import type { NoteModel } from './core/model';
+import type { IndexChange } from './core/vault';
 import { isNotePath } from './core/paths';
 import { readFolderMarkers } from './core/markers';
 import { decideVault, touchesVaultMarker, type VaultDecision } from './core/vaultRule';
 import { IGNORE_FILE_NAME, VaultRules, type MembershipSettings } from './core/membership';
 import { FileLookup } from './core/fileLookup';
-import type { PathLocation } from './core/features/context';
+import { RequestCancelledError, type PathLocation } from './core/features/context';
 import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
 import { provideDefinition } from './core/features/definition';
 import { provideHover } from './core/features/hover';
@@ -53,9 +59,56 @@ import { confineToVault } from './core/confine';
 import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const workspace = new Workspace(documents);
+// The server's state lives in this module: one server per process at a time (createServer resets it).
+let connection: Connection;
+let documents: TextDocuments<TextDocument>;
+let workspace: Workspace;
+let vaultFs: VaultFs = nodeVaultFs;
+
+/** The handler type a connection method takes, so that named handlers keep the connection's parameter types. */
+type Handler<K extends keyof Connection> = Connection[K] extends (handler: infer H, ...rest: never[]) => unknown ? H : never;
+
+/**
+ * Builds the language server on a connection: every handler registered by name below, then listening.
+ * `files` is how it reads the vault (the io layer's {@link VaultFs}).
+ */
+export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): void {
+  connection = conn;
+  vaultFs = files;
+  documents = new TextDocuments(TextDocument);
+  workspace = new Workspace(documents, files);
+  settings = DEFAULT_SETTINGS;
+  clientCanConfigure = clientWatchesDynamically = clientHasFolders = initialized = false;
+  publishQueue.clear();
+  dirtyDocuments.clear();
+  reindexCost.clear();
+  if (reindexTimer) clearTimeout(reindexTimer);
+  reindexTimer = undefined;
+  fileEventQueues.clear();
+  vaultsBusy.clear();
+  connection.onInitialize(onInitialize);
+  connection.onInitialized(onInitialized);
+  connection.onDidChangeConfiguration(onConfigurationChanged);
+  documents.onDidChangeContent(onNoteEdited);
+  documents.onDidClose(onNoteClosed);
+  documents.onDidClose(onNoteClosedOutsideVault);
+  connection.onDidChangeWatchedFiles(onWatchedFilesChanged);
+  connection.onCompletion(onCompletion);
+  connection.onDefinition(onDefinition);
+  connection.onHover(onHover);
+  connection.onReferences(onReferences);
+  connection.onDocumentSymbol(onDocumentSymbol);
+  connection.onWorkspaceSymbol(onWorkspaceSymbol);
+  connection.onDocumentLinks(onDocumentLinks);
+  connection.onFoldingRanges(onFoldingRanges);
+  connection.onCodeAction(onCodeAction);
+  connection.onExecuteCommand(onExecuteCommand);
+  connection.onRequest('ospo/status', onStatusRequest);
+  connection.onRequest('ospo/checkVault', onCheckVaultRequest);
+  connection.onRequest('ospo/files', onFilesRequest);
+  documents.listen(connection);
+  connection.listen();
+}
 
 /** Settings under `ospoNotes.*` (see package.json `contributes.configuration`). */
 interface Settings {
@@ -76,7 +129,7 @@ let clientHasFolders = false;
 // ---------------------------------------------------------------------------------------------------------------
 // Lifecycle
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
+const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   clientCanConfigure = caps.workspace?.configuration === true;
   clientWatchesDynamically = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -102,11 +155,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     },
     serverInfo: { name: 'ospo-notes', version: '0.1.0' },
   };
-});
+};
 
 let initialized = false;
 
-connection.onInitialized(async () => {
+const onInitialized: Handler<'onInitialized'> = async () => {
   // A client that says `initialized` twice must not get every vault indexed twice.
   if (initialized) return;
   initialized = true;
@@ -122,7 +175,7 @@ connection.onInitialized(async () => {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       for (const f of e.removed) {
         const v = workspace.removeFolder(f.uri);
-        if (v) for (const p of v.published) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
+        if (v) for (const p of v.published.keys()) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
       }
       for (const f of e.added) {
         const v = workspace.addFolder(f.uri, f.name);
@@ -133,7 +186,7 @@ connection.onInitialized(async () => {
   }
   await redecideVaults(workspace.vaults);
   await Promise.all(workspace.vaults.map((v) => indexVault(v)));
-});
+};
 
 async function indexVault(vault: Vault): Promise<void> {
   let progress: WorkDoneProgressServerReporter | undefined;
@@ -147,12 +200,17 @@ async function indexVault(vault: Vault): Promise<void> {
     progress = undefined;
   }
   const started = Date.now();
+  vaultsBusy.add(vault);
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
     await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
+  } finally {
+    vaultsBusy.delete(vault);
   }
+  // Files created, changed or deleted while the vault was read.
+  await applyQueuedFileEvents(vault);
   progress?.done();
   for (const w of vault.warnings) connection.console.warn(`${vault.name}: ${w.path}: ${w.message}`);
   connection.console.log(`Indexed ${vault.name}: ${vault.index.noteCount} notes, ${vault.index.files.size} files in ${Date.now() - started} ms.`);
@@ -207,7 +265,7 @@ async function fetchSettings(): Promise<Settings> {
   }
 }
 
-connection.onDidChangeConfiguration(async (change) => {
+const onConfigurationChanged: Handler<'onDidChangeConfiguration'> = async (change) => {
   const before = JSON.stringify(settings);
   const pushed = change.settings as { ospoNotes?: Partial<Settings>; files?: { exclude?: unknown } } | undefined;
   settings = clientCanConfigure ? await fetchSettings() : normalizeSettings({ ...pushed?.ospoNotes, filesExclude: pushed?.files?.exclude } as Partial<Settings>);
@@ -218,7 +276,7 @@ connection.onDidChangeConfiguration(async (change) => {
     if (membershipUsed.get(v) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(v);
     await publishAll(v);
   }
-});
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Membership changes: the ignored folders, `files.exclude` or a `.gitignore` file changed.
@@ -243,11 +301,21 @@ async function applyMembershipChange(vault: Vault): Promise<void> {
     const loc = workspace.locate(doc.uri);
     if (loc?.vault === vault) buffers.set(loc.path, doc.getText());
   }
-  const { added, removed, affected, outside } = await applyMembership(vault.root, vault.index, rules, buffers);
+  // One writer at a time: file events wait (queued) while the walk applies, and it waits for a batch in flight.
+  while (vaultsBusy.has(vault)) await new Promise((r) => setTimeout(r, 5));
+  vaultsBusy.add(vault);
+  let result: Awaited<ReturnType<typeof applyMembership>>;
+  try {
+    result = await applyMembership(vault.root, vault.index, rules, buffers);
+  } finally {
+    vaultsBusy.delete(vault);
+  }
+  void applyQueuedFileEvents(vault);
+  const { added, removed, affected, outside } = result;
   vault.outside = new FileLookup(outside);
   if (removed.length > 0 || added.length > 0) {
     connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
-    await publishAffected(vault, affected);
+    queuePublish(vault, affected);
     void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added, removed });
   }
   // The client rebuilds its rules from `ospo/files`, which it fetches on this notification.
@@ -289,28 +357,64 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
   };
 }
 
+/**
+ * Sends a note's problems unless the client already has exactly these (typing in a paragraph re-resolves the
+ * note, but its problems rarely change: re-sending 10,000 identical diagnostics is most of a keystroke's cost).
+ */
 function publishNote(vault: Vault, p: string): void {
   const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : [];
   if (diags.length === 0 && !vault.published.has(p)) return;
+  const lsp = diags.map((d) => toLspDiagnostic(vault, d));
+  const digest = diags.length === 0 ? '' : createHash('sha1').update(JSON.stringify(lsp)).digest('base64');
+  if (vault.published.get(p) === digest) return;
   if (diags.length === 0) vault.published.delete(p);
-  else vault.published.add(p);
-  void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: diags.map((d) => toLspDiagnostic(vault, d)) });
+  else vault.published.set(p, digest);
+  void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: lsp });
 }
 
 /** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
 async function publishAll(vault: Vault): Promise<void> {
-  const paths = new Set<string>([...vault.index.notePaths(), ...vault.published]);
+  const paths = new Set<string>([...vault.index.notePaths(), ...vault.published.keys()]);
   await inSlices([...paths], (p) => publishNote(vault, p));
 }
 
-async function publishAffected(vault: Vault, affected: Iterable<string>): Promise<void> {
-  const list = [...affected];
-  // The edited note first and synchronously: that is the squiggle the user is looking at.
-  if (list.length <= 64) {
-    for (const p of list) publishNote(vault, p);
-    return;
+/**
+ * Notes waiting to have their problems re-published, per vault, in the order they were queued (the edited note
+ * first). Queued paths coalesce: a note affected by ten edits in a row is published once, after them.
+ */
+const publishQueue = new Map<Vault, Set<string>>();
+let publishing = false;
+
+function queuePublish(vault: Vault, paths: Iterable<string>): void {
+  let queued = publishQueue.get(vault);
+  if (!queued) publishQueue.set(vault, (queued = new Set()));
+  for (const p of paths) queued.add(p);
+  if (!publishing) {
+    publishing = true;
+    setImmediate(() => void drainPublishQueue());
   }
-  await inSlices(list, (p) => publishNote(vault, p));
+}
+
+/** Publishes the queue in time slices, so requests are answered in between. */
+async function drainPublishQueue(): Promise<void> {
+  let sliceStart = Date.now();
+  try {
+    for (;;) {
+      const next = publishQueue.entries().next();
+      if (next.done) break;
+      const [vault, queued] = next.value;
+      const p = queued.values().next().value as string;
+      queued.delete(p);
+      if (queued.size === 0) publishQueue.delete(vault);
+      if (workspace.vaults.includes(vault)) publishNote(vault, p);
+      if (Date.now() - sliceStart > 10) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = Date.now();
+      }
+    }
+  } finally {
+    publishing = false;
+  }
 }
 
 /** Runs `work` over items in slices of at most ~10 ms, yielding in between. */
@@ -326,39 +430,101 @@ async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Documents and files
 
-documents.onDidChangeContent((e) => {
-  const loc = workspace.locate(e.document.uri);
-  if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  const affected = loc.vault.index.upsertNote(parseBuffer(loc.path, e.document.getText()));
-  void publishAffected(loc.vault, affected);
-  void connection.sendNotification('ospo/indexChanged', statusOf());
-});
+// An edit only marks its note dirty. Dirty notes are re-parsed once typing pauses for EDIT_QUIET_MS (and, while
+// it goes on, at least every EDIT_MAX_DELAY_MS, or less often for a note whose re-indexing is costly), or at
+// once when a request about that very note needs its model. So only a document's latest text is ever parsed,
+// and a request about another note is answered from the last models instead of waiting behind a backlog.
+const EDIT_QUIET_MS = 150;
+const EDIT_MAX_DELAY_MS = 1000;
+/**
+ * While typing goes on, re-indexing a note in the background may take about this share of the time: a note
+ * whose re-parse, re-index and publishing cost 200 ms is brought up to date every 8 s, not every second.
+ */
+const BACKGROUND_REINDEX_SHARE = 0.05;
+/** Open documents with edits not yet in the index: URI → when the first such edit arrived. */
+const dirtyDocuments = new Map<string, number>();
+/** URI → what parsing and indexing the note cost last time, in ms (publishing is counted as as much again). */
+const reindexCost = new Map<string, number>();
+let reindexTimer: NodeJS.Timeout | undefined;
 
-documents.onDidClose(async (e) => {
+function onNoteEdited(e: TextDocumentChangeEvent<TextDocument>): void {
+  if (!dirtyDocuments.has(e.document.uri)) dirtyDocuments.set(e.document.uri, Date.now());
+  if (reindexTimer) clearTimeout(reindexTimer);
+  let due = Date.now() + EDIT_QUIET_MS;
+  for (const [uri, since] of dirtyDocuments) {
+    due = Math.min(due, since + Math.max(EDIT_MAX_DELAY_MS, (2 * (reindexCost.get(uri) ?? 0)) / BACKGROUND_REINDEX_SHARE));
+  }
+  reindexTimer = setTimeout(() => void reindexDirtyDocuments(), Math.max(0, due - Date.now()));
+}
+
+/** The timer's re-parse: each note's parse and its re-indexing run in separate turns, so requests fit between. */
+async function reindexDirtyDocuments(): Promise<void> {
+  reindexTimer = undefined;
+  for (const uri of [...dirtyDocuments.keys()]) {
+    const doc = documents.get(uri);
+    const loc = workspace.locate(uri);
+    if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) {
+      dirtyDocuments.delete(uri);
+      continue;
+    }
+    const version = doc.version;
+    const parseStart = performance.now();
+    const model = parseBuffer(loc.path, doc.getText());
+    const parseCost = performance.now() - parseStart;
+    await new Promise((r) => setImmediate(r));
+    // Typed on meanwhile (a newer text waits for the next timer), or a request has indexed it already.
+    if (documents.get(uri)?.version !== version || !dirtyDocuments.has(uri)) continue;
+    dirtyDocuments.delete(uri);
+    const indexStart = performance.now();
+    noteReindexed(loc.vault, model, version);
+    reindexCost.set(uri, parseCost + performance.now() - indexStart);
+  }
+}
+
+/** Brings an open note's model up to its buffer if it was edited since it was last parsed. */
+function reindexIfDirty(uri: string): void {
+  if (!dirtyDocuments.delete(uri)) return;
+  const doc = documents.get(uri);
+  const loc = workspace.locate(uri);
+  if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
+  const started = performance.now();
+  noteReindexed(loc.vault, parseBuffer(loc.path, doc.getText()), doc.version);
+  reindexCost.set(uri, performance.now() - started);
+}
+
+function noteReindexed(vault: Vault, model: NoteModel, version: number): void {
+  onIndexChanged(vault, vault.index.upsertNote(model, version));
+}
+
+/**
+ * What a change record of the index sets off: the problems of the notes it names re-published (a removed
+ * note's cleared), the client's file mirror told of files that came and went, the status refreshed.
+ */
+function onIndexChanged(vault: Vault, change: IndexChange): void {
+  queuePublish(vault, change.resolutions);
+  queuePublish(vault, change.removed);
+  if (change.added.size > 0 || change.removed.size > 0) {
+    void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added: [...change.added], removed: [...change.removed] });
+  }
+  if (change.resolutions.size > 0 || change.added.size > 0 || change.removed.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+}
+
+async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<void> {
+  dirtyDocuments.delete(e.document.uri);
+  reindexCost.delete(e.document.uri);
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  const model = await readAndParse(loc.vault.root, loc.path);
-  const affected = model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path);
-  void publishAffected(loc.vault, affected);
-});
-
-function isFolderOnDisk(vault: Vault, p: string): boolean {
-  try {
-    return fs.statSync(workspace.absPath(vault, p)).isDirectory();
-  } catch {
-    return false;
-  }
+  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs);
+  onIndexChanged(loc.vault, model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path));
 }
 
-/** Folders (created or changed) come through the watcher too; only files are indexed. */
-function isFileOnDisk(vault: Vault, p: string): boolean {
-  try {
-    return fs.statSync(workspace.absPath(vault, p)).isFile();
-  } catch {
-    return false;
-  }
-}
+// File events are queued per vault and applied one batch at a time by `applyFileEvents`, which reads what each
+// path is now. While a vault (re-)loads they wait in the queue and are applied to the fresh index after the
+// load, so that a file deleted or created meanwhile is neither kept nor missed.
+const fileEventQueues = new Map<Vault, FileEvent[]>();
+/** Vaults whose index is being (re)built, or whose queue is being applied: nothing else applies to them. */
+const vaultsBusy = new Set<Vault>();
 
 /** A file that appeared as a symlink leading out of its vault: never read, said once in the log. */
 function reportEscape(uri: string): void {
@@ -366,7 +532,7 @@ function reportEscape(uri: string): void {
   if (escaped) connection.console.warn(`${escaped.vault.name}: ${escaped.path}: symlink leads outside the vault: not read`);
 }
 
-connection.onDidChangeWatchedFiles(async (params) => {
+async function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
   await onVaultMarkerEvents(params.changes);
   const ignoreFilesChanged = new Set<Vault>();
   for (const change of params.changes) {
@@ -374,65 +540,44 @@ connection.onDidChangeWatchedFiles(async (params) => {
     if (v?.ready) ignoreFilesChanged.add(v);
   }
   for (const v of ignoreFilesChanged) await applyMembershipChange(v);
-  // A folder moved or copied into the vault arrives as one event for the folder: expand it into its files.
-  const changes: Array<{ uri: string; type: FileChangeType }> = [];
+  const touched = new Set<Vault>();
   for (const change of params.changes) {
-    const loc = change.type !== FileChangeType.Deleted ? workspace.locate(change.uri) : undefined;
-    if (loc && isFolderOnDisk(loc.vault, loc.path)) {
-      const inside = await scanVault(loc.vault.root, { rules: loc.vault.rules, under: loc.path });
-      for (const p of inside.outside) if (loc.vault.outside.add(p)) connection.console.warn(`${loc.vault.name}: ${p}: symlink leads outside the vault: not read`);
-      for (const f of inside.files) changes.push({ uri: workspace.uriOf(loc.vault, f), type: FileChangeType.Created });
-    } else {
-      changes.push(change);
-    }
-  }
-  const touched = new Map<Vault, Set<string>>();
-  const fileSetChanges = new Map<Vault, { added: string[]; removed: string[] }>();
-  const noteFileSet = (v: Vault, kind: 'added' | 'removed', p: string): void => {
-    let c = fileSetChanges.get(v);
-    if (!c) fileSetChanges.set(v, (c = { added: [], removed: [] }));
-    c[kind].push(p);
-  };
-  for (const change of changes) {
     const loc = workspace.locate(change.uri);
-    if (!loc && change.type !== FileChangeType.Deleted) reportEscape(change.uri);
-    if (!loc || !loc.vault.ready) continue;
-    const { vault, path: p } = loc;
-    let affected: Set<string>;
-    if (change.type === FileChangeType.Deleted) {
-      const wasFile = vault.index.files.has(p);
-      if (wasFile) noteFileSet(vault, 'removed', p);
-      affected = vault.index.removeFile(p);
-      // A deleted folder arrives as one event: drop everything under it (a file needs no such scan).
-      const prefix = p + '/';
-      for (const f of wasFile ? [] : [...vault.index.files.paths()]) {
-        if (!f.startsWith(prefix)) continue;
-        noteFileSet(vault, 'removed', f);
-        for (const a of vault.index.removeFile(f)) affected.add(a);
-      }
-      if (vault.published.has(p)) {
-        vault.published.delete(p);
-        void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: [] });
-      }
-    } else if (isNotePath(p)) {
-      if (workspace.documentOf(vault, p)) continue; // the buffer is the truth while open
-      if (!isFileOnDisk(vault, p)) continue;
-      if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
-      const model = await readAndParse(vault.root, p);
-      affected = model ? vault.index.upsertNote(model) : new Set();
-    } else {
-      if (!isFileOnDisk(vault, p)) continue;
-      if (!vault.index.files.has(p)) noteFileSet(vault, 'added', p);
-      affected = vault.index.addAttachment(p);
+    if (!loc) {
+      if (change.type !== FileChangeType.Deleted) reportEscape(change.uri);
+      continue;
     }
-    let set = touched.get(vault);
-    if (!set) touched.set(vault, (set = new Set()));
-    for (const a of affected) set.add(a);
+    const kind = change.type === FileChangeType.Deleted ? 'deleted' : change.type === FileChangeType.Created ? 'created' : 'changed';
+    let queue = fileEventQueues.get(loc.vault);
+    if (!queue) fileEventQueues.set(loc.vault, (queue = []));
+    queue.push({ path: loc.path, kind });
+    touched.add(loc.vault);
   }
-  for (const [vault, c] of fileSetChanges) void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, ...c });
-  for (const [vault, set] of touched) await publishAffected(vault, set);
-  if (touched.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
-});
+  for (const vault of touched) void applyQueuedFileEvents(vault);
+}
+
+async function applyQueuedFileEvents(vault: Vault): Promise<void> {
+  if (!vault.ready || vaultsBusy.has(vault)) return;
+  vaultsBusy.add(vault);
+  try {
+    for (let queue = fileEventQueues.get(vault); queue && queue.length > 0; queue = fileEventQueues.get(vault)) {
+      const events = queue.splice(0);
+      const change = await applyFileEvents(vault.index, vault.root, events, {
+        rules: vault.rules,
+        isOpen: (p) => workspace.documentOf(vault, p) !== undefined,
+        onOutside: (p) => {
+          if (vault.outside.add(p)) connection.console.warn(`${vault.name}: ${p}: symlink leads outside the vault: not read`);
+        },
+        fs: vaultFs,
+      });
+      if (workspace.vaults.includes(vault)) onIndexChanged(vault, change);
+    }
+  } catch (e) {
+    connection.console.error(`Applying file events in ${vault.root} failed: ${(e as Error).stack ?? e}`);
+  } finally {
+    vaultsBusy.delete(vault);
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Vault status. A workspace folder is a vault or is served quietly (core/vaultRule.ts decides); the folder is
@@ -489,10 +634,10 @@ async function onVaultMarkerEvents(changes: ReadonlyArray<{ uri: string }>): Pro
 }
 
 /** Outside a vault a note's problems go when it closes (in a vault they stay: every note is checked). */
-documents.onDidClose((e) => {
+function onNoteClosedOutsideVault(e: TextDocumentChangeEvent<TextDocument>): void {
   const loc = workspace.locate(e.document.uri);
   if (loc && publishScope(loc.vault) === 'open-notes') publishNote(loc.vault, loc.path);
-});
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Requests. Each handler runs the engine inside `guard`: an exception answers this request with an error and
@@ -503,12 +648,15 @@ function guard<T>(name: string, token: CancellationToken | undefined, work: () =
   try {
     return work();
   } catch (e) {
+    if (e instanceof RequestCancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
     return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error).message ?? e}`);
   }
 }
 
+/** The vault and path of a request's document, its model brought up to the buffer first (the user's view). */
 function located(uri: string): { vault: Vault; path: string } | undefined {
+  reindexIfDirty(uri);
   const loc = workspace.locate(uri);
   return loc && loc.vault.ready ? loc : undefined;
 }
@@ -517,56 +665,51 @@ function toLocation(vault: Vault, l: PathLocation): Location {
   return { uri: workspace.uriOf(vault, l.path), range: l.range };
 }
 
-connection.onCompletion((params, token) =>
+const onCompletion: Handler<'onCompletion'> = (params, token) =>
   guard('completion', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return CompletionList.create([], false);
-    const list = provideCompletion(loc.vault.ctx, loc.path, params.position);
+    const list = provideCompletion({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position);
     // The command's path is vault-relative: say which vault, for workspaces with several.
     for (const item of list.items) {
       if (item.command?.command === ADD_BLOCK_ID_COMMAND && item.command.arguments?.[0]) item.command.arguments[0] = { ...item.command.arguments[0], vaultUri: loc.vault.uri };
     }
     return list;
-  }),
-);
+  });
 
-connection.onDefinition((params, token) =>
+const onDefinition: Handler<'onDefinition'> = (params, token) =>
   guard('definition', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     return provideDefinition(loc.vault.ctx, loc.path, params.position).map((l) => toLocation(loc.vault, l));
-  }),
-);
+  });
 
-connection.onHover((params, token) =>
+const onHover: Handler<'onHover'> = (params, token) =>
   guard('hover', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return null;
     return provideHover(loc.vault.ctx, loc.path, params.position, { toUri: (p) => workspace.uriOf(loc.vault, p) }) ?? null;
-  }),
-);
+  });
 
-connection.onReferences((params, token) =>
+const onReferences: Handler<'onReferences'> = (params, token) =>
   guard('references', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
-    return provideReferences(loc.vault.ctx, loc.path, params.position, params.context.includeDeclaration).map((l) => toLocation(loc.vault, l));
-  }),
-);
+    return provideReferences({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.context.includeDeclaration).map((l) => toLocation(loc.vault, l));
+  });
 
-connection.onDocumentSymbol((params, token) =>
+const onDocumentSymbol: Handler<'onDocumentSymbol'> = (params, token) =>
   guard('documentSymbol', token, () => {
     const loc = located(params.textDocument.uri);
     const note = loc?.vault.index.note(loc.path);
     return note ? provideDocumentSymbols(note) : [];
-  }),
-);
+  });
 
-connection.onWorkspaceSymbol((params, token) =>
+const onWorkspaceSymbol: Handler<'onWorkspaceSymbol'> = (params, token) =>
   guard('workspaceSymbol', token, () =>
     workspace.vaults.flatMap((v) =>
       v.ready
-        ? provideWorkspaceSymbols(v.index, params.query, 500).map((s) => ({
+        ? provideWorkspaceSymbols(v.index, params.query, 500, token).map((s) => ({
             name: s.name,
             kind: s.kind,
             containerName: s.containerName,
@@ -574,27 +717,24 @@ connection.onWorkspaceSymbol((params, token) =>
           }))
         : [],
     ),
-  ),
-);
+  );
 
-connection.onDocumentLinks((params, token) =>
+const onDocumentLinks: Handler<'onDocumentLinks'> = (params, token) =>
   guard('documentLinks', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     return provideDocumentLinks(loc.vault.ctx, loc.path, (p) => workspace.uriOf(loc.vault, p));
-  }),
-);
+  });
 
-connection.onFoldingRanges((params, token) =>
+const onFoldingRanges: Handler<'onFoldingRanges'> = (params, token) =>
   guard('foldingRanges', token, () => {
     const loc = located(params.textDocument.uri);
     const note = loc?.vault.index.note(loc.path);
     const text = loc ? workspace.textOf(loc.vault, loc.path) : undefined;
     return note && text !== undefined ? provideFoldingRanges(note, text) : [];
-  }),
-);
+  });
 
-connection.onCodeAction((params, token) =>
+const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
   guard('codeAction', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
@@ -609,8 +749,7 @@ connection.onCodeAction((params, token) =>
       isPreferred: f.isPreferred,
       edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
     }));
-  }),
-);
+  });
 
 /**
  * The vault and canonical path of a note named by a client's command arguments, confined to that vault: the
@@ -651,7 +790,7 @@ function editTarget(vault: Vault, p: string): EditTarget {
   return doc ? { uri: doc.uri, version: doc.version } : { uri: workspace.uriOf(vault, p), version: null };
 }
 
-connection.onExecuteCommand(async (params) => {
+const onExecuteCommand: Handler<'onExecuteCommand'> = async (params) => {
   if (params.command !== ADD_BLOCK_ID_COMMAND) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
   const raw = params.arguments?.[0];
   const args = (raw !== null && typeof raw === 'object' ? raw : {}) as AddBlockIdArgs & { vaultUri?: unknown };
@@ -667,7 +806,7 @@ connection.onExecuteCommand(async (params) => {
   if (!edit) return { applied: false };
   const result = await connection.workspace.applyEdit({ label: 'Add block id', edit: new WorkspaceEditBuilder().addEdits(target, [edit]).build() });
   return { applied: result.applied, id: args.id };
-});
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
@@ -678,9 +817,9 @@ function statusOf(): { vaults: Array<{ uri: string; name: string; vault: boolean
   };
 }
 
-connection.onRequest('ospo/status', () => statusOf());
+const onStatusRequest = () => statusOf();
 
-connection.onRequest('ospo/checkVault', async () => {
+const onCheckVaultRequest = async () => {
   const result: Array<{ uri: string; vault: boolean; errors: number; warnings: number; information: number; hints: number; notesWithProblems: number }> = [];
   for (const v of workspace.vaults) {
     if (!v.ready) continue;
@@ -695,11 +834,10 @@ connection.onRequest('ospo/checkVault', async () => {
     result.push({ uri: v.uri, vault: publishScope(v) === 'vault', errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
   return result;
-});
+};
 
-connection.onRequest('ospo/files', () =>
-  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() })),
-);
+const onFilesRequest = () =>
+  workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() }));
 
-documents.listen(connection);
-connection.listen();
+// Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
+if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);

@@ -8,7 +8,7 @@ import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VaultIndex } from './core/vault';
 import { FileLookup } from './core/fileLookup';
-import { loadVault, parseBuffer, readNoteTextSync } from './core/load';
+import { loadVault, nodeVaultFs, parseBuffer, readNoteTextSync, type VaultFs } from './core/load';
 import { checkTextSize } from './core/reader';
 import { isNotePath } from './core/paths';
 import { VaultRules, type MembershipSettings } from './core/membership';
@@ -27,15 +27,21 @@ export interface Vault {
   rules: VaultRules;
   /** Vault paths of symlinks leading outside the vault, reported once and never read. */
   outside: FileLookup;
-  /** Notes with diagnostics published last time, so that fixed notes get their problems cleared. */
-  published: Set<string>;
+  /**
+   * Notes with diagnostics published last time, with a digest of what was sent: fixed notes get their problems
+   * cleared, and unchanged problems are not sent again.
+   */
+  published: Map<string, string>;
   ctx: FeatureContext;
 }
 
 export class Workspace {
   readonly vaults: Vault[] = [];
 
-  constructor(readonly documents: TextDocuments<TextDocument>) {}
+  constructor(
+    readonly documents: TextDocuments<TextDocument>,
+    private readonly files: VaultFs = nodeVaultFs,
+  ) {}
 
   addFolder(uri: string, name: string): Vault {
     const root = URI.parse(uri).fsPath;
@@ -50,7 +56,7 @@ export class Workspace {
       warnings: [],
       rules: new VaultRules(),
       outside: new FileLookup(),
-      published: new Set(),
+      published: new Map(),
       ctx: undefined as unknown as FeatureContext,
     };
     vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
@@ -69,7 +75,7 @@ export class Workspace {
 
   /** Loads a vault from disk (cold start) and swaps the fresh index in. */
   async index(vault: Vault, membership: MembershipSettings, onProgress?: (done: number, total: number) => void): Promise<void> {
-    const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress });
+    const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress, fs: this.files });
     vault.warnings = loaded.warnings;
     vault.rules = loaded.rules;
     vault.outside = new FileLookup(loaded.outside);
@@ -77,7 +83,7 @@ export class Workspace {
     for (const doc of this.documents.all()) {
       const loc = this.locate(doc.uri);
       if (loc && loc.vault === vault && isNotePath(loc.path)) {
-        loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()));
+        loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()), doc.version);
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
@@ -164,7 +170,7 @@ export class Workspace {
     const abs = this.absPath(vault, p);
     if (!vault.rules.isMember(p) || !realPathInside(vault.root, abs)) return undefined;
     try {
-      return readNoteTextSync(abs);
+      return readNoteTextSync(abs, this.files);
     } catch {
       return undefined;
     }

@@ -7,14 +7,43 @@ import type { NoteModel, ReadProblem } from './model';
 import { parseNote } from './parser';
 import { checkTextSize, decodeNote, MAX_PARSED_NOTE_BYTES, tooLarge, type DecodedNote } from './reader';
 import { errorText, scanVault, type ScanOptions, type ScanWarning } from './scan';
-import { isNotePath } from './paths';
+import { dirname, isNotePath } from './paths';
 import { VaultRules } from './membership';
 import { range } from './text';
-import { VaultIndex } from './vault';
+import { emptyChange, mergeChange, VaultIndex, type IndexChange } from './vault';
+
+/**
+ * The file reads and stats the loader and the server make, as a seam: the io layer implements it on Node's
+ * `fs` ({@link nodeVaultFs}); a test or another host can give its own. (The folder walk, scan.ts, still uses
+ * `fs` directly.)
+ */
+export interface VaultFs {
+  readFile(absPath: string): Promise<Uint8Array>;
+  readFileSync(absPath: string): Uint8Array;
+  stat(absPath: string): Promise<FileStat>;
+  statSync(absPath: string): FileStat;
+}
+
+export interface FileStat {
+  size: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
+export const nodeVaultFs: VaultFs = {
+  readFile: (p) => fs.promises.readFile(p),
+  readFileSync: (p) => fs.readFileSync(p),
+  stat: (p) => fs.promises.stat(p),
+  statSync: (p) => fs.statSync(p),
+};
 
 export interface LoadOptions extends ScanOptions {
   /** Called now and then with the number of notes read so far and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** The longest stretch of work between yields to the event loop, in milliseconds (default 20). */
+  sliceMs?: number;
+  /** How files are read (default: Node's fs). */
+  fs?: VaultFs;
 }
 
 export interface LoadedVault {
@@ -38,29 +67,30 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
   const attachments = scan.files.filter((p) => !isNotePath(p));
   const models: NoteModel[] = [];
   const total = notePaths.length;
+  const sliceMs = options.sliceMs ?? SLICE_MS;
   // Synchronous reads in time slices: for many small files they cost a quarter of promise-based reads (no
   // thread-pool round trips for open, stat, read and close), and the slices keep the event loop free.
   let sliceStart = performance.now();
   for (let i = 0; i < total; i++) {
-    const model = readAndParseSync(root, notePaths[i], warnings);
+    const model = readAndParseSync(root, notePaths[i], warnings, options.fs);
     if (model) models.push(model);
     const done = i + 1;
     if (options.onProgress && (done % 500 === 0 || done === total)) options.onProgress(done, total);
-    if (performance.now() - sliceStart > SLICE_MS) {
+    if (performance.now() - sliceStart > sliceMs) {
       await new Promise((r) => setImmediate(r));
       sliceStart = performance.now();
     }
   }
   const index = new VaultIndex();
-  await index.loadInSlices(models, attachments, SLICE_MS);
+  await index.loadInSlices(models, attachments, sliceMs);
   return { index, warnings, outside: scan.outside, rules };
 }
 
 /** {@link readAndParse} without the promise: for the loader's time slices. */
-export function readAndParseSync(root: string, rel: string, warnings?: ScanWarning[]): NoteModel | undefined {
+export function readAndParseSync(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs): NoteModel | undefined {
   let read: BoundedRead;
   try {
-    read = readNoteFileSync(path.join(root, ...rel.split('/')));
+    read = readNoteFileSync(path.join(root, ...rel.split('/')), files);
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
@@ -75,21 +105,21 @@ export type BoundedRead = { bytes: Uint8Array } | { tooLarge: number };
  * costs a `stat`, not its size in memory. A file that grows between the check and the read is still caught by
  * the decoder's own length check.
  */
-export function readNoteFileSync(abs: string): BoundedRead {
-  const size = fs.statSync(abs).size;
+export function readNoteFileSync(abs: string, files: VaultFs = nodeVaultFs): BoundedRead {
+  const size = files.statSync(abs).size;
   if (size > MAX_PARSED_NOTE_BYTES) return { tooLarge: size };
-  return { bytes: fs.readFileSync(abs) };
+  return { bytes: files.readFileSync(abs) };
 }
 
-async function readNoteFile(abs: string): Promise<BoundedRead> {
-  const size = (await fs.promises.stat(abs)).size;
+async function readNoteFile(abs: string, files: VaultFs): Promise<BoundedRead> {
+  const size = (await files.stat(abs)).size;
   if (size > MAX_PARSED_NOTE_BYTES) return { tooLarge: size };
-  return { bytes: await fs.promises.readFile(abs) };
+  return { bytes: await files.readFile(abs) };
 }
 
 /** The text of a note file as the indexer decodes it (`''` for one over the size limit), never read whole first. */
-export function readNoteTextSync(abs: string): string {
-  const read = readNoteFileSync(abs);
+export function readNoteTextSync(abs: string, files: VaultFs = nodeVaultFs): string {
+  const read = readNoteFileSync(abs, files);
   return 'bytes' in read ? decodeNote(read.bytes).text : '';
 }
 
@@ -107,10 +137,10 @@ function readFailure(rel: string, e: unknown, warnings?: ScanWarning[]): NoteMod
 }
 
 /** Reads one note; a note that cannot be read is still a note (links to it resolve) that carries the problem. */
-export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[]): Promise<NoteModel | undefined> {
+export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs): Promise<NoteModel | undefined> {
   let read: BoundedRead;
   try {
-    read = await readNoteFile(path.join(root, ...rel.split('/')));
+    read = await readNoteFile(path.join(root, ...rel.split('/')), files);
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
@@ -163,7 +193,7 @@ export async function applyMembership(root: string, index: VaultIndex, rules: Va
   const removed = [...index.files.paths()].filter((p) => !keeps(p));
   const added = scan.files.filter((p) => !index.files.has(p));
   const affected = new Set<string>(removed);
-  for (const p of removed) for (const a of index.removeFile(p)) affected.add(a);
+  for (const p of removed) for (const a of index.removeFile(p).resolutions) affected.add(a);
   const entered: string[] = [];
   for (const p of added) {
     let changed: Set<string>;
@@ -171,12 +201,101 @@ export async function applyMembership(root: string, index: VaultIndex, rules: Va
       const text = buffers.get(p);
       const model = text !== undefined ? parseBuffer(p, text) : await readAndParse(root, p);
       if (!model) continue;
-      changed = index.upsertNote(model);
+      changed = index.upsertNote(model).resolutions;
     } else {
-      changed = index.addAttachment(p);
+      changed = index.addAttachment(p).resolutions;
     }
     entered.push(p);
     for (const a of changed) affected.add(a);
   }
   return { added: entered, removed, affected, outside: scan.outside };
+}
+
+/** What a file watcher reports: a vault-relative path (file or folder) and what happened to it. */
+export interface FileEvent {
+  path: string;
+  kind: 'created' | 'changed' | 'deleted';
+}
+
+export interface FileEventOptions {
+  /** The vault's membership rules: a folder that appeared is walked with them. */
+  rules?: VaultRules;
+  /** Called with each symlink found leading outside the vault (never read). */
+  onOutside?: (path: string) => void;
+  /** Notes open in an editor: their buffers, not the disk, are the truth while open (a deletion still counts). */
+  isOpen?: (path: string) => boolean;
+  /** How files are read (default: Node's fs). */
+  fs?: VaultFs;
+}
+
+/**
+ * Brings the index up to the disk for the paths that file events name. The event's kind is only a hint: what the
+ * path is *now* decides (a file is read, a folder is walked, a missing path is removed with everything under it),
+ * each path once, in the order of its last event. So events queued while a vault loads, applied after it, give
+ * the index a fresh load of the final tree would give, however they interleaved with the load's reads.
+ */
+export async function applyFileEvents(index: VaultIndex, root: string, events: readonly FileEvent[], options: FileEventOptions = {}): Promise<IndexChange> {
+  const result = emptyChange();
+  const remove = (p: string): void => {
+    mergeChange(result, index.removeFile(p));
+  };
+  const addFile = async (p: string): Promise<void> => {
+    if (isNotePath(p)) {
+      if (options.isOpen?.(p)) return;
+      const model = await readAndParse(root, p, undefined, options.fs);
+      if (model) mergeChange(result, index.upsertNote(model));
+    } else if (!index.files.has(p)) {
+      mergeChange(result, index.addAttachment(p));
+    }
+  };
+  // Folders that hold indexed files (a superset: only additions are tracked), so that a path event costs a walk
+  // of the index only when it names such a folder.
+  const folders = new Set<string>();
+  const addFolders = (f: string): void => {
+    for (let d = dirname(f); d !== '' && !folders.has(d); d = dirname(d)) folders.add(d);
+  };
+  for (const f of index.files.paths()) addFolders(f);
+  const last = new Map<string, FileEvent>();
+  for (const e of events) {
+    last.delete(e.path);
+    last.set(e.path, e);
+  }
+  for (const p of last.keys()) {
+    const abs = path.join(root, ...p.split('/'));
+    const kind = await kindOnDisk(abs, options.fs ?? nodeVaultFs);
+    const wasFile = index.files.has(p) || index.note(p) !== undefined;
+    if (kind !== 'file' && wasFile) remove(p);
+    if (kind === 'folder') {
+      const inside = await scanVault(root, { rules: options.rules, under: p });
+      for (const o of inside.outside) options.onOutside?.(o);
+      const found = new Set(inside.files);
+      if (folders.has(p)) for (const f of filesUnder(index, p)) if (!found.has(f)) remove(f);
+      for (const f of found) {
+        await addFile(f);
+        addFolders(f);
+      }
+      continue;
+    }
+    // A file now, or nothing: no folder of that name remains.
+    if (!wasFile && folders.has(p)) for (const f of filesUnder(index, p)) remove(f);
+    if (kind === 'file') {
+      await addFile(p);
+      addFolders(p);
+    }
+  }
+  return result;
+}
+
+function filesUnder(index: VaultIndex, folder: string): string[] {
+  const prefix = folder + '/';
+  return [...index.files.paths()].filter((f) => f.startsWith(prefix));
+}
+
+async function kindOnDisk(abs: string, files: VaultFs): Promise<'file' | 'folder' | 'missing'> {
+  try {
+    const st = await files.stat(abs);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'folder' : 'missing';
+  } catch {
+    return 'missing';
+  }
 }

@@ -8,11 +8,68 @@
  *  - `backlinks`: target path → notes with a link resolved to it. A target's new headings or block ids can
  *    change those links' subpath results.
  * A change therefore costs O(its neighbours), never O(vault).
+ *
+ * Every mutation returns an {@link IndexChange}: what entered, changed and left the index, which exports of each
+ * note changed, and the notes whose resolutions may have changed. Derived indexes (completion's names, workspace
+ * symbols) subscribe with {@link VaultIndex.onChange}; the server publishes and mirrors from the same records.
  */
-import type { NoteModel } from './model';
+import type { BlockId, Heading, Link, NoteModel } from './model';
 import { FileLookup } from './fileLookup';
 import { fileNameKey, linkNameKey, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
+
+/** Which exports of a note (what other notes and the derived indexes read of it) changed. */
+export interface ExportChanges {
+  /** Heading texts, levels or lines (subpath targets, document and workspace symbols). */
+  headings: boolean;
+  /** Block ids, their kinds or lines (subpath targets). */
+  blockIds: boolean;
+  /** Title or aliases (suggestions, completion, symbols). */
+  names: boolean;
+  /** The frontmatter's keys or values. */
+  frontmatter: boolean;
+}
+
+/** What one mutation of the index changed. A note added or removed has all its exports changed. */
+export interface IndexChange {
+  /** Files (notes and attachments) that entered the index. */
+  added: Set<string>;
+  /** Notes that were in the index before and after, with a new model. */
+  changed: Set<string>;
+  /** Files that left the index. */
+  removed: Set<string>;
+  /** Per added, changed or removed note, which of its exports changed. */
+  exports: Map<string, ExportChanges>;
+  /** Notes whose link results may have changed (the note itself included): their problems need re-publishing. */
+  resolutions: Set<string>;
+}
+
+export function emptyChange(): IndexChange {
+  return { added: new Set(), changed: new Set(), removed: new Set(), exports: new Map(), resolutions: new Set() };
+}
+
+const ALL_EXPORTS: Readonly<ExportChanges> = { headings: true, blockIds: true, names: true, frontmatter: true };
+
+/** Folds `later` into `into`, as if both mutations were one (a file added then removed was never there). */
+export function mergeChange(into: IndexChange, later: IndexChange): IndexChange {
+  for (const p of later.removed) {
+    if (into.added.delete(p)) into.exports.delete(p);
+    else into.removed.add(p);
+    into.changed.delete(p);
+  }
+  for (const p of later.added) {
+    if (into.removed.delete(p)) into.changed.add(p);
+    else into.added.add(p);
+  }
+  for (const p of later.changed) if (!into.added.has(p)) into.changed.add(p);
+  for (const [p, e] of later.exports) {
+    if (!into.added.has(p) && !into.removed.has(p) && !into.changed.has(p)) continue;
+    const before = into.exports.get(p);
+    into.exports.set(p, before ? { headings: before.headings || e.headings, blockIds: before.blockIds || e.blockIds, names: before.names || e.names, frontmatter: before.frontmatter || e.frontmatter } : { ...e });
+  }
+  for (const p of later.resolutions) into.resolutions.add(p);
+  return into;
+}
 
 export class VaultIndex implements VaultView {
   readonly files = new FileLookup();
@@ -30,11 +87,30 @@ export class VaultIndex implements VaultView {
   private readonly titleIndex = new Map<string, Set<string>>();
   private readonly tagIndex = new Map<string, Map<string, number>>();
   private readonly names = new NameIndex();
-  /** Bumped on every change: lets callers cache derived data (completion lists) cheaply. */
-  private generationCounter = 0;
+  /** The editor's document version of each note last upserted from an open buffer. */
+  private readonly versions = new Map<string, number>();
+  private readonly listeners: Array<(change: IndexChange) => void> = [];
 
-  get generation(): number {
-    return this.generationCounter;
+  /** Calls `listener` with the record of every later mutation. Returns a function that unsubscribes. */
+  onChange(listener: (change: IndexChange) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private emit(change: IndexChange): IndexChange {
+    for (const l of this.listeners) l(change);
+    return change;
+  }
+
+  /**
+   * The document version of the buffer a note's model was parsed from, when it came from an open buffer (edits
+   * computed from the model carry it); undefined for a model read from disk.
+   */
+  versionOf(path: string): number | undefined {
+    return this.versions.get(path);
   }
 
   note(path: string): NoteModel | undefined {
@@ -90,19 +166,19 @@ export class VaultIndex implements VaultView {
    * Loads many files at once (a cold start): models and attachments are added first, then every link is
    * resolved once against the complete file set.
    */
-  load(notes: Iterable<NoteModel>, attachments: Iterable<string>): void {
-    this.addAll(notes, attachments);
+  load(notes: Iterable<NoteModel>, attachments: Iterable<string>): IndexChange {
+    const change = this.addAll(notes, attachments);
     const memo = new Map();
     for (const path of this.notes.keys()) this.resolveNote(path, memo);
-    this.generationCounter++;
+    return this.emit(change);
   }
 
   /**
    * {@link load} in time slices: resolution of a large vault takes seconds, and a language server must keep
    * answering (cancellations, progress) meanwhile. `yieldEvery` is the longest slice in milliseconds.
    */
-  async loadInSlices(notes: Iterable<NoteModel>, attachments: Iterable<string>, yieldEvery = 20): Promise<void> {
-    this.addAll(notes, attachments);
+  async loadInSlices(notes: Iterable<NoteModel>, attachments: Iterable<string>, yieldEvery = 20): Promise<IndexChange> {
+    const change = this.addAll(notes, attachments);
     const memo = new Map();
     let sliceStart = performance.now();
     for (const path of [...this.notes.keys()]) {
@@ -112,45 +188,84 @@ export class VaultIndex implements VaultView {
         sliceStart = performance.now();
       }
     }
-    this.generationCounter++;
-  }
-
-  /** The first half of a bulk load: every file and note in, nothing resolved yet. */
-  private addAll(notes: Iterable<NoteModel>, attachments: Iterable<string>): void {
-    for (const path of attachments) if (this.files.add(path)) this.names.add(path);
-    for (const note of notes) {
-      if (this.files.add(note.path)) this.names.add(note.path);
-      this.notes.set(note.path, note);
-      this.indexNoteNames(note, +1);
-    }
+    return this.emit(change);
   }
 
   /**
-   * Adds or replaces a note. Returns the notes whose link results may have changed, the note itself included.
+   * The first half of a bulk load: every file and note in, nothing resolved yet. Meant for an empty index: the
+   * record says every note's links are to be resolved.
    */
-  upsertNote(note: NoteModel): Set<string> {
+  private addAll(notes: Iterable<NoteModel>, attachments: Iterable<string>): IndexChange {
+    const change = emptyChange();
+    for (const path of attachments) {
+      if (!this.files.add(path)) continue;
+      this.names.add(path);
+      change.added.add(path);
+    }
+    for (const note of notes) {
+      if (this.files.add(note.path)) this.names.add(note.path);
+      const previous = this.notes.get(note.path);
+      if (previous) this.indexNoteNames(previous, -1);
+      this.notes.set(note.path, note);
+      this.indexNoteNames(note, +1);
+      change.added.add(note.path);
+      change.exports.set(note.path, ALL_EXPORTS);
+      change.resolutions.add(note.path);
+    }
+    return change;
+  }
+
+  /**
+   * Adds or replaces a note; `version` is the editor's document version when the model comes from an open
+   * buffer. The record's `resolutions` hold the notes whose link results may have changed, the note included.
+   */
+  upsertNote(note: NoteModel, version?: number): IndexChange {
     const path = note.path;
     const previous = this.notes.get(path);
-    const affected = new Set<string>([path]);
+    const change = emptyChange();
+    const affected = change.resolutions;
+    affected.add(path);
+    if (version === undefined) this.versions.delete(path);
+    else this.versions.set(path, version);
     // Other notes' results depend on this note's headings and block ids (their subpaths) and on its aliases and
     // title ("did you mean"); typing in a paragraph changes neither, so it re-resolves this note alone.
-    const namesChanged = !previous || namesOf(previous) !== namesOf(note);
+    const exports = previous ? exportChanges(previous, note) : ALL_EXPORTS;
+    let reuse: Map<string, LinkTarget> | undefined;
     if (!previous) {
+      change.added.add(path);
       if (this.files.add(path)) this.names.add(path);
       this.addNotesWaitingNear(path, affected);
     } else {
+      change.changed.add(path);
+      reuse = this.reusableTargets(path, previous);
       // Drop the old links' edges while the old model is still in place: they are keyed by its links.
       this.unresolveNote(path);
       this.indexNoteNames(previous, -1);
-      if (subpathTargetsOf(previous) !== subpathTargetsOf(note)) for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
-      if (namesChanged) this.addNotesWaitingOnNames(previous, affected);
+      if (exports.headings || exports.blockIds) for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
+      if (exports.names) this.addNotesWaitingOnNames(previous, affected);
     }
-    if (namesChanged) this.addNotesWaitingOnNames(note, affected);
+    if (exports.headings || exports.blockIds || exports.names || exports.frontmatter) change.exports.set(path, exports);
+    if (exports.names) this.addNotesWaitingOnNames(note, affected);
     this.notes.set(path, note);
     this.indexNoteNames(note, +1);
-    for (const p of affected) this.resolveNote(p);
-    this.generationCounter++;
-    return affected;
+    for (const p of affected) this.resolveNote(p, undefined, p === path ? reuse : undefined);
+    return this.emit(change);
+  }
+
+  /**
+   * The note's current link results by what each link says, to be reused for the same links in its new model:
+   * stored results are always current (anything that could change one re-resolves the note), so a link that
+   * is unchanged resolves as before, unless it points into the note itself, whose headings may just have
+   * changed. This keeps a keystroke in a note with 20,000 links from resolving them all again.
+   */
+  private reusableTargets(path: string, previous: NoteModel): Map<string, LinkTarget> {
+    const reuse = new Map<string, LinkTarget>();
+    const targets = this.targets.get(path) ?? [];
+    for (let i = 0; i < previous.links.length; i++) {
+      const t = targets[i];
+      if (t && t.target !== path && t.status !== 'empty') reuse.set(resolutionKey(previous.links[i]), t);
+    }
+    return reuse;
   }
 
   /** Notes with links waiting under one of the note's aliases or its title: their suggestions name it. */
@@ -158,27 +273,31 @@ export class VaultIndex implements VaultView {
     for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
   }
 
-  /** Adds a non-note file (image, pdf…). Returns the notes whose link results may have changed. */
-  addAttachment(path: string): Set<string> {
+  /** Adds a non-note file (image, pdf…); the record's `resolutions` hold the notes whose links it may change. */
+  addAttachment(path: string): IndexChange {
     if (isNotePath(path)) throw new Error(`addAttachment called with a note: ${path}`);
-    const affected = new Set<string>();
-    if (!this.files.add(path)) return affected;
+    const change = emptyChange();
+    if (!this.files.add(path)) return change;
+    change.added.add(path);
     this.names.add(path);
-    this.addNotesWaitingNear(path, affected);
-    for (const p of affected) this.resolveNote(p);
-    this.generationCounter++;
-    return affected;
+    this.addNotesWaitingNear(path, change.resolutions);
+    for (const p of change.resolutions) this.resolveNote(p);
+    return this.emit(change);
   }
 
-  /** Removes a note or attachment. Returns the notes whose link results may have changed. */
-  removeFile(path: string): Set<string> {
-    const affected = new Set<string>();
+  /** Removes a note or attachment; the record's `resolutions` hold the notes whose links it may change. */
+  removeFile(path: string): IndexChange {
+    const change = emptyChange();
+    const affected = change.resolutions;
     const note = this.notes.get(path);
-    if (!this.files.remove(path) && !note) return affected;
+    if (!this.files.remove(path) && !note) return change;
+    change.removed.add(path);
+    this.versions.delete(path);
     this.names.remove(path);
     this.addNotesWaitingNear(path, affected);
     for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
     if (note) {
+      change.exports.set(path, ALL_EXPORTS);
       this.addNotesWaitingOnNames(note, affected);
       this.indexNoteNames(note, -1);
       this.unresolveNote(path);
@@ -186,21 +305,20 @@ export class VaultIndex implements VaultView {
       affected.delete(path);
     }
     for (const p of affected) this.resolveNote(p);
-    this.generationCounter++;
-    return affected;
+    return this.emit(change);
   }
 
   /** Renames a file: a removal and an addition, with the note's model moved to its new path. */
-  renameFile(from: string, to: string, model?: NoteModel): Set<string> {
+  renameFile(from: string, to: string, model?: NoteModel): IndexChange {
     const note = this.notes.get(from);
-    const affected = this.removeFile(from);
+    const change = this.removeFile(from);
     if (isNotePath(to)) {
       const moved = model ?? (note ? { ...note, path: to } : undefined);
-      if (moved) for (const p of this.upsertNote(moved)) affected.add(p);
+      if (moved) mergeChange(change, this.upsertNote(moved));
     } else {
-      for (const p of this.addAttachment(to)) affected.add(p);
+      mergeChange(change, this.addAttachment(to));
     }
-    return affected;
+    return change;
   }
 
   /**
@@ -211,14 +329,14 @@ export class VaultIndex implements VaultView {
     return this.names.similar(linkNameKey(linkpath), limit);
   }
 
-  private resolveNote(path: string, memo?: ResolutionMemo): void {
+  private resolveNote(path: string, memo?: ResolutionMemo, reuse?: Map<string, LinkTarget>): void {
     const note = this.notes.get(path);
     if (!note) return;
     this.unresolveNote(path);
     const targets: LinkTarget[] = new Array(note.links.length);
     for (let i = 0; i < note.links.length; i++) {
       const link = note.links[i];
-      const t = resolveLink(link, path, this, memo);
+      const t = (reuse && reuse.get(resolutionKey(link))) ?? resolveLink(link, path, this, memo);
       targets[i] = t;
       if (t.target !== undefined) addTo(this.backlinks, t.target, path);
       if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link)) this.addWaiting(key, path);
@@ -291,19 +409,35 @@ export class VaultIndex implements VaultView {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
-/**
- * Everything of a note that links into it can resolve to: its headings (text, level, lines) and block ids
- * (id, kind, lines). Equal signatures mean equal results for every link into the note.
- */
-function subpathTargetsOf(note: NoteModel): string {
-  let s = '';
-  for (const h of note.headings) s += `h${h.level}:${h.line}:${h.sectionEndLine}:${h.text}\u0000`;
-  for (const b of note.blockIds) s += `b${b.kind}:${b.startLine}:${b.endLine}:${b.id}\u0000`;
-  return s;
+/** Everything of a link that its resolution reads (see resolveLink), for one source note. */
+function resolutionKey(link: Link): string {
+  return `${link.syntax}\u0000${link.external ? 1 : 0}\u0000${link.path}\u0000${link.subpath === undefined ? '\u0001' : link.subpath}\u0000${link.destination ?? ''}`;
 }
 
-function namesOf(note: NoteModel): string {
-  return [note.title ?? '', ...note.aliases].join('\u0000');
+/**
+ * Which exports differ between two models of one note: the one diff every invalidation derives from. Equal
+ * headings (text, level, lines) and block ids (id, kind, lines) mean equal results for every link into the note.
+ */
+export function exportChanges(before: NoteModel, after: NoteModel): ExportChanges {
+  return {
+    headings: before.headings.length !== after.headings.length || before.headings.some((h, i) => !sameHeading(h, after.headings[i])),
+    blockIds: before.blockIds.length !== after.blockIds.length || before.blockIds.some((b, i) => !sameBlockId(b, after.blockIds[i])),
+    names: before.title !== after.title || before.aliases.length !== after.aliases.length || before.aliases.some((a, i) => a !== after.aliases[i]),
+    frontmatter: frontmatterOf(before) !== frontmatterOf(after),
+  };
+}
+
+function sameHeading(a: Heading, b: Heading): boolean {
+  return a.level === b.level && a.line === b.line && a.sectionEndLine === b.sectionEndLine && a.text === b.text && a.textRange.end.character === b.textRange.end.character;
+}
+
+function sameBlockId(a: BlockId, b: BlockId): boolean {
+  return a.id === b.id && a.kind === b.kind && a.startLine === b.startLine && a.endLine === b.endLine;
+}
+
+function frontmatterOf(note: NoteModel): string {
+  const f = note.frontmatter;
+  return f ? JSON.stringify([f.data, f.keys.map((k) => k.key)]) : '';
 }
 
 /** Squashes the differences people make when typing a name: case, spaces, dashes, underscores, dots. */

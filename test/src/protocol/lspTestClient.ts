@@ -1,5 +1,5 @@
 /**
- * A real LSP client for protocol tests: spawns `node server/out/server.js --stdio` and speaks JSON-RPC to it
+ * A real LSP client for protocol tests: spawns `node server/out/main.js --stdio` and speaks JSON-RPC to it
  * over its stdin/stdout, records what the server pushes (diagnostics, progress, custom notifications) and
  * answers the server's requests (configuration, registrations, applyEdit) the way an editor would.
  */
@@ -19,7 +19,7 @@ import {
 import { URI } from 'vscode-uri';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
-export const SERVER = path.join(REPO, 'server', 'out', 'server.js');
+export const SERVER = path.join(REPO, 'server', 'out', 'main.js');
 
 export function copyFixture(name: string): string {
   const src = path.join(REPO, 'test', 'fixtures', name);

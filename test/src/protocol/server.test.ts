@@ -1,5 +1,5 @@
 /**
- * Protocol tests: the real server (`node server/out/server.js --stdio`) on a copy of the sample vault, spoken to
+ * Protocol tests: the real server (`node server/out/main.js --stdio`) on a copy of the sample vault, spoken to
  * over JSON-RPC exactly as an editor would.
  */
 import * as assert from 'assert';

@@ -298,6 +298,19 @@ describe('completion', () => {
       assert.deepEqual(texts.sort(), ['Gitlab/Github]]', 'people/Github]]']);
     });
 
+    it('follows several changes made between two requests (from the index\'s change records)', () => {
+      const v = vault();
+      assert.deepEqual(v.complete('Current.md', `[[Zeb${CURSOR}`).labels, []);
+      v.index.upsertNote(parseNote('z/Zebra.md', '---\naliases: [Stripes]\n---\n'));
+      v.index.addAttachment('img/zebu.png');
+      v.index.upsertNote(parseNote('z/Zebra.md', '---\naliases: [Zebroid]\n---\n'));
+      v.index.renameFile('img/zebu.png', 'img/zebu2.png');
+      assert.deepEqual(v.complete('Current.md', `[[Zeb${CURSOR}`).labels.sort(), ['Zebra', 'Zebroid', 'zebu2.png']);
+      v.index.removeFile('z/Zebra.md');
+      v.index.upsertNote(parseNote('Other zebra.md', ''));
+      assert.deepEqual(v.complete('Current.md', `[[Zeb${CURSOR}`).labels.sort(), ['Other zebra', 'zebu2.png']);
+    });
+
     it('keeps names and frontmatter keys current while notes are edited', () => {
       const v = vault();
       v.complete('Current.md', `---\nzzkey: 1\n---\n[[Git${CURSOR}`);

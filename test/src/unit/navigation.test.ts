@@ -3,7 +3,7 @@ import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type MarkupContent }
 import { parseNote } from '../../../server/out/core/parser';
 import { VaultIndex } from '../../../server/out/core/vault';
 import type { Position, Range } from '../../../server/out/core/model';
-import type { FeatureContext } from '../../../server/out/core/features/context';
+import { RequestCancelledError, type FeatureContext } from '../../../server/out/core/features/context';
 import { linkAt, provideDefinition } from '../../../server/out/core/features/definition';
 import { excerpt, openFence, provideHover } from '../../../server/out/core/features/hover';
 import { provideReferences } from '../../../server/out/core/features/references';
@@ -387,7 +387,20 @@ describe('navigation: symbols', () => {
     assert.equal(provideWorkspaceSymbols(ctx.index, 'e', 2).length, 2);
   });
 
-  it('sees index changes (the cached list follows the generation)', () => {
+  it('stops a cancelled search: workspace symbols and references throw RequestCancelledError', () => {
+    const many = makeVault(
+      Array.from({ length: 3000 }, (_, i): [string, string] => [`n${i}.md`, `# H${i}\n[[n0]]\n`]),
+      [],
+    );
+    const cancelled = { isCancellationRequested: true };
+    assert.throws(() => provideWorkspaceSymbols(many.index, 'h', 10, cancelled), RequestCancelledError);
+    assert.equal(provideWorkspaceSymbols(many.index, 'h', 10, { isCancellationRequested: false }).length, 10);
+    const at0 = { line: 1, character: 3 };
+    assert.throws(() => provideReferences({ ...many, cancellation: cancelled }, 'n1.md', at0, false), RequestCancelledError);
+    assert.equal(provideReferences(many, 'n1.md', at0, false).length, 3000);
+  });
+
+  it('sees index changes (the cached list follows the change records)', () => {
     const ctx2 = makeVault([['a.md', '# One\n']], []);
     assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10), []);
     ctx2.index.upsertNote(parseNote('a.md', '# Two\n'));
@@ -395,6 +408,14 @@ describe('navigation: symbols', () => {
       provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.name),
       ['Two'],
     );
+    // A line added above the heading moves it: the symbol must point at its new line.
+    ctx2.index.upsertNote(parseNote('a.md', 'intro\n\n# Two\n'));
+    assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.location.range.start.line), [2]);
+    ctx2.index.addAttachment('two.png');
+    ctx2.index.upsertNote(parseNote('b.md', '---\naliases: [Second Two]\n---\n'));
+    assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.name).sort(), ['Second Two', 'Two']);
+    ctx2.index.removeFile('b.md');
+    assert.deepEqual(provideWorkspaceSymbols(ctx2.index, 'two', 10).map((s) => s.name), ['Two']);
   });
 
   it('scores whole names over prefixes over substrings over subsequences', () => {

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { parseNote } from '../../../server/out/core/parser';
-import { VaultIndex } from '../../../server/out/core/vault';
+import { emptyChange, exportChanges, mergeChange, VaultIndex, type IndexChange } from '../../../server/out/core/vault';
 import { noteDiagnostics } from '../../../server/out/core/diagnostics';
 import type { NoteModel } from '../../../server/out/core/model';
 
 const note = (path: string, text: string): NoteModel => parseNote(path, text);
-const sorted = (s: Iterable<string>): string[] => [...s].sort();
+/** Sorted paths: of a set, or of a change record's notes whose resolutions changed. */
+const sorted = (s: Iterable<string> | IndexChange): string[] => [...('resolutions' in s ? s.resolutions : s)].sort();
 
 function vault(notes: Record<string, string>, attachments: string[] = []): VaultIndex {
   const index = new VaultIndex();
@@ -54,9 +55,13 @@ describe('vault: the index and its incremental updates', () => {
   describe('upsertNote', () => {
     it('returns the note and the notes linking to it, not unrelated notes', () => {
       const index = vault({ 'A.md': '# H', 'B.md': '[[A#H]]', 'C.md': '[[A]]', 'D.md': '[[E]]', 'E.md': '' });
-      const before = index.generation;
-      assert.deepEqual(sorted(index.upsertNote(note('A.md', '# H2'))), ['A.md', 'B.md', 'C.md']);
-      assert.equal(index.generation, before + 1);
+      const seen: IndexChange[] = [];
+      index.onChange((c) => seen.push(c));
+      const change = index.upsertNote(note('A.md', '# H2'));
+      assert.deepEqual(sorted(change), ['A.md', 'B.md', 'C.md']);
+      assert.deepEqual([[...change.added], [...change.changed], [...change.removed]], [[], ['A.md'], []]);
+      assert.deepEqual(change.exports.get('A.md'), { headings: true, blockIds: false, names: false, frontmatter: false });
+      assert.deepEqual(seen, [change]);
     });
     it('turns a link missing-heading when the heading is renamed, and back', () => {
       const index = vault({ 'A.md': '# Heading', 'B.md': 'x [[A#Heading]]' });
@@ -92,6 +97,31 @@ describe('vault: the index and its incremental updates', () => {
     });
   });
 
+  describe('change records', () => {
+    it('keep the document version of a buffer upsert, and forget it for a disk read or a removal', () => {
+      const index = vault({ 'A.md': '' });
+      index.upsertNote(note('A.md', 'x'), 7);
+      assert.equal(index.versionOf('A.md'), 7);
+      index.upsertNote(note('A.md', 'y'));
+      assert.equal(index.versionOf('A.md'), undefined);
+      index.upsertNote(note('A.md', 'z'), 9);
+      index.removeFile('A.md');
+      assert.equal(index.versionOf('A.md'), undefined);
+    });
+    it('merge: a file added then removed was never there; removed then added is changed', () => {
+      const index = vault({ 'A.md': '[[B]]' });
+      const records: IndexChange[] = [];
+      index.onChange((c) => records.push(c));
+      index.upsertNote(note('B.md', '# B'));
+      index.removeFile('B.md');
+      index.removeFile('A.md');
+      index.upsertNote(note('A.md', 'again'));
+      const merged = records.reduce(mergeChange, emptyChange());
+      assert.deepEqual([[...merged.added], [...merged.changed], [...merged.removed]], [[], ['A.md'], []]);
+      assert.deepEqual([...merged.exports.keys()], ['A.md']);
+    });
+  });
+
   describe('addAttachment', () => {
     it('resolves waiting embeds and returns only those notes', () => {
       const index = vault({ 'A.md': '![[pic.png]] [x](doc.pdf)', 'B.md': '[[pic]]', 'C.md': '' });
@@ -123,9 +153,12 @@ describe('vault: the index and its incremental updates', () => {
     });
     it('returns nothing for an unknown file', () => {
       const index = vault({ 'A.md': '[[B]]' });
-      const before = index.generation;
-      assert.deepEqual(sorted(index.removeFile('B.md')), []);
-      assert.equal(index.generation, before);
+      const seen: IndexChange[] = [];
+      index.onChange((c) => seen.push(c));
+      const change = index.removeFile('B.md');
+      assert.deepEqual(sorted(change), []);
+      assert.equal(change.removed.size, 0);
+      assert.deepEqual(seen, []);
     });
   });
 
@@ -294,8 +327,13 @@ describe('vault: the index and its incremental updates', () => {
       /** Steps that changed the problems of a note other than the one edited: the interesting ones. */
       let ripples = 0;
       let before = diagnosticsOf(fresh());
+      const records: IndexChange[] = [];
+      index.onChange((c) => records.push(c));
       for (let step = 0; step < steps; step++) {
         const op = rand();
+        records.length = 0;
+        const filesAtStart = new Set(index.files.paths());
+        const modelsAtStart = new Map(models);
         let affected: Set<string>;
         let what: string;
         if (op < 0.45) {
@@ -304,12 +342,12 @@ describe('vault: the index and its incremental updates', () => {
           what = `upsert ${p}`;
           done.upsert++;
           models.set(p, m);
-          affected = index.upsertNote(m);
+          affected = index.upsertNote(m).resolutions;
         } else if (op < 0.6) {
           const p = pick(ATTACHMENTS);
           what = `addAttachment ${p}`;
           done.addAttachment++;
-          affected = index.addAttachment(p);
+          affected = index.addAttachment(p).resolutions;
           attachments.add(p);
         } else if (op < 0.8) {
           const all = [...models.keys(), ...attachments];
@@ -317,7 +355,7 @@ describe('vault: the index and its incremental updates', () => {
           const p = pick(all);
           what = `remove ${p}`;
           done.remove++;
-          affected = index.removeFile(p);
+          affected = index.removeFile(p).resolutions;
           models.delete(p);
           attachments.delete(p);
         } else {
@@ -329,9 +367,21 @@ describe('vault: the index and its incremental updates', () => {
           const moved = { ...models.get(from)!, path: to };
           models.delete(from);
           models.set(to, moved);
-          affected = index.renameFile(from, to);
+          affected = index.renameFile(from, to).resolutions;
         }
         const context = `seed ${seed}, step ${step}: ${what}`;
+        // The change records (merged over the step) name exactly the files that came and went, and every note
+        // whose exports changed.
+        const change = records.reduce(mergeChange, emptyChange());
+        const filesNow = new Set(index.files.paths());
+        assert.deepEqual(sorted(change.added), sorted([...filesNow].filter((f) => !filesAtStart.has(f))), `${context}: added`);
+        assert.deepEqual(sorted(change.removed), sorted([...filesAtStart].filter((f) => !filesNow.has(f))), `${context}: removed`);
+        for (const [p, m] of models) {
+          const old = modelsAtStart.get(p);
+          if (!old || old === m) continue;
+          const diff = exportChanges(old, m);
+          if (diff.headings || diff.blockIds || diff.names || diff.frontmatter) assert.deepEqual(change.exports.get(p), diff, `${context}: exports of ${p}`);
+        }
         const reference = fresh();
         assert.deepEqual(sorted(index.notePaths()), sorted(models.keys()), context);
         assert.equal(index.files.size, models.size + attachments.size, context);
@@ -371,13 +421,14 @@ describe('vault: edits that other notes do not depend on', () => {
 
   it('typing in a paragraph re-resolves the edited note alone', () => {
     const index = hubVault();
-    assert.deepEqual([...index.upsertNote(parseNote('Home.md', hub.replace('Intro text.', 'Intro text, longer.')))], ['Home.md']);
+    const change = index.upsertNote(parseNote('Home.md', hub.replace('Intro text.', 'Intro text, longer.')));
+    assert.deepEqual([...change.resolutions], ['Home.md']);
+    assert.deepEqual([...change.exports], []);
   });
 
   it('a heading, a block id or a line shift re-resolves the notes linking here', () => {
     const index = hubVault();
-    const sorted = (s: Set<string>): string[] => [...s].sort();
-    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('## Projects', '## Work')))), ['Home.md', 'a.md', 'b.md', 'c.md']);
+        assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('## Projects', '## Work')))), ['Home.md', 'a.md', 'b.md', 'c.md']);
     assert.equal(noteDiagnostics(index, 'a.md')[0]?.code, 'missing-heading');
     assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub))), ['Home.md', 'a.md', 'b.md', 'c.md']);
     assert.deepEqual(noteDiagnostics(index, 'a.md'), []);
@@ -386,8 +437,23 @@ describe('vault: edits that other notes do not depend on', () => {
     assert.equal(index.linkTargets('a.md')[0].heading?.line, 8);
   });
 
+  it('keeps the results of unchanged links and resolves only the new ones, but never reuses a link into itself', () => {
+    const index = vault({ 'A.md': '# Top\n\n[[B#H]] [[#Top]] [[C]]', 'B.md': '# H', 'C.md': '' });
+    const before = index.linkTargets('A.md');
+    index.upsertNote(parseNote('A.md', '# Top\n\nnew words [[B#H]] [[#Top]] [[C]] [[B]]'));
+    const after = index.linkTargets('A.md');
+    assert.equal(after[0], before[0], 'the same result object: not resolved again');
+    assert.equal(after[2], before[2]);
+    assert.deepEqual(after.map((t) => [t.status, t.target, t.heading?.text]), [['resolved', 'B.md', 'H'], ['resolved', 'A.md', 'Top'], ['resolved', 'C.md', undefined], ['resolved', 'B.md', undefined]]);
+    // The note's own heading renamed: its link to it must see that.
+    index.upsertNote(parseNote('A.md', '# Renamed\n\nnew words [[B#H]] [[#Top]] [[C]] [[B]]'));
+    assert.equal(index.linkTargets('A.md')[1].status, 'missing-heading');
+  });
+
   it('an alias change re-resolves the notes whose suggestions name it', () => {
     const index = hubVault();
-    assert.deepEqual([...index.upsertNote(parseNote('Home.md', hub.replace('[Start]', '[Begin]')))].sort(), ['Home.md', 'd.md']);
+    const change = index.upsertNote(parseNote('Home.md', hub.replace('[Start]', '[Begin]')));
+    assert.deepEqual(sorted(change), ['Home.md', 'd.md']);
+    assert.deepEqual(change.exports.get('Home.md'), { headings: false, blockIds: false, names: true, frontmatter: true });
   });
 });

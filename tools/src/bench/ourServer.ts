@@ -40,7 +40,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   const log = options.log ?? (() => undefined);
   const calls = options.calls ?? 200;
   const notes: string[] = [];
-  const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'server.js');
+  const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
   const started = performance.now();
   const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'] });
   const rss = client.pid ? new RssMonitor(client.pid, 25) : undefined;

@@ -37,7 +37,7 @@ export async function runTypingBenchmark(options: { log?: (m: string) => void } 
   fs.writeFileSync(path.join(dir, 'Index.md'), index);
   fs.writeFileSync(path.join(dir, 'Small.md'), small);
   const uri = (name: string): string => URI.file(path.join(dir, name)).toString();
-  const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'server.js');
+  const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
   const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'] });
   const rss = client.pid ? new RssMonitor(client.pid, 25).start() : undefined;
   const figures: TypingFigures = { keystrokes: 0, typingMs: 0, notes };

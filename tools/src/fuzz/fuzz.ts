@@ -57,7 +57,7 @@ function mb(bytes: number | undefined): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'server.js');
+  const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
   if (!fs.existsSync(serverScript)) throw new Error(`${serverScript} not found: run npm run build first`);
   const results: SeedResult[] = [];
   for (let s = args.seed; s < args.seed + args.seeds; s++) {

@@ -1,5 +1,5 @@
 /**
- * One seed of the fuzz: builds the hostile vault, starts the real server (`server/out/server.js --stdio`) on it
+ * One seed of the fuzz: builds the hostile vault, starts the real server (`server/out/main.js --stdio`) on it
  * and drives a seeded storm of edits, file events, configuration changes and requests (many at invalid
  * positions or on unknown documents, some cancelled) for a fixed time, then checks what a user would feel:
  *

@@ -35,8 +35,8 @@ import { basename, isNotePath, lookupKey, NOTE_EXTENSION, percentDecode, stem, u
 import { parseNote } from '../parser';
 import { headingLinkText, isValidBlockId, matchHeadingChain, resolveLinkpath, trailingBlockId } from '../resolve';
 import { comparePositions, range, splitLines } from '../text';
-import type { VaultIndex } from '../vault';
-import type { FeatureContext } from './context';
+import type { IndexChange, VaultIndex } from '../vault';
+import { throwIfCancelled, type FeatureContext } from './context';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -393,7 +393,7 @@ function sortKey(i: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Name cache: per index, refreshed when its generation changes
+// Name cache: per index, kept up to date from the index's change records
 
 type EntryKind = 'note' | 'attachment' | 'alias' | 'title' | 'acronym';
 
@@ -410,39 +410,30 @@ interface NameEntry {
   pathLow: string;
   /** Vault path lower-cased with its extension (what markdown links write). */
   fullLow: string;
-  /** Mark of the last refresh pass that saw the file. */
-  seen: number;
 }
 
 interface NoteNames {
-  note: NoteModel;
   entries: NameEntry[];
   keys: string[];
-  seen: number;
 }
 
 /**
- * What completion needs from every file and note, kept between requests and brought up to date when the index's
- * generation moves.
- *
- * The generation moves on every edit (the server re-indexes the edited note), so the update must not cost a pass
- * over the vault each keystroke. The index bumps its generation by exactly one per change (`upsertNote`,
- * `addAttachment`, `removeFile`; a rename is two; `load` is the cold start of a fresh index). So one step with
- * the same file and note counts can only be `upsertNote` of an existing note: the file list is unchanged, and when that note is the one
- * being edited (the usual case) only its own names are rebuilt. Otherwise one pass over the notes (identity
- * checks: a re-indexed note is a new model object) and, when the file set may have changed, one over the paths
- * (map lookups) find what to rebuild.
+ * What completion needs from every file and note, kept between requests: built once per index (a pass over the
+ * vault), then updated from the index's change records. A file added or removed costs one entry; a note's names
+ * are rebuilt only when its record says its names or frontmatter changed, so typing in a paragraph costs nothing.
  */
 class NameCache {
-  private generation = -1;
-  private epoch = 0;
-  private fileCount = -1;
-  private noteCount = -1;
   private readonly files = new Map<string, NameEntry>();
   private readonly notes = new Map<string, NoteNames>();
   private fileList: NameEntry[] | undefined;
   private altList: NameEntry[] | undefined;
   readonly keyCounts = new Map<string, number>();
+
+  constructor(index: VaultIndex) {
+    for (const p of index.files.paths()) this.files.set(p, fileEntry(p));
+    for (const note of index.allNotes()) this.setNote(note);
+    index.onChange((change) => this.apply(index, change));
+  }
 
   /** Every note and attachment. */
   fileEntries(): readonly NameEntry[] {
@@ -458,71 +449,35 @@ class NameCache {
     return this.altList;
   }
 
-  refresh(index: VaultIndex, editedPath: string): void {
-    const generation = index.generation;
-    if (generation === this.generation) return;
-    const sameCounts = index.files.size === this.fileCount && index.noteCount === this.noteCount;
-    if (generation === this.generation + 1 && sameCounts) {
-      const note = index.note(editedPath);
-      const cached = this.notes.get(editedPath);
-      if (note && cached && cached.note !== note) this.setNote(note, cached);
-      else this.notesPass(index);
-    } else {
-      this.filesPass(index);
-      this.notesPass(index);
-    }
-    this.generation = generation;
-    this.fileCount = index.files.size;
-    this.noteCount = index.noteCount;
-  }
-
-  private filesPass(index: VaultIndex): void {
-    const epoch = ++this.epoch;
-    let seen = 0;
-    for (const p of index.files.paths()) {
-      let e = this.files.get(p);
-      if (!e) {
-        e = fileEntry(p);
-        this.files.set(p, e);
-        this.fileList = undefined;
-      }
-      e.seen = epoch;
-      seen++;
-    }
-    if (seen === this.files.size) return;
-    for (const [p, e] of this.files) {
-      if (e.seen === epoch) continue;
-      this.files.delete(p);
-      this.fileList = undefined;
-    }
-  }
-
-  private notesPass(index: VaultIndex): void {
-    const epoch = ++this.epoch;
-    let seen = 0;
-    for (const note of index.allNotes()) {
-      const n = this.notes.get(note.path);
-      (n?.note === note ? n : this.setNote(note, n)).seen = epoch;
-      seen++;
-    }
-    if (seen === this.notes.size) return;
-    for (const [p, n] of this.notes) {
-      if (n.seen === epoch) continue;
+  private apply(index: VaultIndex, change: IndexChange): void {
+    for (const p of change.removed) {
+      if (this.files.delete(p)) this.fileList = undefined;
+      const n = this.notes.get(p);
+      if (!n) continue;
       this.countKeys(n, -1);
       this.notes.delete(p);
       if (n.entries.length > 0) this.altList = undefined;
     }
+    for (const p of change.added) {
+      if (this.files.has(p)) continue;
+      this.files.set(p, fileEntry(p));
+      this.fileList = undefined;
+    }
+    for (const [p, exports] of change.exports) {
+      if (!exports.names && !exports.frontmatter) continue;
+      const note = index.note(p);
+      if (note) this.setNote(note);
+    }
   }
 
-  private setNote(note: NoteModel, previous: NoteNames | undefined): NoteNames {
+  private setNote(note: NoteModel): void {
+    const previous = this.notes.get(note.path);
     const n = noteNames(note);
     if (previous) this.countKeys(previous, -1);
     this.countKeys(n, +1);
     this.notes.set(note.path, n);
     if (!sameEntries(previous?.entries ?? [], n.entries)) this.altList = undefined;
     else if (previous) n.entries = previous.entries;
-    n.seen = previous?.seen ?? 0;
-    return n;
   }
 
   private countKeys(n: NoteNames, delta: number): void {
@@ -540,13 +495,12 @@ function sameEntries(a: readonly NameEntry[], b: readonly NameEntry[]): boolean 
 
 const caches = new WeakMap<VaultIndex, NameCache>();
 
-function nameCache(index: VaultIndex, editedPath = ''): NameCache {
+function nameCache(index: VaultIndex): NameCache {
   let c = caches.get(index);
   if (!c) {
-    c = new NameCache();
+    c = new NameCache(index);
     caches.set(index, c);
   }
-  c.refresh(index, editedPath);
   return c;
 }
 
@@ -571,7 +525,6 @@ function fileEntry(path: string): NameEntry {
     fileLow: note ? lookupKey(basename(path)) : nameLow,
     pathLow: note ? fullLow.slice(0, fullLow.length - NOTE_EXTENSION.length - 1) : fullLow,
     fullLow,
-    seen: 0,
   };
 }
 
@@ -583,12 +536,12 @@ function noteNames(note: NoteModel): NoteNames {
     const low = lookupKey(name);
     if (name === '' || used.has(low)) return;
     used.add(low);
-    entries.push({ kind, path: note.path, name, nameLow: low, fileLow: low, pathLow: low, fullLow: low, seen: 0 });
+    entries.push({ kind, path: note.path, name, nameLow: low, fileLow: low, pathLow: low, fullLow: low });
   };
   for (const a of note.aliases) add('alias', a);
   if (note.title) add('title', note.title);
   for (const a of stringList(note.frontmatter?.data?.acronym)) add('acronym', a);
-  return { note, entries, keys: (note.frontmatter?.keys ?? []).map((k) => k.key), seen: 0 };
+  return { entries, keys: (note.frontmatter?.keys ?? []).map((k) => k.key) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -683,7 +636,7 @@ const NOT_RECENT = Number.MAX_SAFE_INTEGER;
 
 function fileCompletion(req: Request, start: number, typed: string, style: LinkStyle, angle = false): CompletionList {
   const index = req.ctx.index;
-  const cache = nameCache(index, req.path);
+  const cache = nameCache(index);
   const markdown = style === 'markdown';
   const query = lookupKey(markdown ? percentDecode(typed) : typed).trim();
   const byPath = query.includes('/');
@@ -707,7 +660,9 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
   // Notes are matched by name without `.md` in wiki-links, and with it when the query has a dot (`[[Note.md`,
   // R2.1) and in markdown links, which write it.
   const withExtension = markdown || query.includes('.');
+  let considered = 0;
   const consider = (e: NameEntry): void => {
+    if ((++considered & 1023) === 0) throwIfCancelled(req.ctx.cancellation);
     if (e.kind !== 'note' && e.kind !== 'attachment') {
       if (e.path === req.path) return;
       const tier = matchTier(query, e.nameLow, e.name, wordStartOnly);
@@ -1248,7 +1203,7 @@ function frontmatterCompletion(req: Request, fmEnd: number): CompletionList | un
     values = found.tags.map((t) => ({ value: t.name, detail: `${t.notes} note${t.notes === 1 ? '' : 's'}` }));
   } else if (k === 'aliases' || k === 'alias') {
     const seen = new Map<string, { value: string; count: number }>();
-    for (const e of nameCache(req.ctx.index, req.path).alternativeNames()) {
+    for (const e of nameCache(req.ctx.index).alternativeNames()) {
       if (e.kind !== 'alias' || e.path === req.path || listed.has(e.nameLow)) continue;
       const s = seen.get(e.nameLow);
       if (s) s.count++;
@@ -1288,7 +1243,7 @@ function keyCompletion(req: Request, fmEnd: number): CompletionList {
   const wordStartOnly = req.options.matchOnWordStartOnly !== false;
   const candidates: Array<{ key: string; doc?: string; count: number; known: boolean }> = KNOWN_KEYS.map((k) => ({ key: k.key, doc: k.doc, count: 0, known: true }));
   const known = new Set(KNOWN_KEYS.map((k) => k.key));
-  for (const [key, count] of nameCache(req.ctx.index, req.path).keyCounts) {
+  for (const [key, count] of nameCache(req.ctx.index).keyCounts) {
     if (!known.has(key.toLowerCase()) && key !== typed) candidates.push({ key, count, known: false });
   }
   const scored = candidates

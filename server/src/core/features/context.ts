@@ -18,6 +18,23 @@ export interface FeatureContext {
   getText(path: string): string | undefined;
   /** Vault paths of symlinks leading outside the vault (not indexed), so that links to them say so. */
   outside?(): FileLookup;
+  /** The request's cancellation (an LSP `CancellationToken` fits): features that loop over the vault check it. */
+  cancellation?: Cancellation;
+}
+
+export interface Cancellation {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Thrown by a feature whose request was cancelled; the server answers `RequestCancelled`. */
+export class RequestCancelledError extends Error {
+  constructor() {
+    super('request cancelled');
+  }
+}
+
+export function throwIfCancelled(cancellation: Cancellation | undefined): void {
+  if (cancellation?.isCancellationRequested) throw new RequestCancelledError();
 }
 
 /** A place in the vault, by vault-relative path. */

@@ -17,7 +17,7 @@ import type { BlockId, Heading, Link, NoteModel, Position, Range } from '../mode
 import { linkNameKey, type LinkTarget } from '../links';
 import { isNotePath, lookupKey } from '../paths';
 import { comparePositions, rangeContainsOrTouches } from '../text';
-import type { FeatureContext, PathLocation } from './context';
+import { throwIfCancelled, type FeatureContext, type PathLocation } from './context';
 import { resolvedLinkAt } from './definition';
 
 /** What a references query is about. */
@@ -112,6 +112,7 @@ export function referencesTo(ctx: FeatureContext, subject: ReferenceSubject, inc
 /** Links resolved to `target` whose resolution passes `accept`, from every note with an edge to it. */
 function linksTo(ctx: FeatureContext, target: string, accept: (t: LinkTarget) => boolean, out: PathLocation[]): void {
   for (const source of ctx.index.backlinksOf(target)) {
+    throwIfCancelled(ctx.cancellation);
     const note = ctx.index.note(source);
     if (!note) continue;
     const targets = ctx.index.linkTargets(source);
@@ -125,6 +126,7 @@ function linksTo(ctx: FeatureContext, target: string, accept: (t: LinkTarget) =>
 function tagUses(ctx: FeatureContext, name: string, out: PathLocation[]): void {
   const key = lookupKey(name);
   for (const path of ctx.index.notesWithTag(name).keys()) {
+    throwIfCancelled(ctx.cancellation);
     const note = ctx.index.note(path);
     if (!note) continue;
     for (const tag of note.tags) if (lookupKey(tag.name) === key) out.push({ path, range: tag.range });
@@ -135,6 +137,7 @@ function tagUses(ctx: FeatureContext, name: string, out: PathLocation[]): void {
 function waitingLinks(ctx: FeatureContext, linkpath: string, out: PathLocation[]): void {
   const key = unresolvedKey(linkpath);
   for (const source of ctx.index.notesLinkingName(linkNameKey(linkpath))) {
+    throwIfCancelled(ctx.cancellation);
     const note = ctx.index.note(source);
     if (!note) continue;
     const targets = ctx.index.linkTargets(source);

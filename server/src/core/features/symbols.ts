@@ -5,14 +5,14 @@
  * Workspace symbols must stay fast on 100k-note vaults, where every query would otherwise walk a million
  * headings and lower-case their names. Each note's entries are built once per note model (models are replaced,
  * never mutated, when a note changes), and the vault-wide flat list is rebuilt from them only when the index's
- * generation moves; a query is then one pass of string matching with a bounded heap for the best results.
+ * change records say a note came, went or changed its headings or names; a query is then one pass of string matching with a bounded heap for the best results.
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { NoteModel, Range } from '../model';
 import type { VaultIndex } from '../vault';
 import { dirname, lookupKey, stem } from '../paths';
 import { splitLines } from '../text';
-import type { PathLocation } from './context';
+import { throwIfCancelled, type Cancellation, type PathLocation } from './context';
 
 /** LSP: a character beyond the line's length means the end of the line. Used when the text is not at hand. */
 const LINE_END = 2147483647;
@@ -130,7 +130,11 @@ interface Entry {
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 const noteEntries = new WeakMap<NoteModel, Entry[]>();
-const flatLists = new WeakMap<VaultIndex, { generation: number; entries: Entry[] }>();
+/**
+ * Per index, every note's entries in one list, rebuilt on the first query after a change record says a note
+ * came, went, or changed its headings or names (typing in a paragraph keeps the list).
+ */
+const flatLists = new WeakMap<VaultIndex, { entries: Entry[] | undefined }>();
 
 function entriesOf(note: NoteModel): Entry[] {
   let entries = noteEntries.get(note);
@@ -151,12 +155,19 @@ function entriesOf(note: NoteModel): Entry[] {
 }
 
 function flatList(index: VaultIndex): Entry[] {
-  const cached = flatLists.get(index);
-  if (cached && cached.generation === index.generation) return cached.entries;
+  let cached = flatLists.get(index);
+  if (!cached) {
+    const list: { entries: Entry[] | undefined } = { entries: undefined };
+    index.onChange((change) => {
+      if (change.added.size > 0 || change.removed.size > 0) list.entries = undefined;
+      else for (const e of change.exports.values()) if (e.headings || e.names) list.entries = undefined;
+    });
+    flatLists.set(index, (cached = list));
+  }
+  if (cached.entries) return cached.entries;
   const entries: Entry[] = [];
   for (const note of index.allNotes()) for (const e of entriesOf(note)) entries.push(e);
-  flatLists.set(index, { generation: index.generation, entries });
-  return entries;
+  return (cached.entries = entries);
 }
 
 /**
@@ -164,12 +175,13 @@ function flatList(index: VaultIndex): Entry[] {
  * the query are ignored), best `limit` first: whole-name and prefix matches, then substrings, then subsequences
  * with fewer gaps and matches at word starts, shorter names first. An empty query lists notes first.
  */
-export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256): WorkspaceSymbolEntry[] {
+export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256, cancellation?: Cancellation): WorkspaceSymbolEntry[] {
   if (limit <= 0) return [];
   const q = lookupKey(query).replace(/\s+/g, '');
   const entries = flatList(index);
   const best = new TopK(limit);
   for (let i = 0; i < entries.length; i++) {
+    if ((i & 1023) === 1023) throwIfCancelled(cancellation);
     const e = entries[i];
     const s = q === '' ? 0 : fuzzyScore(q, e.key);
     if (s < 0) continue;

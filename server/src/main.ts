@@ -1,0 +1,9 @@
+/**
+ * The language server's process entry: `node server/out/main.js --stdio` (or `--node-ipc`, which the VS Code
+ * client uses). Everything else is in server.ts.
+ */
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { nodeVaultFs } from './core/load';
+import { createServer } from './server';
+
+createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
