@@ -739,9 +739,9 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
     const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
-    // The fixes are computed from the note's model, which is the buffer at its current version: the edit names
-    // that version, and an editor refuses it once the user has typed.
-    const target = editTarget(loc.vault, loc.path);
+    // The fixes are computed from the note's model: the edit names the version that model was parsed from, so an
+    // editor refuses it once the user has typed.
+    const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
     return provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
       title: f.title,
       kind: CodeActionKind.QuickFix,
@@ -785,9 +785,10 @@ function fsPathOf(uri: string): string | undefined {
 }
 
 /** What an edit of a vault note applies to: the open buffer (as the client spells its URI) at its version, else the file. */
-function editTarget(vault: Vault, p: string): EditTarget {
+/** Where an edit of note `p` goes: its open buffer at `version` (the buffer's current one by default), else the file. */
+function editTarget(vault: Vault, p: string, version?: number): EditTarget {
   const doc = workspace.documentOf(vault, p);
-  return doc ? { uri: doc.uri, version: doc.version } : { uri: workspace.uriOf(vault, p), version: null };
+  return doc ? { uri: doc.uri, version: version ?? doc.version } : { uri: workspace.uriOf(vault, p), version: null };
 }
 
 const onExecuteCommand: Handler<'onExecuteCommand'> = async (params) => {
