@@ -10,13 +10,20 @@
  * resolves.
  */
 import type { TextEdit } from 'vscode-languageserver-types';
-import type { FileLookup } from '../../server/out/core/fileLookup';
-import type { Block, BlockKind, NoteModel } from '../../server/out/core/model';
-import { stem } from '../../server/out/core/paths';
-import { parseNote } from '../../server/out/core/parser';
-import { headingLinkText, matchHeadingChain } from '../../server/out/core/resolve';
-import { splitLines } from '../../server/out/core/text';
-import { blockIdInsertEdit, freshBlockId, shortestLinkPath } from '../../server/out/core/features/completion';
+import {
+  type Block,
+  blockIdInsertEdit,
+  type BlockKind,
+  type FileLookup,
+  freshBlockId,
+  headingLinkText,
+  matchHeadingChain,
+  type NoteModel,
+  parseNote,
+  shortestLinkPath,
+  splitLines,
+  stem,
+} from '@ospo-notes/engine';
 
 /** The block a new `^id` for `line` would name: an entry of the block map. */
 export type BlockAtLine = Block;

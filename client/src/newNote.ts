@@ -10,14 +10,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileLookup } from '../../server/out/core/fileLookup';
-import type { Position } from '../../server/out/core/model';
-import { dirname, extname, NOTE_EXTENSION, resolveDotSegments, stem } from '../../server/out/core/paths';
-import { isAttachmentPath, isHiddenName } from '../../server/out/core/membership';
-import { parseNote } from '../../server/out/core/parser';
-import { resolveLinkpath } from '../../server/out/core/resolve';
-import { linkAt } from '../../server/out/core/features/definition';
-import { isStrictlyInside } from '../../server/out/core/confine';
+import {
+  dirname,
+  extname,
+  FileLookup,
+  isAttachmentPath,
+  isHiddenName,
+  isStrictlyInside,
+  linkAt,
+  NOTE_EXTENSION,
+  parseNote,
+  type Position,
+  resolveDotSegments,
+  resolveLinkpath,
+  stem,
+} from '@ospo-notes/engine';
 
 export const DEFAULT_NEW_NOTE_TEMPLATE = '---\ntitle: {{title}}\nvisibility: private\n---\n\n# {{title}}\n';
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { pathToFileURL } from 'url';
 import { relativeHref, type PreviewOptions } from './preview/plugin';
 import type { VaultFiles } from './vaultFiles';
-import { isStrictlyInside } from '../../server/out/core/confine';
+import { isStrictlyInside } from '@ospo-notes/engine';
 
 export interface PreviewHost {
   files: VaultFiles;

@@ -2,7 +2,7 @@
  * The custom messages between the extension and the language server (see server.ts), as plain types so that the
  * pure client modules and their tests can use them without the `vscode` module.
  */
-import type { MembershipSettings } from '../../server/out/core/membership';
+import type { MembershipSettings } from '@ospo-notes/engine';
 
 export const STATUS_REQUEST = 'ospo/status';
 export const CHECK_VAULT_REQUEST = 'ospo/checkVault';

@@ -5,8 +5,7 @@
  * server's changes to it (`ospo/filesChanged`). Free of the `vscode` module so that it is testable in plain Node.
  */
 import * as path from 'path';
-import { FileLookup } from '../../server/out/core/fileLookup';
-import { VaultRules } from '../../server/out/core/membership';
+import { FileLookup, VaultRules } from '@ospo-notes/engine';
 import type { FilesChanged, VaultFileList } from './protocol';
 
 export interface MirroredVault {

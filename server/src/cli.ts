@@ -7,10 +7,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareDiagnostics, noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { FileLookup } from './core/fileLookup';
-import { loadVault } from './core/load';
-import { VaultRules } from './core/membership';
+import {
+  compareDiagnostics,
+  FileLookup,
+  loadVault,
+  type NoteDiagnostic,
+  noteDiagnostics,
+  type Severity,
+  VaultRules,
+} from '@ospo-notes/engine';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
 

@@ -3,7 +3,7 @@
  * client uses). Everything else is in server.ts.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { nodeVaultFs } from './core/load';
+import { nodeVaultFs } from '@ospo-notes/engine';
 import { createServer } from './server';
 
 createServer(createConnection(ProposedFeatures.all), nodeVaultFs);

@@ -36,26 +36,48 @@ import {
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { noteDiagnostics, type NoteDiagnostic, type Severity } from './core/diagnostics';
-import { applyFileEvents, applyMembership, nodeVaultFs, parseBuffer, readAndParse, type FileEvent, type VaultFs } from './core/load';
-import type { NoteModel } from './core/model';
-import type { IndexChange } from './core/vault';
-import { isNotePath } from './core/paths';
-import { readFolderMarkers } from './core/markers';
-import { decideVault, touchesVaultMarker, type VaultDecision } from './core/vaultRule';
-import { IGNORE_FILE_NAME, VaultRules, type MembershipSettings } from './core/membership';
-import { FileLookup } from './core/fileLookup';
-import { RequestCancelledError, type PathLocation } from './core/features/context';
-import { ADD_BLOCK_ID_COMMAND, COMPLETION_TRIGGER_CHARACTERS, addBlockIdEdit, prepareCompletion, provideCompletion, type AddBlockIdArgs } from './core/features/completion';
-import { provideDefinition } from './core/features/definition';
-import { provideHover } from './core/features/hover';
-import { provideReferences } from './core/features/references';
-import { provideDocumentSymbols, provideWorkspaceSymbols } from './core/features/symbols';
-import { provideDocumentLinks } from './core/features/documentLinks';
-import { provideFoldingRanges } from './core/features/folding';
-import { provideQuickFixes } from './core/features/codeActions';
-import { WorkspaceEditBuilder, type EditTarget } from './core/edits';
-import { confineToVault } from './core/confine';
+import {
+  ADD_BLOCK_ID_COMMAND,
+  type AddBlockIdArgs,
+  addBlockIdEdit,
+  applyFileEvents,
+  applyMembership,
+  COMPLETION_TRIGGER_CHARACTERS,
+  confineToVault,
+  decideVault,
+  type EditTarget,
+  type FileEvent,
+  FileLookup,
+  IGNORE_FILE_NAME,
+  type IndexChange,
+  isNotePath,
+  type MembershipSettings,
+  nodeVaultFs,
+  type NoteDiagnostic,
+  noteDiagnostics,
+  type NoteModel,
+  parseBuffer,
+  type PathLocation,
+  prepareCompletion,
+  provideCompletion,
+  provideDefinition,
+  provideDocumentLinks,
+  provideDocumentSymbols,
+  provideFoldingRanges,
+  provideHover,
+  provideQuickFixes,
+  provideReferences,
+  provideWorkspaceSymbols,
+  readAndParse,
+  readFolderMarkers,
+  RequestCancelledError,
+  type Severity,
+  touchesVaultMarker,
+  type VaultDecision,
+  type VaultFs,
+  VaultRules,
+  WorkspaceEditBuilder,
+} from '@ospo-notes/engine';
 import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
 

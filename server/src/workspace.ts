@@ -6,14 +6,22 @@ import * as path from 'path';
 import { URI } from 'vscode-uri';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { VaultIndex } from './core/vault';
-import { FileLookup } from './core/fileLookup';
-import { loadVault, nodeVaultFs, parseBuffer, readNoteTextSync, type VaultFs } from './core/load';
-import { checkTextSize } from './core/reader';
-import { isNotePath } from './core/paths';
-import { VaultRules, type MembershipSettings } from './core/membership';
-import type { FeatureContext } from './core/features/context';
-import { realPathInside, type ScanWarning } from './core/scan';
+import {
+  checkTextSize,
+  type FeatureContext,
+  FileLookup,
+  isNotePath,
+  loadVault,
+  type MembershipSettings,
+  nodeVaultFs,
+  parseBuffer,
+  readNoteTextSync,
+  realPathInside,
+  type ScanWarning,
+  type VaultFs,
+  VaultIndex,
+  VaultRules,
+} from '@ospo-notes/engine';
 
 export interface Vault {
   /** Absolute folder path. */

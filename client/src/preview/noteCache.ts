@@ -14,11 +14,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import type { NoteModel, ReadProblem } from '../../../server/out/core/model';
-import { parseNote } from '../../../server/out/core/parser';
-import { decodeNote, MAX_PARSED_NOTE_BYTES, tooLarge } from '../../../server/out/core/reader';
-import { splitLines } from '../../../server/out/core/text';
-import { isStrictlyInside } from '../../../server/out/core/confine';
+import {
+  decodeNote,
+  isStrictlyInside,
+  MAX_PARSED_NOTE_BYTES,
+  type NoteModel,
+  parseNote,
+  type ReadProblem,
+  splitLines,
+  tooLarge,
+} from '@ospo-notes/engine';
 
 /** A parsed note and the source lines its model's positions refer to. */
 export interface NoteEntry {

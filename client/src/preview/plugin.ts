@@ -21,7 +21,7 @@
  * that content was disabled; the PDF link is written either way.
  */
 import type MarkdownIt from 'markdown-it';
-import { capContainerNesting } from '../../../server/out/core/parser';
+import { capContainerNesting } from '@ospo-notes/engine';
 import { NoteCache } from './noteCache';
 import { PreviewRenderer, type PreviewOptions } from './render';
 import { installSyntax, type LinkMeta } from './syntax';

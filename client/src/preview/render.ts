@@ -14,13 +14,23 @@
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type MarkdownIt from 'markdown-it';
-import type { FileLookup } from '../../../server/out/core/fileLookup';
-import type { BlockId, Heading, Link, NoteModel } from '../../../server/out/core/model';
-import { resolveLink, type LinkTarget, type VaultView } from '../../../server/out/core/links';
-import { githubSlug } from '../../../server/out/core/resolve';
-import { basename, isNotePath, normalizeVaultPath, stem } from '../../../server/out/core/paths';
-import { isStrictlyInside } from '../../../server/out/core/confine';
-import { fileKind } from '../../../server/out/core/membership';
+import {
+  basename,
+  type BlockId,
+  fileKind,
+  type FileLookup,
+  githubSlug,
+  type Heading,
+  isNotePath,
+  isStrictlyInside,
+  type Link,
+  type LinkTarget,
+  normalizeVaultPath,
+  type NoteModel,
+  resolveLink,
+  stem,
+  type VaultView,
+} from '@ospo-notes/engine';
 import { calloutIcon, calloutKind, defaultCalloutTitle } from './callouts';
 import { NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
 import { cutRanges, EMBED_PARSE, hiddenRanges, KNOWN_MODEL, T, type CalloutMeta, type LinkMeta, type ParseInfo } from './syntax';

@@ -13,10 +13,15 @@
  * are rebuilt from the blockquote tokens. Wiki-link text is split by the engine's `parseLinkSource`.
  */
 import type MarkdownIt from 'markdown-it';
-import type { Link, NoteModel, Range } from '../../../server/out/core/model';
-import { parseLinkSource, parseNote } from '../../../server/out/core/parser';
-import { fileKind } from '../../../server/out/core/membership';
-import { splitLines } from '../../../server/out/core/text';
+import {
+  fileKind,
+  type Link,
+  type NoteModel,
+  parseLinkSource,
+  parseNote,
+  type Range,
+  splitLines,
+} from '@ospo-notes/engine';
 import { calloutKind } from './callouts';
 
 type Md = MarkdownIt;

@@ -11,7 +11,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { createServer } from '../../../server/out/server';
-import { nodeVaultFs, type VaultFs } from '../../../server/out/core/load';
+import { nodeVaultFs, type VaultFs } from '@ospo-notes/engine';
 
 describe('language server in-process (createServer)', function () {
   this.timeout(20000);

@@ -4,12 +4,18 @@ import * as fs from 'node:fs';
 import realFs = require('node:fs');
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadVault, parseBytes, readAndParse } from '../../../server/out/core/load';
-import { scanVault, type ScanWarning } from '../../../server/out/core/scan';
-import { MAX_PARSED_NOTE_BYTES } from '../../../server/out/core/reader';
-import { FileLookup } from '../../../server/out/core/fileLookup';
-import { noteDiagnostics, type NoteDiagnostic } from '../../../server/out/core/diagnostics';
-import type { Range } from '../../../server/out/core/model';
+import {
+  FileLookup,
+  loadVault,
+  MAX_PARSED_NOTE_BYTES,
+  type NoteDiagnostic,
+  noteDiagnostics,
+  parseBytes,
+  type Range,
+  readAndParse,
+  scanVault,
+  type ScanWarning,
+} from '@ospo-notes/engine';
 import { permissionsApply } from './permissions';
 
 const REPO = path.resolve(__dirname, '../../..');

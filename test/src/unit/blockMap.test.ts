@@ -10,11 +10,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompletionList, TextEdit } from 'vscode-languageserver-types';
-import { parseNote } from '../../../server/out/core/parser';
-import { VaultIndex } from '../../../server/out/core/vault';
-import { addBlockIdEdit, blockIdInsertEdit, IDABLE_BLOCK_KINDS, provideCompletion, type AddBlockIdArgs } from '../../../server/out/core/features/completion';
-import type { FeatureContext } from '../../../server/out/core/features/context';
-import type { Block, NoteModel } from '../../../server/out/core/model';
+import {
+  type AddBlockIdArgs,
+  addBlockIdEdit,
+  type Block,
+  blockIdInsertEdit,
+  type FeatureContext,
+  IDABLE_BLOCK_KINDS,
+  type NoteModel,
+  parseNote,
+  provideCompletion,
+  VaultIndex,
+} from '@ospo-notes/engine';
 import { applyEdit, blockAtLine, planBlockReference } from '../../../client/out/blockRef';
 
 const CORPORA = path.resolve(__dirname, '../../../test/fixtures/corpora');

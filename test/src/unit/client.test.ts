@@ -6,9 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileLookup } from '../../../server/out/core/fileLookup';
-import { parseNote } from '../../../server/out/core/parser';
-import { freshBlockId } from '../../../server/out/core/features/completion';
+import { FileLookup, freshBlockId, parseNote } from '@ospo-notes/engine';
 import { applyEdit, blockAtLine, blockReferenceText, planBlockReference } from '../../../client/out/blockRef';
 import {
   absoluteInside,

@@ -1,9 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseNote } from '../../../server/out/core/parser';
-import { VaultIndex } from '../../../server/out/core/vault';
-import { noteDiagnostics } from '../../../server/out/core/diagnostics';
-import { provideQuickFixes } from '../../../server/out/core/features/codeActions';
-import type { FeatureContext } from '../../../server/out/core/features/context';
+import { type FeatureContext, noteDiagnostics, parseNote, provideQuickFixes, VaultIndex } from '@ospo-notes/engine';
 
 function setup(notes: Record<string, string>): FeatureContext {
   const index = new VaultIndex();

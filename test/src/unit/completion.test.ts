@@ -1,20 +1,20 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, CompletionList, TextEdit } from 'vscode-languageserver-types';
-import { parseNote } from '../../../server/out/core/parser';
-import { VaultIndex } from '../../../server/out/core/vault';
-import type { FeatureContext } from '../../../server/out/core/features/context';
 import {
   ADD_BLOCK_ID_COMMAND,
+  type AddBlockIdArgs,
   addBlockIdEdit,
   blockIdInsertEdit,
+  type CompletionOptions,
   encodeMarkdownPath,
+  type FeatureContext,
   freshBlockId,
   matchTier,
+  parseNote,
   provideCompletion,
   shortestLinkPath,
-  type AddBlockIdArgs,
-  type CompletionOptions,
-} from '../../../server/out/core/features/completion';
+  VaultIndex,
+} from '@ospo-notes/engine';
 
 /** Marks the cursor in test texts. */
 const CURSOR = '‸';

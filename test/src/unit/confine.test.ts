@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { confineToVault, isStrictlyInside } from '../../../server/out/core/confine';
+import { confineToVault, isStrictlyInside } from '@ospo-notes/engine';
 
 describe('confining a client-named file to its vault', () => {
   let root: string;

@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadVault } from '../../../server/out/core/load';
-import { compareDiagnostics, noteDiagnostics, type NoteDiagnostic } from '../../../server/out/core/diagnostics';
-import type { VaultIndex } from '../../../server/out/core/vault';
+import {
+  compareDiagnostics,
+  loadVault,
+  type NoteDiagnostic,
+  noteDiagnostics,
+  type VaultIndex,
+} from '@ospo-notes/engine';
 
 const CORPORA = path.resolve(__dirname, '../../../test/fixtures/corpora');
 

@@ -1,10 +1,19 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { parseNote } from '../../../server/out/core/parser';
-import { VaultIndex } from '../../../server/out/core/vault';
-import { compareDiagnostics, looksLikeWebAddress, noteDiagnostics, type DiagnosticOptions, type NoteDiagnostic } from '../../../server/out/core/diagnostics';
-import { loadVault, parseBytes, unreadableNote } from '../../../server/out/core/load';
-import type { NoteModel, Range } from '../../../server/out/core/model';
+import {
+  compareDiagnostics,
+  type DiagnosticOptions,
+  loadVault,
+  looksLikeWebAddress,
+  type NoteDiagnostic,
+  noteDiagnostics,
+  type NoteModel,
+  parseBytes,
+  parseNote,
+  type Range,
+  unreadableNote,
+  VaultIndex,
+} from '@ospo-notes/engine';
 
 const REPO = path.resolve(__dirname, '../../..');
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentEdit, TextEdit } from 'vscode-languageserver-types';
-import { EditConflictError, WorkspaceEditBuilder } from '../../../server/out/core/edits';
+import { EditConflictError, WorkspaceEditBuilder } from '@ospo-notes/engine';
 
 const A = { uri: 'file:///v/a.md', version: 7 };
 const B = { uri: 'file:///v/b.md', version: null };

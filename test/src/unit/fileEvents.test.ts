@@ -6,9 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { applyFileEvents, loadVault, type FileEvent } from '../../../server/out/core/load';
-import { noteDiagnostics } from '../../../server/out/core/diagnostics';
-import type { VaultIndex } from '../../../server/out/core/vault';
+import { applyFileEvents, type FileEvent, loadVault, noteDiagnostics, type VaultIndex } from '@ospo-notes/engine';
 
 /** A small seeded PRNG (Marsaglia's xorshift32), so a failing sequence replays exactly from its seed. */
 function prng(seed: number): () => number {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FileLookup } from '../../../server/out/core/fileLookup';
+import { FileLookup } from '@ospo-notes/engine';
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 

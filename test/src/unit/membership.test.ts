@@ -3,9 +3,17 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ATTACHMENT_EXTENSIONS, fileKind, isAttachmentPath, isHiddenPath, VaultRules } from '../../../server/out/core/membership';
-import { applyMembership, loadVault, parseBuffer } from '../../../server/out/core/load';
-import { scanVault } from '../../../server/out/core/scan';
+import {
+  applyMembership,
+  ATTACHMENT_EXTENSIONS,
+  fileKind,
+  isAttachmentPath,
+  isHiddenPath,
+  loadVault,
+  parseBuffer,
+  scanVault,
+  VaultRules,
+} from '@ospo-notes/engine';
 import { VaultFiles } from '../../../client/out/vaultFiles';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -169,7 +177,7 @@ describe('membership changes on a loaded vault', () => {
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  const state = (index: import('../../../server/out/core/vault').VaultIndex): string[] => [
+  const state = (index: import('@ospo-notes/engine').VaultIndex): string[] => [
     ...[...index.files.paths()].sort(),
     ...index.linkTargets('A.md').map((t) => `${t.status} ${t.target ?? ''}`),
   ];

@@ -1,15 +1,24 @@
 import * as assert from 'node:assert/strict';
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type MarkupContent } from 'vscode-languageserver-types';
-import { parseNote } from '../../../server/out/core/parser';
-import { VaultIndex } from '../../../server/out/core/vault';
-import type { Position, Range } from '../../../server/out/core/model';
-import { RequestCancelledError, type FeatureContext } from '../../../server/out/core/features/context';
-import { linkAt, provideDefinition } from '../../../server/out/core/features/definition';
-import { excerpt, openFence, provideHover } from '../../../server/out/core/features/hover';
-import { provideReferences } from '../../../server/out/core/features/references';
-import { fuzzyScore, provideDocumentSymbols, provideWorkspaceSymbols } from '../../../server/out/core/features/symbols';
-import { provideDocumentLinks } from '../../../server/out/core/features/documentLinks';
-import { provideFoldingRanges } from '../../../server/out/core/features/folding';
+import {
+  excerpt,
+  type FeatureContext,
+  fuzzyScore,
+  linkAt,
+  openFence,
+  parseNote,
+  type Position,
+  provideDefinition,
+  provideDocumentLinks,
+  provideDocumentSymbols,
+  provideFoldingRanges,
+  provideHover,
+  provideReferences,
+  provideWorkspaceSymbols,
+  type Range,
+  RequestCancelledError,
+  VaultIndex,
+} from '@ospo-notes/engine';
 
 // ---------------------------------------------------------------------------------------------------------------
 // An in-memory vault. Line numbers are given in the comments because every assertion below depends on them.

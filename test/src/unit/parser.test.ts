@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseNote } from '../../../server/out/core/parser';
-import type { Link, NoteModel, Range } from '../../../server/out/core/model';
+import { type Link, type NoteModel, parseNote, type Range } from '@ospo-notes/engine';
 
 const REPO = path.resolve(__dirname, '../../..');
 

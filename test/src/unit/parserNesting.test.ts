@@ -5,9 +5,7 @@
  * in bounded time and without exhausting the stack.
  */
 import * as assert from 'node:assert/strict';
-import { parseNote } from '../../../server/out/core/parser';
-import { VaultIndex } from '../../../server/out/core/vault';
-import { noteDiagnostics } from '../../../server/out/core/diagnostics';
+import { noteDiagnostics, parseNote, VaultIndex } from '@ospo-notes/engine';
 
 const AFTER = '\n\n# After\n\nsee [[Missing note]] and [[#After]] and [x](Target.md)\n';
 

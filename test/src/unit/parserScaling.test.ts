@@ -6,8 +6,7 @@
  * absolute bound.
  */
 import * as assert from 'node:assert/strict';
-import { parseNote } from '../../../server/out/core/parser';
-import type { NoteModel } from '../../../server/out/core/model';
+import { type NoteModel, parseNote } from '@ospo-notes/engine';
 
 function bestOf3(text: string): { ms: number; note: NoteModel } {
   let best = Infinity;

@@ -11,7 +11,7 @@ import {
   resolveDotSegments,
   stem,
   uriScheme,
-} from '../../../server/out/core/paths';
+} from '@ospo-notes/engine';
 
 describe('paths', () => {
   describe('normalizeVaultPath', () => {

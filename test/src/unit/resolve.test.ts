@@ -1,19 +1,20 @@
 import * as assert from 'node:assert/strict';
-import type { BlockId, Heading } from '../../../server/out/core/model';
-import { FileLookup } from '../../../server/out/core/fileLookup';
 import {
+  type BlockId,
+  FileLookup,
   findBlockId,
   findHeadingByGithubSlug,
   githubSlug,
+  type Heading,
   headingKey,
   headingLinkText,
   isValidBlockId,
   matchHeadingChain,
   matchMarkdownFragment,
   parseSubpath,
+  percentDecode,
   resolveLinkpath,
-} from '../../../server/out/core/resolve';
-import { percentDecode } from '../../../server/out/core/paths';
+} from '@ospo-notes/engine';
 
 /** Builds the headings of a note given as its lines (`'## Text'` lines are headings); indexes count headings only. */
 function outline(lines: string[]): Heading[] {

@@ -1,8 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { parseNote } from '../../../server/out/core/parser';
-import { emptyChange, exportChanges, mergeChange, VaultIndex, type IndexChange } from '../../../server/out/core/vault';
-import { noteDiagnostics } from '../../../server/out/core/diagnostics';
-import type { NoteModel } from '../../../server/out/core/model';
+import {
+  emptyChange,
+  exportChanges,
+  type IndexChange,
+  mergeChange,
+  noteDiagnostics,
+  type NoteModel,
+  parseNote,
+  VaultIndex,
+} from '@ospo-notes/engine';
 
 const note = (path: string, text: string): NoteModel => parseNote(path, text);
 /** Sorted paths: of a set, or of a change record's notes whose resolutions changed. */

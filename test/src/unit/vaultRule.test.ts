@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decideVault, folderKey, isListedFolder, touchesVaultMarker } from '../../../server/out/core/vaultRule';
-import { readFolderMarkers } from '../../../server/out/core/markers';
+import { decideVault, folderKey, isListedFolder, readFolderMarkers, touchesVaultMarker } from '@ospo-notes/engine';
 
 const NONE = { obsidian: false, ospoNotes: false };
 

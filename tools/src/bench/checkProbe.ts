@@ -2,8 +2,7 @@
  * Child process of the benchmark: checks one vault as the CLI checker does (load, then every note's
  * diagnostics) and prints the time and counts as one JSON line. A fresh process per run keeps runs independent.
  */
-import { noteDiagnostics } from '../../../server/out/core/diagnostics';
-import { loadVault } from '../../../server/out/core/load';
+import { loadVault, noteDiagnostics } from '@ospo-notes/engine';
 
 async function main(): Promise<void> {
   const root = process.argv[2];

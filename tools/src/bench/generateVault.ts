@@ -13,7 +13,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { VaultRules } from '../../../server/out/core/membership';
+import { VaultRules } from '@ospo-notes/engine';
 
 export interface GenerateOptions {
   notes: number;

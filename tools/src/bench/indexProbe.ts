@@ -5,9 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadVault } from '../../../server/out/core/load';
-import { isNotePath } from '../../../server/out/core/paths';
-import { scanVault } from '../../../server/out/core/scan';
+import { isNotePath, loadVault, scanVault } from '@ospo-notes/engine';
 
 async function floor(root: string): Promise<number> {
   const t0 = performance.now();

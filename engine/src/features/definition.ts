@@ -3,8 +3,8 @@
  * frontmatter link) to what it resolves to: the note or attachment, the heading's line, or the named block.
  */
 import type { Link, NoteModel, Position, Range } from '../model';
-import { resolveLink, type LinkTarget } from '../links';
-import { rangeContains, rangeContainsOrTouches, splitLines } from '../text';
+import { resolveLink, type LinkTarget } from '../vault/links';
+import { rangeContains, rangeContainsOrTouches, splitLines } from '../syntax/text';
 import type { FeatureContext, PathLocation } from './context';
 
 export interface LinkAt {

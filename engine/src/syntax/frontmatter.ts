@@ -5,7 +5,7 @@
  * shifted by one line (the opening `---`) to land on the exact character of the file.
  */
 import matter from 'gray-matter';
-import type { Frontmatter, Range } from './model';
+import type { Frontmatter, Range } from '../model';
 import { ownString, range } from './text';
 
 const yamlEngine = (matter as unknown as { engines: { yaml: { parse(text: string): unknown } } }).engines.yaml;

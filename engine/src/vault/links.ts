@@ -2,9 +2,10 @@
  * Link resolution: what one link in one note points at. The single place where a parsed link meets the vault;
  * the index, the diagnostics, every language feature and the preview call `resolveLink`.
  */
-import type { BlockId, Heading, Link, NoteModel } from './model';
+import type { BlockId, Heading, Link, NoteModel } from '../model';
 import type { FileLookup } from './fileLookup';
-import { dirname, isNotePath, percentDecode } from './paths';
+import { dirname, isNotePath } from './paths';
+import { percentDecode } from '../syntax/destinations';
 import { findBlockId, matchHeadingChain, matchMarkdownFragment, parseSubpath, resolveLinkpath, type PathResolution } from './resolve';
 
 /** The small seam between resolution and whatever holds the vault (the index, a test's in-memory vault). */

@@ -9,7 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { IGNORE_FILE_NAME, VaultRules } from './membership';
+import { IGNORE_FILE_NAME, VaultRules } from '../vault/membership';
 import { isStrictlyInside } from './confine';
 
 export interface ScanWarning {

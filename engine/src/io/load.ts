@@ -3,14 +3,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { NoteModel, ReadProblem } from './model';
-import { parseNote } from './parser';
+import type { NoteModel, ReadProblem } from '../model';
+import { parseNote } from '../syntax/parser';
 import { checkTextSize, decodeNote, MAX_PARSED_NOTE_BYTES, tooLarge, type DecodedNote } from './reader';
 import { errorText, scanVault, type ScanOptions, type ScanWarning } from './scan';
-import { dirname, isNotePath } from './paths';
-import { VaultRules } from './membership';
-import { range } from './text';
-import { emptyChange, mergeChange, VaultIndex, type IndexChange } from './vault';
+import { dirname, isNotePath } from '../vault/paths';
+import { VaultRules } from '../vault/membership';
+import { range } from '../syntax/text';
+import { emptyChange, mergeChange, VaultIndex, type IndexChange } from '../vault/vault';
 
 /**
  * The file reads and stats the loader and the server make, as a seam: the io layer implements it on Node's

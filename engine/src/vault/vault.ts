@@ -13,7 +13,7 @@
  * note changed, and the notes whose resolutions may have changed. Derived indexes (completion's names, workspace
  * symbols) subscribe with {@link VaultIndex.onChange}; the server publishes and mirrors from the same records.
  */
-import type { BlockId, Heading, Link, NoteModel } from './model';
+import type { BlockId, Heading, Link, NoteModel } from '../model';
 import { FileLookup } from './fileLookup';
 import { fileNameKey, linkNameKey, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';

@@ -9,11 +9,11 @@
  */
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position } from '../model';
-import type { LinkTarget } from '../links';
-import { noteDiagnostics } from '../diagnostics';
-import { extname, isNotePath, stem } from '../paths';
-import { fileKind } from '../membership';
-import { comparePositions, splitLines } from '../text';
+import type { LinkTarget } from '../vault/links';
+import { noteDiagnostics } from '../diagnostics/diagnostics';
+import { extname, isNotePath, stem } from '../vault/paths';
+import { fileKind } from '../vault/membership';
+import { comparePositions, splitLines } from '../syntax/text';
 import type { FeatureContext } from './context';
 import { resolvedLinkAt } from './definition';
 

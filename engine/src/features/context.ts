@@ -6,8 +6,8 @@
  * turns into URIs). The server, the checker and tests all call them the same way.
  */
 import type { Range } from '../model';
-import type { VaultIndex } from '../vault';
-import type { FileLookup } from '../fileLookup';
+import type { VaultIndex } from '../vault/vault';
+import type { FileLookup } from '../vault/fileLookup';
 
 export interface FeatureContext {
   index: VaultIndex;

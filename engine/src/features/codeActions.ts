@@ -5,8 +5,8 @@
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, Range } from '../model';
-import { comparePositions } from '../text';
-import { isNotePath, stem } from '../paths';
+import { comparePositions } from '../syntax/text';
+import { isNotePath, stem } from '../vault/paths';
 import type { FeatureContext } from './context';
 import { linkAt } from './definition';
 import { encodeMarkdownPath, shortestLinkPath } from './completion';

@@ -8,7 +8,7 @@
  */
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
 import type { NoteModel } from '../model';
-import { splitLines } from '../text';
+import { splitLines } from '../syntax/text';
 
 export function provideFoldingRanges(note: NoteModel, text: string): FoldingRange[] {
   const lines = splitLines(text);

@@ -12,11 +12,11 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
-import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from './model';
+import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from '../model';
 import { frontmatterEnd, parseFrontmatter, stringList, tagList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
-import { hasUriScheme, percentDecode } from './paths';
-import { blockIdEndingBlock, trailingBlockId } from './resolve';
+import { hasUriScheme, percentDecode } from './destinations';
+import { blockIdEndingBlock, trailingBlockId } from './blockIds';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 

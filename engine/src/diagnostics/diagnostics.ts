@@ -2,13 +2,13 @@
  * Problems in a note, each with a stable `code` (the checker's output, the Problems panel and quick fixes key on
  * it). Computed from the index's resolutions; no rule of link syntax or resolution lives here.
  */
-import type { Link, NoteModel, Range } from './model';
-import type { LinkTarget } from './links';
-import type { VaultIndex } from './vault';
-import { isNotePath, stem } from './paths';
-import { isAttachmentPath } from './membership';
-import { FileLookup } from './fileLookup';
-import { resolveLinkpath } from './resolve';
+import type { Link, NoteModel, Range } from '../model';
+import type { LinkTarget } from '../vault/links';
+import type { VaultIndex } from '../vault/vault';
+import { isNotePath, stem } from '../vault/paths';
+import { isAttachmentPath } from '../vault/membership';
+import { FileLookup } from '../vault/fileLookup';
+import { resolveLinkpath } from '../vault/resolve';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

@@ -6,8 +6,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveDotSegments } from './paths';
-import { VaultRules } from './membership';
+import { resolveDotSegments } from '../vault/paths';
+import { VaultRules } from '../vault/membership';
 
 /** Hidden names and `node_modules` are never part of a vault, whatever its settings. */
 const ALWAYS_LEFT_OUT = new VaultRules();

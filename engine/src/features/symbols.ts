@@ -9,9 +9,9 @@
  */
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { NoteModel, Range } from '../model';
-import type { VaultIndex } from '../vault';
-import { dirname, lookupKey, stem } from '../paths';
-import { splitLines } from '../text';
+import type { VaultIndex } from '../vault/vault';
+import { dirname, lookupKey, stem } from '../vault/paths';
+import { splitLines } from '../syntax/text';
 import { throwIfCancelled, type Cancellation, type PathLocation } from './context';
 
 /** LSP: a character beyond the line's length means the end of the line. Used when the text is not at hand. */

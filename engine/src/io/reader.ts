@@ -5,8 +5,8 @@
  * UTF-8 is decoded with U+FFFD in place of the bad bytes for *reading* only, and flagged, so that no edit the
  * server proposes is ever computed against text that differs from the file without the user being told.
  */
-import type { ReadProblem } from './model';
-import { range } from './text';
+import type { ReadProblem } from '../model';
+import { range } from '../syntax/text';
 
 /** Notes above this size are indexed by name only: their content is not parsed. */
 export const MAX_PARSED_NOTE_BYTES = 10 * 1024 * 1024;

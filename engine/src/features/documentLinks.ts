@@ -5,8 +5,8 @@
  * External URLs are left to the editor's own markdown support.
  */
 import type { Link, Range } from '../model';
-import { resolveLink, type LinkTarget } from '../links';
-import { stem } from '../paths';
+import { resolveLink, type LinkTarget } from '../vault/links';
+import { stem } from '../vault/paths';
 import type { FeatureContext } from './context';
 
 export interface NoteDocumentLink {

@@ -10,7 +10,7 @@
  *   and throws `EditConflictError` rather than sending an edit whose result nobody can predict.
  */
 import type { CreateFile, Position, Range, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import { comparePositions } from './text';
+import { comparePositions } from '../syntax/text';
 
 /** A document an edit applies to: its URI and the version of the text the edit was computed from. */
 export interface EditTarget {

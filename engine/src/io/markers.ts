@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { OBSIDIAN_FOLDER, OSPO_MARKER, type FolderMarkers } from './vaultRule';
+import { OBSIDIAN_FOLDER, OSPO_MARKER, type FolderMarkers } from '../vault/vaultRule';
 
 export async function readFolderMarkers(root: string): Promise<FolderMarkers> {
   const [obsidian, ospoNotes] = await Promise.all([kindOf(path.join(root, OBSIDIAN_FOLDER)), kindOf(path.join(root, OSPO_MARKER))]);

@@ -4,7 +4,7 @@
  * The whole engine speaks in LSP positions (0-based line, UTF-16 character). JavaScript strings are UTF-16, so a
  * character offset within a line is a plain string index: no conversion is ever needed, only line splitting.
  */
-import type { Position, Range } from './model';
+import type { Position, Range } from '../model';
 
 /** Splits text into lines the way LSP clients count them: `\r\n`, `\n` and `\r` each end a line. */
 export function splitLines(text: string): string[] {

@@ -14,9 +14,9 @@
  *  5. line 0 or the frontmatter: the note itself.
  */
 import type { BlockId, Heading, Link, NoteModel, Position, Range } from '../model';
-import { linkNameKey, type LinkTarget } from '../links';
-import { isNotePath, lookupKey } from '../paths';
-import { comparePositions, rangeContainsOrTouches } from '../text';
+import { linkNameKey, type LinkTarget } from '../vault/links';
+import { isNotePath, lookupKey } from '../vault/paths';
+import { comparePositions, rangeContainsOrTouches } from '../syntax/text';
 import { throwIfCancelled, type FeatureContext, type PathLocation } from './context';
 import { resolvedLinkAt } from './definition';
 

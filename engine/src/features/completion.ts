@@ -29,13 +29,15 @@ import {
   type CompletionList,
 } from 'vscode-languageserver-types';
 import type { Block, BlockKind, NoteModel, Position, Range } from '../model';
-import type { FileLookup } from '../fileLookup';
-import { frontmatterEnd, stringList } from '../frontmatter';
-import { basename, isNotePath, lookupKey, NOTE_EXTENSION, percentDecode, stem, uriScheme } from '../paths';
-import { parseNote } from '../parser';
-import { headingLinkText, isValidBlockId, matchHeadingChain, resolveLinkpath, trailingBlockId } from '../resolve';
-import { comparePositions, range, splitLines } from '../text';
-import type { IndexChange, VaultIndex } from '../vault';
+import type { FileLookup } from '../vault/fileLookup';
+import { frontmatterEnd, stringList } from '../syntax/frontmatter';
+import { basename, isNotePath, lookupKey, NOTE_EXTENSION, stem } from '../vault/paths';
+import { percentDecode, uriScheme } from '../syntax/destinations';
+import { parseNote } from '../syntax/parser';
+import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../vault/resolve';
+import { isValidBlockId, trailingBlockId } from '../syntax/blockIds';
+import { comparePositions, range, splitLines } from '../syntax/text';
+import type { IndexChange, VaultIndex } from '../vault/vault';
 import { throwIfCancelled, type FeatureContext } from './context';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+/**
+ * The public entry of the OSPO Notes engine. The language server, the checker, the VS Code client's preview and
+ * the tests import the engine by its package name, and only through this file.
+ */
+
+// The note model: plain data, produced by the parser, consumed by everything else.
+export * from './model';
+
+// Syntax: text → NoteModel (the grammar of links, blocks, frontmatter, tags).
+export * from './syntax/blockIds';
+export * from './syntax/destinations';
+export * from './syntax/frontmatter';
+export * from './syntax/parser';
+export * from './syntax/text';
+
+// I/O: the only modules that touch the file system (walk, read, decode, load).
+export * from './io/confine';
+export * from './io/load';
+export * from './io/markers';
+export * from './io/reader';
+export * from './io/scan';
+
+// The vault: membership, file lookup, the index, resolution of links.
+export * from './vault/fileLookup';
+export * from './vault/links';
+export * from './vault/membership';
+export * from './vault/paths';
+export * from './vault/resolve';
+export * from './vault/vault';
+export * from './vault/vaultRule';
+
+// Features: one module per language feature; plain data in, plain data out.
+export * from './features/codeActions';
+export * from './features/completion';
+export * from './features/context';
+export * from './features/definition';
+export * from './features/documentLinks';
+export * from './features/edits';
+export * from './features/folding';
+export * from './features/hover';
+export * from './features/references';
+export * from './features/symbols';
+
+// Diagnostics: problems computed from the index.
+export * from './diagnostics/diagnostics';
