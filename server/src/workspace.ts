@@ -104,22 +104,9 @@ export class Workspace {
    * rules leave out (dot-folders, ignored and excluded paths) and for files whose real path leads out of the vault.
    */
   locate(uri: string): { vault: Vault; path: string } | undefined {
-    let fsPath: string;
-    try {
-      const u = URI.parse(uri);
-      if (u.scheme !== 'file') return undefined;
-      fsPath = u.fsPath;
-    } catch {
-      return undefined;
-    }
-    for (const vault of this.vaults) {
-      const rel = path.relative(vault.root, fsPath);
-      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      const p = rel.split(path.sep).join('/');
-      if (!vault.rules.isMember(p) || !realPathInside(vault.root, fsPath)) return undefined;
-      return { vault, path: p };
-    }
-    return undefined;
+    const member = this.memberOf(uri);
+    if (!member || !realPathInside(member.vault.root, member.fsPath)) return undefined;
+    return { vault: member.vault, path: member.path };
   }
 
   /**
@@ -127,6 +114,14 @@ export class Workspace {
    * Returns it when it is newly recorded, so that it is reported once.
    */
   recordEscape(uri: string): { vault: Vault; path: string } | undefined {
+    const member = this.memberOf(uri);
+    if (!member || realPathInside(member.vault.root, member.fsPath) || member.vault.outside.has(member.path)) return undefined;
+    member.vault.outside.add(member.path);
+    return { vault: member.vault, path: member.path };
+  }
+
+  /** The vault whose rules take this `file:` URI as a member, its vault path, and its file-system path. */
+  private memberOf(uri: string): { vault: Vault; path: string; fsPath: string } | undefined {
     let fsPath: string;
     try {
       const u = URI.parse(uri);
@@ -137,11 +132,9 @@ export class Workspace {
     }
     for (const vault of this.vaults) {
       const rel = path.relative(vault.root, fsPath);
-      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
       const p = rel.split(path.sep).join('/');
-      if (!vault.rules.isMember(p) || realPathInside(vault.root, fsPath) || vault.outside.has(p)) return undefined;
-      vault.outside.add(p);
-      return { vault, path: p };
+      return vault.rules.isMember(p) ? { vault, path: p, fsPath } : undefined;
     }
     return undefined;
   }
