@@ -7,21 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { applyFileEvents, type FileEvent, loadVault, noteDiagnostics, type VaultIndex } from '@ospo-notes/engine';
-
-/** A small seeded PRNG (Marsaglia's xorshift32), so a failing sequence replays exactly from its seed. */
-function prng(seed: number): () => number {
-  let x = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
-  const next = (): number => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-  for (let i = 0; i < 16; i++) next();
-  return next;
-}
+import { prng } from '../support/prng';
 
 /** Everything a user sees of an index: its files, each link's resolution, each note's problems. */
 function snapshot(index: VaultIndex): string {

@@ -9,6 +9,7 @@ import {
   parseNote,
   VaultIndex,
 } from '@ospo-notes/engine';
+import { prng } from '../support/prng';
 
 const note = (path: string, text: string): NoteModel => parseNote(path, text);
 /** Sorted paths: of a set, or of a change record's notes whose resolutions changed. */
@@ -245,22 +246,6 @@ describe('vault: the index and its incremental updates', () => {
   });
 
   describe('incremental updates equal a fresh load (seeded random edits)', () => {
-    /** A small seeded PRNG (Marsaglia's xorshift32), so a failing sequence replays exactly from its seed. */
-    function prng(seed: number): () => number {
-      let x = Math.imul(seed, 0x9e3779b1) >>> 0 || 1;
-      const next = (): number => {
-        x ^= x << 13;
-        x >>>= 0;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        x >>>= 0;
-        return x / 4294967296;
-      };
-      // The first outputs of a small seed are still small: let the state mix first.
-      for (let i = 0; i < 16; i++) next();
-      return next;
-    }
-
     const FOLDERS = ['', 'a/', 'b/', 'a/b/'];
     const NAMES = ['Alpha', 'alpha', 'Beta', 'Gamma', 'Github', 'Gihub', 'Dup'];
     const ATTACHMENTS = ['pic.png', 'doc.pdf', 'a/pic.png'];
