@@ -37,7 +37,8 @@ describe('language server in-process (createServer)', function () {
     client.listen();
     try {
       const uri = (rel: string): string => URI.file(path.join(root, rel)).toString();
-      await client.sendRequest('initialize', { processId: process.pid, rootUri: uri(''), workspaceFolders: [{ uri: URI.file(root).toString(), name: 'vault' }], capabilities: {} });
+      // No processId: with one, the server library polls that process for as long as this one lives.
+      await client.sendRequest('initialize', { processId: null, rootUri: uri(''), workspaceFolders: [{ uri: URI.file(root).toString(), name: 'vault' }], capabilities: {} });
       await client.sendNotification('initialized', {});
       await indexed;
       assert.deepStrictEqual(read.sort(), ['A.md', 'B.md']);
@@ -46,6 +47,8 @@ describe('language server in-process (createServer)', function () {
     } finally {
       client.dispose();
       serverConnection.dispose();
+      toServer.end();
+      toClient.end();
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
