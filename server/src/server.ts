@@ -473,8 +473,8 @@ async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
 
 // An edit only marks its note dirty. Dirty notes are re-parsed once typing pauses for EDIT_QUIET_MS (and, while
 // it goes on, at least every EDIT_MAX_DELAY_MS, or less often for a note whose re-indexing is costly), or at
-// once when a request about that very note needs its model. So only a document's latest text is ever parsed,
-// and a request about another note is answered from the last models instead of waiting behind a backlog.
+// once when a request about that very note needs its model and re-indexing it is cheap. So only a document's
+// latest text is ever parsed, and a request is answered from the last models instead of waiting behind a backlog.
 const EDIT_QUIET_MS = 150;
 const EDIT_MAX_DELAY_MS = 1000;
 /**
@@ -522,9 +522,17 @@ async function reindexDirtyDocuments(): Promise<void> {
   }
 }
 
-/** Brings an open note's model up to its buffer if it was edited since it was last parsed. */
+/**
+ * A request about a note whose re-indexing costs more than this is answered from its last model, and the note
+ * is left to the timer: otherwise every request between two keystrokes in a big note pays a whole re-parse, so
+ * requests interleaved with typing undo the coalescing (seconds of blocked server, and a model of garbage each).
+ */
+const REQUEST_REINDEX_BUDGET_MS = 50;
+
+/** Brings an open note's model up to its buffer if it was edited since it was last parsed and that is cheap. */
 function reindexIfDirty(uri: string): void {
-  if (!dirtyDocuments.delete(uri)) return;
+  if (!dirtyDocuments.has(uri) || (reindexCost.get(uri) ?? 0) > REQUEST_REINDEX_BUDGET_MS) return;
+  dirtyDocuments.delete(uri);
   const doc = documents.get(uri);
   const loc = workspace.locate(uri);
   if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
