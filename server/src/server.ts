@@ -380,13 +380,32 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
 }
 
 /**
+ * At most this many problems of one note are sent; the rest are summed up in one more diagnostic. A real index
+ * note has thousands of broken links at most, while a 10 MB note of links has hundreds of thousands: sending them
+ * all costs a 60 MB message (built twice: once for the digest, once to send) and seconds of a blocked server on
+ * every publish. The checker and `Check vault` still count every problem.
+ */
+const MAX_PUBLISHED_DIAGNOSTICS = 20000;
+
+/**
  * Sends a note's problems unless the client already has exactly these (typing in a paragraph re-resolves the
  * note, but its problems rarely change: re-sending 10,000 identical diagnostics is most of a keystroke's cost).
+ * `computed` is the note's problems when the caller has them already.
  */
-function publishNote(vault: Vault, p: string): void {
-  const diags = vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : [];
+function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void {
+  const diags = computed ?? (vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : []);
   if (diags.length === 0 && !vault.published.has(p)) return;
-  const lsp = diags.map((d) => toLspDiagnostic(vault, d));
+  const lsp = diags.slice(0, MAX_PUBLISHED_DIAGNOSTICS).map((d) => toLspDiagnostic(vault, d));
+  if (diags.length > MAX_PUBLISHED_DIAGNOSTICS) {
+    const more = diags.length - MAX_PUBLISHED_DIAGNOSTICS;
+    lsp.push({
+      range: diags[MAX_PUBLISHED_DIAGNOSTICS].range,
+      severity: SEVERITY.information,
+      code: 'more-problems',
+      source: 'ospo-notes',
+      message: `${more} more problems in this note are not listed (only the first ${MAX_PUBLISHED_DIAGNOSTICS} are); "Check vault" counts them all.`,
+    });
+  }
   const digest = diags.length === 0 ? '' : createHash('sha1').update(JSON.stringify(lsp)).digest('base64');
   if (vault.published.get(p) === digest) return;
   if (diags.length === 0) vault.published.delete(p);
@@ -454,8 +473,8 @@ async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
 
 // An edit only marks its note dirty. Dirty notes are re-parsed once typing pauses for EDIT_QUIET_MS (and, while
 // it goes on, at least every EDIT_MAX_DELAY_MS, or less often for a note whose re-indexing is costly), or at
-// once when a request about that very note needs its model. So only a document's latest text is ever parsed,
-// and a request about another note is answered from the last models instead of waiting behind a backlog.
+// once when a request about that very note needs its model and re-indexing it is cheap. So only a document's
+// latest text is ever parsed, and a request is answered from the last models instead of waiting behind a backlog.
 const EDIT_QUIET_MS = 150;
 const EDIT_MAX_DELAY_MS = 1000;
 /**
@@ -503,9 +522,17 @@ async function reindexDirtyDocuments(): Promise<void> {
   }
 }
 
-/** Brings an open note's model up to its buffer if it was edited since it was last parsed. */
+/**
+ * A request about a note whose re-indexing costs more than this is answered from its last model, and the note
+ * is left to the timer: otherwise every request between two keystrokes in a big note pays a whole re-parse, so
+ * requests interleaved with typing undo the coalescing (seconds of blocked server, and a model of garbage each).
+ */
+const REQUEST_REINDEX_BUDGET_MS = 50;
+
+/** Brings an open note's model up to its buffer if it was edited since it was last parsed and that is cheap. */
 function reindexIfDirty(uri: string): void {
-  if (!dirtyDocuments.delete(uri)) return;
+  if (!dirtyDocuments.has(uri) || (reindexCost.get(uri) ?? 0) > REQUEST_REINDEX_BUDGET_MS) return;
+  dirtyDocuments.delete(uri);
   const doc = documents.get(uri);
   const loc = workspace.locate(uri);
   if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
@@ -852,7 +879,7 @@ const onCheckVaultRequest = async () => {
       const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: v.outside });
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
-      publishNote(v, p);
+      publishNote(v, p, inPublishScope(v, p) ? diags : []);
     });
     result.push({ uri: v.uri, vault: publishScope(v) === 'vault', errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
