@@ -29,6 +29,9 @@ const ASSERTED = ['alive', 'no-errors', 'latency', 'memory', 'known-good'];
 
 describe('fuzz: a short seed on a hostile vault', function () {
   this.timeout(90000);
+  // The storm's interleaving with the server's answers depends on timing (the fuzz replays actions, not moments):
+  // one run over the latency limit on a loaded machine is run again; a regression fails both.
+  this.retries(1);
 
   it('the server survives the storm, answers every request within 1 s and without internal errors, stays under 400 MB, and still resolves a known link', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-fuzz-test-'));
