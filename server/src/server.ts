@@ -582,13 +582,8 @@ function reportEscape(uri: string): void {
 }
 
 async function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
-  await onVaultMarkerEvents(params.changes);
-  const ignoreFilesChanged = new Set<Vault>();
-  for (const change of params.changes) {
-    const v = ignoreFileVault(change.uri);
-    if (v?.ready) ignoreFilesChanged.add(v);
-  }
-  for (const v of ignoreFilesChanged) await applyMembershipChange(v);
+  // Queued before anything is awaited: a load that ends meanwhile applies the queue before it reports the vault
+  // indexed, so no event that arrived during the load is left out of what it reports.
   const touched = new Set<Vault>();
   for (const change of params.changes) {
     const loc = workspace.locate(change.uri);
@@ -602,6 +597,13 @@ async function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): Promi
     queue.push({ path: loc.path, kind });
     touched.add(loc.vault);
   }
+  await onVaultMarkerEvents(params.changes);
+  const ignoreFilesChanged = new Set<Vault>();
+  for (const change of params.changes) {
+    const v = ignoreFileVault(change.uri);
+    if (v?.ready) ignoreFilesChanged.add(v);
+  }
+  for (const v of ignoreFilesChanged) await applyMembershipChange(v);
   for (const vault of touched) void applyQueuedFileEvents(vault);
 }
 
