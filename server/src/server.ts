@@ -104,6 +104,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   publishQueue.clear();
   dirtyDocuments.clear();
   reindexCost.clear();
+  lastEdits.clear();
   if (reindexTimer) clearTimeout(reindexTimer);
   reindexTimer = undefined;
   fileEventQueues.clear();
@@ -471,7 +472,8 @@ async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------------
 // Documents and files
 
-// An edit only marks its note dirty. Dirty notes are re-parsed once typing pauses for EDIT_QUIET_MS (and, while
+// An edit only marks its note dirty. Dirty notes are re-parsed on the next timer turn when that is cheap, else
+// once typing pauses for EDIT_QUIET_MS (and, while
 // it goes on, at least every EDIT_MAX_DELAY_MS, or less often for a note whose re-indexing is costly), or at
 // once when a request about that very note needs its model and re-indexing it is cheap. So only a document's
 // latest text is ever parsed, and a request is answered from the last models instead of waiting behind a backlog.
@@ -488,20 +490,52 @@ const dirtyDocuments = new Map<string, number>();
 const reindexCost = new Map<string, number>();
 let reindexTimer: NodeJS.Timeout | undefined;
 
-function onNoteEdited(e: TextDocumentChangeEvent<TextDocument>): void {
-  if (!dirtyDocuments.has(e.document.uri)) dirtyDocuments.set(e.document.uri, Date.now());
+/**
+ * A note this cheap to re-index (or, before it has been measured, this small) is brought up to date on the next
+ * timer turn instead of after a pause: the edits already queued still collapse into one parse, and its problems
+ * follow the typing at once. A pause is only worth waiting for where a re-parse costs something.
+ */
+const CHEAP_REINDEX_MS = 5;
+const CHEAP_NOTE_CHARACTERS = 64 * 1024;
+
+function isCheapToReindex(doc: TextDocument): boolean {
+  const cost = reindexCost.get(doc.uri);
+  return cost !== undefined ? cost <= CHEAP_REINDEX_MS : doc.getText().length <= CHEAP_NOTE_CHARACTERS;
+}
+
+/** Open document URI → when its latest edit arrived. */
+const lastEdits = new Map<string, number>();
+
+/** When a dirty note is due for its background re-parse. */
+function reindexDue(uri: string, since: number): number {
+  const doc = documents.get(uri);
+  const last = lastEdits.get(uri) ?? since;
+  if (doc && isCheapToReindex(doc)) return last;
+  return Math.min(last + EDIT_QUIET_MS, since + Math.max(EDIT_MAX_DELAY_MS, (2 * (reindexCost.get(uri) ?? 0)) / BACKGROUND_REINDEX_SHARE));
+}
+
+function scheduleReindex(): void {
   if (reindexTimer) clearTimeout(reindexTimer);
-  let due = Date.now() + EDIT_QUIET_MS;
-  for (const [uri, since] of dirtyDocuments) {
-    due = Math.min(due, since + Math.max(EDIT_MAX_DELAY_MS, (2 * (reindexCost.get(uri) ?? 0)) / BACKGROUND_REINDEX_SHARE));
-  }
+  reindexTimer = undefined;
+  if (dirtyDocuments.size === 0) return;
+  let due = Infinity;
+  for (const [uri, since] of dirtyDocuments) due = Math.min(due, reindexDue(uri, since));
   reindexTimer = setTimeout(() => void reindexDirtyDocuments(), Math.max(0, due - Date.now()));
+}
+
+function onNoteEdited(e: TextDocumentChangeEvent<TextDocument>): void {
+  const now = Date.now();
+  if (!dirtyDocuments.has(e.document.uri)) dirtyDocuments.set(e.document.uri, now);
+  lastEdits.set(e.document.uri, now);
+  scheduleReindex();
 }
 
 /** The timer's re-parse: each note's parse and its re-indexing run in separate turns, so requests fit between. */
 async function reindexDirtyDocuments(): Promise<void> {
   reindexTimer = undefined;
-  for (const uri of [...dirtyDocuments.keys()]) {
+  for (const [uri, since] of [...dirtyDocuments]) {
+    // A costly note typed into waits for its own pause even when a cheap one is due now.
+    if (reindexDue(uri, since) > Date.now()) continue;
     const doc = documents.get(uri);
     const loc = workspace.locate(uri);
     if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) {
@@ -520,6 +554,8 @@ async function reindexDirtyDocuments(): Promise<void> {
     noteReindexed(loc.vault, model, version);
     reindexCost.set(uri, parseCost + performance.now() - indexStart);
   }
+  // Notes still dirty: not due yet, or typed on meanwhile.
+  if (!reindexTimer) scheduleReindex();
 }
 
 /**
@@ -560,6 +596,7 @@ function onIndexChanged(vault: Vault, change: IndexChange): void {
 
 async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<void> {
   dirtyDocuments.delete(e.document.uri);
+  lastEdits.delete(e.document.uri);
   reindexCost.delete(e.document.uri);
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);

@@ -101,6 +101,41 @@ describe('language server: typing into a 10,000-line note', function () {
   });
 });
 
+describe('language server: an edit in an ordinary note', function () {
+  this.timeout(30000);
+  let root: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-small-edit-'));
+    fs.writeFileSync(path.join(root, 'WHO.md'), '# WHO\n');
+    fs.writeFileSync(path.join(root, 'Note.md'), 'See [[WHO]].\n');
+    client = new LspTestClient(root);
+    await client.start();
+  });
+
+  after(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('gets its problems without waiting for a pause in typing (only costly notes wait for one)', async () => {
+    const rel = 'Note.md';
+    let text = await client.open(rel);
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      text += `[[missing ${i}]]\n`;
+      const started = Date.now();
+      await client.change(rel, text);
+      await client.waitFor(() => client.diagnosticsOf(rel).some((d) => String(d.message).includes(`missing ${i}`)), `problem ${i}`);
+      waits.push(Date.now() - started);
+    }
+    waits.sort((a, b) => a - b);
+    // The pause costly notes wait for is 150 ms; a cheap note is re-indexed on the next turn.
+    assert.ok(waits[2] < 100, `median wait ${waits[2]} ms (${waits.join(', ')})`);
+  });
+});
+
 describe('language server: cancellation', function () {
   this.timeout(30000);
   let root: string;
