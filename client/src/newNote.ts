@@ -24,6 +24,7 @@ import {
   resolveDotSegments,
   resolveLinkpath,
   stem,
+  yamlScalar,
 } from '@ospo-notes/engine';
 
 export const DEFAULT_NEW_NOTE_TEMPLATE = '---\ntitle: {{title}}\nvisibility: private\n---\n\n# {{title}}\n';
@@ -154,18 +155,6 @@ export function renderTemplate(template: string, title: string): string {
       return line.split('{{title}}').join(title);
     })
     .join('\n');
-}
-
-/** `text` as a YAML plain scalar when it reads back as that same string, else double-quoted. */
-function yamlScalar(text: string): string {
-  const plainSafe =
-    text !== '' &&
-    !/^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(text) &&
-    !/\s$/.test(text) &&
-    !/: |:$| #/.test(text) &&
-    !/^(true|false|yes|no|on|off|null|~|[-+]?(\.?\d[\d_.,]*(e[-+]?\d+)?|\.inf|\.nan)|0x[0-9a-f]+|0o[0-7]+)$/i.test(text) &&
-    !/^\d{4}-\d\d-\d\d/.test(text);
-  return plainSafe ? text : JSON.stringify(text);
 }
 
 export type CreateNotePlan =
