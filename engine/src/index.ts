@@ -41,6 +41,7 @@ export * from './features/edits';
 export * from './features/folding';
 export * from './features/hover';
 export * from './features/references';
+export * from './features/rename';
 export * from './features/symbols';
 
 // Diagnostics: problems computed from the index.
