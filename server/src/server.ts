@@ -32,7 +32,9 @@ import {
   type InitializeParams,
   type InitializeResult,
   type Location,
+  type RenameFilesParams,
   type TextDocumentChangeEvent,
+  type WorkspaceEdit,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -68,7 +70,11 @@ import {
   provideQuickFixes,
   provideReferences,
   provideWorkspaceSymbols,
+  prepareRename,
   readAndParse,
+  renameAt,
+  renameFiles,
+  type RenameOptions,
   readFolderMarkers,
   RequestCancelledError,
   type Severity,
@@ -126,6 +132,10 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onFoldingRanges(onFoldingRanges);
   connection.onCodeAction(onCodeAction);
   connection.onExecuteCommand(onExecuteCommand);
+  connection.onPrepareRename(onPrepareRename);
+  connection.onRenameRequest(onRenameRequest);
+  connection.workspace.onWillRenameFiles(onWillRenameFiles);
+  connection.workspace.onDidRenameFiles(onDidRenameFiles);
   connection.onRequest('ospo/status', onStatusRequest);
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
   connection.onRequest('ospo/files', onFilesRequest);
@@ -174,7 +184,12 @@ const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): Initia
       foldingRangeProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       executeCommandProvider: { commands: [ADD_BLOCK_ID_COMMAND] },
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      renameProvider: { prepareProvider: true },
+      workspace: {
+        workspaceFolders: { supported: true, changeNotifications: true },
+        // Every file and folder: notes, attachments and the folders holding them all carry links with them.
+        fileOperations: { willRename: RENAME_FILTERS, didRename: RENAME_FILTERS },
+      },
     },
     serverInfo: { name: 'ospo-notes', version: '0.1.0' },
   };
@@ -896,6 +911,100 @@ const onExecuteCommand: Handler<'onExecuteCommand'> = async (params) => {
   const result = await connection.workspace.applyEdit({ label: 'Add block id', edit: new WorkspaceEditBuilder().addEdits(target, [edit]).build() });
   return { applied: result.applied, id: args.id };
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rename: the engine plans the edits (features/rename.ts); the server maps URIs and versions, and answers a
+// refusal with its reason.
+
+const RENAME_FILTERS = {
+  filters: [
+    { scheme: 'file', pattern: { glob: '**/*', matches: 'file' as const } },
+    { scheme: 'file', pattern: { glob: '**/*', matches: 'folder' as const } },
+  ],
+};
+
+/** How the engine's rename edits name a vault's documents: open buffers at the version their model was parsed from. */
+function renameOptions(vault: Vault): RenameOptions {
+  return {
+    targetOf: (p) => editTarget(vault, p, vault.index.versionOf(p)),
+    uriOf: (p) => workspace.uriOf(vault, p),
+    isMember: (p) => vault.rules.isMember(p),
+  };
+}
+
+/** Brings every edited-but-not-yet-indexed open note of the vault up to its buffer: a rename reads them all. */
+function reindexDirtyNotes(vault: Vault): void {
+  for (const uri of [...dirtyDocuments.keys()]) {
+    const doc = documents.get(uri);
+    const loc = workspace.locate(uri);
+    if (!doc || !loc || loc.vault !== vault || !isNotePath(loc.path)) continue;
+    dirtyDocuments.delete(uri);
+    noteReindexed(vault, parseBuffer(loc.path, doc.getText()), doc.version);
+  }
+}
+
+function refusedRename(reason: string): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, reason);
+}
+
+const onPrepareRename: Handler<'onPrepareRename'> = (params, token) =>
+  guard('prepareRename', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return refusedRename('This file is not a note of an indexed vault.');
+    const result = prepareRename(loc.vault.ctx, loc.path, params.position);
+    return 'refused' in result ? refusedRename(result.refused) : result;
+  });
+
+const onRenameRequest: Handler<'onRenameRequest'> = (params, token) =>
+  guard('rename', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return refusedRename('This file is not a note of an indexed vault.');
+    reindexDirtyNotes(loc.vault);
+    const result = renameAt({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.newName, renameOptions(loc.vault));
+    return 'refused' in result ? refusedRename(result.refused) : result.edit;
+  });
+
+/**
+ * The explorer is about to move files or folders: the edits that keep every link to them, and every relative link
+ * inside them, working. Applied by the editor before the move, so they name the old URIs.
+ */
+function onWillRenameFiles(params: RenameFilesParams, token: CancellationToken): WorkspaceEdit | null {
+  // Thrown, not returned: the file-operation handlers are typed without an error result.
+  const answer = willRenameEdit(params, token);
+  if (answer instanceof ResponseError) throw answer;
+  return answer;
+}
+
+const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): WorkspaceEdit | null | ResponseError<void> =>
+  guard('willRenameFiles', token, () => {
+    const perVault = new Map<Vault, Array<{ oldPath: string; newPath: string }>>();
+    for (const f of params.files) {
+      const from = workspace.vaultPathOf(f.oldUri);
+      const to = workspace.vaultPathOf(f.newUri);
+      // Moves between vaults or out of one: no link of the index can follow them.
+      if (!from || !to || from.vault !== to.vault || !from.vault.ready) continue;
+      let moves = perVault.get(from.vault);
+      if (!moves) perVault.set(from.vault, (moves = []));
+      moves.push({ oldPath: from.path, newPath: to.path });
+    }
+    const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
+    for (const [vault, moves] of perVault) {
+      reindexDirtyNotes(vault);
+      const result = renameFiles({ ...vault.ctx, cancellation: token }, moves, renameOptions(vault));
+      if ('refused' in result) return refusedRename(result.refused);
+      changes.push(...(result.edit.documentChanges ?? []));
+    }
+    return changes.length > 0 ? { documentChanges: changes } : null;
+  });
+
+/** Files moved: the index follows at once, as the file watcher's events would make it (they may come too). */
+function onDidRenameFiles(params: RenameFilesParams): void {
+  const changes: DidChangeWatchedFilesParams['changes'] = params.files.flatMap((f) => [
+    { uri: f.oldUri, type: FileChangeType.Deleted },
+    { uri: f.newUri, type: FileChangeType.Created },
+  ]);
+  void onWatchedFilesChanged({ changes });
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
