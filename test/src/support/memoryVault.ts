@@ -84,6 +84,7 @@ export class MemoryVault {
     }
     if (edit.changes) throw new Error('unversioned changes');
     for (const m of thenMove) {
+      if (m.oldPath === m.newPath) continue;
       const files = [...this.texts.keys(), ...this.attachments];
       if (files.includes(m.oldPath)) {
         this.moveFile(m.oldPath, m.newPath);
