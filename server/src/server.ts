@@ -1024,14 +1024,26 @@ const onRenameRequest: Handler<'onRenameRequest'> = (params, token) =>
  * The explorer is about to move files or folders: the edits that keep every link to them, and every relative link
  * inside them, working. Applied by the editor before the move, so they name the old URIs.
  */
-function onWillRenameFiles(params: RenameFilesParams, token: CancellationToken): WorkspaceEdit | null {
+async function onWillRenameFiles(params: RenameFilesParams, token: CancellationToken): Promise<WorkspaceEdit | null> {
   // Thrown, not returned: the file-operation handlers are typed without an error result.
   const answer = willRenameEdit(params, token);
   if (answer instanceof ResponseError) throw answer;
-  return answer;
+  if (!answer) return null;
+  const { edit, vaults } = answer;
+  // Obsidian's "Automatically update internal links" (or ours, `ospoNotes.links.updateOnRename`): off, ask first.
+  if (vaults.some((v) => v.settings.updateLinksOnRename === 'ask')) {
+    const notes = edit.documentChanges?.length ?? 0;
+    const moved = params.files.length === 1 ? path.basename(URI.parse(params.files[0].oldUri).fsPath) : `${params.files.length} files`;
+    const choice = await connection.window.showInformationMessage(`Update the links in ${notes} ${notes === 1 ? 'note' : 'notes'} to follow ${moved}?`, { title: UPDATE_LINKS }, { title: "Don't update" });
+    if (choice?.title !== UPDATE_LINKS) return null;
+  }
+  return edit;
 }
 
-const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): WorkspaceEdit | null | ResponseError<void> =>
+const UPDATE_LINKS = 'Update links';
+
+/** The edit keeping the links of the moved files (and the vaults it touches); null when no link needs a change. */
+const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): { edit: WorkspaceEdit; vaults: Vault[] } | null | ResponseError<void> =>
   guard('willRenameFiles', token, () => {
     const perVault = new Map<Vault, Array<{ oldPath: string; newPath: string }>>();
     for (const f of params.files) {
@@ -1039,18 +1051,23 @@ const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): Wo
       const to = workspace.vaultPathOf(f.newUri);
       // Moves between vaults or out of one: no link of the index can follow them.
       if (!from || !to || from.vault !== to.vault || !from.vault.ready) continue;
+      // A vault whose links do not follow renames is left alone (nothing computed, nothing refused).
+      if (from.vault.settings.updateLinksOnRename === 'never') continue;
       let moves = perVault.get(from.vault);
       if (!moves) perVault.set(from.vault, (moves = []));
       moves.push({ oldPath: from.path, newPath: to.path });
     }
     const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
+    const vaults: Vault[] = [];
     for (const [vault, moves] of perVault) {
       reindexDirtyNotes(vault);
       const result = renameFiles({ ...vault.ctx, cancellation: token }, moves, renameOptions(vault));
       if ('refused' in result) return refusedRename(result.refused);
-      changes.push(...(result.edit.documentChanges ?? []));
+      const vaultChanges = result.edit.documentChanges ?? [];
+      if (vaultChanges.length > 0) vaults.push(vault);
+      changes.push(...vaultChanges);
     }
-    return changes.length > 0 ? { documentChanges: changes } : null;
+    return changes.length > 0 ? { edit: { documentChanges: changes }, vaults } : null;
   });
 
 /** Files moved: the index follows at once, as the file watcher's events would make it (they may come too). */
