@@ -1028,19 +1028,12 @@ async function onWillRenameFiles(params: RenameFilesParams, token: CancellationT
   // Thrown, not returned: the file-operation handlers are typed without an error result.
   const answer = willRenameEdit(params, token);
   if (answer instanceof ResponseError) throw answer;
-  if (!answer) return null;
-  const { edit, vaults } = answer;
-  // Obsidian's "Automatically update internal links" (or ours, `ospoNotes.links.updateOnRename`): off, ask first.
-  if (vaults.some((v) => v.settings.updateLinksOnRename === 'ask')) {
-    const notes = edit.documentChanges?.length ?? 0;
-    const moved = params.files.length === 1 ? path.basename(URI.parse(params.files[0].oldUri).fsPath) : `${params.files.length} files`;
-    const choice = await connection.window.showInformationMessage(`Update the links in ${notes} ${notes === 1 ? 'note' : 'notes'} to follow ${moved}?`, { title: UPDATE_LINKS }, { title: "Don't update" });
-    if (choice?.title !== UPDATE_LINKS) return null;
-  }
-  return edit;
+  // Obsidian's "Automatically update internal links" off means "ask": the editor asks before it applies a rename's
+  // edits (VS Code: OK / Show Preview / Skip Changes), so the edit is proposed either way; only "never" (ours,
+  // `ospoNotes.links.updateOnRename`) keeps the server out (see willRenameEdit). Asking here as well would ask
+  // twice, and VS Code does not wait for a question the server asks while it runs the rename's participants.
+  return answer ? answer.edit : null;
 }
-
-const UPDATE_LINKS = 'Update links';
 
 /** The edit keeping the links of the moved files (and the vaults it touches); null when no link needs a change. */
 const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): { edit: WorkspaceEdit; vaults: Vault[] } | null | ResponseError<void> =>

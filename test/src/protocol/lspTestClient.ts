@@ -38,9 +38,6 @@ export class LspTestClient {
   /** The editor's `files.exclude` setting. */
   filesExclude: Record<string, boolean> = {};
   stderr = '';
-  /** `window/showMessageRequest`s the server sent, and the title of the action this client answers with. */
-  readonly messageRequests: Array<{ message: string; actions?: Array<{ title: string }> }> = [];
-  messageAnswer: string | undefined;
   /** What the server answered to `initialize` (its capabilities). */
   initializeResult: { capabilities: Record<string, unknown> } | undefined;
   private waiters: Array<() => void> = [];
@@ -61,11 +58,6 @@ export class LspTestClient {
           const token = (params as { token: string | number }).token;
           this.connection.onProgress(WorkDoneProgress.type, token, (value) => this.recordNotification('$/progress', { token, value }));
           return null;
-        }
-        case 'window/showMessageRequest': {
-          const request = params as { message: string; actions?: Array<{ title: string }> };
-          this.messageRequests.push(request);
-          return request.actions?.find((a) => a.title === this.messageAnswer) ?? null;
         }
         case 'workspace/applyEdit':
           this.appliedEdits.push(params as ApplyWorkspaceEditParams);

@@ -32,8 +32,6 @@ describe('rename over the protocol', function () {
     // Relative markdown links and a folder path, which a folder move must rewrite.
     fs.writeFileSync(path.join(root, LINKS), '# Links\n\n[CERN](../orgs/CERN.md) and [[public/orgs/Github]] and [[CERN]].\n');
     client = new LspTestClient(root);
-    // The sample vault leaves Obsidian's "Automatically update internal links" off: the server asks first.
-    client.messageAnswer = 'Update links';
     await client.start();
   });
 
@@ -216,34 +214,20 @@ describe('rename over the protocol', function () {
     await noBrokenLinks();
   });
 
-  it("willRenameFiles follows Obsidian's alwaysUpdateLinks: asks when it is off, not when it is on, never when told", async () => {
+  it('willRenameFiles leaves the links alone when ospoNotes.links.updateOnRename is never', async () => {
     const files = { files: [{ oldUri: client.uri(WHO), newUri: client.uri('public/orgs/World Health Organization.md') }] };
-    const asked = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', files);
-    assert.ok(asked?.documentChanges?.length);
-    assert.deepEqual(client.messageRequests.map((m) => [m.message, m.actions?.map((a) => a.title)]), [['Update the links in 4 notes to follow WHO.md?', ['Update links', "Don't update"]]]);
-    client.messageAnswer = "Don't update";
-    assert.equal(await client.request('workspace/willRenameFiles', files), null, 'declined: no edit');
-
-    fs.writeFileSync(path.join(root, '.obsidian', 'app.json'), JSON.stringify({ alwaysUpdateLinks: true }));
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('.obsidian/app.json'), type: 2 }] });
-    let answer: WorkspaceEdit | null = null;
-    for (let i = 0; i < 100 && !answer; i++) {
-      answer = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', files);
-      if (!answer) await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.ok(answer?.documentChanges?.length, 'with alwaysUpdateLinks on, the edit comes without a question');
-    const questions = client.messageRequests.length;
-    assert.ok((await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', files))?.documentChanges?.length);
-    assert.equal(client.messageRequests.length, questions, 'no question asked');
-
+    const first = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', files);
+    assert.ok(first?.documentChanges?.length, 'by default the links follow (the editor confirms)');
     client.settings = { links: { updateOnRename: 'never' } };
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
-    let never: WorkspaceEdit | null = answer;
+    let never: WorkspaceEdit | null = first;
     for (let i = 0; i < 100 && never; i++) {
       never = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', files);
       if (never) await new Promise((r) => setTimeout(r, 50));
     }
-    assert.equal(never, null, 'ospoNotes.links.updateOnRename: never wins over Obsidian');
+    assert.equal(never, null);
+    // Not even a refusal: the server stays out of the vault's renames.
+    assert.equal(await client.request('workspace/willRenameFiles', { files: [{ oldUri: client.uri(WHO), newUri: client.uri('public/orgs/W#HO.md') }] }), null);
   });
 
   it('willRenameFiles refuses a name links cannot spell, with the reason', async () => {
