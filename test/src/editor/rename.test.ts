@@ -1,0 +1,112 @@
+/**
+ * Renaming a note in the real editor's explorer (code-server + Chromium, the packaged `.vsix`): `WHO.md` becomes
+ * `World Health Organization.md` with F2 in the explorer; VS Code asks the language server for the edits
+ * (willRenameFiles) and then the user whether to apply them, and after "OK" the linking notes read
+ * `[[World Health Organization#OSPO]]`, on disk and in the editor, with no broken link left.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  copyFixtureToTemp,
+  launchBrowser,
+  openFile,
+  openWorkbench,
+  removeDir,
+  runCommand,
+  saveArtifact,
+  screenshot,
+  startCodeServer,
+  toolsOrSkip,
+  visibleEditorText,
+  type BrowserSession,
+  type CodeServer,
+  type EditorTools,
+} from './harness';
+import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function eventually(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+describe('OSPO Notes in code-server: rename a note in the explorer (DOM)', function () {
+  this.timeout(180_000);
+  let tools: EditorTools;
+  let server: CodeServer | undefined;
+  let browser: BrowserSession | undefined;
+  let workspace: string | undefined;
+
+  before(function () {
+    tools = toolsOrSkip(this);
+    process.stdout.write(`      ${ensureVsix()}\n`);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !browser) return;
+    await screenshot(browser.page, 'rename-failed').catch(() => undefined);
+    saveArtifact('rename-failed.console.txt', browser.console.join('\n'));
+    if (server) saveArtifact('rename-failed.server.txt', server.output());
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (workspace) removeDir(path.dirname(workspace));
+  });
+
+  it('WHO.md → World Health Organization.md rewrites [[WHO#OSPO]] in the notes that link to it', async () => {
+    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'rename');
+    const read = (rel: string): string => fs.readFileSync(path.join(workspace!, ...rel.split('/')), 'utf8');
+    assert.ok(read('public/tech/OSPO.md').includes('- [[WHO#OSPO]]'));
+    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
+    browser = await launchBrowser({ tools });
+    const page = browser.page;
+    await openWorkbench(page, server);
+    // Indexed: the status item counts the vault's notes and its one problem.
+    await page.locator('.part.statusbar .statusbar-item', { hasText: '7 notes · 1 problem' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+
+    // Select WHO.md in the explorer and rename it there, as a person would (F2, type, Enter).
+    await openFile(page, 'public/orgs/WHO.md');
+    await runCommand(page, 'File: Reveal Active File in Explorer View');
+    const row = page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: 'WHO.md' });
+    await row.first().waitFor({ state: 'visible', timeout: 15_000 });
+    await row.first().click();
+    await page.keyboard.press('F2');
+    const input = page.locator('.explorer-folders-view .monaco-inputbox input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('World Health Organization.md');
+    await screenshot(page, 'rename-01-explorer-rename');
+    await page.keyboard.press('Enter');
+
+    // VS Code asks before it applies the language server's edits for the rename (the sample vault leaves
+    // Obsidian's "Automatically update internal links" off, and the editor's own question is that "ask").
+    const dialog = page.locator('.monaco-dialog-box', { hasText: "Extension 'OSPO Notes' wants to make refactoring changes with this file move" });
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'rename-02-confirm-refactoring');
+    await dialog.locator('.monaco-button', { hasText: /^OK$/ }).first().click();
+
+    // The file moved, and every note linking to it now names the new file: VS Code opens the edited notes as
+    // unsaved editors (4 of them); saved, they are on disk.
+    await eventually(() => fs.existsSync(path.join(workspace!, 'public', 'orgs', 'World Health Organization.md')), 'the renamed file on disk');
+    await page.locator('.tab.dirty', { hasText: 'OSPO.md' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await page.locator('.tab.dirty').count(), 4, 'the four linking notes are edited');
+    await runCommand(page, 'File: Save All Files');
+    await eventually(() => read('public/tech/OSPO.md').includes('- [[World Health Organization#OSPO]]'), `OSPO.md rewritten on disk (now: ${read('public/tech/OSPO.md').split('\n')[13]})`);
+    assert.ok(read('public/events/2023-11-28.md').includes('[[World Health Organization#OSPO|WHO OSPO]]'));
+    assert.ok(read('private/people/Samuel Mbuthia.md').includes('[[World Health Organization#OSPO|WHO OSPO]]'));
+    assert.ok(read('public/tech/OpenSource.md').includes('- [[World Health Organization]] runs an OSPO'));
+
+    await openFile(page, 'public/tech/OSPO.md');
+    const text = await visibleEditorText(page);
+    assert.ok(text.includes('[[World Health Organization#OSPO]]'), text);
+    // No link broke: the vault still has only its one problem (a web address without a scheme).
+    await page.locator('.part.statusbar .statusbar-item', { hasText: '7 notes · 1 problem' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'rename-03-linking-note-rewritten');
+  });
+});
