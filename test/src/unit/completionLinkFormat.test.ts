@@ -94,3 +94,19 @@ describe('completion writes links in the vault\'s format', () => {
     assert.equal(accept(v, 'notes/Index.md', 'See [[C‸', 'C# tips').text, 'See [C# tips](C%23%20tips.md)');
   });
 });
+
+describe('isTableRow', () => {
+  it('tells table rows from other lines with a |, from the live text', async () => {
+    const { isTableRow, splitLines } = await import('@ospo-notes/engine');
+    const lines = splitLines('Para with a | bar\n\n| a | b |\n| --- | --- |\n| c | d |\n\n> | x | y |\n> |---|---|\n> | z | w |\n\n    | code | x |\n    |---|---|\n');
+    assert.deepEqual(
+      lines.map((_, i) => isTableRow(lines, i)),
+      [false, false, true, true, true, false, true, true, true, false, false, false, false],
+    );
+    // A huge paragraph is read in part, and quickly.
+    const big = Array.from({ length: 100000 }, (_, i) => `line ${i} | with a bar`);
+    const t0 = Date.now();
+    assert.equal(isTableRow(big, 50000), false);
+    assert.ok(Date.now() - t0 < 1000);
+  });
+});
