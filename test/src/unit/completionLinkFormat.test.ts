@@ -110,3 +110,17 @@ describe('isTableRow', () => {
     assert.ok(Date.now() - t0 < 1000);
   });
 });
+
+describe('completion in the frontmatter', () => {
+  it('writes wiki-links in properties even where the vault writes markdown links (R7.5)', () => {
+    const v = vault({ 'people/Github.md': '# Github\n', 'C# tips.md': '', 'n.md': '' }, { useMarkdownLinks: true });
+    assert.equal(accept(v, 'n.md', '---\nrelated: "[[Git‸"\n---\n', 'Github').text, '---\nrelated: "[[Github]]"\n---\n');
+    // A name a wiki-link cannot hold is not offered there: a markdown link is no link in a property.
+    const at = '---\nrelated: "[[C‸"\n---\n';
+    const text = at.replace('‸', '');
+    v.texts.set('n.md', text);
+    const list = provideCompletion(v.ctx, 'n.md', { line: 1, character: at.split('\n')[1].indexOf('‸') });
+    assert.ok(!list.items.some((i) => i.label === 'C# tips'), JSON.stringify(list.items.map((i) => i.label)));
+    assert.equal(accept(v, 'n.md', 'Body [[C‸', 'C# tips').text, 'Body [C# tips](C%23%20tips.md)');
+  });
+});
