@@ -279,4 +279,33 @@ describe('rename', () => {
       assert.match(refusal(renameAt(w.ctx, 'L.md', { line: 0, character: 3 }, 'Two', w.options)), /a\/two.md already exists \(the names differ only in case/);
     });
   });
+
+  it('reads only the notes it touches: the cost is the links affected, not the vault', () => {
+    const files: Record<string, string> = { 'Target.md': '# Target\n\n## Part\n\ntext ^blk\n' };
+    for (let i = 0; i < 3000; i++) files[`bulk/n${i}.md`] = `# n${i}\n\n[[n${(i + 1) % 3000}]] and [[n${(i + 7) % 3000}#n${(i + 7) % 3000}]]\n`;
+    for (let i = 0; i < 3; i++) files[`src/L${i}.md`] = `[[Target]] [[Target#Part]] ![[Target#^blk]]\n`;
+    const v = new MemoryVault(files);
+    const read = new Set<string>();
+    let noteLookups = 0;
+    const index = new Proxy(v.index, {
+      get(target, key) {
+        if (key === 'note') noteLookups++;
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const ctx = { index, getText: (p: string) => (read.add(p), v.texts.get(p)) };
+    for (const [position, name] of [
+      [{ line: 0, character: 3 }, 'Renamed'],
+      [{ line: 2, character: 4 }, 'Section'],
+      [{ line: 4, character: 7 }, 'b2'],
+    ] as const) {
+      read.clear();
+      noteLookups = 0;
+      const result = renameAt(ctx, 'Target.md', position, name, v.options);
+      assert.ok('edit' in result, JSON.stringify(result));
+      assert.deepEqual([...read].sort(), ['Target.md', 'src/L0.md', 'src/L1.md', 'src/L2.md'], `${name}: the notes read`);
+      assert.ok(noteLookups < 100, `${name}: ${noteLookups} model lookups in a vault of ${v.index.noteCount} notes`);
+    }
+  });
 });
