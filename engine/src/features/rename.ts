@@ -369,8 +369,10 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
   // missing file to a moved file, a missing heading or block of a note to the renamed heading or block.
   const movedFiles = new Set(req.moves.values());
   const isCapture = (t: LinkTarget, want: Expected, note: (p: string) => NoteModel | undefined): boolean => {
-    if (t.target === undefined || t.status !== 'resolved') return false;
-    if (want.status === 'unresolved') return movedFiles.has(t.target) && t.heading === undefined && t.block === undefined;
+    if (t.target === undefined) return false;
+    // A link naming the new file name, with whatever heading or block it asks for.
+    if (want.status === 'unresolved') return movedFiles.has(t.target);
+    if (t.status !== 'resolved') return false;
     if (t.target !== want.target) return false;
     const n = note(t.target);
     if (!n) return false;
@@ -600,6 +602,9 @@ function verify(ctx: FeatureContext, req: Request, edits: Map<string, TextEdit[]
   for (const [source, list] of edits) {
     const text = ctx.getText(source);
     if (text === undefined) refuse(`${source} cannot be read: nothing was changed.`);
+    // The edits were computed from the index's model: the text they apply to must still be the one it was
+    // parsed from (a file changed on disk and not yet re-read would get edits at shifted places).
+    if (!sameLinks(ctx.index.note(source)!, parseNote(source, text))) refuse(`${source} changed since it was indexed: try again in a moment. Nothing was changed.`);
     texts.set(source, text);
     reparsed.set(p.movedTo(source), parseNote(p.movedTo(source), applyTextEdits(text, list)));
   }
@@ -628,6 +633,18 @@ function verify(ctx: FeatureContext, req: Request, edits: Map<string, TextEdit[]
   }
   if (req.sync && note(p.movedTo(req.sync.path))?.title !== req.sync.name) refuse(`The title would not read back as '${req.sync.name}': nothing was changed.`);
   return texts;
+}
+
+/** Whether two models of a note have their links, headings and block ids at the same places. */
+function sameLinks(a: NoteModel, b: NoteModel): boolean {
+  const same = (x: Range, y: Range): boolean => comparePositions(x.start, y.start) === 0 && comparePositions(x.end, y.end) === 0;
+  if (a.links.length !== b.links.length || a.lineCount !== b.lineCount || a.headings.length !== b.headings.length || a.blockIds.length !== b.blockIds.length) return false;
+  if (a.headings.some((h, i) => h.text !== b.headings[i].text || !same(h.textRange, b.headings[i].textRange))) return false;
+  if (a.blockIds.some((x, i) => x.id !== b.blockIds[i].id || !same(x.range, b.blockIds[i].range))) return false;
+  return a.links.every((l, i) => {
+    const m = b.links[i];
+    return l.path === m.path && l.subpath === m.subpath && l.display === m.display && comparePositions(l.range.start, m.range.start) === 0 && comparePositions(l.range.end, m.range.end) === 0;
+  });
 }
 
 function describe(want: Expected, index: VaultView, req: Request): string {

@@ -159,6 +159,26 @@ describe('rename over the protocol', function () {
     await noBrokenLinks();
   });
 
+  it("asked again for the rename's own RenameFile (VS Code runs its participants), there is nothing left to do", async () => {
+    const text = await client.open(OPEN_SOURCE);
+    const edit = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: client.uri(OPEN_SOURCE) }, position: positionOf(text, '[[WHO]]', 3), newName: 'World Health Organization' });
+    // As VS Code applies it: the text edits land in buffers (closed notes are opened with their new text), then
+    // the RenameFile runs the file participants, the server's willRenameFiles among them, before the move.
+    for (const change of edit.documentChanges ?? []) {
+      if (!('textDocument' in change)) continue;
+      const p = rel(change.textDocument.uri);
+      const before = client.text(p) || read(p);
+      const after = TextDocument.applyEdits(TextDocument.create(change.textDocument.uri, 'markdown', 0, before), change.edits as TextEdit[]);
+      if (client.text(p)) await client.change(p, after);
+      else {
+        fs.writeFileSync(path.join(root, p), after);
+        await client.open(p);
+      }
+    }
+    const again = await client.request<WorkspaceEdit | null>('workspace/willRenameFiles', { files: [{ oldUri: client.uri(WHO), newUri: client.uri('public/orgs/World Health Organization.md') }] });
+    assert.equal(again, null, JSON.stringify(again));
+  });
+
   it('renames a heading and a block id, with every link to them', async () => {
     const who = await client.open(WHO);
     const heading = await client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: client.uri(WHO) }, position: positionOf(who, '## OSPO', 4), newName: 'Open Source Programme Office' });

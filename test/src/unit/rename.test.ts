@@ -154,6 +154,15 @@ describe('rename', () => {
       }
     });
 
+    it('refuses when a note changed on disk since it was indexed, instead of editing shifted text', () => {
+      const v = new MemoryVault({ 'A.md': 'a\n', 'B.md': 'see [[A]]\n' });
+      v.texts.set('B.md', 'now see [[A]] here\n');
+      assert.match(refusal(renameFiles(v.ctx, [{ oldPath: 'A.md', newPath: 'C.md' }], v.options)), /B\.md changed since it was indexed/);
+      v.reindex();
+      v.apply(edited(renameFiles(v.ctx, [{ oldPath: 'A.md', newPath: 'C.md' }], v.options)), [{ oldPath: 'A.md', newPath: 'C.md' }]);
+      assert.equal(v.texts.get('B.md'), 'now see [[C]] here\n');
+    });
+
     it('a broken link that asks for the new name starts to resolve, as in Obsidian', () => {
       const v = new MemoryVault({ 'Draft.md': 'd\n', 'A.md': '[[Final]] and [[Draft]]\n' });
       v.apply(edited(renameAt(v.ctx, 'A.md', at(v, 'A.md', 'Draft', 1), 'Final', v.options)));
