@@ -2,7 +2,9 @@
  * Renaming a note in the real editor's explorer (code-server + Chromium, the packaged `.vsix`): `WHO.md` becomes
  * `World Health Organization.md` with F2 in the explorer; VS Code asks the language server for the edits
  * (willRenameFiles) and then the user whether to apply them, and after "OK" the linking notes read
- * `[[World Health Organization#OSPO]]`, on disk and in the editor, with no broken link left.
+ * `[[World Health Organization#OSPO]]`, on disk and in the editor, with no broken link left. Then F2 on a link
+ * (`textDocument/rename`): the file and its links renamed in one edit, and VS Code's run of the file
+ * participants for that edit's RenameFile finds nothing more to do (no second question).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -35,7 +37,7 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 30_000
   }
 }
 
-describe('OSPO Notes in code-server: rename a note in the explorer (DOM)', function () {
+describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (DOM)', function () {
   this.timeout(180_000);
   let tools: EditorTools;
   let server: CodeServer | undefined;
@@ -108,5 +110,39 @@ describe('OSPO Notes in code-server: rename a note in the explorer (DOM)', funct
     // No link broke: the vault still has only its one problem (a web address without a scheme).
     await page.locator('.part.statusbar .statusbar-item', { hasText: '7 notes · 1 problem' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await screenshot(page, 'rename-03-linking-note-rewritten');
+  });
+
+  it('F2 on [[CERN]] in a note renames CERN.md and every link to it (after the explorer rename above)', async () => {
+    assert.ok(browser && workspace, 'the session of the test above');
+    const page = browser.page;
+    const read = (rel: string): string => fs.readFileSync(path.join(workspace!, ...rel.split('/')), 'utf8');
+    await openFile(page, 'public/tech/OSPO.md');
+    // Line 16 is `- [[CERN]]`: the cursor on the name.
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('16:6');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('F2');
+    const input = page.locator('.rename-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await input.inputValue(), 'CERN', 'prepareRename: the placeholder is the file name');
+    await input.fill('CERN Geneva');
+    await screenshot(page, 'rename-04-f2-on-link');
+    await page.keyboard.press('Enter');
+    await eventually(() => fs.existsSync(path.join(workspace!, 'public', 'orgs', 'CERN Geneva.md')), 'CERN Geneva.md on disk');
+    let text = '';
+    const deadline = Date.now() + 20_000;
+    while (!text.includes('- [[CERN Geneva]]') && Date.now() < deadline) {
+      text = await visibleEditorText(page);
+      await sleep(200);
+    }
+    assert.ok(text.includes('- [[CERN Geneva]]'), text);
+    // The rename's own RenameFile ran the file participants: the server had nothing more to change, so VS Code
+    // asked nothing.
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no refactoring question for an F2 rename');
+    await runCommand(page, 'File: Save All Files');
+    await eventually(() => read('public/events/2023-11-28.md').includes('hosted by [[CERN Geneva]]'), '2023-11-28.md rewritten on disk');
+    assert.ok(read('public/tech/OpenSource.md').includes('- [[CERN Geneva]] publishes'));
+    await page.locator('.part.statusbar .statusbar-item', { hasText: '7 notes · 1 problem' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'rename-05-f2-done');
   });
 });
