@@ -988,15 +988,13 @@ function renameOptions(vault: Vault): RenameOptions {
   };
 }
 
-/** Brings every edited-but-not-yet-indexed open note of the vault up to its buffer: a rename reads them all. */
+/**
+ * Brings the vault's edited open notes up to their buffers where that is cheap (as any request does for its own
+ * note): a rename reads them all. A costly one keeps its last model; its edits name that model's version, and the
+ * engine refuses a rename whose edits would land in text that changed since.
+ */
 function reindexDirtyNotes(vault: Vault): void {
-  for (const uri of [...dirtyDocuments.keys()]) {
-    const doc = documents.get(uri);
-    const loc = workspace.locate(uri);
-    if (!doc || !loc || loc.vault !== vault || !isNotePath(loc.path)) continue;
-    dirtyDocuments.delete(uri);
-    noteReindexed(vault, parseBuffer(loc.path, doc.getText()), doc.version);
-  }
+  for (const uri of [...dirtyDocuments.keys()]) if (workspace.locate(uri)?.vault === vault) reindexIfDirty(uri);
 }
 
 function refusedRename(reason: string): ResponseError<void> {

@@ -31,7 +31,7 @@ import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { BlockId, Heading, Link, NoteModel, Position, Range } from '../model';
 import { isValidBlockId } from '../syntax/blockIds';
 import { yamlScalar } from '../syntax/frontmatter';
-import { parseNote } from '../syntax/parser';
+import { parseLinkSource, parseNote } from '../syntax/parser';
 import { comparePositions, rangeContainsOrTouches, splitLines } from '../syntax/text';
 import { MovedFileLookup, type FileLookup } from '../vault/fileLookup';
 import { LinkWriteError, rewriteLink } from '../vault/linkWriter';
@@ -402,6 +402,15 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
     l.push(...list);
   };
   const expectations = new Map<string, Array<Expected | undefined>>();
+  /** Per note, the links that get edits (by index), for the check of each rewritten link. */
+  const rewritten = new Map<string, Map<number, TextEdit[]>>();
+  const rewrite = (source: string, i: number, list: TextEdit[]): void => {
+    if (list.length === 0) return;
+    addEdits(source, list);
+    let m = rewritten.get(source);
+    if (!m) rewritten.set(source, (m = new Map()));
+    m.set(i, list);
+  };
 
   for (const source of sources) {
     throwIfCancelled(ctx.cancellation);
@@ -429,7 +438,7 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
           continue;
         }
         if (!headingSubpathMeets(link, subpath, want, plannedNote)) continue;
-        addEdits(source, rewriteLink(after, source, link, linkChange(before, from, source, movedTo, subpath)));
+        rewrite(source, i, rewriteLink(after, source, link, linkChange(before, from, source, movedTo, subpath)));
         done = true;
         break;
       }
@@ -440,7 +449,7 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
       if (candidates.length > 0 && candidates.every((c) => c !== undefined)) {
         refuse(`No link text keeps ${linkText(ctx, source, link)} in ${source} pointing at the same heading after the rename: nothing was changed.`);
       }
-      addEdits(source, rewriteLink(after, source, link, linkChange(before, from, source, movedTo, undefined)));
+      rewrite(source, i, rewriteLink(after, source, link, linkChange(before, from, source, movedTo, undefined)));
     }
   }
 
@@ -459,7 +468,7 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
     if (newText !== textOf(ctx, req.sync.path, t.range)) addEdits(req.sync.path, [{ range: t.range, newText }]);
   }
 
-  const texts = verify(ctx, req, edits, expectations, { files: after, plannedNote, movedTo, isCapture });
+  const texts = verify(ctx, req, edits, rewritten, expectations, { files: after, plannedNote, movedTo, isCapture });
 
   const builder = new WorkspaceEditBuilder();
   for (const [p, list] of edits) {
@@ -595,30 +604,56 @@ interface Planned {
   isCapture: (t: LinkTarget, want: Expected, note: (p: string) => NoteModel | undefined) => boolean;
 }
 
-/** Checks the planned edits; returns each edited note's current text (the edits were computed from it). */
-function verify(ctx: FeatureContext, req: Request, edits: Map<string, TextEdit[]>, expectations: Map<string, Array<Expected | undefined>>, p: Planned): Map<string, string> {
+/**
+ * Checks the planned edits; returns each edited note's current text (the edits were computed from it). A note
+ * whose own headings, block ids or title change is re-parsed whole with its edits; in any other note each
+ * rewritten link is read back on its own (`parseLinkSource`), so the check costs the links rewritten, not the size
+ * of the notes holding them. Then every affected link is resolved in the vault after the rename.
+ */
+function verify(
+  ctx: FeatureContext,
+  req: Request,
+  edits: Map<string, TextEdit[]>,
+  rewritten: Map<string, Map<number, TextEdit[]>>,
+  expectations: Map<string, Array<Expected | undefined>>,
+  p: Planned,
+): Map<string, string> {
   const texts = new Map<string, string>();
   const reparsed = new Map<string, NoteModel>();
+  /** Per note read link by link: the rewritten links as they read back. */
+  const relinked = new Map<string, Map<number, Link>>();
+  const subjects = new Set([req.heading?.path, req.block?.path, req.sync?.path].filter((x): x is string => x !== undefined));
   for (const [source, list] of edits) {
     const text = ctx.getText(source);
     if (text === undefined) refuse(`${source} cannot be read: nothing was changed.`);
+    texts.set(source, text);
+    const model = ctx.index.note(source)!;
+    const stale = (): never => refuse(`${source} changed since it was indexed: try again in a moment. Nothing was changed.`);
+    const links = subjects.has(source) ? undefined : readBackLinks(text, model, rewritten.get(source) ?? new Map(), stale);
+    if (links) {
+      relinked.set(source, links);
+      continue;
+    }
     // The edits were computed from the index's model: the text they apply to must still be the one it was
     // parsed from (a file changed on disk and not yet re-read would get edits at shifted places).
-    if (!sameLinks(ctx.index.note(source)!, parseNote(source, text))) refuse(`${source} changed since it was indexed: try again in a moment. Nothing was changed.`);
-    texts.set(source, text);
-    reparsed.set(p.movedTo(source), parseNote(p.movedTo(source), applyTextEdits(text, list)));
+    if (!sameLinks(model, parseNote(source, text))) stale();
+    const now = parseNote(p.movedTo(source), applyTextEdits(text, list));
+    if (now.links.length !== model.links.length) refuse(`The rewritten links of ${source} do not read back as the same links: nothing was changed.`);
+    reparsed.set(p.movedTo(source), now);
   }
   const note = (path: string): NoteModel | undefined => reparsed.get(path) ?? p.plannedNote(path);
   const view: VaultView = { files: p.files, note };
   for (const [source, expected] of expectations) {
     throwIfCancelled(ctx.cancellation);
     const before = ctx.index.note(source)!;
-    const now = note(p.movedTo(source))!;
-    if (now.links.length !== before.links.length) refuse(`The rewritten links of ${source} do not read back as the same links: nothing was changed.`);
+    const from = p.movedTo(source);
+    const whole = reparsed.get(from);
+    const some = relinked.get(source);
     for (let i = 0; i < expected.length; i++) {
       const want = expected[i];
       if (!want) continue;
-      const t = resolveLink(now.links[i], now.path, view);
+      const link = whole ? whole.links[i] : (some?.get(i) ?? before.links[i]);
+      const t = resolveLink(link, from, view);
       if (meets(t, want, note) || p.isCapture(t, want, note)) continue;
       refuse(`After the rename, ${linkText(ctx, source, before.links[i])} in ${source} would no longer point at ${describe(want, ctx.index, req)}: nothing was changed.`);
     }
@@ -633,6 +668,32 @@ function verify(ctx: FeatureContext, req: Request, edits: Map<string, TextEdit[]
   }
   if (req.sync && note(p.movedTo(req.sync.path))?.title !== req.sync.name) refuse(`The title would not read back as '${req.sync.name}': nothing was changed.`);
   return texts;
+}
+
+/**
+ * Each rewritten link of a note, read back on its own from its text with its edits applied; undefined when one
+ * cannot be read that way (a reference definition, a link over several lines), and the note is then re-parsed
+ * whole, as it is when the text under a link does not read as the link the model has (the whole-note check then
+ * tells a stale model from a link that reads differently alone). A note whose line count changed is `stale`.
+ */
+function readBackLinks(text: string, model: NoteModel, rewritten: Map<number, TextEdit[]>, stale: () => never): Map<number, Link> | undefined {
+  const lines = splitLines(text);
+  if (lines.length !== model.lineCount) stale();
+  const out = new Map<number, Link>();
+  for (const [i, list] of rewritten) {
+    const link = model.links[i];
+    const r = link.range;
+    if (link.syntax === 'definition' || r.start.line !== r.end.line || list.some((e) => e.range.start.line !== r.start.line || e.range.end.line !== r.start.line)) return undefined;
+    const line = lines[r.start.line];
+    const written = parseLinkSource(line.slice(r.start.character, r.end.character));
+    // Read alone, a link may read differently than in its note: then the note is checked whole.
+    if (!written || written.path !== link.path || written.subpath !== link.subpath || written.display !== link.display || written.embed !== link.embed) return undefined;
+    const shifted = list.map((e) => ({ newText: e.newText, range: { start: { line: 0, character: e.range.start.character - r.start.character }, end: { line: 0, character: e.range.end.character - r.start.character } } }));
+    const read = parseLinkSource(applyTextEdits(line.slice(r.start.character, r.end.character), shifted));
+    if (!read) return undefined;
+    out.set(i, read);
+  }
+  return out;
 }
 
 /** Whether two models of a note have their links, headings and block ids at the same places. */
