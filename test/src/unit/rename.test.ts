@@ -196,6 +196,26 @@ describe('rename', () => {
       assert.ok(v.texts.get('tech/OSPO.md')!.includes('![[architecture.png]] and ![d](../img/architecture.png)'), v.texts.get('tech/OSPO.md'));
     });
 
+    it('an attachment from a link to it: the extension is kept when the new name has none', () => {
+      const v = sampleVault();
+      const p = 'tech/OSPO.md';
+      assert.deepEqual(prepareRename(v.ctx, p, at(v, p, 'diagram.png]]', 1)), { range: { start: { line: 10, character: 3 }, end: { line: 10, character: 14 } }, placeholder: 'diagram.png' });
+      const edit = edited(renameAt(v.ctx, p, at(v, p, 'diagram.png]]', 1), 'architecture', v.options));
+      v.apply(edit);
+      assert.ok(v.attachments.has('architecture.png'));
+      assert.equal(v.texts.get(p)!.split('\n')[10], '![[architecture.png]] and ![d](../architecture.png)');
+    });
+
+    it('a change of case only: links that still resolve are left as written', () => {
+      const v = sampleVault();
+      const moves = [{ oldPath: 'orgs/WHO.md', newPath: 'orgs/who.md' }];
+      const before = new Map(v.texts);
+      v.apply(edited(renameFiles(v.ctx, moves, v.options)), moves);
+      for (const [p, t] of before) assert.equal(v.texts.get(p === 'orgs/WHO.md' ? 'orgs/who.md' : p), t, p);
+      v.reindex();
+      assert.equal(v.index.linkTargets('tech/OSPO.md').filter((t) => t.target === 'orgs/who.md').length, 7);
+    });
+
     it('a move out of the vault or into another kind of file is refused', () => {
       const v = sampleVault();
       assert.match(refusal(renameFiles(v.ctx, [{ oldPath: 'Other.md', newPath: 'Other.txt' }], v.options)), /another kind of file/);
