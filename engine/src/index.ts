@@ -44,3 +44,4 @@ export * from './features/symbols';
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
 export * from './diagnostics/rule';
+export * from './diagnostics/rules';
