@@ -30,7 +30,8 @@ export type DiagnosticCode =
   | 'invalid-utf8'
   | 'binary-file'
   | 'file-too-large'
-  | 'unreadable-file';
+  | 'unreadable-file'
+  | 'mojibake';
 
 export interface RelatedInformation {
   path: string;
@@ -46,7 +47,13 @@ export interface NoteDiagnostic {
   message: string;
   related?: RelatedInformation[];
   /** Machine-readable detail for quick fixes: suggested link targets, the alias a link used, … */
-  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[] };
+  data?: {
+    suggestions?: string[];
+    aliasOf?: string;
+    candidates?: string[];
+    /** `mojibake`: the text that replaces the damaged run. */
+    replacement?: string;
+  };
 }
 
 export interface DiagnosticOptions {
