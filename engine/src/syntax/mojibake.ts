@@ -43,11 +43,12 @@ export function cp1252Char(byte: number): string {
   return String.fromCharCode(byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] ?? byte) : byte);
 }
 
-/** One decoded character: `[start, end)` in the line, the UTF-8 bytes it spelled. */
+/** One decoded character: `[start, end)` in the line, the UTF-8 bytes it spelled, the character they spell. */
 interface Sequence {
   start: number;
   end: number;
   bytes: number[];
+  char: string;
   /** A `â€` whose third byte the first decoding dropped (an undefined Windows-1252 byte): guessed from context. */
   guessed: boolean;
 }
@@ -61,7 +62,6 @@ const UPPER = /^\p{Lu}$/u;
 const LOWER = /^\p{Ll}$/u;
 const LATIN_LETTER = /^\p{Script=Latin}$/u;
 const LATIN_OR_COMMON = /^[\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]$/u;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The valid range of the second byte after a lead byte (RFC 3629: no overlong forms, surrogates or > U+10FFFF). */
 function secondByteOk(lead: number, b: number): boolean {
@@ -93,23 +93,18 @@ function sequenceAt(line: string, i: number): Sequence | undefined {
         const next = i + 2;
         const dropped = line.charCodeAt(next) === 0xfffd ? 1 : 0;
         const joins = sequenceAt(line, next + dropped) !== undefined;
-        return { start: i, end: next + dropped, bytes: [0xe2, 0x80, joins ? 0x8d : 0x9d], guessed: true };
+        return { start: i, end: next + dropped, bytes: [0xe2, 0x80, joins ? 0x8d : 0x9d], char: joins ? '\u200D' : '\u201D', guessed: true };
       }
       return undefined;
     }
     bytes.push(b);
   }
-  const decoded = decode(bytes);
-  if (decoded === undefined || UNASSIGNED_OR_CONTROL.test(decoded)) return undefined;
-  return { start: i, end: i + 1 + need, bytes, guessed: false };
-}
-
-function decode(bytes: readonly number[]): string | undefined {
-  try {
-    return strictUtf8.decode(Uint8Array.from(bytes));
-  } catch {
-    return undefined;
-  }
+  // The lead and second-byte checks leave only shortest forms of scalar values: the arithmetic is the decoding.
+  let cp = lead & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+  for (let k = 1; k <= need; k++) cp = (cp << 6) | (bytes[k] & 0x3f);
+  const char = String.fromCodePoint(cp);
+  if (UNASSIGNED_OR_CONTROL.test(char)) return undefined;
+  return { start: i, end: i + 1 + need, bytes, char, guessed: false };
 }
 
 /**
@@ -126,7 +121,7 @@ function ambiguous(line: string, s: Sequence): boolean {
   const after = s.end < line.length ? line[s.end] : '';
   // One letter of another script inside Latin text (`T•Ø•R•Ü•S` would be Arabic and Syriac): a spelling, not the
   // damage of a word, which leaves runs of several characters.
-  if (s.bytes.length === 2 && !LATIN_OR_COMMON.test(decode(s.bytes)!) && (LATIN_LETTER.test(before) || LATIN_LETTER.test(after))) return true;
+  if (s.bytes.length === 2 && !LATIN_OR_COMMON.test(s.char) && (LATIN_LETTER.test(before) || LATIN_LETTER.test(after))) return true;
   if (LETTER.test(after)) return false;
   // An upper-case letter right after a lower-case one (`cafÃ©`, `sÄ…`) is not how words are written.
   return !(UPPER.test(line[s.start]) && LOWER.test(before));
@@ -137,8 +132,13 @@ function ambiguous(line: string, s: Sequence): boolean {
  * the result still decodes whole.
  */
 export function restoreDamagedText(damaged: string, before = '', after = ''): string | undefined {
-  let text = restoreOnce(damaged);
-  if (text === undefined) return undefined;
+  const text = restoreOnce(damaged);
+  return text === undefined ? undefined : restoreAgain(text, before, after);
+}
+
+/** `once`, restored from one decoding, restored again as long as it is damage itself. */
+function restoreAgain(once: string, before: string, after: string): string {
+  let text = once;
   // Restored again only while the result is itself unmistakable damage: `â€™` is, `à »` (what `Ã Â Â»` stands
   // for) is French.
   for (let pass = 0; pass < 3; pass++) {
@@ -158,15 +158,15 @@ function unmistakable(before: string, text: string, after: string): boolean {
 
 /** `text` restored when it is wholly a run of damaged characters, else undefined. */
 function restoreOnce(text: string): string | undefined {
-  const bytes: number[] = [];
+  let out = '';
   let i = 0;
   while (i < text.length) {
     const s = sequenceAt(text, i);
     if (!s) return undefined;
-    bytes.push(...s.bytes);
+    out += s.char;
     i = s.end;
   }
-  return bytes.length > 0 ? decode(bytes) : undefined;
+  return i > 0 ? out : undefined;
 }
 
 /** The replacement of a restored run: a byte order mark that was read as `ï»¿` has no place inside text. */
@@ -193,11 +193,11 @@ export function findEncodingDamage(text: string, skip: readonly Range[] = []): E
       if (run.length === 0) return;
       const start = run[0].start;
       const end = run[run.length - 1].end;
-      const restored = restoreDamagedText(line.slice(start, end), line.slice(Math.max(0, start - 1), start), line.slice(end, end + 1));
-      if (restored !== undefined) {
-        found.push({ line: ln, start, end, restored, ambiguous: run.length === 1 && ambiguous(line, run[0]) });
-        for (const s of run) covered += s.end - s.start;
-      }
+      let once = '';
+      for (const s of run) once += s.char;
+      const restored = restoreAgain(once, line.slice(Math.max(0, start - 1), start), line.slice(end, end + 1));
+      found.push({ line: ln, start, end, restored, ambiguous: run.length === 1 && ambiguous(line, run[0]) });
+      covered += end - start;
       run = [];
     };
     while (i < line.length) {
