@@ -17,8 +17,11 @@ export interface DiagnosticDoc {
   severity: Severity | 'configurable';
 }
 
-/** Where the docs pages are published: the repository of package.json's `repository`, branch `main`. */
-export const DIAGNOSTIC_DOCS_BASE_URL = 'https://github.com/ospo-notes/ospo-notes/blob/main/docs/diagnostics/';
+/** The project's repository: package.json's `repository.url` (a test holds them equal). */
+export const REPOSITORY_URL = 'https://github.com/ospo-notes/ospo-notes';
+
+/** Where the docs pages are published: the repository's `docs/diagnostics/` on branch `main`. */
+export const DIAGNOSTIC_DOCS_BASE_URL = `${REPOSITORY_URL}/blob/main/docs/diagnostics/`;
 
 /** The code the server adds when it lists only the first problems of a huge note (no rule emits it). */
 export type ServerDiagnosticCode = 'more-problems';

@@ -181,7 +181,7 @@ describe('cli: ospo-notes check', function () {
     const usageCases: Array<[string[], string]> = [
       [[], 'ospo-notes: missing command'],
       [['lint'], "ospo-notes: unknown command 'lint'"],
-      [['check', '--format', 'xml'], "ospo-notes: --format must be text or json, not 'xml'"],
+      [['check', '--format', 'xml'], "ospo-notes: --format must be text, json or sarif, not 'xml'"],
       [['check', '--format'], 'ospo-notes: --format needs a value'],
       [['check', '--fail-on', 'fatal'], 'ospo-notes: --fail-on must be one of error, warning, information, hint'],
       [['check', '--unresolved-severity', 'loud'], 'ospo-notes: --unresolved-severity must be one of error, warning, information, hint, off'],
@@ -202,7 +202,7 @@ describe('cli: ospo-notes check', function () {
     it('prints usage with `--help`, exit 0', () => {
       const run = cli(['--help']);
       assert.equal(run.status, 0);
-      assert.match(run.stdout, /^usage: ospo-notes check \[folder\] \[--format text\|json\]/);
+      assert.match(run.stdout, /^usage: ospo-notes check \[folder\] \[--format text\|json\|sarif\]/);
     });
 
     it('exits 2 for a missing folder or a file', () => {
