@@ -61,7 +61,7 @@ const LETTER = /^\p{L}$/u;
 const UPPER = /^\p{Lu}$/u;
 const LOWER = /^\p{Ll}$/u;
 const LATIN_LETTER = /^\p{Script=Latin}$/u;
-const LATIN_OR_COMMON = /^[\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]$/u;
+const LATIN_OR_COMMON = /^[\p{Script_Extensions=Latin}\p{Script_Extensions=Common}\p{Script_Extensions=Inherited}]$/u;
 
 /** The valid range of the second byte after a lead byte (RFC 3629: no overlong forms, surrogates or > U+10FFFF). */
 function secondByteOk(lead: number, b: number): boolean {
@@ -116,12 +116,12 @@ function ambiguous(line: string, s: Sequence): boolean {
   if (s.guessed || s.bytes.length > 3) return false;
   const lead = line.charCodeAt(s.start);
   if (lead === 0xc2 || lead === 0xe2 || lead === 0xef) return false;
-  for (let j = s.start + 1; j < s.end; j++) if (!CLOSING.test(line[j])) return false;
   const before = s.start > 0 ? line[s.start - 1] : '';
   const after = s.end < line.length ? line[s.end] : '';
   // One letter of another script inside Latin text (`T•Ø•R•Ü•S` would be Arabic and Syriac): a spelling, not the
   // damage of a word, which leaves runs of several characters.
   if (s.bytes.length === 2 && !LATIN_OR_COMMON.test(s.char) && (LATIN_LETTER.test(before) || LATIN_LETTER.test(after))) return true;
+  for (let j = s.start + 1; j < s.end; j++) if (!CLOSING.test(line[j])) return false;
   if (LETTER.test(after)) return false;
   // An upper-case letter right after a lower-case one (`cafÃ©`, `sÄ…`) is not how words are written.
   return !(UPPER.test(line[s.start]) && LOWER.test(before));

@@ -71,6 +71,8 @@ const CORRECT: Record<string, string> = {
   typography: 'He said “hello” and ‘goodbye’ — then left… It’s 9–5, isn’t it? ‹single› «double» „low“ ‚low‘',
   bullets: 'T•Ø•R•Ü•S, A·B·C, l·l (Catalan: col·lecció), Dvořák, Øresund, Åland, Æsir, Ærø',
   ipa: 'ˈfəʊnətɪk, ʃ ʒ θ ð ŋ, ɛ ɔ æ ɑ ɪ ʊ, ʔ, ɡ',
+  // Rows of character tables (iconv-lite's cp949 and euc-jp), letters in code order.
+  charTables: 'ĜĞĢĠĤÍÌÏÎǏİĪĮĨĴĶĹĽĻŃŇŅÑÓÒÖÔǑŐŌÕŔŘŖŚŜŠŞŤŢÚÙÜÛŬǓŰŪŲŮŨǗǛǙǕŴÝŸŶŹŽŻ ÆÐªĦ ŊØŒ',
   nbspAndShy: 'weiß\u00A0ich, naïve\u00A0café, co\u00ADoperate, Ü\u00A0',
 };
 
