@@ -203,10 +203,17 @@ describe('encoding damage (mojibake)', () => {
       index.load([parseNote('S.md', 'cafÃ© and â€œxâ€\n')], []);
       const ctx = { index, getText: () => undefined };
       const diagnostics = noteDiagnostics(index, 'S.md');
-      const fixes = provideEncodingFixes(ctx, 'S.md', diagnostics);
+      const fixes = provideEncodingFixes(ctx, 'S.md', diagnostics.slice(0, 1));
       assert.deepEqual(fixes[0], { title: "Restore 'é'", edits: [{ range: diagnostics[0].range, newText: 'é' }], diagnostic: 0, isPreferred: true });
       assert.equal(fixes[1].title, 'Restore all 3 damaged runs in this note');
       assert.deepEqual(fixes[1].edits.map((e) => e.newText), ['é', '“', '”']);
+      // Asked about every run at once, each gets its fix and the note's is offered once.
+      assert.deepEqual(provideEncodingFixes(ctx, 'S.md', diagnostics).map((f) => [f.title, f.diagnostic]), [
+        ["Restore 'é'", 0],
+        ["Restore '“'", 1],
+        ["Restore '”'", 2],
+        ['Restore all 3 damaged runs in this note', 0],
+      ]);
       // A diagnostic that does not name a run of the model (stale, or made up) gets no fix.
       const stale: DiagnosticRef = { code: 'mojibake', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } } };
       assert.deepEqual(provideEncodingFixes(ctx, 'S.md', [stale]), []);
