@@ -167,6 +167,17 @@ describe('encoding damage (mojibake)', () => {
       ]);
     });
 
+    it('stays linear on hostile lines: no recursion through `â€`, no quadratic look-ahead', () => {
+      for (const unit of ['â€', 'Ã', 'Ã©', 'ðŸ', 'â€\uFFFD', 'Ã¢â‚¬â„¢', 'é\u00A0»']) {
+        const line = unit.repeat(Math.ceil(400000 / unit.length));
+        const t0 = performance.now();
+        const found = findEncodingDamage(line);
+        const ms = performance.now() - t0;
+        assert.ok(ms < 2000, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
+        assert.ok(found.every((d) => d.range.start.line === 0), unit);
+      }
+    });
+
     it('stays linear: a 2 MB note of accented text and damage is checked quickly', () => {
       const line = `${CORRECT.french} cafÃ© ${CORRECT.german}\n`;
       const text = line.repeat(Math.ceil(2e6 / line.length));
