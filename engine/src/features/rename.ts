@@ -295,6 +295,8 @@ function checkedHeadingText(ctx: FeatureContext, path: string, index: number, ne
   const text = newName.trim();
   if (text === '') refuse('A heading cannot be empty.');
   if (/[\r\n]/.test(text)) refuse('A heading is one line: the new name holds a line break.');
+  // A link in the new text would be a new link of the note, which a rename does not add.
+  if (/\[\[|\]\]|\]\(/.test(text)) refuse(`'${text}' holds a link; write a heading with a link by hand.`);
   if (headingLinkText(text) === '') refuse(`'${text}' holds only characters links drop (# | ^ : %% [[ ]]): no link could name it.`);
   const note = ctx.index.note(path)!;
   const key = headingKey(text, 'folded');

@@ -261,6 +261,7 @@ describe('rename', () => {
       const v = sampleVault();
       assert.match(refusal(renameAt(v.ctx, 'orgs/WHO.md', { line: 4, character: 4 }, 'funding', v.options)), /already has the heading 'Funding'/);
       assert.match(refusal(renameAt(v.ctx, 'orgs/WHO.md', { line: 4, character: 4 }, '  ', v.options)), /cannot be empty/);
+      assert.match(refusal(renameAt(v.ctx, 'orgs/WHO.md', { line: 4, character: 4 }, 'See [[Other]]', v.options)), /holds a link/);
     });
   });
 
