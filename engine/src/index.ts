@@ -28,6 +28,7 @@ export * from './vault/paths';
 export * from './vault/resolve';
 export * from './vault/vault';
 export * from './vault/vaultRule';
+export * from './vault/visibility';
 
 // Features: one module per language feature; plain data in, plain data out.
 export * from './features/codeActions';
@@ -44,3 +45,4 @@ export * from './features/symbols';
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
 export * from './diagnostics/rule';
+export * from './diagnostics/visibility';

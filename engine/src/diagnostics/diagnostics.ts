@@ -9,6 +9,8 @@ import { isNotePath, stem } from '../vault/paths';
 import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
 import { resolveLinkpath } from '../vault/resolve';
+import { DEFAULT_VISIBILITY, type Visibility } from '../vault/visibility';
+import { visibilityRule } from './visibility';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -28,7 +30,8 @@ export type DiagnosticCode =
   | 'invalid-utf8'
   | 'binary-file'
   | 'file-too-large'
-  | 'unreadable-file';
+  | 'unreadable-file'
+  | 'private-link';
 
 export interface RelatedInformation {
   path: string;
@@ -44,7 +47,7 @@ export interface NoteDiagnostic {
   message: string;
   related?: RelatedInformation[];
   /** Machine-readable detail for quick fixes: suggested link targets, the alias a link used, … */
-  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[] };
+  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[]; chain?: string[] };
 }
 
 export interface DiagnosticOptions {
@@ -55,9 +58,18 @@ export interface DiagnosticOptions {
    * one says so instead of "not found".
    */
   outside?: FileLookup;
+  /** What a note without a `visibility` counts as (`ospoNotes.visibility.default`); `private` when absent. */
+  defaultVisibility?: Visibility;
+  /** Severity of a public note's links to private notes (`private-link`); `warning` when absent, `error` for `check --public`. */
+  privateLinkSeverity?: Severity;
 }
 
-const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning', outside: new FileLookup() };
+const DEFAULTS: Required<DiagnosticOptions> = {
+  unresolvedLinkSeverity: 'warning',
+  outside: new FileLookup(),
+  defaultVisibility: DEFAULT_VISIBILITY,
+  privateLinkSeverity: 'warning',
+};
 
 /** A scheme-less destination that looks like a web address: `github.com/x`, `www.example.org` (R6.5). */
 const DOMAIN_LIKE = /^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|dev|edu|gov|int|eu|ch|uk|de|fr|info|co|app|ai|me|blog|ly|so|gg|xyz|[a-z]{2})(?:[/:?#]|$)/i;
@@ -75,6 +87,8 @@ export function noteDiagnostics(index: VaultIndex, path: string, options: Diagno
   const opts: Required<DiagnosticOptions> = {
     unresolvedLinkSeverity: options.unresolvedLinkSeverity ?? DEFAULTS.unresolvedLinkSeverity,
     outside: options.outside ?? DEFAULTS.outside,
+    defaultVisibility: options.defaultVisibility ?? DEFAULTS.defaultVisibility,
+    privateLinkSeverity: options.privateLinkSeverity ?? DEFAULTS.privateLinkSeverity,
   };
   const out: NoteDiagnostic[] = [];
   for (const p of note.readProblems) {
@@ -91,6 +105,8 @@ export function noteDiagnostics(index: VaultIndex, path: string, options: Diagno
     if (d) out.push(d);
   }
   duplicateBlockIds(note, out);
+  // Until the rules are registered in one list, the visibility rule runs here.
+  out.push(...visibilityRule.check({ index, options: opts }, path));
   return out;
 }
 

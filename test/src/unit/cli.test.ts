@@ -32,6 +32,12 @@ function tempVault(files: Record<string, string>): string {
 
 const SUMMARY = /^(\d+) notes? and (\d+) attachments? checked in \d+\.\d\d s: (\d+) errors?, (\d+) warnings?, (\d+) information, (\d+) hints?\.$/;
 
+const WHO_PRIVATE_LINK =
+  "public/orgs/WHO.md:15:46 warning private-link Public note 'WHO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.";
+
+const OSPO_PRIVATE_LINK =
+  "public/tech/OSPO.md:21:3 warning private-link Public note 'OSPO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.";
+
 const OSPO_WARNING =
   "public/tech/OSPO.md:51:25 warning missing-scheme 'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.";
 
@@ -52,24 +58,44 @@ describe('cli: ospo-notes check', function () {
   });
 
   describe('the sample vault', () => {
-    it('prints the missing-scheme warning and a summary in text format, exit 0', () => {
+    it('prints the public → private links, the missing-scheme warning and a summary in text format, exit 0', () => {
       const run = cli(['check', 'examples/ospo-vault']);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       const lines = run.stdout.split('\n');
-      assert.deepEqual(lines.slice(0, 2), [OSPO_WARNING, '']);
-      assert.equal(lines.length, 4);
-      assert.equal(lines[3], '');
-      const m = SUMMARY.exec(lines[2]);
-      assert.ok(m, lines[2]);
-      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 1, 0, 0]);
-      assert.match(lines[2], /^7 notes and 1 attachment checked in /);
+      assert.deepEqual(lines.slice(0, 4), [WHO_PRIVATE_LINK, OSPO_PRIVATE_LINK, OSPO_WARNING, '']);
+      assert.equal(lines.length, 6);
+      assert.equal(lines[5], '');
+      const m = SUMMARY.exec(lines[4]);
+      assert.ok(m, lines[4]);
+      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 3, 0, 0]);
+      assert.match(lines[4], /^7 notes and 1 attachment checked in /);
     });
 
     it('prints exact JSON objects with 1-based lines and columns', () => {
       const run = cli(['check', 'examples/ospo-vault', '--format', 'json']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), [
+        {
+          file: 'public/orgs/WHO.md',
+          line: 15,
+          column: 46,
+          endLine: 15,
+          endColumn: 64,
+          severity: 'warning',
+          code: 'private-link',
+          message: "Public note 'WHO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.",
+        },
+        {
+          file: 'public/tech/OSPO.md',
+          line: 21,
+          column: 3,
+          endLine: 21,
+          endColumn: 21,
+          severity: 'warning',
+          code: 'private-link',
+          message: "Public note 'OSPO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.",
+        },
         {
           file: 'public/tech/OSPO.md',
           line: 51,
