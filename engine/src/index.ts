@@ -45,4 +45,5 @@ export * from './features/symbols';
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
 export * from './diagnostics/rule';
+export * from './diagnostics/rules';
 export * from './diagnostics/visibility';

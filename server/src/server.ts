@@ -54,7 +54,7 @@ import {
   type MembershipSettings,
   nodeVaultFs,
   type NoteDiagnostic,
-  noteDiagnostics,
+  type DiagnosticOptions,
   type NoteModel,
   parseBuffer,
   type PathLocation,
@@ -339,6 +339,7 @@ async function applyMembershipChange(vault: Vault): Promise<void> {
   if (removed.length > 0 || added.length > 0) {
     connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
     queuePublish(vault, affected);
+    queuePublish(vault, vault.problems.takeStale());
     void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added, removed });
   }
   // The client rebuilds its rules from `ospo/files`, which it fetches on this notification.
@@ -394,7 +395,7 @@ const MAX_PUBLISHED_DIAGNOSTICS = 20000;
  * `computed` is the note's problems when the caller has them already.
  */
 function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void {
-  const diags = computed ?? (vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : []);
+  const diags = computed ?? (vault.index.note(p) && inPublishScope(vault, p) ? vault.problems.problems(vault.index, p, diagnosticOptions(vault)) : []);
   if (diags.length === 0 && !vault.published.has(p)) return;
   const lsp = diags.slice(0, MAX_PUBLISHED_DIAGNOSTICS).map((d) => toLspDiagnostic(vault, d));
   if (diags.length > MAX_PUBLISHED_DIAGNOSTICS) {
@@ -412,6 +413,11 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
   if (diags.length === 0) vault.published.delete(p);
   else vault.published.set(p, digest);
   void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: lsp });
+}
+
+/** What the diagnostic rules read of the settings and the vault. */
+function diagnosticOptions(vault: Vault): DiagnosticOptions {
+  return { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside };
 }
 
 /** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
@@ -588,6 +594,8 @@ function noteReindexed(vault: Vault, model: NoteModel, version: number): void {
 function onIndexChanged(vault: Vault, change: IndexChange): void {
   queuePublish(vault, change.resolutions);
   queuePublish(vault, change.removed);
+  // And every note a registered rule may now judge differently (rules.ts `rulesToRerun`).
+  queuePublish(vault, vault.problems.takeStale());
   if (change.added.size > 0 || change.removed.size > 0) {
     void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added: [...change.added], removed: [...change.removed] });
   }
@@ -915,7 +923,7 @@ const onCheckVaultRequest = async () => {
     const counts = { error: 0, warning: 0, information: 0, hint: 0 };
     let notesWithProblems = 0;
     await inSlices([...v.index.notePaths()], (p) => {
-      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: v.outside });
+      const diags = v.problems.problems(v.index, p, diagnosticOptions(v));
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p, inPublishScope(v, p) ? diags : []);

@@ -15,6 +15,7 @@ import {
   type MembershipSettings,
   nodeVaultFs,
   parseBuffer,
+  ProblemCache,
   readNoteTextSync,
   realPathInside,
   type ScanWarning,
@@ -40,6 +41,8 @@ export interface Vault {
    * cleared, and unchanged problems are not sent again.
    */
   published: Map<string, string>;
+  /** Every diagnostic rule's last result per note, re-run from the index's change records. */
+  problems: ProblemCache;
   ctx: FeatureContext;
 }
 
@@ -65,6 +68,7 @@ export class Workspace {
       rules: new VaultRules(),
       outside: new FileLookup(),
       published: new Map(),
+      problems: new ProblemCache(),
       ctx: undefined as unknown as FeatureContext,
     };
     vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
