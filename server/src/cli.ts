@@ -9,6 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   compareDiagnostics,
+  DEFAULT_VISIBILITY,
+  type DiagnosticOptions,
+  type Visibility,
   FileLookup,
   loadVault,
   type NoteDiagnostic,
@@ -20,7 +23,11 @@ import {
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
 
 const USAGE = `usage: ospo-notes check [folder] [--format text|json] [--fail-on error|warning|information|hint]
-                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...`;
+                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...
+                        [--public] [--visibility-default private|public]
+
+  --public      before publishing: every public note's link, embed or transclusion of a private note
+                (private-link) is an error, so the check fails until none is left`;
 
 interface Args {
   folder: string;
@@ -28,6 +35,9 @@ interface Args {
   failOn: Severity;
   unresolved: Severity | 'off';
   ignore: string[];
+  /** `--public`: private-link problems are errors. */
+  publicCheck: boolean;
+  visibilityDefault: Visibility;
 }
 
 class UsageError extends Error {}
@@ -39,7 +49,7 @@ function parseArgs(argv: string[]): Args {
     process.exit(0);
   }
   if (command !== 'check') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
-  const args: Args = { folder: '.', format: 'text', failOn: 'error', unresolved: 'warning', ignore: [] };
+  const args: Args = { folder: '.', format: 'text', failOn: 'error', unresolved: 'warning', ignore: [], publicCheck: false, visibilityDefault: DEFAULT_VISIBILITY };
   let folderSet = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -62,6 +72,12 @@ function parseArgs(argv: string[]): Args {
       args.unresolved = v;
     } else if (a === '--ignore') {
       args.ignore.push(value());
+    } else if (a === '--public') {
+      args.publicCheck = true;
+    } else if (a === '--visibility-default') {
+      const v = value();
+      if (v !== 'private' && v !== 'public') throw new UsageError(`--visibility-default must be private or public, not '${v}'`);
+      args.visibilityDefault = v;
     } else if (a.startsWith('-')) {
       throw new UsageError(`unknown option '${a}'`);
     } else if (!folderSet) {
@@ -112,8 +128,14 @@ async function main(): Promise<number> {
   if (shown) process.stderr.write('\r\x1b[K');
 
   const outsideFiles = new FileLookup(outside);
+  const diagnosticOptions: DiagnosticOptions = {
+    unresolvedLinkSeverity: args.unresolved,
+    outside: outsideFiles,
+    defaultVisibility: args.visibilityDefault,
+    privateLinkSeverity: args.publicCheck ? 'error' : 'warning',
+  };
   const diagnostics: NoteDiagnostic[] = [];
-  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles }));
+  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, diagnosticOptions));
   diagnostics.sort(compareDiagnostics);
   for (const w of warnings) process.stderr.write(`ospo-notes: warning: ${w.path}: ${w.message}\n`);
 

@@ -54,6 +54,9 @@ import {
   type MembershipSettings,
   nodeVaultFs,
   type NoteDiagnostic,
+  DEFAULT_VISIBILITY,
+  parseVisibility,
+  type Visibility,
   type DiagnosticOptions,
   type NoteModel,
   parseBuffer,
@@ -141,9 +144,11 @@ interface Settings {
   vaults: string[];
   /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
   filesExclude: string[];
+  /** `ospoNotes.visibility.default`: what a note without a `visibility` counts as. */
+  visibility: { default: Visibility };
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [] };
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [], visibility: { default: DEFAULT_VISIBILITY } };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -259,6 +264,7 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
     filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
+    visibility: { default: parseVisibility((s.visibility as { default?: unknown } | undefined)?.default) },
   };
 }
 
@@ -417,7 +423,7 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
 
 /** What the diagnostic rules read of the settings and the vault. */
 function diagnosticOptions(vault: Vault): DiagnosticOptions {
-  return { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside };
+  return { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside, defaultVisibility: settings.visibility.default };
 }
 
 /** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
@@ -765,7 +771,7 @@ const onCompletion: Handler<'onCompletion'> = (params, token) =>
   guard('completion', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return CompletionList.create([], false);
-    const list = provideCompletion({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position);
+    const list = provideCompletion({ ...loc.vault.ctx, cancellation: token, defaultVisibility: settings.visibility.default }, loc.path, params.position);
     // The command's path is vault-relative: say which vault, for workspaces with several.
     for (const item of list.items) {
       if (item.command?.command === ADD_BLOCK_ID_COMMAND && item.command.arguments?.[0]) item.command.arguments[0] = { ...item.command.arguments[0], vaultUri: loc.vault.uri };
@@ -784,7 +790,7 @@ const onHover: Handler<'onHover'> = (params, token) =>
   guard('hover', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return null;
-    return provideHover(loc.vault.ctx, loc.path, params.position, { toUri: (p) => workspace.uriOf(loc.vault, p) }) ?? null;
+    return provideHover({ ...loc.vault.ctx, defaultVisibility: settings.visibility.default }, loc.path, params.position, { toUri: (p) => workspace.uriOf(loc.vault, p) }) ?? null;
   });
 
 const onReferences: Handler<'onReferences'> = (params, token) =>
