@@ -38,6 +38,7 @@ import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../vault/re
 import { isValidBlockId, trailingBlockId } from '../syntax/blockIds';
 import { comparePositions, range, splitLines } from '../syntax/text';
 import type { IndexChange, VaultIndex } from '../vault/vault';
+import { noteVisibility } from '../vault/visibility';
 import { throwIfCancelled, type FeatureContext } from './context';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -685,13 +686,32 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
 
   const items: CompletionItem[] = [];
   const winners = top.sorted();
+  const writingPublic = isPublicSource(req);
   for (let i = 0; i < winners.length; i++) {
     const w = winners[i];
     const item = markdown ? markdownFileItem(req, start, w.entry, byPath, angle) : wikiFileItem(req, start, w.entry, byPath, w.withExtension);
     item.sortText = sortKey(i);
+    if (writingPublic) markPrivate(req, item, w.entry.path);
     items.push(item);
   }
   return { isIncomplete: top.total > winners.length, items };
+}
+
+/** Whether the note being written in is public: then links to private notes are marked (see {@link markPrivate}). */
+function isPublicSource(req: Request): boolean {
+  const source = req.note ?? req.ctx.index.note(req.path);
+  return source !== undefined && noteVisibility(source, req.ctx.defaultVisibility) === 'public';
+}
+
+/**
+ * Marks the item of a private note, offered while writing in a public one: linking it is a `private-link`
+ * problem (the published note would point to, or show, a note that is not published).
+ */
+function markPrivate(req: Request, item: CompletionItem, path: string): void {
+  const target = req.ctx.index.note(path);
+  if (!target || noteVisibility(target, req.ctx.defaultVisibility) !== 'private') return;
+  item.labelDetails = { ...item.labelDetails, description: 'private' };
+  item.detail = item.detail ? `${item.detail} (private note)` : 'private note';
 }
 
 function wikiFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, withExtension: boolean): CompletionItem {

@@ -4,8 +4,12 @@ import {
   type DiagnosticOptions,
   noteDiagnostics,
   noteVisibility,
+  type FeatureContext,
   parseNote,
+  provideCompletion,
+  provideHover,
   VaultIndex,
+  type Visibility,
   visibilityRule,
 } from '@ospo-notes/engine';
 
@@ -208,6 +212,59 @@ describe('visibility', () => {
       for (let i = 0; i < n; i++) assert.deepEqual(visibilityRule.check({ index, options: {} }, `N${i}.md`), []);
       const ms = performance.now() - started;
       assert.ok(ms < 2000, `${ms} ms`);
+    });
+  });
+
+  describe('completion and hover', () => {
+    const texts: Record<string, string> = {
+      'Pub.md': pub('[[\n'),
+      'Priv.md': priv('[[\n'),
+      'Plain.md': '[[\n',
+      'Secret Plan.md': priv('# Plan\n'),
+      'Site.md': pub('# Site\n'),
+      'Scribble.md': 'no frontmatter\n',
+    };
+    const context = (defaultVisibility?: Visibility): FeatureContext => {
+      const index = vault(texts);
+      return { index, getText: (p) => texts[p], defaultVisibility };
+    };
+    /** Completion of `[[` in `path`: label → the label's description. */
+    const offered = (path: string, defaultVisibility?: Visibility): Record<string, string> => {
+      const list = provideCompletion(context(defaultVisibility), path, { line: path === 'Plain.md' ? 0 : 3, character: 2 });
+      const out: Record<string, string> = {};
+      for (const i of list.items) if (['Secret Plan', 'Site', 'Scribble'].includes(i.label)) out[i.label] = i.labelDetails?.description ?? '';
+      return out;
+    };
+
+    it('marks private notes when writing in a public note, and only then', () => {
+      assert.deepEqual(offered('Pub.md'), { 'Secret Plan': 'private', Site: '', Scribble: 'private' });
+      assert.deepEqual(offered('Priv.md'), { 'Secret Plan': '', Site: '', Scribble: '' });
+      assert.deepEqual(offered('Plain.md'), { 'Secret Plan': '', Site: '', Scribble: '' });
+      // With public as the default, the note without a visibility is public: it writes, and is offered, as one.
+      assert.deepEqual(offered('Plain.md', 'public'), { 'Secret Plan': 'private', Site: '', Scribble: '' });
+      const item = provideCompletion(context(), 'Pub.md', { line: 3, character: 2 }).items.find((i) => i.label === 'Secret Plan')!;
+      assert.equal(item.detail, 'Secret Plan.md (private note)');
+    });
+
+    it("hover on a link names the target's visibility, and says when it is the default's", () => {
+      const index = vault({ 'A.md': pub('[[Secret Plan]] [[Site]] [[Scribble]]\n'), 'Secret Plan.md': priv('# Plan\n'), 'Site.md': pub('# Site\n'), 'Scribble.md': 'x\n' });
+      const ctx: FeatureContext = { index, getText: () => 'x\n' };
+      const title = (character: number, c: FeatureContext = ctx): string => {
+        const h = provideHover(c, 'A.md', { line: 3, character }, { toUri: (p) => `file:///${p}` });
+        return (h!.contents as { value: string }).value.split('\n')[0];
+      };
+      assert.equal(title(3), '`Secret Plan.md` · private note');
+      assert.equal(title(19), '`Site.md` · public note');
+      assert.equal(title(28), '`Scribble.md` · private note (by default: no `visibility`)');
+      assert.equal(title(28, { ...ctx, defaultVisibility: 'public' }), '`Scribble.md` · public note (by default: no `visibility`)');
+      // From a note that is not public, a note without a visibility is shown as it was: nothing to warn about.
+      const plain = vault({ 'P.md': '[[Scribble]] [[Site]]\n', 'Scribble.md': 'x\n', 'Site.md': pub('') });
+      const hoverTitle = (character: number): string =>
+        (provideHover({ index: plain, getText: () => 'x\n' }, 'P.md', { line: 0, character }, { toUri: (p) => p })!.contents as { value: string }).value.split('\n')[0];
+      assert.equal(hoverTitle(3), '`Scribble.md`');
+      assert.equal(hoverTitle(16), '`Site.md` · public note');
+      const h = provideHover(ctx, 'A.md', { line: 3, character: 3 }, { toUri: (p) => `file:///${p}` });
+      assert.match((h!.contents as { value: string }).value, /Public note 'A' links to private note 'Secret Plan'/);
     });
   });
 });
