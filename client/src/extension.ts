@@ -26,6 +26,7 @@ import { obsidianPreviewPlugin } from './preview/plugin';
 import { blockReferenceText, planBlockReference } from './blockRef';
 import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
+import { parseVisibility, type Visibility } from '@ospo-notes/engine';
 import {
   CHECK_VAULT_REQUEST,
   FILES_CHANGED_NOTIFICATION,
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
 
   let embedDepth = readEmbedDepth();
   let embedBudget = readEmbedBudget();
+  let visibilityDefault = readVisibilityDefault();
   const previewRefresh = new Throttle(() => void vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined), PREVIEW_REFRESH_MS);
   context.subscriptions.push({ dispose: () => previewRefresh.dispose() });
   const options = previewOptions({
@@ -82,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     embedDepth: () => embedDepth,
     maxEmbeds: () => embedBudget.maxEmbeds,
     maxEmbedKilobytes: () => embedBudget.maxEmbedKilobytes,
+    defaultVisibility: () => visibilityDefault,
   });
 
   // --- status bar ----------------------------------------------------------------------------------------------
@@ -215,6 +218,10 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       }
       if (e.affectsConfiguration(`${SECTION}.preview.maxEmbeds`) || e.affectsConfiguration(`${SECTION}.preview.maxEmbedKilobytes`)) {
         embedBudget = readEmbedBudget();
+        previewRefresh.trigger();
+      }
+      if (e.affectsConfiguration(`${SECTION}.visibility.default`)) {
+        visibilityDefault = readVisibilityDefault();
         previewRefresh.trigger();
       }
     }),
@@ -392,6 +399,11 @@ function readEmbedBudget(): { maxEmbeds: number; maxEmbedKilobytes: number } {
     return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
   };
   return { maxEmbeds: count('preview.maxEmbeds', 200), maxEmbedKilobytes: count('preview.maxEmbedKilobytes', 2048) };
+}
+
+/** `ospoNotes.visibility.default`, read as the engine reads it. */
+function readVisibilityDefault(): Visibility {
+  return parseVisibility(vscode.workspace.getConfiguration(SECTION).get<string>('visibility.default'));
 }
 
 function markdownEditor(): vscode.TextEditor | undefined {
