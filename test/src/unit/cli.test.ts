@@ -144,7 +144,7 @@ describe('cli: ospo-notes check', function () {
         'a.md:2:1 warning empty-link Empty link: it points nowhere.',
         "a.md:2:12 warning unresolved-link Note 'Gone' not found in the vault.",
         "b.md:1:3 warning unresolved-link Note 'Nope' not found in the vault.",
-        'sub/c.md:3:1 error yaml-syntax Invalid YAML in frontmatter: unexpected end of the stream within a flow collection (line 3, column 1).',
+        "sub/c.md:2:4 error yaml-syntax Invalid YAML in frontmatter: this list is never closed: ']' is missing (line 2, column 4).",
         "sub/d.md:1:3 information ambiguous-link 'Dup' matches 2 files: x/Dup.md, y/Dup.md. It resolves to 'x/Dup.md' because it has the shortest path; write a longer path to choose explicitly.",
       ]);
       assert.equal(lines[lines.length - 2], '');

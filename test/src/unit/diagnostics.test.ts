@@ -222,12 +222,12 @@ describe('diagnostics', () => {
   describe('yaml-syntax', () => {
     it('reports invalid YAML at its exact line and column, as an error', () => {
       assert.deepEqual(check('---\ntitle: ok\naliases:\n- @name\n---\nbody').map(brief), [
-        { range: '3:2-3:7', severity: 'error', code: 'yaml-syntax', message: 'Invalid YAML in frontmatter: bad indentation of a sequence entry (line 4, column 3).' },
+        { range: '3:2-3:7', severity: 'error', code: 'yaml-syntax', message: 'Invalid YAML in frontmatter: Plain value cannot start with reserved character @ (line 4, column 3).' },
       ]);
     });
-    it('reports an unclosed flow sequence where the parser stopped', () => {
+    it('reports an unclosed flow sequence at its bracket, not on the next line where the parser stopped', () => {
       assert.deepEqual(check('---\ntags: [a, b\nx: 1\n---').map((d) => [d.code, r(d.range), d.message]), [
-        ['yaml-syntax', '2:0-2:4', 'Invalid YAML in frontmatter: missed comma between flow collection entries (line 3, column 1).'],
+        ['yaml-syntax', '1:6-1:11', "Invalid YAML in frontmatter: this list is never closed: ']' is missing (line 2, column 7)."],
       ]);
     });
   });
