@@ -16,7 +16,7 @@ import type { Range } from '../model';
 import type { LinkTarget } from '../vault/links';
 import type { IndexChange, VaultIndex } from '../vault/vault';
 import { isNotePath, stem } from '../vault/paths';
-import { declaredVisibility, DEFAULT_VISIBILITY, noteVisibility, type Visibility } from '../vault/visibility';
+import { declaredVisibility, DEFAULT_VISIBILITY, noteVisibility, visibilityRange, type Visibility } from '../vault/visibility';
 import type { NoteDiagnostic } from './diagnostics';
 import type { DiagnosticRule, RuleContext } from './rule';
 
@@ -185,7 +185,8 @@ function privateWhy(index: VaultIndex, path: string): string {
 }
 
 function visibilityKeyRange(index: VaultIndex, path: string): Range {
-  return index.note(path)?.frontmatter?.keys.find((k) => k.key === 'visibility')?.range ?? NOWHERE;
+  const note = index.note(path);
+  return (note && visibilityRange(note)) ?? NOWHERE;
 }
 
 export const PRIVATE_LINK_CODE = 'private-link';

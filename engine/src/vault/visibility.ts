@@ -3,7 +3,7 @@
  * (`visibility: private`). The one place that reads it from a note's frontmatter; the diagnostics (public notes
  * that leak private ones), completion, hover, the preview and the index's change records all ask here.
  */
-import type { NoteModel } from '../model';
+import type { NoteModel, Range } from '../model';
 
 export type Visibility = 'public' | 'private';
 
@@ -20,6 +20,11 @@ export function declaredVisibility(note: NoteModel): Visibility | undefined {
   if (typeof value !== 'string') return undefined;
   const v = value.trim().toLowerCase();
   return v === 'public' || v === 'private' ? v : undefined;
+}
+
+/** Where the note declares its visibility (the `visibility` key), for pointing at it; undefined when it does not. */
+export function visibilityRange(note: NoteModel): Range | undefined {
+  return note.frontmatter?.keys.find((k) => k.key === 'visibility')?.range;
 }
 
 /** The note's visibility: the declared one, else `fallback` (the `ospoNotes.visibility.default` setting). */
