@@ -81,6 +81,8 @@ import {
   VaultRules,
   WorkspaceEditBuilder,
 } from '@ospo-notes/engine';
+import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
+import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
 
@@ -380,6 +382,7 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
     range: d.range,
     severity: SEVERITY[d.severity],
     code: d.code,
+    codeDescription: { href: diagnosticDocUrl(d.code) },
     source: 'ospo-notes',
     message: d.message,
     relatedInformation: d.related?.map((r) => ({ location: { uri: workspace.uriOf(vault, r.path), range: r.range }, message: r.message })),
@@ -410,6 +413,7 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
       range: diags[MAX_PUBLISHED_DIAGNOSTICS].range,
       severity: SEVERITY.information,
       code: 'more-problems',
+      codeDescription: { href: diagnosticDocUrl('more-problems') },
       source: 'ospo-notes',
       message: `${more} more problems in this note are not listed (only the first ${MAX_PUBLISHED_DIAGNOSTICS} are); "Check vault" counts them all.`,
     });
@@ -844,14 +848,26 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
     // The fixes are computed from the note's model: the edit names the version that model was parsed from, so an
     // editor refuses it once the user has typed.
     const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
-    return provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
+    const actions = provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
       title: f.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostics[f.diagnostic]],
       isPreferred: f.isPreferred,
       edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
     }));
+    return [...actions, ...encodingActions(loc.vault, loc.path, diagnostics, target)];
   });
+
+/** Restoring encoding damage (`mojibake`): edits of the characters only; the file's encoding is the editor's. */
+function encodingActions(vault: Vault, p: string, diagnostics: Diagnostic[], target: EditTarget): CodeAction[] {
+  return provideEncodingFixes(vault.ctx, p, diagnostics as DiagnosticRef[]).map((f) => ({
+    title: f.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostics[f.diagnostic]],
+    isPreferred: f.isPreferred,
+    edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
+  }));
+}
 
 /**
  * The vault and canonical path of a note named by a client's command arguments, confined to that vault: the

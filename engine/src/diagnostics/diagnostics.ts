@@ -32,7 +32,8 @@ export type DiagnosticCode =
   | 'binary-file'
   | 'file-too-large'
   | 'unreadable-file'
-  | 'private-link';
+  | 'private-link'
+  | 'mojibake';
 
 export interface RelatedInformation {
   path: string;
@@ -48,7 +49,15 @@ export interface NoteDiagnostic {
   message: string;
   related?: RelatedInformation[];
   /** Machine-readable detail for quick fixes: suggested link targets, the alias a link used, … */
-  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[]; chain?: string[] };
+  data?: {
+    suggestions?: string[];
+    aliasOf?: string;
+    candidates?: string[];
+    /** `mojibake`: the text that replaces the damaged run. */
+    replacement?: string;
+    /** `private-link`: the notes from the public note to the private one. */
+    chain?: string[];
+  };
 }
 
 export interface DiagnosticOptions {

@@ -10,6 +10,7 @@ import type { ExportChanges, IndexChange, VaultIndex } from '../vault/vault';
 import { FileLookup } from '../vault/fileLookup';
 import type { DiagnosticRule, RuleContext } from './rule';
 import { visibilityRule } from './visibility';
+import { encodingRule } from './encoding';
 import { duplicateBlockIdsRule, linksRule, readProblemsRule, yamlSyntaxRule, type DiagnosticOptions, type NoteDiagnostic } from './diagnostics';
 
 /** Every diagnostic rule, in the order a note's problems are listed. One line per rule. */
@@ -19,6 +20,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   linksRule,
   duplicateBlockIdsRule,
   visibilityRule,
+  encodingRule,
 ];
 
 /** The rule that can emit `code`, for documentation and the checker's rule list. */

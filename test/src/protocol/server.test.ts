@@ -41,10 +41,11 @@ describe('language server over stdio', function () {
     const diags = client.diagnosticsOf(OSPO);
     assert.deepStrictEqual(
       diags.map((d) => [d.code, d.range.start.line, d.range.start.character, d.severity]),
-      // The user's link without a scheme, and the public note's link to the private Samuel Mbuthia.
+      // The user's link without a scheme, the public note's link to the private Samuel Mbuthia, the mojibake.
       [
         ['missing-scheme', 50, 24, 2],
         ['private-link', 20, 2, 2],
+        ['mojibake', 41, 65, 2],
       ],
     );
     const status = await client.request<{ vaults: Array<{ notes: number; files: number; ready: boolean }> }>('ospo/status', {});
@@ -180,6 +181,7 @@ describe('language server over stdio', function () {
       [
         ["Add 'https://'", 'quickfix', 'https://'],
         ["Link to 'OpenSource' with 'FOSS' as its text", 'quickfix', '[[OpenSource|FOSS]]'],
+        ["Restore '📖'", 'quickfix', '📖'],
       ],
     );
   });

@@ -38,6 +38,9 @@ const WHO_PRIVATE_LINK =
 const OSPO_PRIVATE_LINK =
   "public/tech/OSPO.md:21:3 warning private-link Public note 'OSPO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.";
 
+const OSPO_MOJIBAKE =
+  "public/tech/OSPO.md:42:66 warning mojibake Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.";
+
 const OSPO_WARNING =
   "public/tech/OSPO.md:51:25 warning missing-scheme 'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.";
 
@@ -58,18 +61,18 @@ describe('cli: ospo-notes check', function () {
   });
 
   describe('the sample vault', () => {
-    it('prints the public → private links, the missing-scheme warning and a summary in text format, exit 0', () => {
+    it('prints the public → private links, the mojibake and missing-scheme warnings and a summary in text format, exit 0', () => {
       const run = cli(['check', 'examples/ospo-vault']);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       const lines = run.stdout.split('\n');
-      assert.deepEqual(lines.slice(0, 4), [WHO_PRIVATE_LINK, OSPO_PRIVATE_LINK, OSPO_WARNING, '']);
-      assert.equal(lines.length, 6);
-      assert.equal(lines[5], '');
-      const m = SUMMARY.exec(lines[4]);
-      assert.ok(m, lines[4]);
-      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 3, 0, 0]);
-      assert.match(lines[4], /^7 notes and 1 attachment checked in /);
+      assert.deepEqual(lines.slice(0, 5), [WHO_PRIVATE_LINK, OSPO_PRIVATE_LINK, OSPO_MOJIBAKE, OSPO_WARNING, '']);
+      assert.equal(lines.length, 7);
+      assert.equal(lines[6], '');
+      const m = SUMMARY.exec(lines[5]);
+      assert.ok(m, lines[5]);
+      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 4, 0, 0]);
+      assert.match(lines[5], /^7 notes and 1 attachment checked in /);
     });
 
     it('prints exact JSON objects with 1-based lines and columns', () => {
@@ -98,6 +101,16 @@ describe('cli: ospo-notes check', function () {
         },
         {
           file: 'public/tech/OSPO.md',
+          line: 42,
+          column: 66,
+          endLine: 42,
+          endColumn: 70,
+          severity: 'warning',
+          code: 'mojibake',
+          message: "Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.",
+        },
+        {
+          file: 'public/tech/OSPO.md',
           line: 51,
           column: 25,
           endLine: 51,
@@ -114,7 +127,7 @@ describe('cli: ospo-notes check', function () {
       assert.equal(cli(['check', 'examples/ospo-vault', '--fail-on', 'error']).status, 0);
     });
 
-    it("is what `npm start` runs, and it shows the OSPO note's warning", () => {
+    it("is what `npm start` runs, and it shows the OSPO note's warnings", () => {
       const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
       const target = pkg.scripts.start.split('&&').pop()!.trim();
       assert.equal(target, 'node server/out/cli.js check examples/ospo-vault');
@@ -123,6 +136,7 @@ describe('cli: ospo-notes check', function () {
       const res = spawnSync(process.execPath, [script, ...args], { cwd: REPO, encoding: 'utf8' });
       assert.equal(res.status, 0);
       assert.ok(res.stdout.split('\n').includes(OSPO_WARNING), res.stdout);
+      assert.ok(res.stdout.split('\n').includes(OSPO_MOJIBAKE), res.stdout);
     });
   });
 
@@ -193,7 +207,7 @@ describe('cli: ospo-notes check', function () {
     const usageCases: Array<[string[], string]> = [
       [[], 'ospo-notes: missing command'],
       [['lint'], "ospo-notes: unknown command 'lint'"],
-      [['check', '--format', 'xml'], "ospo-notes: --format must be text or json, not 'xml'"],
+      [['check', '--format', 'xml'], "ospo-notes: --format must be text, json or sarif, not 'xml'"],
       [['check', '--format'], 'ospo-notes: --format needs a value'],
       [['check', '--fail-on', 'fatal'], 'ospo-notes: --fail-on must be one of error, warning, information, hint'],
       [['check', '--unresolved-severity', 'loud'], 'ospo-notes: --unresolved-severity must be one of error, warning, information, hint, off'],
@@ -214,7 +228,7 @@ describe('cli: ospo-notes check', function () {
     it('prints usage with `--help`, exit 0', () => {
       const run = cli(['--help']);
       assert.equal(run.status, 0);
-      assert.match(run.stdout, /^usage: ospo-notes check \[folder\] \[--format text\|json\]/);
+      assert.match(run.stdout, /^usage: ospo-notes check \[folder\] \[--format text\|json\|sarif\]/);
     });
 
     it('exits 2 for a missing folder or a file', () => {

@@ -186,6 +186,13 @@ describe('diagnostics', () => {
             code: 'private-link',
             message: "Public note 'OSPO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.",
           },
+          {
+            path: 'public/tech/OSPO.md',
+            range: '41:65-41:69',
+            severity: 'warning',
+            code: 'mojibake',
+            message: "Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.",
+          },
         ],
       );
     });
