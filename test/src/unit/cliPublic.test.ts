@@ -67,6 +67,21 @@ describe('cli: ospo-notes check --public', function () {
     );
   });
 
+  it('--format sarif gives the leaks as errors, with the hops of the chain as related locations', () => {
+    const run = cli(['check', FIXTURE, '--public', '--format', 'sarif']);
+    assert.equal(run.status, 1);
+    const log = JSON.parse(run.stdout) as {
+      runs: Array<{ results: Array<{ ruleId: string; level: string; relatedLocations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }>;
+    };
+    assert.deepEqual(
+      log.runs[0].results.map((r) => [r.ruleId, r.level, (r.relatedLocations ?? []).map((l) => l.physicalLocation.artifactLocation.uri)]),
+      [
+        ['private-link', 'error', ['Onboarding.md', 'people/Contacts.md']],
+        ['private-link', 'error', ['people/Contacts.md']],
+      ],
+    );
+  });
+
   it('rejects a visibility default that is neither private nor public', () => {
     const run = cli(['check', FIXTURE, '--visibility-default', 'secret']);
     assert.equal(run.status, 2);
