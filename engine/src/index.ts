@@ -19,16 +19,20 @@ export * from './io/confine';
 export * from './io/encodingRepair';
 export * from './io/load';
 export * from './io/markers';
+export * from './io/obsidianConfig';
 export * from './io/reader';
 export * from './io/scan';
 
 // The vault: membership, file lookup, the index, resolution of links.
+export * from './vault/blockIdWriter';
 export * from './vault/fileLookup';
+export * from './vault/linkWriter';
 export * from './vault/links';
 export * from './vault/membership';
 export * from './vault/paths';
 export * from './vault/resolve';
 export * from './vault/vault';
+export * from './vault/vaultSettings';
 export * from './vault/vaultRule';
 export * from './vault/visibility';
 

@@ -22,6 +22,8 @@ import {
   type VaultFs,
   VaultIndex,
   VaultRules,
+  DEFAULT_VAULT_SETTINGS,
+  type VaultSettings,
 } from '@ospo-notes/engine';
 
 export interface Vault {
@@ -43,6 +45,8 @@ export interface Vault {
   published: Map<string, string>;
   /** Every diagnostic rule's last result per note, re-run from the index's change records. */
   problems: ProblemCache;
+  /** The effective settings for what features write (Obsidian's `.obsidian/*.json` with ours over them). */
+  settings: VaultSettings;
   ctx: FeatureContext;
 }
 
@@ -69,9 +73,10 @@ export class Workspace {
       outside: new FileLookup(),
       published: new Map(),
       problems: new ProblemCache(),
+      settings: DEFAULT_VAULT_SETTINGS,
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -99,7 +104,7 @@ export class Workspace {
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
     vault.ready = true;
   }
 
