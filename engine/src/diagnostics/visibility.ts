@@ -57,31 +57,96 @@ function partKey(p: Part): string {
 
 /**
  * Per index, the results of earlier searches (per note, per part: the chain found, or `null` for none), valid
- * for one default visibility. A change drops the entries of the changed notes and of every note that embeds them,
- * transitively: exactly the results that can differ.
+ * for one default visibility, and per note what the notes embedding it read of it (its {@link transclusionKey}).
+ * A change drops the results of the notes it touched and, when what embedders read of one of them changed, of
+ * every note that embeds it, transitively: exactly the results that can differ.
  */
 interface LeakMemo {
   fallback: Visibility;
   results: Map<string, Map<string, Chain | null>>;
+  keys: Map<string, string>;
+  /** Per change record, the notes whose transclusions it altered: worked out once, whoever asks first. */
+  seen: WeakMap<IndexChange, Set<string>>;
 }
 
 const memos = new WeakMap<VaultIndex, LeakMemo>();
 
-function memoOf(index: VaultIndex, fallback: Visibility): LeakMemo {
-  let memo = memos.get(index);
-  if (!memo) {
-    const created: LeakMemo = { fallback, results: new Map() };
-    index.onChange((change) => {
-      if (created.results.size === 0) return;
-      for (const p of transcludersOfChange(change, index)) created.results.delete(p);
-    });
-    memos.set(index, (memo = created));
-  }
+/** The index's memo; `fresh` when it was created by this call (so it has not seen the change being applied). */
+function memoOf(index: VaultIndex): { memo: LeakMemo; fresh: boolean } {
+  const known = memos.get(index);
+  if (known) return { memo: known, fresh: false };
+  const memo: LeakMemo = { fallback: DEFAULT_VISIBILITY, results: new Map(), keys: new Map(), seen: new WeakMap() };
+  // The baseline: one pass over the vault's links, once per index.
+  for (const p of index.notePaths()) memo.keys.set(p, transclusionKey(index, p));
+  index.onChange((change) => {
+    for (const p of transcludersOf(memo, change, index)) memo.results.delete(p);
+  });
+  memos.set(index, memo);
+  return { memo, fresh: true };
+}
+
+function resultsFor(index: VaultIndex, fallback: Visibility): LeakMemo {
+  const { memo } = memoOf(index);
   if (memo.fallback !== fallback) {
     memo.fallback = fallback;
     memo.results.clear();
   }
   return memo;
+}
+
+/**
+ * Everything the notes embedding `path` read of it, as one string: its declared visibility and where it says so
+ * (a related location of their problems), and each embed outside the frontmatter with its place, target and the
+ * part of the target it shows. Typing in a paragraph changes none of it, so it reaches no embedder.
+ */
+function transclusionKey(index: VaultIndex, path: string): string {
+  const note = index.note(path);
+  if (!note) return '';
+  const at = visibilityRange(note);
+  const parts: string[] = [declaredVisibility(note) ?? '', at ? `${at.start.line}:${at.start.character}` : ''];
+  const targets = index.linkTargets(path);
+  const fmEnd = note.frontmatter ? note.frontmatter.range.end.line : -1;
+  for (let i = 0; i < note.links.length; i++) {
+    const link = note.links[i];
+    if (!link.embed || link.range.start.line <= fmEnd) continue;
+    const t = targets[i];
+    const part = t && embeddedPart(t);
+    const r = link.range;
+    parts.push(`${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}>${t?.target ?? ''}${part ? `#${partKey(part)}` : ''}`);
+  }
+  return parts.join('\u0000');
+}
+
+/**
+ * The notes whose transclusions a change can alter: those it re-resolved or removed (their own parts), and, from
+ * each whose {@link transclusionKey} changed, every note that embeds it, transitively (reverse embed edges, each
+ * note once: linear in the affected chain).
+ */
+function transcludersOf(memo: LeakMemo, change: IndexChange, index: VaultIndex, everyChain = false): Set<string> {
+  const cached = memo.seen.get(change);
+  if (cached) return cached;
+  const out = new Set<string>();
+  const up: string[] = [];
+  for (const p of [...change.resolutions, ...change.removed]) {
+    if (out.has(p)) continue;
+    out.add(p);
+    const before = memo.keys.get(p);
+    const after = index.note(p) ? transclusionKey(index, p) : undefined;
+    if (after === undefined) memo.keys.delete(p);
+    else memo.keys.set(p, after);
+    if (everyChain || before !== after) up.push(p);
+  }
+  const walked = new Set<string>(up);
+  while (up.length > 0) {
+    for (const e of index.embeddersOf(up.pop()!)) {
+      if (walked.has(e)) continue;
+      walked.add(e);
+      out.add(e);
+      up.push(e);
+    }
+  }
+  memo.seen.set(change, out);
+  return out;
 }
 
 function remembered(memo: LeakMemo, part: Part): Chain | null | undefined {
@@ -153,25 +218,6 @@ function leakFrom(index: VaultIndex, start: Part, memo: LeakMemo): Chain | null 
   return result;
 }
 
-/**
- * The notes whose transclusions a change can alter: the notes it re-resolved or removed and every note that
- * embeds one of them, transitively (reverse embed edges, each note once: linear in the affected chain).
- */
-function transcludersOfChange(change: IndexChange, index: VaultIndex): Set<string> {
-  const out = new Set<string>();
-  const queue: string[] = [];
-  const seed = (p: string): void => {
-    if (out.has(p)) return;
-    out.add(p);
-    queue.push(p);
-  };
-  for (const p of change.resolutions) seed(p);
-  for (const p of change.removed) seed(p);
-  for (const [p, e] of change.exports) if (e.visibility) seed(p);
-  while (queue.length > 0) for (const e of index.embeddersOf(queue.pop()!)) seed(e);
-  return out;
-}
-
 const NOWHERE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 function name(path: string): string {
@@ -197,8 +243,15 @@ export const visibilityRule: DiagnosticRule = {
   // A note's result reads its links' targets and the visibility of what they reach.
   dependsOn: ['resolutions', 'visibility'],
 
+  /**
+   * The notes up the embed chains from what `change` altered (see {@link transcludersOf}), and the notes linking
+   * to a note whose visibility changed. Meant to be asked while the change is applied (from an `onChange`
+   * listener, as the problem cache does), or before any later check of the index.
+   */
   affected(change: IndexChange, index: VaultIndex): Iterable<string> {
-    const out = transcludersOfChange(change, index);
+    // A memo made now has not seen what this change replaced: every chain up from the change is affected.
+    const { memo, fresh } = memoOf(index);
+    const out = new Set(transcludersOf(memo, change, index, fresh));
     // A note whose visibility changed concerns every note that links to it, embed or not.
     for (const [p, e] of change.exports) if (e.visibility) for (const b of index.backlinksOf(p)) out.add(b);
     return out;
@@ -210,7 +263,7 @@ export const visibilityRule: DiagnosticRule = {
     const fallback = options.defaultVisibility ?? DEFAULT_VISIBILITY;
     if (!note || noteVisibility(note, fallback) !== 'public') return [];
     const severity = options.privateLinkSeverity ?? 'warning';
-    const memo = memoOf(index, fallback);
+    const memo = resultsFor(index, fallback);
     const targets = index.linkTargets(path);
     const out: NoteDiagnostic[] = [];
     for (let i = 0; i < note.links.length; i++) {

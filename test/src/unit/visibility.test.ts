@@ -198,8 +198,29 @@ describe('visibility', () => {
       const index = vault({ 'A.md': pub('![[B]]\n'), 'B.md': pub('![[A]]\n'), 'C.md': pub('') });
       const change = index.upsertNote(parseNote('C.md', priv('')));
       assert.deepEqual([...visibilityRule.affected!(change, index)].sort(), ['C.md']);
-      const edit = index.upsertNote(parseNote('B.md', pub('![[A]] more\n')));
+      const edit = index.upsertNote(parseNote('B.md', pub('more ![[A]]\n')));
       assert.deepEqual([...visibilityRule.affected!(edit, index)].sort(), ['A.md', 'B.md']);
+    });
+
+    it('typing in a paragraph of an embedded note reaches none of its embedders; moving an embed does', () => {
+      const notes: Record<string, string> = { 'Hub.md': pub('# Hub\n\nText.\n\n![[C]]\n'), 'C.md': priv('') };
+      for (let i = 0; i < 50; i++) notes[`E${i}.md`] = pub('![[Hub]]\n');
+      const index = vault(notes);
+      for (let i = 0; i < 50; i++) assert.deepEqual(leaks(index, `E${i}.md`), [`3:0 E${i} → Hub → C`]);
+      const typed = index.upsertNote(parseNote('Hub.md', pub('# Hub\n\nText typed on.\n\n![[C]]\n')));
+      assert.deepEqual([...visibilityRule.affected!(typed, index)], ['Hub.md']);
+      const moved = index.upsertNote(parseNote('Hub.md', pub('# Hub\n\nText typed on.\n\nAnd a new line.\n\n![[C]]\n')));
+      assert.equal([...visibilityRule.affected!(moved, index)].length, 51);
+      // The problems up the chain follow the embed to its new line.
+      const [d] = visibilityRule.check({ index, options: {} }, 'E7.md');
+      assert.deepEqual(d.related?.map((r) => `${r.path}:${r.range.start.line}`), ['Hub.md:9', 'C.md:1']);
+    });
+
+    it('a memo made while a change is applied takes every chain up from it as affected', () => {
+      const index = vault({ 'A.md': pub('![[B]]\n'), 'B.md': pub('x\n') });
+      // No check has run on this index yet: affected() is the first to look.
+      const change = index.upsertNote(parseNote('B.md', pub('x\n')));
+      assert.deepEqual([...visibilityRule.affected!(change, index)].sort(), ['A.md', 'B.md']);
     });
 
     it('stays linear on a long chain of public embeds', () => {
