@@ -28,15 +28,13 @@ interface Part {
   to: number;
 }
 
-/** One embed on the way from a public note to a private one: the note that holds it and where it is written. */
-interface Hop {
-  path: string;
-  range: Range;
-}
-
-/** A chain of embeds ending at a private note. */
+/**
+ * A chain of embeds ending at a private note: the notes that embed the next one, in order, from the note a public
+ * note embeds. Notes only, no positions: a line added above an embed changes no chain, so it reaches no note up
+ * the chain (see {@link transclusionKey}).
+ */
 interface Chain {
-  hops: Hop[];
+  through: string[];
   privateNote: string;
 }
 
@@ -96,25 +94,49 @@ function resultsFor(index: VaultIndex, fallback: Visibility): LeakMemo {
 
 /**
  * Everything the notes embedding `path` read of it, as one string: its declared visibility and where it says so
- * (a related location of their problems), and each embed outside the frontmatter with its place, target and the
- * part of the target it shows. Typing in a paragraph changes none of it, so it reaches no embedder.
+ * (a related location of their problems), its heading outline, and per note embed outside the frontmatter which
+ * section and blocks hold it (which embedded parts show it), its target and the part of the target it shows.
+ * No line of the body is in it: typing, or adding a line, changes none of it unless it adds, moves or changes an
+ * embed across a heading or block, so an edit reaches no embedder.
  */
 function transclusionKey(index: VaultIndex, path: string): string {
   const note = index.note(path);
   if (!note) return '';
   const at = visibilityRange(note);
-  const parts: string[] = [declaredVisibility(note) ?? '', at ? `${at.start.line}:${at.start.character}` : ''];
+  const parts: string[] = [declaredVisibility(note) ?? '', at ? `${at.start.line}:${at.start.character}` : '', note.headings.map((h) => h.level).join(',')];
   const targets = index.linkTargets(path);
   const fmEnd = note.frontmatter ? note.frontmatter.range.end.line : -1;
   for (let i = 0; i < note.links.length; i++) {
     const link = note.links[i];
-    if (!link.embed || link.range.start.line <= fmEnd) continue;
+    const line = link.range.start.line;
     const t = targets[i];
-    const part = t && embeddedPart(t);
-    const r = link.range;
-    parts.push(`${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}>${t?.target ?? ''}${part ? `#${partKey(part)}` : ''}`);
+    // Only an embed of a note can bring a private note in; one of an attachment or of nothing cannot.
+    if (!link.embed || line <= fmEnd || !t || t.target === undefined || !isNotePath(t.target)) continue;
+    const heading = headingsUpTo(note.headings, line);
+    const blocks = note.blockIds.filter((b) => b.startLine <= line && line <= b.endLine).map((b) => b.id);
+    parts.push(`${heading}|${blocks.join(' ')}|${t.target}#${partName(index, t)}`);
   }
   return parts.join('\u0000');
+}
+
+/** How many headings start at or before `line` (headings are in document order). */
+function headingsUpTo(headings: readonly { line: number }[], line: number): number {
+  let lo = 0;
+  let hi = headings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (headings[mid].line <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Which part of its target an embed shows, by heading index or block id (not by line). */
+function partName(index: VaultIndex, t: LinkTarget): string {
+  if (t.status !== 'resolved' || t.target === undefined) return `(${t.status})`;
+  if (t.block) return `^${t.block.id}`;
+  if (t.heading) return `h${index.note(t.target)?.headings.indexOf(t.heading) ?? -1}`;
+  return '';
 }
 
 /**
@@ -172,9 +194,9 @@ function leakFrom(index: VaultIndex, start: Part, memo: LeakMemo): Chain | null 
   if (known !== undefined) return known;
   const visited = new Map<string, Part>();
   // An explicit stack, not recursion: a chain of embeds may be thousands of notes long.
-  const stack: Array<{ part: Part; inner: Array<{ range: Range; part: Part }>; next: number }> = [];
-  /** Visits a part: the embed of a private note it holds directly, if any; else its frame is pushed. */
-  const enter = (part: Part): Hop & { privateNote: string } | undefined => {
+  const stack: Array<{ part: Part; inner: Part[]; next: number }> = [];
+  /** Visits a part: the private note it embeds directly, if any; else its frame is pushed. */
+  const enter = (part: Part): string | undefined => {
     const key = `${part.path}\u0000${partKey(part)}`;
     if (visited.has(key) || remembered(memo, part) === null) return undefined;
     visited.set(key, part);
@@ -182,7 +204,7 @@ function leakFrom(index: VaultIndex, start: Part, memo: LeakMemo): Chain | null 
     if (!note) return undefined;
     const targets = index.linkTargets(part.path);
     const fmEnd = note.frontmatter ? note.frontmatter.range.end.line : -1;
-    const inner: Array<{ range: Range; part: Part }> = [];
+    const inner: Part[] = [];
     for (let i = 0; i < note.links.length; i++) {
       const link = note.links[i];
       const line = link.range.start.line;
@@ -192,9 +214,9 @@ function leakFrom(index: VaultIndex, start: Part, memo: LeakMemo): Chain | null 
       if (!t || t.target === undefined || !isNotePath(t.target)) continue;
       const target = index.note(t.target);
       if (!target) continue;
-      if (noteVisibility(target, memo.fallback) === 'private') return { path: part.path, range: link.range, privateNote: t.target };
+      if (noteVisibility(target, memo.fallback) === 'private') return t.target;
       const sub = embeddedPart(t);
-      if (sub) inner.push({ range: link.range, part: sub });
+      if (sub) inner.push(sub);
     }
     stack.push({ part, inner, next: 0 });
     return undefined;
@@ -203,14 +225,15 @@ function leakFrom(index: VaultIndex, start: Part, memo: LeakMemo): Chain | null 
   while (!found && stack.length > 0) {
     const top = stack[stack.length - 1];
     if (top.next >= top.inner.length) stack.pop();
-    else found = enter(top.inner[top.next++].part);
+    else found = enter(top.inner[top.next++]);
   }
   let result: Chain | null = null;
-  if (found) {
-    // The frames on the stack are the embeds that led here, each at the embed it is following.
-    const hops: Hop[] = stack.map((f) => ({ path: f.part.path, range: f.inner[f.next - 1].range }));
-    hops.push({ path: found.path, range: found.range });
-    result = { hops, privateNote: found.privateNote };
+  if (found !== undefined) {
+    // The frames on the stack are the parts that led here; the last part entered (not pushed) embeds the private
+    // note, and is the next of the top frame's embeds, or the start itself.
+    const through = stack.map((f) => f.part.path);
+    const last = stack.length > 0 ? stack[stack.length - 1].inner[stack[stack.length - 1].next - 1].path : start.path;
+    result = { through: [...through, last], privateNote: found };
     remember(memo, start, result);
   } else {
     for (const p of visited.values()) remember(memo, p, null);
@@ -290,7 +313,7 @@ export const visibilityRule: DiagnosticRule = {
       const part = embeddedPart(t);
       const chain = part && leakFrom(index, part, memo);
       if (!chain) continue;
-      const notes = [path, ...chain.hops.map((h) => h.path), chain.privateNote];
+      const notes = [path, ...chain.through, chain.privateNote];
       out.push({
         path,
         range: link.range,
@@ -300,7 +323,7 @@ export const visibilityRule: DiagnosticRule = {
           `Public note ${name(path)} transcludes private note ${name(chain.privateNote)}${privateWhy(index, chain.privateNote)} through embeds: ` +
           `${notes.map((p) => stem(p)).join(' → ')}. Its text would be published with ${name(path)}.`,
         related: [
-          ...chain.hops.map((h, k) => ({ path: h.path, range: h.range, message: `${name(h.path)} embeds ${name(notes[k + 2])}` })),
+          ...chain.through.map((p, k) => ({ path: p, range: NOWHERE, message: `${name(p)} embeds ${name(notes[k + 2])}` })),
           { path: chain.privateNote, range: visibilityKeyRange(index, chain.privateNote), message: `${name(chain.privateNote)} is private` },
         ],
         data: { chain: notes },

@@ -39,7 +39,7 @@ describe('language server: visibility', function () {
     assert.match(d.message as string, /Handbook → Onboarding → Contacts/);
     assert.deepEqual(
       d.relatedInformation?.map((r) => `${r.location.uri.slice(r.location.uri.lastIndexOf('/') + 1)}:${r.location.range.start.line}`),
-      ['Onboarding.md:12', 'Contacts.md:2'],
+      ['Onboarding.md:0', 'Contacts.md:2'],
     );
     assert.deepEqual(leaks('Roadmap.md'), []);
     assert.deepEqual(leaks('Scratch.md'), []);
