@@ -16,16 +16,16 @@ export function provideEncodingFixes(ctx: FeatureContext, path: string, diagnost
   // Text read with invalid UTF-8 replaced for display is not the file: no edit is computed against it.
   if (!damage || note.readProblems.some((p) => p.code === 'invalid-utf8')) return [];
   const fixes: QuickFix[] = [];
+  let all: QuickFix | undefined;
   diagnostics.forEach((d, i) => {
     if (d.code !== 'mojibake') return;
     const run = damage.find((r) => sameRange(r.range, d.range));
     if (!run) return;
     fixes.push({ title: `Restore ${restoredTextLabel(run.restored)}`, edits: [edit(run)], diagnostic: i, isPreferred: true });
-    if (damage.length > 1) {
-      fixes.push({ title: `Restore all ${damage.length} damaged runs in this note`, edits: damage.map(edit), diagnostic: i });
-    }
+    // Offered once, however many of the note's runs the request names.
+    if (damage.length > 1 && !all) all = { title: `Restore all ${damage.length} damaged runs in this note`, edits: damage.map(edit), diagnostic: i };
   });
-  return fixes;
+  return all ? [...fixes, all] : fixes;
 }
 
 function edit(run: EncodingDamage): TextEdit {

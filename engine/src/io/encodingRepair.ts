@@ -3,10 +3,11 @@
  *
  * The file is read again and the damage found in exactly those bytes, so nothing is computed against older text.
  * Only the damaged runs change: a byte order mark, line endings and every other byte are written back as they
- * were. A file that is not valid UTF-8 is never rewritten: its text as decoded (U+FFFD in place of the bad bytes)
+ * were, and the file keeps its mode. A file that is not valid UTF-8 is never rewritten: its text as decoded (U+FFFD in place of the bad bytes)
  * is not the file. (The language server never writes files; it proposes edits.)
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import type { EncodingDamage } from '../model';
 import { parseNote } from '../syntax/parser';
 import { confineToVault } from './confine';
@@ -56,11 +57,34 @@ export function repairNoteEncoding(root: string, rel: string, options: { write: 
   out.set(bytes.subarray(0, bom));
   out.set(restored, bom);
   try {
-    fs.writeFileSync(confined.real, out);
+    replaceFile(confined.real, out);
   } catch (e) {
     return { path: rel, damage, written: false, skipped: `cannot be written: ${(e as Error).message}` };
   }
   return { path: rel, damage, written: true };
+}
+
+/**
+ * Writes `bytes` as the file at `abs` (a real path, symlinks resolved) all at once: into a hidden file beside it
+ * with the same mode, then renamed over it, so that an interrupted write leaves the note as it was.
+ */
+function replaceFile(abs: string, bytes: Uint8Array): void {
+  const mode = fs.statSync(abs).mode & 0o7777;
+  const temp = path.join(path.dirname(abs), `.${path.basename(abs)}.${process.pid}.ospo-notes-tmp`);
+  try {
+    const fd = fs.openSync(temp, 'wx', mode);
+    try {
+      fs.writeFileSync(fd, bytes);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.chmodSync(temp, mode);
+    fs.renameSync(temp, abs);
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    throw e;
+  }
 }
 
 /** `text` with every run replaced; runs lie within one line each, in document order, and never overlap. */

@@ -61,7 +61,7 @@ const LETTER = /^\p{L}$/u;
 const UPPER = /^\p{Lu}$/u;
 const LOWER = /^\p{Ll}$/u;
 const LATIN_LETTER = /^\p{Script=Latin}$/u;
-const LATIN_OR_COMMON = /^[\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]$/u;
+const LATIN_OR_COMMON = /^[\p{Script_Extensions=Latin}\p{Script_Extensions=Common}\p{Script_Extensions=Inherited}]$/u;
 
 /** The valid range of the second byte after a lead byte (RFC 3629: no overlong forms, surrogates or > U+10FFFF). */
 function secondByteOk(lead: number, b: number): boolean {
@@ -76,8 +76,12 @@ function isContinuation(b: number): boolean {
   return b >= 0x80 && b <= 0xbf;
 }
 
-/** The sequence whose lead character stands at `i` of `line`, or undefined. */
-function sequenceAt(line: string, i: number): Sequence | undefined {
+/**
+ * The sequence whose lead character stands at `i` of `line`, or undefined. `guess` allows a dropped byte to be
+ * guessed (see below); the look-ahead that decides the guess does not guess again, so a line of `â€` costs one
+ * step per character, not a recursion through the line.
+ */
+function sequenceAt(line: string, i: number, guess = true): Sequence | undefined {
   const lead = line.charCodeAt(i);
   if (lead < 0xc2 || lead > 0xf4) return undefined;
   const need = lead < 0xe0 ? 1 : lead < 0xf0 ? 2 : 3;
@@ -89,10 +93,10 @@ function sequenceAt(line: string, i: number): Sequence | undefined {
     if (!ok) {
       // `â€` + a dropped byte: U+2001, U+200D, U+200F, U+2010 or U+201D. Between two damaged characters it is the
       // zero-width joiner of an emoji sequence; otherwise the closing quote of `â€œ…â€`.
-      if (lead === 0xe2 && k === 2 && bytes[1] === 0x80) {
+      if (guess && lead === 0xe2 && k === 2 && bytes[1] === 0x80) {
         const next = i + 2;
         const dropped = line.charCodeAt(next) === 0xfffd ? 1 : 0;
-        const joins = sequenceAt(line, next + dropped) !== undefined;
+        const joins = sequenceAt(line, next + dropped, false) !== undefined;
         return { start: i, end: next + dropped, bytes: [0xe2, 0x80, joins ? 0x8d : 0x9d], char: joins ? '\u200D' : '\u201D', guessed: true };
       }
       return undefined;
@@ -116,12 +120,12 @@ function ambiguous(line: string, s: Sequence): boolean {
   if (s.guessed || s.bytes.length > 3) return false;
   const lead = line.charCodeAt(s.start);
   if (lead === 0xc2 || lead === 0xe2 || lead === 0xef) return false;
-  for (let j = s.start + 1; j < s.end; j++) if (!CLOSING.test(line[j])) return false;
   const before = s.start > 0 ? line[s.start - 1] : '';
   const after = s.end < line.length ? line[s.end] : '';
   // One letter of another script inside Latin text (`T•Ø•R•Ü•S` would be Arabic and Syriac): a spelling, not the
   // damage of a word, which leaves runs of several characters.
   if (s.bytes.length === 2 && !LATIN_OR_COMMON.test(s.char) && (LATIN_LETTER.test(before) || LATIN_LETTER.test(after))) return true;
+  for (let j = s.start + 1; j < s.end; j++) if (!CLOSING.test(line[j])) return false;
   if (LETTER.test(after)) return false;
   // An upper-case letter right after a lower-case one (`cafÃ©`, `sÄ…`) is not how words are written.
   return !(UPPER.test(line[s.start]) && LOWER.test(before));

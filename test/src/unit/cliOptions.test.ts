@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { permissionsApply } from './permissions';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'server/out/cli.js');
@@ -141,6 +142,33 @@ describe('cli: arguments and --fix-encoding', function () {
       // The invalid bytes keep their own diagnostic, at their line.
       const check = JSON.parse(cli(['check', root, '--format', 'json']).stdout) as Array<{ file: string; code: string; line: number }>;
       assert.deepEqual(check.map((d) => [d.file, d.code, d.line]), [['Bad.md', 'mojibake', 1], ['Bad.md', 'invalid-utf8', 2]]);
+    });
+
+    it('keeps the file\'s mode, writes through a symlink to its target, and leaves no temporary file', () => {
+      const root = vaultOf({ 'real/A.md': 'cafÃ©\n' });
+      fs.chmodSync(path.join(root, 'real/A.md'), 0o640);
+      fs.symlinkSync('real/A.md', path.join(root, 'Link.md'));
+      const run = cli(['check', root, '--fix-encoding', '--write']);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(fs.readFileSync(path.join(root, 'real/A.md'), 'utf8'), 'café\n');
+      assert.equal(fs.statSync(path.join(root, 'real/A.md')).mode & 0o777, 0o640);
+      assert.ok(fs.lstatSync(path.join(root, 'Link.md')).isSymbolicLink());
+      assert.deepEqual(fs.readdirSync(path.join(root, 'real')), ['A.md']);
+      assert.deepEqual(fs.readdirSync(root).sort(), ['Link.md', 'real']);
+    });
+
+    it('says why a file cannot be rewritten, and leaves it as it was; exit 1', function () {
+      if (!permissionsApply()) this.skip();
+      const root = vaultOf({ 'locked/A.md': 'cafÃ©\n' });
+      fs.chmodSync(path.join(root, 'locked'), 0o555);
+      try {
+        const run = cli(['check', root, '--fix-encoding', '--write']);
+        assert.equal(run.status, 1);
+        assert.match(run.stderr, /^ospo-notes: warning: locked\/A\.md: cannot be written: EACCES/);
+        assert.equal(fs.readFileSync(path.join(root, 'locked/A.md'), 'utf8'), 'cafÃ©\n');
+      } finally {
+        fs.chmodSync(path.join(root, 'locked'), 0o755);
+      }
     });
 
     it('removes a byte order mark read as `ï»¿`', () => {

@@ -71,6 +71,8 @@ const CORRECT: Record<string, string> = {
   typography: 'He said “hello” and ‘goodbye’ — then left… It’s 9–5, isn’t it? ‹single› «double» „low“ ‚low‘',
   bullets: 'T•Ø•R•Ü•S, A·B·C, l·l (Catalan: col·lecció), Dvořák, Øresund, Åland, Æsir, Ærø',
   ipa: 'ˈfəʊnətɪk, ʃ ʒ θ ð ŋ, ɛ ɔ æ ɑ ɪ ʊ, ʔ, ɡ',
+  // Rows of character tables (iconv-lite's cp949 and euc-jp), letters in code order.
+  charTables: 'ĜĞĢĠĤÍÌÏÎǏİĪĮĨĴĶĹĽĻŃŇŅÑÓÒÖÔǑŐŌÕŔŘŖŚŜŠŞŤŢÚÙÜÛŬǓŰŪŲŮŨǗǛǙǕŴÝŸŶŹŽŻ ÆÐªĦ ŊØŒ',
   nbspAndShy: 'weiß\u00A0ich, naïve\u00A0café, co\u00ADoperate, Ü\u00A0',
 };
 
@@ -165,6 +167,17 @@ describe('encoding damage (mojibake)', () => {
       ]);
     });
 
+    it('stays linear on hostile lines: no recursion through `â€`, no quadratic look-ahead', () => {
+      for (const unit of ['â€', 'Ã', 'Ã©', 'ðŸ', 'â€\uFFFD', 'Ã¢â‚¬â„¢', 'é\u00A0»']) {
+        const line = unit.repeat(Math.ceil(400000 / unit.length));
+        const t0 = performance.now();
+        const found = findEncodingDamage(line);
+        const ms = performance.now() - t0;
+        assert.ok(ms < 2000, `${JSON.stringify(unit)}: ${ms.toFixed(0)} ms`);
+        assert.ok(found.every((d) => d.range.start.line === 0), unit);
+      }
+    });
+
     it('stays linear: a 2 MB note of accented text and damage is checked quickly', () => {
       const line = `${CORRECT.french} cafÃ© ${CORRECT.german}\n`;
       const text = line.repeat(Math.ceil(2e6 / line.length));
@@ -201,10 +214,17 @@ describe('encoding damage (mojibake)', () => {
       index.load([parseNote('S.md', 'cafÃ© and â€œxâ€\n')], []);
       const ctx = { index, getText: () => undefined };
       const diagnostics = noteDiagnostics(index, 'S.md');
-      const fixes = provideEncodingFixes(ctx, 'S.md', diagnostics);
+      const fixes = provideEncodingFixes(ctx, 'S.md', diagnostics.slice(0, 1));
       assert.deepEqual(fixes[0], { title: "Restore 'é'", edits: [{ range: diagnostics[0].range, newText: 'é' }], diagnostic: 0, isPreferred: true });
       assert.equal(fixes[1].title, 'Restore all 3 damaged runs in this note');
       assert.deepEqual(fixes[1].edits.map((e) => e.newText), ['é', '“', '”']);
+      // Asked about every run at once, each gets its fix and the note's is offered once.
+      assert.deepEqual(provideEncodingFixes(ctx, 'S.md', diagnostics).map((f) => [f.title, f.diagnostic]), [
+        ["Restore 'é'", 0],
+        ["Restore '“'", 1],
+        ["Restore '”'", 2],
+        ['Restore all 3 damaged runs in this note', 0],
+      ]);
       // A diagnostic that does not name a run of the model (stale, or made up) gets no fix.
       const stale: DiagnosticRef = { code: 'mojibake', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 2 } } };
       assert.deepEqual(provideEncodingFixes(ctx, 'S.md', [stale]), []);
