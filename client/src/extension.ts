@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageclient/node';
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
+import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import {
   CHECK_VAULT_REQUEST,
@@ -131,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       const config = vscode.workspace.getConfiguration(SECTION);
       return {
         unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'),
+        unknownPropertySeverity: config.get('unknownPropertySeverity'),
         ignoredFolders: config.get('ignoredFolders'),
         vaults: config.get('vaults'),
         filesExclude: vscode.workspace.getConfiguration('files').get('exclude'),
@@ -339,7 +340,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       }
       const uri = vscode.Uri.file(abs);
       if (plan.kind === 'create' && !(await exists(uri))) {
-        const template = config.get<string>('newNoteTemplate', DEFAULT_NEW_NOTE_TEMPLATE);
+        // An empty setting (the default) takes the template from the vault's frontmatter schema.
+        const template = config.get<string>('newNoteTemplate', '') || vaultNewNoteTemplate(loc.vault.root);
         try {
           await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(abs)));
           await vscode.workspace.fs.writeFile(uri, Buffer.from(renderTemplate(template, plan.title), 'utf8'));

@@ -19,6 +19,7 @@ export * from './io/load';
 export * from './io/markers';
 export * from './io/reader';
 export * from './io/scan';
+export * from './io/schemaFile';
 
 // The vault: membership, file lookup, the index, resolution of links.
 export * from './vault/fileLookup';
@@ -37,11 +38,14 @@ export * from './features/definition';
 export * from './features/documentLinks';
 export * from './features/edits';
 export * from './features/folding';
+export * from './features/frontmatterFixes';
+export * from './features/frontmatterHover';
 export * from './features/hover';
 export * from './features/references';
 export * from './features/symbols';
 
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
+export * from './diagnostics/frontmatterSchema';
 export * from './diagnostics/rule';
 export * from './diagnostics/rules';

@@ -10,9 +10,12 @@ import * as path from 'path';
 import {
   compareDiagnostics,
   FileLookup,
+  FRONTMATTER_SCHEMA_PATH,
+  loadFrontmatterSchema,
   loadVault,
   type NoteDiagnostic,
   noteDiagnostics,
+  readSchemaFileSync,
   type Severity,
   VaultRules,
 } from '@ospo-notes/engine';
@@ -113,7 +116,11 @@ async function main(): Promise<number> {
 
   const outsideFiles = new FileLookup(outside);
   const diagnostics: NoteDiagnostic[] = [];
-  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles }));
+  // The vault's frontmatter schema; a broken schema file is a problem of its own (and the default one is used).
+  const schemaFile = readSchemaFileSync(root);
+  const frontmatter = loadFrontmatterSchema(schemaFile.text, FRONTMATTER_SCHEMA_PATH, schemaFile.problem);
+  diagnostics.push(...frontmatter.problems);
+  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles, frontmatterSchema: frontmatter.schema }));
   diagnostics.sort(compareDiagnostics);
   for (const w of warnings) process.stderr.write(`ospo-notes: warning: ${w.path}: ${w.message}\n`);
 

@@ -11,6 +11,7 @@ import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
 import { resolveLinkpath } from '../vault/resolve';
 import type { DiagnosticRule } from './rule';
+import type { FrontmatterSchema } from './frontmatterSchema';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -30,7 +31,14 @@ export type DiagnosticCode =
   | 'invalid-utf8'
   | 'binary-file'
   | 'file-too-large'
-  | 'unreadable-file';
+  | 'unreadable-file'
+  | 'property-wrong-type'
+  | 'property-value-not-allowed'
+  | 'property-missing'
+  | 'property-unknown'
+  | 'property-deprecated'
+  | 'property-invalid'
+  | 'schema-invalid';
 
 export interface RelatedInformation {
   path: string;
@@ -46,7 +54,15 @@ export interface NoteDiagnostic {
   message: string;
   related?: RelatedInformation[];
   /** Machine-readable detail for quick fixes: suggested link targets, the alias a link used, … */
-  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[] };
+  data?: {
+    suggestions?: string[];
+    aliasOf?: string;
+    candidates?: string[];
+    /** Frontmatter: the property a problem is about, its allowed values (as YAML) and a deprecated key's replacement. */
+    key?: string;
+    allowed?: string[];
+    replacement?: string;
+  };
 }
 
 export interface DiagnosticOptions {
@@ -57,9 +73,15 @@ export interface DiagnosticOptions {
    * one says so instead of "not found".
    */
   outside?: FileLookup;
+  /** The vault's frontmatter schema (the default OSPO one when absent). */
+  frontmatterSchema?: FrontmatterSchema;
+  /** Severity of a frontmatter key the schema does not name; `off` (the default) says nothing. */
+  unknownPropertySeverity?: Severity | 'off';
 }
 
-const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning', outside: new FileLookup() };
+type LinkOptions = Required<Pick<DiagnosticOptions, 'unresolvedLinkSeverity' | 'outside'>>;
+
+const DEFAULTS: LinkOptions = { unresolvedLinkSeverity: 'warning', outside: new FileLookup() };
 
 /** A scheme-less destination that looks like a web address: `github.com/x`, `www.example.org` (R6.5). */
 const DOMAIN_LIKE = /^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|dev|edu|gov|int|eu|ch|uk|de|fr|info|co|app|ai|me|blog|ly|so|gg|xyz|[a-z]{2})(?:[/:?#]|$)/i;
@@ -71,7 +93,7 @@ export function looksLikeWebAddress(destination: string): boolean {
   return !/\.(md|png|jpe?g|gif|svg|webp|pdf|canvas|base|txt|csv|json|ya?ml|html?)$/i.test(first) || destination.includes('/');
 }
 
-function linkOptions(options: DiagnosticOptions): Required<DiagnosticOptions> {
+function linkOptions(options: DiagnosticOptions): LinkOptions {
   return {
     unresolvedLinkSeverity: options.unresolvedLinkSeverity ?? DEFAULTS.unresolvedLinkSeverity,
     outside: options.outside ?? DEFAULTS.outside,
@@ -137,7 +159,7 @@ export const duplicateBlockIdsRule: DiagnosticRule = {
   },
 };
 
-function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: Required<DiagnosticOptions>): NoteDiagnostic | undefined {
+function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: LinkOptions): NoteDiagnostic | undefined {
   if (!t) return undefined;
   const path = note.path;
   const missing = opts.unresolvedLinkSeverity;

@@ -8,6 +8,7 @@
 import type { Range } from '../model';
 import type { VaultIndex } from '../vault/vault';
 import type { FileLookup } from '../vault/fileLookup';
+import type { FrontmatterSchema } from '../diagnostics/frontmatterSchema';
 
 export interface FeatureContext {
   index: VaultIndex;
@@ -18,6 +19,8 @@ export interface FeatureContext {
   getText(path: string): string | undefined;
   /** Vault paths of symlinks leading outside the vault (not indexed), so that links to them say so. */
   outside?(): FileLookup;
+  /** The vault's frontmatter schema (completion of keys and values, hover on a key); the default one when absent. */
+  frontmatterSchema?(): FrontmatterSchema;
   /** The request's cancellation (an LSP `CancellationToken` fits): features that loop over the vault check it. */
   cancellation?: Cancellation;
 }

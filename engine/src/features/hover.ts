@@ -16,6 +16,7 @@ import { fileKind } from '../vault/membership';
 import { comparePositions, splitLines } from '../syntax/text';
 import type { FeatureContext } from './context';
 import { resolvedLinkAt } from './definition';
+import { provideFrontmatterHover } from './frontmatterHover';
 
 export interface HoverOptions {
   /** The URI of a vault file, for images shown in the hover (the server knows the vault's location). */
@@ -29,6 +30,8 @@ export interface HoverOptions {
 const SEPARATOR = '\n\n---\n\n';
 
 export function provideHover(ctx: FeatureContext, path: string, position: Position, options: HoverOptions): Hover | undefined {
+  const key = provideFrontmatterHover(ctx, path, position);
+  if (key) return key;
   const at = resolvedLinkAt(ctx, path, position);
   if (!at) return undefined;
   const t = at.target;

@@ -10,6 +10,9 @@ import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, t
 import type { Frontmatter, FrontmatterEntry, FrontmatterValue, Range } from '../model';
 import { ownString, range } from './text';
 
+/** Where a vault keeps its frontmatter schema, relative to the vault root (read by io/schemaFile.ts). */
+export const FRONTMATTER_SCHEMA_PATH = '.ospo-notes/schema.json';
+
 const FENCE = /^---[ \t]*$/;
 const CLOSE = /^(---|\.\.\.)[ \t]*$/;
 
@@ -217,17 +220,6 @@ export function textItems(value: FrontmatterValue | undefined): FrontmatterValue
   if (!value) return [];
   const items = value.kind === 'list' ? value.items ?? [] : value.kind === 'scalar' ? [value] : [];
   return items.filter((v) => v.kind === 'scalar' && v.type !== 'null' && (v.text ?? '').trim() !== '');
-}
-
-/** A frontmatter property read as a list of strings, from parsed YAML: lists are taken as they are, scalars as one item. */
-export function stringList(value: unknown): string[] {
-  if (value === null || value === undefined) return [];
-  if (Array.isArray(value)) {
-    return value.filter((v) => v !== null && v !== undefined && typeof v !== 'object').map((v) => String(v).trim()).filter((v) => v !== '');
-  }
-  if (typeof value === 'object') return [];
-  const s = String(value).trim();
-  return s === '' ? [] : [s];
 }
 
 /** The texts of a property read as a list of text (see {@link textItems}), trimmed. */
