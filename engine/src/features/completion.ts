@@ -1203,7 +1203,7 @@ function frontmatterCompletion(req: Request, fmEnd: number): CompletionList | un
   const k = key.toLowerCase();
   const allowed = schemaValues(req, key);
   if (allowed) {
-    values = allowed;
+    values = allowed.filter((x) => !listed.has(lookupKey(x.value)));
   } else if (k === 'tags' || k === 'tag') {
     const typing = typedTag(req, req.line.slice(qStart, end));
     const found = tagItems(req, typed, (key, uses) => !listed.has(key) && !typing(key, uses));
