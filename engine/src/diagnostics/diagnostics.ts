@@ -58,8 +58,12 @@ export interface NoteDiagnostic {
     suggestions?: string[];
     aliasOf?: string;
     candidates?: string[];
-    /** Frontmatter: the property a problem is about, its allowed values (as YAML) and a deprecated key's replacement. */
+    /**
+     * Frontmatter: the property a problem is about, its allowed values (as YAML), a deprecated key's replacement,
+     * and whether a lone value is to be written as a list.
+     */
     key?: string;
+    asList?: boolean;
     allowed?: string[];
     replacement?: string;
   };

@@ -387,7 +387,7 @@ export function frontmatterProblems(note: NoteModel, schema: FrontmatterSchema, 
         // A lone value where a list is expected is read as a one-item list (R7.4): not wrong, only not canonical.
         const lone = !isItem && at.value?.kind === 'scalar' && at.value.type !== 'null' && String(want) === 'array';
         const subject = isItem ? `Item ${at.name.replace(/^.*\[(\d+)\]$/, (_m, i) => String(Number(i) + 1))} of '${at.name.replace(/\[\d+\]$/, '')}'` : `'${at.name}'`;
-        push(r, 'property-wrong-type', `${subject} should be ${describeTypes(want)}, not ${describeValue(at.value)}.${lone ? ` Write it as a list: [${at.value!.text}].` : ''}`, lone ? 'information' : 'warning');
+        push(r, 'property-wrong-type', `${subject} should be ${describeTypes(want)}, not ${describeValue(at.value)}.${lone ? ` Write it as a list: [${at.value!.text}].` : ''}`, lone ? 'information' : 'warning', lone ? { key: at.name, asList: true } : undefined);
         break;
       }
       case 'enum':

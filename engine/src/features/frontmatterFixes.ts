@@ -1,7 +1,7 @@
 /**
  * Quick fixes for the frontmatter schema's problems: a value outside the allowed ones replaced by one of them,
- * a deprecated singular key (`alias`, `tag`, `cssclass`) written as its plural list, a missing required key
- * added. Each fix is computed from the note's current model and applies only where the problem still is.
+ * a deprecated singular key (`alias`, `tag`, `cssclass`) written as its plural list, a lone value written as
+ * the list the schema wants, a missing required key added. Each fix is computed from the note's current model and applies only where the problem still is.
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { FrontmatterEntry, FrontmatterValue, NoteModel, Range } from '../model';
@@ -15,7 +15,7 @@ import type { QuickFix } from './codeActions';
 export interface FrontmatterDiagnosticRef {
   code?: string | number;
   range: Range;
-  data?: { key?: string; allowed?: string[]; replacement?: string };
+  data?: { key?: string; allowed?: string[]; replacement?: string; asList?: boolean };
 }
 
 function sameRange(a: Range, b: Range): boolean {
@@ -60,6 +60,13 @@ export function provideFrontmatterFixes(ctx: FeatureContext, path: string, diagn
         if (!entry || !plural) return;
         const edit = pluralEdit(note, entry, plural);
         if (edit) fixes.push({ title: `Write '${plural}' instead of '${entry.key}'`, edits: [edit], diagnostic: i, isPreferred: true });
+        return;
+      }
+      case 'property-wrong-type': {
+        const value = d.data?.asList && note.frontmatter ? valueWithRange(note.frontmatter.keys, d.range) : undefined;
+        if (!value || value.kind !== 'scalar') return;
+        const items = d.data!.key === 'tags' ? tagsOfValue(value).map((t) => t.name) : textItems(value).map((x) => x.text!.trim());
+        fixes.push({ title: 'Write as a list', edits: [TextEdit.replace(value.range, `[${items.map(yamlValueText).join(', ')}]`)], diagnostic: i, isPreferred: true });
         return;
       }
       case 'property-missing': {

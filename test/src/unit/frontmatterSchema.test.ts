@@ -91,6 +91,8 @@ describe('frontmatter schema: the default OSPO schema', () => {
     const ds = check('---\naliases: Doggo\n---\n');
     assert.deepEqual(brief(ds), ['1:9-1:14 information property-wrong-type']);
     assert.match(ds[0].message, /Write it as a list: \[Doggo\]/);
+    assert.equal(fixed('---\naliases: Doggo\n---\n', 'Write as a list'), '---\naliases: [Doggo]\n---\n');
+    assert.equal(fixed('---\ntags: project, important\n---\n', 'Write as a list'), '---\ntags: [project, important]\n---\n');
   });
 
   it('reports the deprecated singular keys at the key, naming the plural', () => {
