@@ -205,6 +205,7 @@ const onInitialized: Handler<'onInitialized'> = async () => {
       for (const f of e.removed) {
         const v = workspace.removeFolder(f.uri);
         if (v) for (const p of v.published.keys()) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
+        if (v && schemaProblemsPublished.delete(v)) void connection.sendDiagnostics({ uri: schemaFileUri(v), diagnostics: [] });
       }
       for (const f of e.added) {
         const v = workspace.addFolder(f.uri, f.name);
