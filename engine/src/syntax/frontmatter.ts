@@ -41,7 +41,8 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
   const at = new OffsetMap(lines, end);
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(yaml, { schema: 'core', prettyErrors: false, uniqueKeys: true });
+    // resolveKnownTags off: `!!binary`, `!!timestamp`, `!!set` stay the text written (a model is plain JSON data).
+    doc = parseDocument(yaml, { schema: 'core', prettyErrors: false, uniqueKeys: true, resolveKnownTags: false });
   } catch (e) {
     // The parser reports problems as errors; a throw is a limit of the parser itself (nesting too deep).
     fm.error = { message: `Invalid YAML in frontmatter: ${(e as Error).message}.`, range: range(1, 0, 1, lines[1].length) };
