@@ -993,6 +993,9 @@ const onCheckVaultRequest = async () => {
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p, inPublishScope(v, p) ? diags : []);
     });
+    // A broken frontmatter schema file counts as a file with a problem.
+    for (const d of v.schema.problems) counts[d.severity]++;
+    if (v.schema.problems.length > 0) notesWithProblems++;
     result.push({ uri: v.uri, vault: publishScope(v) === 'vault', errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
   return result;

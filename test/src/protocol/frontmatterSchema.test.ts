@@ -81,6 +81,8 @@ describe('language server: the frontmatter schema', function () {
     assert.match(String(broken.message), /not valid JSON.*The default frontmatter schema is used until this is fixed\./);
     // Meanwhile the default schema checks: `status` is unknown to it (not reported by default), `wip` is fine.
     await client.waitFor(() => codes(client.diagnosticsOf('notes/Policy.md')).length === 2, 'the default schema applied');
+    const [check] = await client.request<Array<{ errors: number }>>('ospo/checkVault', {});
+    assert.strictEqual(check.errors, 1, 'Check vault counts the broken schema file');
 
     await writeSchema(undefined);
     await client.waitFor(() => client.diagnosticsOf(SCHEMA).length === 0, 'the schema file problem cleared');
