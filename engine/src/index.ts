@@ -10,24 +10,30 @@ export * from './model';
 export * from './syntax/blockIds';
 export * from './syntax/destinations';
 export * from './syntax/frontmatter';
+export * from './syntax/mojibake';
 export * from './syntax/parser';
 export * from './syntax/text';
 
 // I/O: the only modules that touch the file system (walk, read, decode, load).
 export * from './io/confine';
+export * from './io/encodingRepair';
 export * from './io/load';
 export * from './io/markers';
+export * from './io/obsidianConfig';
 export * from './io/reader';
 export * from './io/scan';
 export * from './io/schemaFile';
 
 // The vault: membership, file lookup, the index, resolution of links.
+export * from './vault/blockIdWriter';
 export * from './vault/fileLookup';
+export * from './vault/linkWriter';
 export * from './vault/links';
 export * from './vault/membership';
 export * from './vault/paths';
 export * from './vault/resolve';
 export * from './vault/vault';
+export * from './vault/vaultSettings';
 export * from './vault/vaultRule';
 
 // Features: one module per language feature; plain data in, plain data out.
@@ -37,6 +43,7 @@ export * from './features/context';
 export * from './features/definition';
 export * from './features/documentLinks';
 export * from './features/edits';
+export * from './features/encodingFixes';
 export * from './features/folding';
 export * from './features/frontmatterFixes';
 export * from './features/frontmatterHover';
@@ -46,6 +53,8 @@ export * from './features/symbols';
 
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
+export * from './diagnostics/encoding';
+export * from './diagnostics/catalog';
 export * from './diagnostics/frontmatterSchema';
 export * from './diagnostics/rule';
 export * from './diagnostics/rules';

@@ -20,7 +20,9 @@ import {
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   LSPErrorCodes,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   FileChangeType,
   ResponseError,
   TextDocuments,
@@ -45,6 +47,7 @@ import {
   COMPLETION_TRIGGER_CHARACTERS,
   confineToVault,
   decideVault,
+  effectiveVaultSettings,
   type EditTarget,
   type FileEvent,
   FileLookup,
@@ -52,11 +55,15 @@ import {
   IGNORE_FILE_NAME,
   type IndexChange,
   isNotePath,
+  isObsidianConfigPath,
   loadFrontmatterSchema,
   type MembershipSettings,
   nodeVaultFs,
   type NoteDiagnostic,
   type DiagnosticOptions,
+  OBSIDIAN_DEFAULTS,
+  type ObsidianSettings,
+  type OwnVaultSettings,
   type NoteModel,
   parseBuffer,
   type PathLocation,
@@ -74,6 +81,8 @@ import {
   readSchemaFile,
   readAndParse,
   readFolderMarkers,
+  readObsidianConfig,
+  readOwnVaultSettings,
   RequestCancelledError,
   type Severity,
   touchesVaultMarker,
@@ -82,6 +91,8 @@ import {
   VaultRules,
   WorkspaceEditBuilder,
 } from '@ospo-notes/engine';
+import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
+import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
 
@@ -147,9 +158,11 @@ interface Settings {
   vaults: string[];
   /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
   filesExclude: string[];
+  /** Ours that override the vault's Obsidian settings (`links.*`, `newNoteFolder`, `templates.folder`). */
+  own: OwnVaultSettings;
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', unknownPropertySeverity: 'off', ignoredFolders: [], vaults: [], filesExclude: [] };
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', unknownPropertySeverity: 'off', ignoredFolders: [], vaults: [], filesExclude: [], own: readOwnVaultSettings(undefined) };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -230,6 +243,7 @@ async function indexVault(vault: Vault): Promise<void> {
     progress = undefined;
   }
   const started = Date.now();
+  await loadObsidianSettings(vault);
   vaultsBusy.add(vault);
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
@@ -268,6 +282,7 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
     filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
+    own: readOwnVaultSettings(s),
   };
 }
 
@@ -305,6 +320,7 @@ const onConfigurationChanged: Handler<'onDidChangeConfiguration'> = async (chang
   const before = JSON.stringify(settings);
   const pushed = change.settings as { ospoNotes?: Partial<Settings>; files?: { exclude?: unknown } } | undefined;
   settings = clientCanConfigure ? await fetchSettings() : normalizeSettings({ ...pushed?.ospoNotes, filesExclude: pushed?.files?.exclude } as Partial<Settings>);
+  for (const v of workspace.vaults) applyVaultSettings(v);
   if (JSON.stringify(settings) === before) return;
   await redecideVaults(workspace.vaults); // the loop below publishes in the new scope
   for (const v of workspace.vaults) {
@@ -313,6 +329,47 @@ const onConfigurationChanged: Handler<'onDidChangeConfiguration'> = async (chang
     await publishAll(v);
   }
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// The vault's Obsidian settings (`.obsidian/app.json`, `templates.json`): read at indexing and whenever one of the
+// files changes; the effective settings (ours over them) are what features write links and notes with.
+
+const obsidianSettings = new WeakMap<Vault, { settings: ObsidianSettings; warnings: string }>();
+
+/** Reads the vault's Obsidian settings files; a file that cannot be used is said once (until it changes). */
+async function loadObsidianSettings(vault: Vault): Promise<void> {
+  const read = await readObsidianConfig(vault.root, vaultFs);
+  const warnings = read.warnings.join('\n');
+  if (warnings !== '' && obsidianSettings.get(vault)?.warnings !== warnings) {
+    for (const w of read.warnings) connection.console.warn(`${vault.name}: ${w}`);
+    // A notification, not a request: nothing waits for the user to dismiss it.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `OSPO Notes (${vault.name}): ${read.warnings.join('; ')}` });
+  }
+  obsidianSettings.set(vault, { settings: read.settings, warnings });
+  applyVaultSettings(vault);
+}
+
+function applyVaultSettings(vault: Vault): void {
+  vault.settings = effectiveVaultSettings(obsidianSettings.get(vault)?.settings ?? OBSIDIAN_DEFAULTS, settings.own);
+}
+
+/** `.obsidian/app.json` or `templates.json` created, changed or deleted: the vault's settings are read again. */
+async function onObsidianConfigEvents(changes: ReadonlyArray<{ uri: string }>): Promise<void> {
+  const vaults = new Set<Vault>();
+  for (const change of changes) {
+    let fsPath: string;
+    try {
+      fsPath = URI.parse(change.uri).fsPath;
+    } catch {
+      continue;
+    }
+    for (const v of workspace.vaults) {
+      const rel = path.relative(v.root, fsPath);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && isObsidianConfigPath(rel.split(path.sep).join('/'))) vaults.add(v);
+    }
+  }
+  for (const v of vaults) await loadObsidianSettings(v);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Membership changes: the ignored folders, `files.exclude` or a `.gitignore` file changed.
@@ -387,6 +444,7 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
     range: d.range,
     severity: SEVERITY[d.severity],
     code: d.code,
+    codeDescription: { href: diagnosticDocUrl(d.code) },
     source: 'ospo-notes',
     message: d.message,
     relatedInformation: d.related?.map((r) => ({ location: { uri: workspace.uriOf(vault, r.path), range: r.range }, message: r.message })),
@@ -417,6 +475,7 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
       range: diags[MAX_PUBLISHED_DIAGNOSTICS].range,
       severity: SEVERITY.information,
       code: 'more-problems',
+      codeDescription: { href: diagnosticDocUrl('more-problems') },
       source: 'ospo-notes',
       message: `${more} more problems in this note are not listed (only the first ${MAX_PUBLISHED_DIAGNOSTICS} are); "Check vault" counts them all.`,
     });
@@ -703,6 +762,7 @@ async function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): Promi
     touched.add(loc.vault);
   }
   await onVaultMarkerEvents(params.changes);
+  await onObsidianConfigEvents(params.changes);
   const ignoreFilesChanged = new Set<Vault>();
   for (const change of params.changes) {
     const v = ignoreFileVault(change.uri);
@@ -903,14 +963,26 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
       ...provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]),
       ...provideFrontmatterFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideFrontmatterFixes>[2]),
     ];
-    return fixes.map((f) => ({
+    const actions = fixes.map((f) => ({
       title: f.title,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostics[f.diagnostic]],
       isPreferred: f.isPreferred,
       edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
     }));
+    return [...actions, ...encodingActions(loc.vault, loc.path, diagnostics, target)];
   });
+
+/** Restoring encoding damage (`mojibake`): edits of the characters only; the file's encoding is the editor's. */
+function encodingActions(vault: Vault, p: string, diagnostics: Diagnostic[], target: EditTarget): CodeAction[] {
+  return provideEncodingFixes(vault.ctx, p, diagnostics as DiagnosticRef[]).map((f) => ({
+    title: f.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostics[f.diagnostic]],
+    isPreferred: f.isPreferred,
+    edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
+  }));
+}
 
 /**
  * The vault and canonical path of a note named by a client's command arguments, confined to that vault: the

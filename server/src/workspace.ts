@@ -24,6 +24,8 @@ import {
   type VaultFs,
   VaultIndex,
   VaultRules,
+  DEFAULT_VAULT_SETTINGS,
+  type VaultSettings,
 } from '@ospo-notes/engine';
 
 export interface Vault {
@@ -47,6 +49,8 @@ export interface Vault {
   problems: ProblemCache;
   /** The vault's frontmatter schema (`.ospo-notes/schema.json`, else the default one) and the file's own problems. */
   schema: SchemaLoad;
+  /** The effective settings for what features write (Obsidian's `.obsidian/*.json` with ours over them). */
+  settings: VaultSettings;
   ctx: FeatureContext;
 }
 
@@ -74,9 +78,10 @@ export class Workspace {
       published: new Map(),
       problems: new ProblemCache(),
       schema: loadFrontmatterSchema(undefined),
+      settings: DEFAULT_VAULT_SETTINGS,
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, frontmatterSchema: () => vault.schema.schema };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -104,7 +109,7 @@ export class Workspace {
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, frontmatterSchema: () => vault.schema.schema };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema };
     vault.ready = true;
   }
 

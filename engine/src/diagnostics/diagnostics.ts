@@ -32,6 +32,7 @@ export type DiagnosticCode =
   | 'binary-file'
   | 'file-too-large'
   | 'unreadable-file'
+  | 'mojibake'
   | 'property-wrong-type'
   | 'property-value-not-allowed'
   | 'property-missing'
@@ -59,12 +60,13 @@ export interface NoteDiagnostic {
     aliasOf?: string;
     candidates?: string[];
     /**
-     * Frontmatter: the property a problem is about, its allowed values (as YAML), a deprecated key's replacement,
-     * and whether a lone value is to be written as a list.
+     * Frontmatter: the property a problem is about, its allowed values (as YAML), and whether a lone value is to
+     * be written as a list.
      */
     key?: string;
     asList?: boolean;
     allowed?: string[];
+    /** `mojibake`: the text that replaces the damaged run; `property-deprecated`: the key to write instead. */
     replacement?: string;
   };
 }

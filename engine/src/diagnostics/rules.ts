@@ -9,6 +9,7 @@
 import type { ExportChanges, IndexChange, VaultIndex } from '../vault/vault';
 import { FileLookup } from '../vault/fileLookup';
 import type { DiagnosticRule, RuleContext } from './rule';
+import { encodingRule } from './encoding';
 import { duplicateBlockIdsRule, linksRule, readProblemsRule, yamlSyntaxRule, type DiagnosticOptions, type NoteDiagnostic } from './diagnostics';
 import { frontmatterSchemaRule } from './frontmatterSchema';
 
@@ -19,6 +20,7 @@ export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   frontmatterSchemaRule,
   linksRule,
   duplicateBlockIdsRule,
+  encodingRule,
 ];
 
 /** The rule that can emit `code`, for documentation and the checker's rule list. */

@@ -9,7 +9,7 @@ import { comparePositions } from '../syntax/text';
 import { isNotePath, stem } from '../vault/paths';
 import type { FeatureContext } from './context';
 import { linkAt } from './definition';
-import { encodeMarkdownPath, shortestLinkPath } from './completion';
+import { encodeMarkdownPath, shortestLinkPath } from '../vault/linkWriter';
 
 /** What a quick fix needs of a diagnostic: as the editor sends it back (code, range, data). */
 export interface DiagnosticRef {

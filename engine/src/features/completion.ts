@@ -19,7 +19,6 @@
  * fuzzy match whose first character falls on a word start (unless `editor.suggest.matchOnWordStartOnly` is off),
  * so matches starting mid-word are only offered when the caller says that setting is off.
  */
-import { randomBytes } from 'node:crypto';
 import {
   CompletionItemKind,
   MarkupKind,
@@ -28,18 +27,20 @@ import {
   type CompletionItem,
   type CompletionList,
 } from 'vscode-languageserver-types';
-import type { Block, BlockKind, NoteModel, Position, Range } from '../model';
-import type { FileLookup } from '../vault/fileLookup';
+import type { Block, BlockKind, Heading, NoteModel, Position, Range } from '../model';
 import { frontmatterEnd, frontmatterEntry, textList } from '../syntax/frontmatter';
 import { defaultFrontmatterSchema } from '../diagnostics/frontmatterSchema';
 import { basename, isNotePath, lookupKey, NOTE_EXTENSION, stem } from '../vault/paths';
 import { percentDecode, uriScheme } from '../syntax/destinations';
-import { parseNote } from '../syntax/parser';
+import { isTableRow, parseNote } from '../syntax/parser';
 import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../vault/resolve';
-import { isValidBlockId, trailingBlockId } from '../syntax/blockIds';
+import { trailingBlockId } from '../syntax/blockIds';
 import { comparePositions, range, splitLines } from '../syntax/text';
+import { blockIdInsertEdit, blockIdSeeds, freshBlockId, type AddBlockIdArgs } from '../vault/blockIdWriter';
+import { encodeMarkdownPath, LinkWriteError, wikiLinkProblem, writeLink, writeLinkPath, type LinkFormat, type LinkRequest } from '../vault/linkWriter';
 import type { IndexChange, VaultIndex } from '../vault/vault';
-import { throwIfCancelled, type FeatureContext } from './context';
+import type { VaultSettings } from '../vault/vaultSettings';
+import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -74,132 +75,6 @@ export const COMPLETION_TRIGGER_CHARACTERS: readonly string[] = ['[', '#', '^', 
 export const ADD_BLOCK_ID_COMMAND = 'ospo-notes.addBlockId';
 
 /**
- * Arguments of {@link ADD_BLOCK_ID_COMMAND}: write ` ^id` for the block whose last line is `line` in the note at
- * `path` (vault-relative). `kind` says where the id goes (see {@link blockIdInsertEdit}); `lineText` is that line
- * as it was when the item was offered, so the server can refuse to write into a line that changed meanwhile.
- */
-export interface AddBlockIdArgs {
-  path: string;
-  line: number;
-  id: string;
-  kind?: BlockKind;
-  lineText?: string;
-}
-
-/**
- * Where a new `^id` goes for a block ending at `block.endLine` (R4.8):
- * - paragraphs, list items and headings: at the end of the block's last line, after one space (trailing blanks
- *   replaced), so the id names that block;
- * - whole lists, quotes, callouts, tables and any other block (code, HTML): on a line of its own after a blank
- *   line (and followed by a blank line when text follows), so the id names the whole block; an id inside a quote
- *   or table would name no part of it anyway ("we do not support links to specific parts of quotations,
- *   callouts, and tables"), and one after a closing fence would break the fence.
- * `idLine` is the block's {@link Block.idLine} in the note's block map.
- */
-export function blockIdInsertEdit(text: string, block: { idLine: number; kind: BlockKind }, id: string): TextEdit {
-  const lines = splitLines(text);
-  const endLine = Math.max(0, Math.min(block.idLine, lines.length - 1));
-  const line = lines[endLine];
-  const kind = block.kind;
-  if (kind !== 'paragraph' && kind !== 'list-item' && kind !== 'heading') {
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const next = lines[endLine + 1];
-    const after = next !== undefined && next.trim() !== '' ? eol : '';
-    return TextEdit.insert({ line: endLine, character: line.length }, `${eol}${eol}^${id}${after}`);
-  }
-  const end = line.replace(/\s+$/, '').length;
-  return TextEdit.replace(range(endLine, end, endLine, line.length), ` ^${id}`);
-}
-
-/**
- * The edit {@link ADD_BLOCK_ID_COMMAND} makes, or undefined when it must not be made: the line is gone or has
- * changed since the item was offered, the id is not a valid block id, the note already uses it, or the line is
- * not where an id goes for an id-able block of the note's block map (code and HTML never are), or that block
- * already has an id (a second one would take its place and break the links to the first).
- */
-export function addBlockIdEdit(text: string, args: AddBlockIdArgs): TextEdit | undefined {
-  const lines = splitLines(text);
-  if (!Number.isInteger(args.line) || args.line < 0 || args.line >= lines.length) return undefined;
-  if (args.lineText !== undefined && lines[args.line] !== args.lineText) return undefined;
-  if (typeof args.id !== 'string' || !isValidBlockId(args.id)) return undefined;
-  const note = parseNote(args.path, text);
-  const want = args.id.toLowerCase();
-  if (note.blockIds.some((b) => b.id.toLowerCase() === want)) return undefined;
-  const block = idableBlockAt(note.blocks, args.line, args.kind);
-  if (!block || block.id !== undefined) return undefined;
-  return blockIdInsertEdit(text, block, args.id);
-}
-
-/** Block kinds a new id may be written for (R4.8); never code or HTML. */
-export const IDABLE_BLOCK_KINDS: ReadonlySet<BlockKind> = new Set<BlockKind>(['paragraph', 'heading', 'list-item', 'list', 'quote', 'callout', 'table']);
-
-/** The innermost id-able block whose id goes on `line` (of `kind`, when given). */
-function idableBlockAt(blocks: readonly Block[], line: number, kind?: BlockKind): Block | undefined {
-  for (let i = blocks.length - 1; i >= 0; i--) {
-    const b = blocks[i];
-    if (b.idLine === line && IDABLE_BLOCK_KINDS.has(b.kind) && (kind === undefined || b.kind === kind)) return b;
-  }
-  return undefined;
-}
-
-/**
- * A new block id in Obsidian's style (6 lower-case hex digits, `^37066d`) that is not in `existing` (compared
- * case-insensitively, as ids are looked up, R4.7). With a seed the sequence is reproducible.
- */
-export function freshBlockId(existing: ReadonlySet<string>, seed?: number): string {
-  const taken = new Set([...existing].map((s) => s.toLowerCase()));
-  const next = seed === undefined ? () => randomBytes(3).readUIntBE(0, 3) : mulberry32(seed);
-  for (;;) {
-    const id = (next() & 0xffffff).toString(16).padStart(6, '0');
-    if (!taken.has(id)) return id;
-  }
-}
-
-/**
- * How a link to `path` is written with Obsidian's "shortest path when possible" (R3.6): the bare name when it
- * names only this file in the vault, else the shortest trailing part of the path that does, else the full vault
- * path. Notes drop `.md` (R3.2) unless `keepExtension`; other files keep their extension.
- */
-export function shortestLinkPath(files: FileLookup, path: string, keepExtension = false): string {
-  const note = isNotePath(path);
-  const ext = note ? path.slice(path.length - NOTE_EXTENSION.length - 1) : '';
-  // Most files have a name no other file shares: the bare name is the answer. (A dotted note name is left to
-  // the full check: `[[My.Note]]` is first tried as a file named `My.Note`, R3.2.)
-  const name = basename(path);
-  const bare = note && !keepExtension ? name.slice(0, name.length - ext.length) : name;
-  if (bare !== '' && (!note || keepExtension || !bare.includes('.')) && files.withName(name).length === 1) return bare;
-  const segments = path.split('/');
-  for (let k = 1; k <= segments.length; k++) {
-    const suffix = segments.slice(segments.length - k).join('/');
-    const text = note && !keepExtension ? suffix.slice(0, suffix.length - ext.length) : suffix;
-    if (text === '') continue;
-    const r = resolveLinkpath(text, '', files);
-    if (r.target === path && r.candidates.length === 1) return text;
-  }
-  // Every suffix names several files: the full path still wins as an exact vault path (R3.6 step 1). For odd
-  // names (`x.png.md` beside `x.png`) only the full path with its extension names the note.
-  const full = note && !keepExtension ? path.slice(0, path.length - ext.length) : path;
-  return resolveLinkpath(full, '', files).target === path ? full : path;
-}
-
-/**
- * Percent-encodes a path or fragment for a markdown-link destination (R6.2): whitespace, `%`, `<`, `>` and `#`
- * (which would start a fragment), and parentheses only when unbalanced; everything else is kept as Obsidian
- * writes it.
- */
-export function encodeMarkdownPath(text: string): string {
-  let depth = 0;
-  let balanced = true;
-  for (const c of text) {
-    if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) balanced = false;
-  }
-  if (depth !== 0) balanced = false;
-  const re = balanced ? /[\s%<>#]/g : /[\s%<>#()]/g;
-  return text.replace(re, (c) => (c === '(' ? '%28' : c === ')' ? '%29' : encodeURIComponent(c)));
-}
-
-/**
  * Completions at `position` in the note at `path` (vault-relative): link targets after `[[`/`![[`, headings after
  * `#` and block ids after `#^` in a link, vault-wide block search after `[[^^`, paths and fragments after `](`,
  * tags after `#`, frontmatter keys and values. Empty inside code, math and comments.
@@ -220,12 +95,14 @@ export function provideCompletion(ctx: FeatureContext, path: string, position: P
     lineNo: position.line,
     ch: Math.max(0, Math.min(position.character, line.length)),
     note: ctx.index.note(path),
+    settings: vaultSettingsOf(ctx),
   };
 
   const fmEnd = frontmatterEnd(lines);
   if (fmEnd > 0 && position.line <= fmEnd) {
     if (position.line === 0 || position.line === fmEnd) return emptyList();
     // Quoted links are links in properties too (R7.5).
+    req.inFrontmatter = true;
     return wikiCompletion(req) ?? frontmatterCompletion(req, fmEnd) ?? emptyList();
   }
   if (isOpaqueAt(req)) return emptyList();
@@ -246,6 +123,34 @@ interface Request {
   ch: number;
   /** The indexed model of the current note (possibly one edit behind). */
   note?: NoteModel;
+  /** How the vault writes links (its Obsidian settings, ours over them). */
+  settings: VaultSettings;
+  /**
+   * Set by wikiCompletion: where the `[[` of the link being completed is, whether it is an embed, and where its
+   * subpath starts (after the first `#`) when it has one.
+   */
+  wiki?: { open: number; embed: boolean; subStart?: number };
+  /** Whether the cursor line is a table row (computed on first use). */
+  inTable?: boolean;
+  /** The cursor is in the frontmatter, where links are quoted wiki-links whatever the vault writes (R7.5). */
+  inFrontmatter?: boolean;
+}
+
+/**
+ * The item `build` makes, or undefined when its link cannot be written here (a name a wiki-link cannot hold, in
+ * the frontmatter, where a markdown link is no link): such a target is left out rather than written broken.
+ */
+function writable<T>(build: () => T): T | undefined {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof LinkWriteError) return undefined;
+    throw e;
+  }
+}
+
+function inTable(req: Request): boolean {
+  return (req.inTable ??= isTableRow(req.lines, req.lineNo));
 }
 
 function emptyList(): CompletionList {
@@ -591,6 +496,7 @@ function wikiCompletion(req: Request): CompletionList | undefined {
   if (slashes % 2 === 1) return undefined;
   const start = open + 2;
   const embed = open > 0 && prefix[open - 1] === '!';
+  req.wiki = { open, embed };
 
   // The cursor in the display text (after `|`, or `\|` in a table, R2.4): nothing to complete, and no tag or
   // path completion either.
@@ -598,6 +504,7 @@ function wikiCompletion(req: Request): CompletionList | undefined {
   if (inner.startsWith('^^')) return blockSearch(req, start, inner.slice(2));
   const hash = inner.indexOf('#');
   if (hash >= 0) {
+    req.wiki.subStart = start + hash + 1;
     const linkpath = inner.slice(0, hash).trim();
     const sub = inner.slice(hash + 1);
     const target = targetNote(req, linkpath);
@@ -688,8 +595,9 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
   const winners = top.sorted();
   for (let i = 0; i < winners.length; i++) {
     const w = winners[i];
-    const item = markdown ? markdownFileItem(req, start, w.entry, byPath, angle) : wikiFileItem(req, start, w.entry, byPath, w.withExtension);
-    item.sortText = sortKey(i);
+    const item = writable(() => (markdown ? markdownFileItem(req, start, w.entry, byPath, angle) : wikiFileItem(req, start, w.entry, byPath, w.withExtension)));
+    if (!item) continue;
+    item.sortText = sortKey(items.length);
     items.push(item);
   }
   return { isIncomplete: top.total > winners.length, items };
@@ -697,26 +605,67 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
 
 function wikiFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, withExtension: boolean): CompletionItem {
   const files = req.ctx.index.files;
-  const link = shortestLinkPath(files, e.path);
+  // Reached when a wiki-link is written (wholeLinkEdit writes the others): the vault's path form, wiki style.
+  const format: LinkFormat = { ...req.settings.linkFormat, style: 'wiki' };
   if (e.kind === 'note' || e.kind === 'attachment') {
-    const tail = wikiTail(req.line, req.ch, true, true);
     const shown = byPath ? e.path : basename(e.path);
-    return {
-      label: e.name,
-      kind: CompletionItemKind.File,
-      detail: e.path,
-      filterText: e.kind === 'note' && !withExtension ? shown.slice(0, shown.length - NOTE_EXTENSION.length - 1) : shown,
-      textEdit: TextEdit.replace(lineRange(req, start, tail.end), link + tail.closing),
-    };
+    const filterText = e.kind === 'note' && !withExtension ? shown.slice(0, shown.length - NOTE_EXTENSION.length - 1) : shown;
+    const base = { label: e.name, kind: CompletionItemKind.File, detail: e.path, filterText };
+    const rest = wikiRest(req.line, req.ch, inTable(req));
+    const whole = wholeLinkEdit(req, start, filterText, { target: e.path, subpath: rest.subpath, display: rest.display });
+    if (whole) return { ...base, ...whole };
+    const tail = wikiTail(req.line, req.ch, true, true);
+    const link = writeLinkPath(files, req.path, e.path, format, { name: true });
+    return { ...base, textEdit: TextEdit.replace(lineRange(req, start, tail.end), link + tail.closing) };
   }
   // An alias, title or acronym: Obsidian writes `[[File|Alias]]` because aliases do not resolve links (R3.7).
   const tail = wikiTail(req.line, req.ch, false, false);
+  const base = { label: e.name, kind: CompletionItemKind.Reference, detail: `${e.kind} of ${e.path}`, filterText: e.name };
+  const spec = { target: e.path, subpath: tail.subpath === '' ? undefined : tail.subpath.slice(1), display: e.name };
+  const whole = wholeLinkEdit(req, start, e.name, spec);
+  if (whole) return { ...base, ...whole };
+  // The writer's wiki-link without its `[[` (the range starts after it): `\|` in a table row (R2.4).
+  const written = writeLink(files, { from: req.path, ...spec, inTable: inTable(req) }, format);
+  return { ...base, textEdit: TextEdit.replace(lineRange(req, start, tail.end), written.slice(2)) };
+}
+
+/** What follows the cursor in the wiki-link being completed, up to its closing `]]`: its subpath and display text. */
+function wikiRest(line: string, ch: number, table: boolean): { end: number; subpath?: string; display?: string } {
+  const rest = line.slice(ch);
+  const close = rest.indexOf(']]');
+  const reopen = rest.indexOf('[[');
+  if (close < 0 || (reopen >= 0 && reopen < close)) return { end: rest.startsWith(']') && !rest.startsWith(']]') ? ch + 1 : ch };
+  const inner = rest.slice(0, close);
+  const pipe = inner.indexOf('|');
+  const targetEnd = pipe < 0 ? inner.length : pipe > 0 && inner[pipe - 1] === '\\' ? pipe - 1 : pipe;
+  const hash = inner.indexOf('#');
+  const subpath = hash >= 0 && hash < targetEnd ? inner.slice(hash + 1, targetEnd) : undefined;
+  const display = pipe >= 0 ? inner.slice(pipe + 1) : undefined;
+  return { end: ch + close + 2, subpath, display: table && display !== undefined ? display.replace(/\\\|/g, '|') : display };
+}
+
+/**
+ * A wiki-trigger item written as a whole link, when the vault writes markdown links (R6.6: `[[` still completes
+ * there and inserts a markdown link) or a wiki-link cannot hold the target or text (R2.6): the edit replaces the
+ * whole link from its `[[` (and `!`) to its closing. `from` is where the item's own range would start, and
+ * `filterText` its filter text, which is prefixed with what lies between. Undefined when a wiki-link is written.
+ */
+function wholeLinkEdit(req: Request, from: number, filterText: string, spec: Pick<LinkRequest, 'target' | 'subpath' | 'display'>): Pick<CompletionItem, 'textEdit' | 'filterText'> | undefined {
+  const site = req.wiki!;
+  const link: LinkRequest = { from: req.path, ...spec, embed: site.embed, inTable: inTable(req) };
+  const files = req.ctx.index.files;
+  if (req.inFrontmatter) {
+    // Only a wiki-link is a link in a property: one that cannot be written is no item.
+    const problem = wikiLinkProblem(files, link, req.settings.linkFormat.pathForm);
+    if (problem) throw new LinkWriteError(problem);
+    return undefined;
+  }
+  if (req.settings.linkFormat.style === 'wiki' && wikiLinkProblem(files, link, req.settings.linkFormat.pathForm) === undefined) return undefined;
+  const begin = site.embed ? site.open - 1 : site.open;
+  const end = wikiRest(req.line, req.ch, link.inTable === true).end;
   return {
-    label: e.name,
-    kind: CompletionItemKind.Reference,
-    detail: `${e.kind} of ${e.path}`,
-    filterText: e.name,
-    textEdit: TextEdit.replace(lineRange(req, start, tail.end), `${link}${tail.subpath}|${e.name}${tail.closing}`),
+    textEdit: TextEdit.replace(lineRange(req, begin, end), writeLink(files, link, { ...req.settings.linkFormat, style: 'markdown' })),
+    filterText: req.line.slice(begin, from) + filterText,
   };
 }
 
@@ -785,14 +734,14 @@ function markdownLinkCompletion(req: Request): CompletionList | undefined {
 }
 
 function markdownFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, angle: boolean): CompletionItem {
-  const link = shortestLinkPath(req.ctx.index.files, e.path, true);
-  const written = angle ? link : encodeMarkdownPath(link);
+  const written = writeLinkPath(req.ctx.index.files, req.path, e.path, { ...req.settings.linkFormat, style: 'markdown' }, { angle, name: true });
   const tail = markdownTail(req.line, req.ch, true, angle);
   return {
     label: basename(e.path),
     kind: CompletionItemKind.File,
     detail: e.path,
-    filterText: byPath ? (angle ? e.path : encodeMarkdownPath(e.path)) : written,
+    // Filtered here by name (or by path when the query has a `/`): a relative or absolute path is filtered by name too.
+    filterText: byPath ? (angle ? e.path : encodeMarkdownPath(e.path)) : req.settings.linkFormat.pathForm === 'shortest' ? written : angle ? basename(e.path) : encodeMarkdownPath(basename(e.path)),
     textEdit: TextEdit.replace(lineRange(req, start, tail.end), written + tail.closing),
   };
 }
@@ -825,9 +774,13 @@ function headingCompletion(req: Request, target: { path: string; note: NoteModel
     })
     .filter((c) => c.tier !== NO_MATCH && c.text !== '')
     .sort((a, b) => b.tier - a.tier || a.i - b.i);
-  const items = scored.map(({ h, text }, k): CompletionItem => {
+  const rest = style === 'wiki' ? wikiRest(req.line, req.ch, inTable(req)) : undefined;
+  const items = scored.flatMap(({ h, text }, k): CompletionItem[] => writable(() => [headingItem(h, text, k)]) ?? []);
+  return { isIncomplete: false, items };
+
+  function headingItem(h: Heading, text: string, k: number): CompletionItem {
     const written = style === 'markdown' ? encodeMarkdownPath(text) : text;
-    return {
+    const item: CompletionItem = {
       label: h.text,
       kind: CompletionItemKind.Reference,
       detail: `${'#'.repeat(h.level)} ${h.text}`,
@@ -835,8 +788,12 @@ function headingCompletion(req: Request, target: { path: string; note: NoteModel
       sortText: sortKey(k),
       textEdit: TextEdit.replace(lineRange(req, qStart, tail.end), written + tail.closing),
     };
-  });
-  return { isIncomplete: false, items };
+    if (rest && req.wiki?.subStart !== undefined) {
+      const subpath = `${req.line.slice(req.wiki.subStart, qStart)}${text}${rest.subpath !== undefined ? `#${rest.subpath}` : ''}`;
+      Object.assign(item, wholeLinkEdit(req, qStart, written, { target: target.path, subpath, display: rest.display }));
+    }
+    return item;
+  }
 }
 
 function blockIdCompletion(req: Request, target: { path: string; note: NoteModel }, qStart: number, typed: string, style: SubpathStyle): CompletionList {
@@ -849,6 +806,13 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
   const tail = subpathTail(req, style, false);
   const replace = lineRange(req, qStart, tail.end);
   const items: CompletionItem[] = [];
+  const rest = style === 'wiki' ? wikiRest(req.line, req.ch, inTable(req)) : undefined;
+  /** The item's edit writing `^id`: in place, or the whole link when the vault writes markdown links. */
+  const edit = (id: string, filterText: string): Pick<CompletionItem, 'textEdit' | 'filterText'> =>
+    (rest && wholeLinkEdit(req, qStart, filterText, { target: target.path, subpath: `^${id}`, display: rest.display })) || {
+      textEdit: TextEdit.replace(replace, id + tail.closing),
+      filterText,
+    };
 
   // Ids the note already has, matched by id.
   for (const b of note.blockIds) {
@@ -859,15 +823,14 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
       kind: CompletionItemKind.Reference,
       detail: `^${b.id} (${b.kind})`,
       documentation: content ? { kind: MarkupKind.Markdown, value: content } : undefined,
-      filterText: b.id,
-      textEdit: TextEdit.replace(replace, b.id + tail.closing),
+      ...edit(b.id, b.id),
     });
   }
 
   // Blocks without an id, matched by their text: accepting one gives it a fresh id, as Obsidian does.
   if (text !== undefined) {
     const existing = new Set(note.blockIds.map((b) => b.id.toLowerCase()));
-    const seed = seededIds(req.options.blockIdSeed);
+    const seed = blockIdSeeds(req.options.blockIdSeed);
     const words = query.split(/\s+/).filter((w) => w !== '');
     for (const block of searchBlocks(note, lines)) {
       // Blocks with an id were offered above, by their id.
@@ -882,8 +845,7 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
         detail: `new ^${id}`,
         documentation: { kind: MarkupKind.Markdown, value: block.text },
         // The words were matched here in any order, which VS Code's filter cannot express: give it the typed text.
-        filterText: typed,
-        textEdit: TextEdit.replace(replace, id + tail.closing),
+        ...edit(id, typed),
       };
       attachIdWriter(req, item, target.path, block, id, lines);
       items.push(item);
@@ -961,7 +923,8 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
   const words = phrase.split(' ').filter((w) => w !== '');
   const tail = wikiTail(req.line, req.ch, false, true);
   const replace = lineRange(req, start, tail.end);
-  const seed = seededIds(req.options.blockIdSeed);
+  const after = wikiRest(req.line, req.ch, inTable(req));
+  const seed = blockIdSeeds(req.options.blockIdSeed);
 
   // This note first, then open or recent ones, then the rest of the vault.
   const order: string[] = [req.path];
@@ -1005,7 +968,12 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
   }
   hits.sort((a, b) => Number(b.phrase) - Number(a.phrase) || a.rank - b.rank || a.block.startLine - b.block.startLine);
 
-  const items = hits.map((hit, i): CompletionItem => {
+  const items = hits.flatMap((hit, i): CompletionItem[] => writable(() => hitItem(hit, i)) ?? []);
+  // Always incomplete: words were matched here in any order (see filterText), and the search may have stopped at
+  // its bounds before reading the whole vault.
+  return { isIncomplete: true, items };
+
+  function hitItem(hit: Hit, i: number): CompletionItem[] {
     const { block } = hit;
     // A block's own id is reused; new ids are drawn against one shared set per note, so they stay distinct.
     let id = block.id;
@@ -1013,7 +981,7 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
       id = freshBlockId(hit.ids, seed());
       hit.ids.add(id);
     }
-    const linkpath = hit.path === req.path ? '' : shortestLinkPath(index.files, hit.path);
+    const whole = wholeLinkEdit(req, start, req.line.slice(start, req.ch), { target: hit.path, subpath: `^${id}`, display: after.display });
     const item: CompletionItem = {
       label: excerpt(block.text),
       kind: CompletionItemKind.Text,
@@ -1023,14 +991,11 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
       // the list is incomplete so that every keystroke asks again.
       filterText: req.line.slice(start, req.ch),
       sortText: sortKey(i),
-      textEdit: TextEdit.replace(replace, `${linkpath}#^${id}${tail.closing}`),
+      ...(whole ?? { textEdit: TextEdit.replace(replace, `${writeLinkPath(index.files, req.path, hit.path, { ...req.settings.linkFormat, style: 'wiki' })}#^${id}${tail.closing}`) }),
     };
     if (block.id === undefined) attachIdWriter(req, item, hit.path, block, id, hit.lines);
-    return item;
-  });
-  // Always incomplete: words were matched here in any order (see filterText), and the search may have stopped at
-  // its bounds before reading the whole vault.
-  return { isIncomplete: true, items };
+    return [item];
+  }
 }
 
 /**
@@ -1045,25 +1010,6 @@ function attachIdWriter(req: Request, item: CompletionItem, path: string, block:
   const args: AddBlockIdArgs = { path, line: block.idLine, id, kind: block.kind, lineText: lines[block.idLine] };
   const command: Command = { title: 'Add block id', command: ADD_BLOCK_ID_COMMAND, arguments: [args] };
   item.command = command;
-}
-
-/** A source of seeds for {@link freshBlockId}: reproducible from one seed, or none (random ids). */
-function seededIds(seed: number | undefined): () => number | undefined {
-  if (seed === undefined) return () => undefined;
-  const next = mulberry32(seed);
-  return () => next();
-}
-
-/** A small seeded PRNG returning 32-bit unsigned integers. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textLi
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
 import { blockIdEndingBlock, trailingBlockId } from './blockIds';
+import { findEncodingDamage } from './mojibake';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -166,6 +167,8 @@ export function parseNote(path: string, text: string): NoteModel {
 
   computeSections(note.headings, lines.length);
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
+  const damage = findEncodingDamage(text, note.opaque);
+  if (damage.length > 0) note.encodingDamage = damage;
   return note;
 }
 
@@ -1215,4 +1218,34 @@ function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array
     fillDestination(link, destination, (a, b) => range(l, destStart + a, l, destStart + b));
     note.links.push(link);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Table rows, for writers
+
+/**
+ * How far around a line `isTableRow` reads (lines each way, characters in all): a run of non-blank lines longer
+ * than this is read in part, so a request on a huge paragraph stays cheap.
+ */
+const TABLE_WINDOW_LINES = 2000;
+const TABLE_WINDOW_CHARS = 256 * 1024;
+
+/**
+ * Whether line `line` of `lines` belongs to a GFM table, as this parser's block parser reads it: what a writer
+ * asks before putting a `|` into that line, since inside a table row the alias separator must be `\|` (R2.4).
+ * Reads only the run of non-blank lines around the line (a table never spans a blank line), so it works on live
+ * text while the note's model may lag one edit behind.
+ */
+export function isTableRow(lines: readonly string[], line: number): boolean {
+  if (line < 0 || line >= lines.length || !lines[line].includes('|')) return false;
+  let chars = lines[line].length;
+  let start = line;
+  while (start > 0 && line - start < TABLE_WINDOW_LINES && chars < TABLE_WINDOW_CHARS && lines[start - 1].trim() !== '') chars += lines[--start].length;
+  let end = line;
+  while (end + 1 < lines.length && end - line < TABLE_WINDOW_LINES && chars < TABLE_WINDOW_CHARS && lines[end + 1].trim() !== '') chars += lines[++end].length;
+  const at = line - start;
+  for (const t of md.parse(lines.slice(start, end + 1).join('\n'), {})) {
+    if (t.type === 'table_open' && t.map && t.map[0] <= at && at < t.map[1]) return true;
+  }
+  return false;
 }
