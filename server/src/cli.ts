@@ -33,6 +33,7 @@ type Format = (typeof FORMATS)[number];
 
 const USAGE = `usage: ospo-notes check [folder] [--format text|json|sarif] [--fail-on error|warning|information|hint]
                         [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...
+                        [--unknown-property-severity error|warning|information|hint|off]
                         [--fix-encoding [--write]]
        ospo-notes --help | --version`;
 
@@ -41,6 +42,7 @@ const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   'unresolved-severity': { type: 'string' },
+  'unknown-property-severity': { type: 'string' },
   ignore: { type: 'string', multiple: true },
   'fix-encoding': { type: 'boolean' },
   write: { type: 'boolean' },
@@ -53,6 +55,8 @@ interface Args {
   format: Format;
   failOn: Severity;
   unresolved: Severity | 'off';
+  /** Frontmatter keys the schema does not name (the editor's `ospoNotes.unknownPropertySeverity`). */
+  unknownProperty: Severity | 'off';
   ignore: string[];
   /** Restore encoding damage instead of listing problems; a dry run unless `write`. */
   fixEncoding: boolean;
@@ -83,13 +87,15 @@ function readArgs(argv: string[]): Parsed {
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const unresolved = (values['unresolved-severity'] as Severity | 'off' | undefined) ?? 'warning';
   if (unresolved !== 'off' && !SEVERITIES.includes(unresolved)) throw new UsageError(`--unresolved-severity must be one of ${SEVERITIES.join(', ')}, off`);
+  const unknownProperty = (values['unknown-property-severity'] as Severity | 'off' | undefined) ?? 'off';
+  if (unknownProperty !== 'off' && !SEVERITIES.includes(unknownProperty)) throw new UsageError(`--unknown-property-severity must be one of ${SEVERITIES.join(', ')}, off`);
   const fixEncoding = values['fix-encoding'] === true;
   const write = values.write === true;
   if (write && !fixEncoding) throw new UsageError('--write applies --fix-encoding: give both');
   if (fixEncoding && format === 'sarif') throw new UsageError('--fix-encoding prints text or json, not sarif');
   return {
     kind: 'run',
-    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write },
+    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, unknownProperty, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write },
   };
 }
 
@@ -175,7 +181,7 @@ async function main(): Promise<number> {
   const schemaFile = readSchemaFileSync(root);
   const frontmatter = loadFrontmatterSchema(schemaFile.text, FRONTMATTER_SCHEMA_PATH, schemaFile.problem);
   diagnostics.push(...frontmatter.problems);
-  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles, frontmatterSchema: frontmatter.schema }));
+  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles, frontmatterSchema: frontmatter.schema, unknownPropertySeverity: args.unknownProperty }));
   diagnostics.sort(compareDiagnostics);
 
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };

@@ -54,6 +54,12 @@ describe('the vault schema file: reading it, the checker, the new-note template'
       "a.md:4:13 warning property-value-not-allowed 'secret' is not an allowed value of 'visibility': public, private.",
       "b.md:1:1 warning property-missing Missing property 'title': the frontmatter schema requires it.",
     ]);
+    run = spawnSync(process.execPath, [CLI, 'check', root, '--unknown-property-severity', 'hint', '--format=json'], { encoding: 'utf8' });
+    assert.deepEqual((JSON.parse(run.stdout) as Array<{ code: string; severity: string; line: number }>).filter((d) => d.code === 'property-unknown').map((d) => `${d.line} ${d.severity}`), []);
+    fs.writeFileSync(path.join(root, 'c.md'), '---\ntitle: C\nowner: me\n---\n');
+    run = spawnSync(process.execPath, [CLI, 'check', root, '--unknown-property-severity', 'hint', '--format=json'], { encoding: 'utf8' });
+    assert.deepEqual((JSON.parse(run.stdout) as Array<{ file: string; code: string; severity: string; line: number }>).filter((d) => d.code === 'property-unknown').map((d) => `${d.file}:${d.line} ${d.severity}`), ['c.md:3 hint']);
+    assert.match(spawnSync(process.execPath, [CLI, 'check', root, '--unknown-property-severity', 'loud'], { encoding: 'utf8' }).stderr, /--unknown-property-severity must be one of/);
     fs.writeFileSync(path.join(root, '.ospo-notes', 'schema.json'), '{"properties": {"status": {"type": "strin"}}}');
     run = spawnSync(process.execPath, [CLI, 'check', root], { encoding: 'utf8' });
     assert.equal(run.status, 1, 'a broken schema file is an error');
