@@ -25,7 +25,7 @@ import {
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
+import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import { parseVisibility, type Visibility } from '@ospo-notes/engine';
 import {
@@ -135,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       const config = vscode.workspace.getConfiguration(SECTION);
       return {
         unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'),
+        unknownPropertySeverity: config.get('unknownPropertySeverity'),
         ignoredFolders: config.get('ignoredFolders'),
         vaults: config.get('vaults'),
         filesExclude: vscode.workspace.getConfiguration('files').get('exclude'),
@@ -349,7 +350,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       }
       const uri = vscode.Uri.file(abs);
       if (plan.kind === 'create' && !(await exists(uri))) {
-        const template = config.get<string>('newNoteTemplate', DEFAULT_NEW_NOTE_TEMPLATE);
+        // An empty setting (the default) takes the template from the vault's frontmatter schema.
+        const template = config.get<string>('newNoteTemplate', '') || vaultNewNoteTemplate(loc.vault.root);
         try {
           await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(abs)));
           await vscode.workspace.fs.writeFile(uri, Buffer.from(renderTemplate(template, plan.title), 'utf8'));

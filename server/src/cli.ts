@@ -15,12 +15,15 @@ import {
   type DiagnosticOptions,
   type Visibility,
   FileLookup,
+  FRONTMATTER_SCHEMA_PATH,
+  loadFrontmatterSchema,
   loadVault,
   type NoteDiagnostic,
   noteDiagnostics,
   readNoteTextSync,
   repairNoteEncoding,
   restoredTextLabel,
+  readSchemaFileSync,
   type Severity,
   splitLines,
   VaultRules,
@@ -33,6 +36,7 @@ type Format = (typeof FORMATS)[number];
 
 const USAGE = `usage: ospo-notes check [folder] [--format text|json|sarif] [--fail-on error|warning|information|hint]
                         [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...
+                        [--unknown-property-severity error|warning|information|hint|off]
                         [--fix-encoding [--write]] [--public] [--visibility-default private|public]
        ospo-notes --help | --version
 
@@ -44,6 +48,7 @@ const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   'unresolved-severity': { type: 'string' },
+  'unknown-property-severity': { type: 'string' },
   ignore: { type: 'string', multiple: true },
   'fix-encoding': { type: 'boolean' },
   write: { type: 'boolean' },
@@ -58,6 +63,8 @@ interface Args {
   format: Format;
   failOn: Severity;
   unresolved: Severity | 'off';
+  /** Frontmatter keys the schema does not name (the editor's `ospoNotes.unknownPropertySeverity`). */
+  unknownProperty: Severity | 'off';
   ignore: string[];
   /** Restore encoding damage instead of listing problems; a dry run unless `write`. */
   fixEncoding: boolean;
@@ -91,6 +98,8 @@ function readArgs(argv: string[]): Parsed {
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const unresolved = (values['unresolved-severity'] as Severity | 'off' | undefined) ?? 'warning';
   if (unresolved !== 'off' && !SEVERITIES.includes(unresolved)) throw new UsageError(`--unresolved-severity must be one of ${SEVERITIES.join(', ')}, off`);
+  const unknownProperty = (values['unknown-property-severity'] as Severity | 'off' | undefined) ?? 'off';
+  if (unknownProperty !== 'off' && !SEVERITIES.includes(unknownProperty)) throw new UsageError(`--unknown-property-severity must be one of ${SEVERITIES.join(', ')}, off`);
   const fixEncoding = values['fix-encoding'] === true;
   const write = values.write === true;
   if (write && !fixEncoding) throw new UsageError('--write applies --fix-encoding: give both');
@@ -99,7 +108,7 @@ function readArgs(argv: string[]): Parsed {
   if (visibilityDefault !== 'private' && visibilityDefault !== 'public') throw new UsageError(`--visibility-default must be private or public, not '${visibilityDefault}'`);
   return {
     kind: 'run',
-    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write, publicCheck: values.public === true, visibilityDefault },
+    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, unknownProperty, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write, publicCheck: values.public === true, visibilityDefault },
   };
 }
 
@@ -181,9 +190,15 @@ async function main(): Promise<number> {
 
   const outsideFiles = new FileLookup(outside);
   const diagnostics: NoteDiagnostic[] = [];
+  // The vault's frontmatter schema; a broken schema file is a problem of its own (and the default one is used).
+  const schemaFile = readSchemaFileSync(root);
+  const frontmatter = loadFrontmatterSchema(schemaFile.text, FRONTMATTER_SCHEMA_PATH, schemaFile.problem);
+  diagnostics.push(...frontmatter.problems);
   const diagnosticOptions: DiagnosticOptions = {
     unresolvedLinkSeverity: args.unresolved,
     outside: outsideFiles,
+    frontmatterSchema: frontmatter.schema,
+    unknownPropertySeverity: args.unknownProperty,
     defaultVisibility: args.visibilityDefault,
     privateLinkSeverity: args.publicCheck ? 'error' : 'warning',
   };

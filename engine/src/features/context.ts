@@ -10,6 +10,7 @@ import type { VaultIndex } from '../vault/vault';
 import type { FileLookup } from '../vault/fileLookup';
 import type { Visibility } from '../vault/visibility';
 import { DEFAULT_VAULT_SETTINGS, type VaultSettings } from '../vault/vaultSettings';
+import type { FrontmatterSchema } from '../diagnostics/frontmatterSchema';
 
 export interface FeatureContext {
   index: VaultIndex;
@@ -22,6 +23,8 @@ export interface FeatureContext {
   outside?(): FileLookup;
   /** What a note without a `visibility` counts as (`ospoNotes.visibility.default`); `private` when absent. */
   defaultVisibility?: Visibility;
+  /** The vault's frontmatter schema (completion of keys and values, hover on a key); the default one when absent. */
+  frontmatterSchema?(): FrontmatterSchema;
   /** The request's cancellation (an LSP `CancellationToken` fits): features that loop over the vault check it. */
   cancellation?: Cancellation;
   /**

@@ -17,6 +17,7 @@ import { comparePositions, splitLines } from '../syntax/text';
 import type { FeatureContext } from './context';
 import { resolvedLinkAt } from './definition';
 import { declaredVisibility, noteVisibility } from '../vault/visibility';
+import { provideFrontmatterHover } from './frontmatterHover';
 
 export interface HoverOptions {
   /** The URI of a vault file, for images shown in the hover (the server knows the vault's location). */
@@ -30,6 +31,8 @@ export interface HoverOptions {
 const SEPARATOR = '\n\n---\n\n';
 
 export function provideHover(ctx: FeatureContext, path: string, position: Position, options: HoverOptions): Hover | undefined {
+  const key = provideFrontmatterHover(ctx, path, position);
+  if (key) return key;
   const at = resolvedLinkAt(ctx, path, position);
   if (!at) return undefined;
   const t = at.target;
@@ -108,7 +111,7 @@ function attachmentPreview(target: string, options: HoverOptions): string {
  * fixes); computed for the hovered note only.
  */
 function linkProblems(ctx: FeatureContext, path: string, link: Link): string[] {
-  return noteDiagnostics(ctx.index, path, { outside: ctx.outside?.(), defaultVisibility: ctx.defaultVisibility })
+  return noteDiagnostics(ctx.index, path, { outside: ctx.outside?.(), frontmatterSchema: ctx.frontmatterSchema?.(), defaultVisibility: ctx.defaultVisibility })
     .filter((d) => comparePositions(link.range.start, d.range.start) <= 0 && comparePositions(d.range.end, link.range.end) <= 0)
     .map((d) => d.message);
 }

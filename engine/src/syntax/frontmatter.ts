@@ -6,9 +6,12 @@
  * `1e3` where a list of text is expected, not 1000). Offsets in the YAML text are mapped back to the file's
  * lines (the block starts on line 1), so values and errors land on their exact character.
  */
-import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, Schema, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Frontmatter, FrontmatterEntry, FrontmatterValue, Range } from '../model';
 import { ownString, range } from './text';
+
+/** Where a vault keeps its frontmatter schema, relative to the vault root (read by io/schemaFile.ts). */
+export const FRONTMATTER_SCHEMA_PATH = '.ospo-notes/schema.json';
 
 const FENCE = /^---[ \t]*$/;
 const CLOSE = /^(---|\.\.\.)[ \t]*$/;
@@ -21,6 +24,12 @@ export function frontmatterEnd(lines: readonly string[]): number {
   }
   return -1;
 }
+
+/**
+ * YAML 1.2's core schema, built once (a schema per document is a fifth of the parse). Known YAML 1.1 tags are not
+ * resolved: `!!binary`, `!!timestamp`, `!!set` stay the text written, so the model stays plain JSON data.
+ */
+const CORE_SCHEMA = new Schema({ schema: 'core', resolveKnownTags: false });
 
 /** Nesting deeper than this is kept in `data` but not described value by value (no check reads that deep). */
 const MAX_VALUE_DEPTH = 32;
@@ -38,7 +47,7 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
   const at = new OffsetMap(lines, end);
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(yaml, { schema: 'core', prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(yaml, { schema: CORE_SCHEMA, prettyErrors: false, uniqueKeys: true });
   } catch (e) {
     // The parser reports problems as errors; a throw is a limit of the parser itself (nesting too deep).
     fm.error = { message: `Invalid YAML in frontmatter: ${(e as Error).message}.`, range: range(1, 0, 1, lines[1].length) };
@@ -217,17 +226,6 @@ export function textItems(value: FrontmatterValue | undefined): FrontmatterValue
   if (!value) return [];
   const items = value.kind === 'list' ? value.items ?? [] : value.kind === 'scalar' ? [value] : [];
   return items.filter((v) => v.kind === 'scalar' && v.type !== 'null' && (v.text ?? '').trim() !== '');
-}
-
-/** A frontmatter property read as a list of strings, from parsed YAML: lists are taken as they are, scalars as one item. */
-export function stringList(value: unknown): string[] {
-  if (value === null || value === undefined) return [];
-  if (Array.isArray(value)) {
-    return value.filter((v) => v !== null && v !== undefined && typeof v !== 'object').map((v) => String(v).trim()).filter((v) => v !== '');
-  }
-  if (typeof value === 'object') return [];
-  const s = String(value).trim();
-  return s === '' ? [] : [s];
 }
 
 /** The texts of a property read as a list of text (see {@link textItems}), trimmed. */

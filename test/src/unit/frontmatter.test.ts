@@ -47,6 +47,14 @@ describe('frontmatter: values as typed, with their ranges (yaml, YAML 1.2 core s
     assert.deepEqual(fm.data!.copy, 'hello');
   });
 
+  it('keeps the model plain JSON data: YAML 1.1 tags (!!timestamp, !!binary, !!set) stay the text written', () => {
+    const fm = parse('---\nd: !!timestamp 2020-01-01\nk: !!binary aGVsbG8=\nset: !!set {a, b}\ns: !!str 3\nn: 3\n---\n').frontmatter!;
+    assert.equal(fm.error, undefined);
+    assert.deepEqual(fm.data, { d: '2020-01-01', k: 'aGVsbG8=', set: { a: null, b: null }, s: '3', n: 3 });
+    assert.deepEqual(JSON.parse(JSON.stringify(fm)), fm);
+    assert.deepEqual(fm.keys.map((k) => `${k.value.text}:${k.value.type}`).filter((x) => !x.startsWith('undefined')), ['2020-01-01:string', 'aGVsbG8=:string', '3:string', '3:number']);
+  });
+
   it('reports an unclosed `[one, two` on its own line, at the bracket (js-yaml said the next line)', () => {
     const fm = parse('---\ntitle: T\ntags: [one, two\nnext: 1\n---\nbody').frontmatter!;
     assert.equal(r(fm.error!.range), '2:6-2:15');
