@@ -11,6 +11,7 @@ import {
   type FeatureContext,
   FileLookup,
   isNotePath,
+  loadFrontmatterSchema,
   loadVault,
   type MembershipSettings,
   nodeVaultFs,
@@ -19,6 +20,7 @@ import {
   readNoteTextSync,
   realPathInside,
   type ScanWarning,
+  type SchemaLoad,
   type VaultFs,
   VaultIndex,
   VaultRules,
@@ -45,6 +47,8 @@ export interface Vault {
   published: Map<string, string>;
   /** Every diagnostic rule's last result per note, re-run from the index's change records. */
   problems: ProblemCache;
+  /** The vault's frontmatter schema (`.ospo-notes/schema.json`, else the default one) and the file's own problems. */
+  schema: SchemaLoad;
   /** The effective settings for what features write (Obsidian's `.obsidian/*.json` with ours over them). */
   settings: VaultSettings;
   ctx: FeatureContext;
@@ -73,10 +77,11 @@ export class Workspace {
       outside: new FileLookup(),
       published: new Map(),
       problems: new ProblemCache(),
+      schema: loadFrontmatterSchema(undefined),
       settings: DEFAULT_VAULT_SETTINGS,
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -104,7 +109,7 @@ export class Workspace {
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema };
     vault.ready = true;
   }
 
