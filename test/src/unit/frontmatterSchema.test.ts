@@ -220,6 +220,11 @@ describe('frontmatter schema: completion, hover and the new-note template', () =
     assert.deepEqual(complete(`---\nareas: [legal, ${CURSOR}]\n---\n`, schema), ['community']);
     assert.deepEqual(complete(`---\npublished: ${CURSOR}\n---\n`, schema), ['true', 'false']);
     assert.deepEqual(complete(`---\nvisibility: ${CURSOR}\n---\n`, schema), ['public', 'private']);
+    const today = complete(`---\ndate: ${CURSOR}\n---\n`);
+    assert.equal(today.length, 1);
+    assert.match(today[0], /^\d{4}-\d\d-\d\d$/);
+    assert.ok(Math.abs(Date.parse(today[0]) - Date.now()) < 2 * 86400000, today[0]);
+    assert.deepEqual(complete(`---\ntitle: ${CURSOR}\n---\n`), []);
   });
 
   it('hovers a key with what the schema says of it', () => {
