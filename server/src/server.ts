@@ -117,6 +117,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   vaultFs = files;
   documents = new TextDocuments(TextDocument);
   workspace = new Workspace(documents, files);
+  workspace.problemsOf = (v, p) => v.problems.problems(v.index, p, diagnosticOptions(v));
   settings = DEFAULT_SETTINGS;
   clientCanConfigure = clientWatchesDynamically = clientHasFolders = initialized = false;
   publishQueue.clear();

@@ -15,6 +15,7 @@ import {
   loadVault,
   type MembershipSettings,
   nodeVaultFs,
+  type NoteDiagnostic,
   parseBuffer,
   ProblemCache,
   readNoteTextSync,
@@ -56,6 +57,8 @@ export interface Vault {
 
 export class Workspace {
   readonly vaults: Vault[] = [];
+  /** A note's problems as the server publishes them (its settings, the vault's ProblemCache), for features. */
+  problemsOf?: (vault: Vault, path: string) => readonly NoteDiagnostic[];
 
   constructor(
     readonly documents: TextDocuments<TextDocument>,
@@ -81,7 +84,7 @@ export class Workspace {
       settings: DEFAULT_VAULT_SETTINGS,
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema, problems: (p) => this.problemsOf?.(vault, p) };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -109,7 +112,7 @@ export class Workspace {
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema, problems: (p) => this.problemsOf?.(vault, p) };
     vault.ready = true;
   }
 

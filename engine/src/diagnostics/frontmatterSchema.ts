@@ -165,11 +165,6 @@ export function defaultFrontmatterSchema(): FrontmatterSchema {
   return defaultSchema;
 }
 
-/** The default schema as shipped (a copy), for documentation and for writing a vault's own. */
-export function defaultFrontmatterSchemaJson(): JsonSchema {
-  return structuredClone(OSPO_NOTE_SCHEMA as JsonSchema);
-}
-
 export interface SchemaLoad {
   /** The schema to check with: the vault's, or the default one when the file is absent or broken. */
   schema: FrontmatterSchema;

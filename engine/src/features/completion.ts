@@ -1108,13 +1108,18 @@ function schemaKeys(req: Request): Array<{ key: string; doc?: string }> {
   return schema.properties.filter((p) => !p.deprecated).map((p) => ({ key: p.key, doc: p.description }));
 }
 
-/** The values the schema allows for `key` (its enum, a list's item enum, or true/false), with their descriptions. */
+/** The values the schema allows for `key` (its enum, a list's item enum, true/false; today for a date), with their descriptions. */
 function schemaValues(req: Request, key: string): Array<{ value: string; detail?: string }> | undefined {
   const p = (req.ctx.frontmatterSchema?.() ?? defaultFrontmatterSchema()).property(key);
   if (!p) return undefined;
   const values = p.values ?? p.itemValues;
   if (values) return values.map((v, i) => ({ value: typeof v === 'string' ? v : JSON.stringify(v), detail: p.values ? p.valueDescriptions?.[i] : undefined }));
   if (p.types.length === 1 && p.types[0] === 'boolean') return [{ value: 'true' }, { value: 'false' }];
+  if (p.format === 'date') {
+    const now = new Date();
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return [{ value: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`, detail: 'today' }];
+  }
   return undefined;
 }
 

@@ -6,7 +6,7 @@
  * `1e3` where a list of text is expected, not 1000). Offsets in the YAML text are mapped back to the file's
  * lines (the block starts on line 1), so values and errors land on their exact character.
  */
-import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, Schema, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, Schema, visit, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Frontmatter, FrontmatterEntry, FrontmatterValue, Range } from '../model';
 import { ownString, range } from './text';
 
@@ -71,7 +71,19 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
     // Aliases are expanded here; a "billion laughs" block stops at the alias budget with an error.
     fm.data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   } catch (e) {
-    fm.error = { message: `Invalid YAML in frontmatter: ${(e as Error).message}.`, range: range(1, 0, 1, lines[1].length) };
+    // An alias to an anchor that is not set (or set after it): at that alias; the alias budget: at the block.
+    let where = range(1, 0, 1, lines[1].length);
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range && !node.resolve(doc)) {
+          where = at.range(node.range[0], node.range[1]);
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    const p = where.start;
+    fm.error = { message: `Invalid YAML in frontmatter: ${(e as Error).message.replace(/\.$/, '')} (line ${p.line + 1}, column ${p.character + 1}).`, range: where };
   }
   return fm;
 }

@@ -83,7 +83,9 @@ describe('frontmatter: values as typed, with their ranges (yaml, YAML 1.2 core s
     assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms`);
     assert.match(laughs.error!.message, /^Invalid YAML in frontmatter: /);
     assert.equal(laughs.data, undefined);
-    assert.match(parse('---\naliases: *missing\n---\n').frontmatter!.error!.message, /^Invalid YAML in frontmatter: /);
+    const unset = parse('---\ntitle: T\naliases: [a, *missing]\n---\n').frontmatter!.error!;
+    assert.equal(r(unset.range), '2:13-2:21');
+    assert.match(unset.message, /^Invalid YAML in frontmatter: Unresolved alias .*: missing \(line 3, column 14\)\.$/);
     assert.ok(parse('---\nk:\n\t- tab\n---\n').frontmatter!.error);
   });
 });

@@ -220,6 +220,11 @@ describe('frontmatter schema: completion, hover and the new-note template', () =
     assert.deepEqual(complete(`---\nareas: [legal, ${CURSOR}]\n---\n`, schema), ['community']);
     assert.deepEqual(complete(`---\npublished: ${CURSOR}\n---\n`, schema), ['true', 'false']);
     assert.deepEqual(complete(`---\nvisibility: ${CURSOR}\n---\n`, schema), ['public', 'private']);
+    const today = complete(`---\ndate: ${CURSOR}\n---\n`);
+    assert.equal(today.length, 1);
+    assert.match(today[0], /^\d{4}-\d\d-\d\d$/);
+    assert.ok(Math.abs(Date.parse(today[0]) - Date.now()) < 2 * 86400000, today[0]);
+    assert.deepEqual(complete(`---\ntitle: ${CURSOR}\n---\n`), []);
   });
 
   it('hovers a key with what the schema says of it', () => {
@@ -234,6 +239,16 @@ describe('frontmatter schema: completion, hover and the new-note template', () =
     const strict = vaultSchema({ properties: { visibility: { enum: ['public', 'private'], description: 'Ours.' } }, required: ['visibility'] });
     const mine = provideHover(context('---\nvisibility: public\n---\n', strict), 'Note.md', { line: 1, character: 0 }, { toUri: (p) => p });
     assert.match((mine!.contents as { value: string }).value, /Ours\.[\s\S]*Required\.[\s\S]*vault's frontmatter schema \(`\.ospo-notes\/schema\.json`\)/);
+  });
+
+  it('explains a link from the problems the context recorded, not by running every rule again', () => {
+    const ctx = context('See [[Nowhere]].\n');
+    const asked: string[] = [];
+    const recorded: NoteDiagnostic = { path: 'Note.md', range: { start: { line: 0, character: 4 }, end: { line: 0, character: 15 } }, severity: 'warning', code: 'unresolved-link', message: 'recorded message' };
+    const hover = (c: FeatureContext) => (provideHover(c, 'Note.md', { line: 0, character: 7 }, { toUri: (p) => p })!.contents as { value: string }).value;
+    assert.match(hover({ ...ctx, problems: (p) => (asked.push(p), [recorded]) }), /recorded message/);
+    assert.deepEqual(asked, ['Note.md']);
+    assert.match(hover(ctx), /Note 'Nowhere' not found in the vault/);
   });
 
   it('builds the new-note template from the properties with a default', () => {
