@@ -18,16 +18,29 @@ import {
   isHiddenName,
   isStrictlyInside,
   linkAt,
+  loadFrontmatterSchema,
+  newNoteTemplate,
   NOTE_EXTENSION,
   parseNote,
   type Position,
   resolveDotSegments,
+  readSchemaFileSync,
   resolveLinkpath,
   stem,
   yamlScalar,
 } from '@ospo-notes/engine';
 
-export const DEFAULT_NEW_NOTE_TEMPLATE = '---\ntitle: {{title}}\nvisibility: private\n---\n\n# {{title}}\n';
+/** The template from the default frontmatter schema: each property with a `default`, then the title as a heading. */
+export const DEFAULT_NEW_NOTE_TEMPLATE = newNoteTemplate();
+
+/**
+ * The template of a vault without the `newNoteTemplate` setting: from its frontmatter schema
+ * (`.ospo-notes/schema.json`, else the default one), so new notes start with the properties the vault checks.
+ */
+export function vaultNewNoteTemplate(vaultRoot: string): string {
+  const file = readSchemaFileSync(vaultRoot);
+  return newNoteTemplate(loadFrontmatterSchema(file.text, undefined, file.problem).schema);
+}
 
 export type NewNotePath = { ok: true; path: string; title: string } | { ok: false; reason: string };
 
