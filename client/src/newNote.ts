@@ -27,6 +27,7 @@ import {
   readSchemaFileSync,
   resolveLinkpath,
   stem,
+  yamlScalar,
 } from '@ospo-notes/engine';
 
 /** The template from the default frontmatter schema: each property with a `default`, then the title as a heading. */
@@ -167,18 +168,6 @@ export function renderTemplate(template: string, title: string): string {
       return line.split('{{title}}').join(title);
     })
     .join('\n');
-}
-
-/** `text` as a YAML plain scalar when it reads back as that same string, else double-quoted. */
-function yamlScalar(text: string): string {
-  const plainSafe =
-    text !== '' &&
-    !/^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(text) &&
-    !/\s$/.test(text) &&
-    !/: |:$| #/.test(text) &&
-    !/^(true|false|yes|no|on|off|null|~|[-+]?(\.?\d[\d_.,]*(e[-+]?\d+)?|\.inf|\.nan)|0x[0-9a-f]+|0o[0-7]+)$/i.test(text) &&
-    !/^\d{4}-\d\d-\d\d/.test(text);
-  return plainSafe ? text : JSON.stringify(text);
 }
 
 export type CreateNotePlan =

@@ -50,6 +50,7 @@ export * from './features/frontmatterFixes';
 export * from './features/frontmatterHover';
 export * from './features/hover';
 export * from './features/references';
+export * from './features/rename';
 export * from './features/symbols';
 
 // Diagnostics: problems computed from the index.

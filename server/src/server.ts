@@ -34,7 +34,9 @@ import {
   type InitializeParams,
   type InitializeResult,
   type Location,
+  type RenameFilesParams,
   type TextDocumentChangeEvent,
+  type WorkspaceEdit,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -81,8 +83,12 @@ import {
   provideQuickFixes,
   provideReferences,
   provideWorkspaceSymbols,
+  prepareRename,
   readSchemaFile,
   readAndParse,
+  renameAt,
+  renameFiles,
+  type RenameOptions,
   readFolderMarkers,
   readObsidianConfig,
   readOwnVaultSettings,
@@ -145,6 +151,10 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onFoldingRanges(onFoldingRanges);
   connection.onCodeAction(onCodeAction);
   connection.onExecuteCommand(onExecuteCommand);
+  connection.onPrepareRename(onPrepareRename);
+  connection.onRenameRequest(onRenameRequest);
+  connection.workspace.onWillRenameFiles(onWillRenameFiles);
+  connection.workspace.onDidRenameFiles(onDidRenameFiles);
   connection.onRequest('ospo/status', onStatusRequest);
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
   connection.onRequest('ospo/files', onFilesRequest);
@@ -207,7 +217,12 @@ const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): Initia
       foldingRangeProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       executeCommandProvider: { commands: [ADD_BLOCK_ID_COMMAND] },
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      renameProvider: { prepareProvider: true },
+      workspace: {
+        workspaceFolders: { supported: true, changeNotifications: true },
+        // Every file and folder: notes, attachments and the folders holding them all carry links with them.
+        fileOperations: { willRename: RENAME_FILTERS, didRename: RENAME_FILTERS },
+      },
     },
     serverInfo: { name: 'ospo-notes', version: '0.1.0' },
   };
@@ -1056,6 +1071,108 @@ const onExecuteCommand: Handler<'onExecuteCommand'> = async (params) => {
   const result = await connection.workspace.applyEdit({ label: 'Add block id', edit: new WorkspaceEditBuilder().addEdits(target, [edit]).build() });
   return { applied: result.applied, id: args.id };
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Rename: the engine plans the edits (features/rename.ts); the server maps URIs and versions, and answers a
+// refusal with its reason.
+
+const RENAME_FILTERS = {
+  filters: [
+    { scheme: 'file', pattern: { glob: '**/*', matches: 'file' as const } },
+    { scheme: 'file', pattern: { glob: '**/*', matches: 'folder' as const } },
+  ],
+};
+
+/** How the engine's rename edits name a vault's documents: open buffers at the version their model was parsed from. */
+function renameOptions(vault: Vault): RenameOptions {
+  return {
+    targetOf: (p) => editTarget(vault, p, vault.index.versionOf(p)),
+    uriOf: (p) => workspace.uriOf(vault, p),
+    isMember: (p) => vault.rules.isMember(p),
+  };
+}
+
+/**
+ * Brings the vault's edited open notes up to their buffers where that is cheap (as any request does for its own
+ * note): a rename reads them all. A costly one keeps its last model; its edits name that model's version, and the
+ * engine refuses a rename whose edits would land in text that changed since.
+ */
+function reindexDirtyNotes(vault: Vault): void {
+  for (const uri of [...dirtyDocuments.keys()]) if (workspace.locate(uri)?.vault === vault) reindexIfDirty(uri);
+}
+
+function refusedRename(reason: string): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, reason);
+}
+
+const onPrepareRename: Handler<'onPrepareRename'> = (params, token) =>
+  guard('prepareRename', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return refusedRename('This file is not a note of an indexed vault.');
+    const result = prepareRename(loc.vault.ctx, loc.path, params.position);
+    return 'refused' in result ? refusedRename(result.refused) : result;
+  });
+
+const onRenameRequest: Handler<'onRenameRequest'> = (params, token) =>
+  guard('rename', token, () => {
+    const loc = located(params.textDocument.uri);
+    if (!loc) return refusedRename('This file is not a note of an indexed vault.');
+    reindexDirtyNotes(loc.vault);
+    const result = renameAt({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.newName, renameOptions(loc.vault));
+    return 'refused' in result ? refusedRename(result.refused) : result.edit;
+  });
+
+/**
+ * The explorer is about to move files or folders: the edits that keep every link to them, and every relative link
+ * inside them, working. Applied by the editor before the move, so they name the old URIs.
+ */
+async function onWillRenameFiles(params: RenameFilesParams, token: CancellationToken): Promise<WorkspaceEdit | null> {
+  // Thrown, not returned: the file-operation handlers are typed without an error result.
+  const answer = willRenameEdit(params, token);
+  if (answer instanceof ResponseError) throw answer;
+  // Obsidian's "Automatically update internal links" off means "ask": the editor asks before it applies a rename's
+  // edits (VS Code: OK / Show Preview / Skip Changes), so the edit is proposed either way; only "never" (ours,
+  // `ospoNotes.links.updateOnRename`) keeps the server out (see willRenameEdit). Asking here as well would ask
+  // twice, and VS Code does not wait for a question the server asks while it runs the rename's participants.
+  return answer ? answer.edit : null;
+}
+
+/** The edit keeping the links of the moved files (and the vaults it touches); null when no link needs a change. */
+const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): { edit: WorkspaceEdit; vaults: Vault[] } | null | ResponseError<void> =>
+  guard('willRenameFiles', token, () => {
+    const perVault = new Map<Vault, Array<{ oldPath: string; newPath: string }>>();
+    for (const f of params.files) {
+      const from = workspace.vaultPathOf(f.oldUri);
+      const to = workspace.vaultPathOf(f.newUri);
+      // Moves between vaults or out of one: no link of the index can follow them.
+      if (!from || !to || from.vault !== to.vault || !from.vault.ready) continue;
+      // A vault whose links do not follow renames is left alone (nothing computed, nothing refused).
+      if (from.vault.settings.updateLinksOnRename === 'never') continue;
+      let moves = perVault.get(from.vault);
+      if (!moves) perVault.set(from.vault, (moves = []));
+      moves.push({ oldPath: from.path, newPath: to.path });
+    }
+    const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
+    const vaults: Vault[] = [];
+    for (const [vault, moves] of perVault) {
+      reindexDirtyNotes(vault);
+      const result = renameFiles({ ...vault.ctx, cancellation: token }, moves, renameOptions(vault));
+      if ('refused' in result) return refusedRename(result.refused);
+      const vaultChanges = result.edit.documentChanges ?? [];
+      if (vaultChanges.length > 0) vaults.push(vault);
+      changes.push(...vaultChanges);
+    }
+    return changes.length > 0 ? { edit: { documentChanges: changes }, vaults } : null;
+  });
+
+/** Files moved: the index follows at once, as the file watcher's events would make it (they may come too). */
+function onDidRenameFiles(params: RenameFilesParams): void {
+  const changes: DidChangeWatchedFilesParams['changes'] = params.files.flatMap((f) => [
+    { uri: f.oldUri, type: FileChangeType.Deleted },
+    { uri: f.newUri, type: FileChangeType.Created },
+  ]);
+  void onWatchedFilesChanged({ changes });
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.

@@ -156,6 +156,27 @@ export class Workspace {
     return undefined;
   }
 
+  /**
+   * The vault whose folder holds this `file:` URI and its vault path, whatever the vault's rules say of it and
+   * whether or not it exists: where a file or folder is being moved to or from.
+   */
+  vaultPathOf(uri: string): { vault: Vault; path: string } | undefined {
+    let fsPath: string;
+    try {
+      const u = URI.parse(uri);
+      if (u.scheme !== 'file') return undefined;
+      fsPath = u.fsPath;
+    } catch {
+      return undefined;
+    }
+    for (const vault of this.vaults) {
+      const rel = path.relative(vault.root, fsPath);
+      if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
+      return { vault, path: rel.split(path.sep).join('/') };
+    }
+    return undefined;
+  }
+
   uriOf(vault: Vault, p: string): string {
     return URI.file(path.join(vault.root, ...p.split('/'))).toString();
   }

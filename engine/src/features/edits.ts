@@ -5,11 +5,13 @@
  *
  * - `version` is the open buffer's version, or `null` for a file that is not open (its text is the file on disk).
  * - A note that is created gets a `CreateFile` before any text edit of it, and its text edits carry `null`.
+ * - A file that is renamed gets a `RenameFile` after every text edit: the text edits name its old URI, as an
+ *   editor applies the operations in order.
  * - Edits of one document may not overlap (two inserts at one position are allowed and keep their order); an
  *   edit changes exactly the text of its range, nothing is merged or widened. A violation is a bug in the caller
  *   and throws `EditConflictError` rather than sending an edit whose result nobody can predict.
  */
-import type { CreateFile, Position, Range, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import type { CreateFile, Position, Range, RenameFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { comparePositions } from '../syntax/text';
 
 /** A document an edit applies to: its URI and the version of the text the edit was computed from. */
@@ -29,6 +31,7 @@ interface DocumentEdits {
 export class WorkspaceEditBuilder {
   private readonly documents = new Map<string, DocumentEdits>();
   private readonly creates: CreateFile[] = [];
+  private readonly renames: RenameFile[] = [];
 
   /** Creates the file at `uri`; by default the edit fails when it already exists (nothing is overwritten). */
   createFile(uri: string, options: { overwrite?: boolean; ignoreIfExists?: boolean } = {}): this {
@@ -36,6 +39,18 @@ export class WorkspaceEditBuilder {
     const known = this.documents.get(uri);
     if (known && known.version !== null) throw new EditConflictError(`${uri} is open (version ${known.version}) and cannot be created`);
     this.creates.push({ kind: 'create', uri, ...(options.overwrite || options.ignoreIfExists ? { options } : {}) });
+    return this;
+  }
+
+  /**
+   * Renames (moves) the file at `oldUri` to `newUri`, after all text edits; by default the edit fails when
+   * `newUri` exists (nothing is overwritten).
+   */
+  renameFile(oldUri: string, newUri: string, options: { overwrite?: boolean; ignoreIfExists?: boolean } = {}): this {
+    if (oldUri === newUri) throw new EditConflictError(`${oldUri} is renamed to itself`);
+    if (this.renames.some((r) => r.oldUri === oldUri)) throw new EditConflictError(`${oldUri} is renamed twice`);
+    if (this.renames.some((r) => r.newUri === newUri) || this.creates.some((c) => c.uri === newUri)) throw new EditConflictError(`${newUri} is the destination of two operations`);
+    this.renames.push({ kind: 'rename', oldUri, newUri, ...(options.overwrite || options.ignoreIfExists ? { options } : {}) });
     return this;
   }
 
@@ -56,12 +71,15 @@ export class WorkspaceEditBuilder {
   }
 
   get isEmpty(): boolean {
-    return this.creates.length === 0 && this.documents.size === 0;
+    return this.creates.length === 0 && this.documents.size === 0 && this.renames.length === 0;
   }
 
-  /** The workspace edit: file creations first, then one `TextDocumentEdit` per document, edits in text order. */
+  /**
+   * The workspace edit: file creations first, then one `TextDocumentEdit` per document, edits in text order, then
+   * the renames.
+   */
   build(): WorkspaceEdit {
-    const changes: Array<CreateFile | TextDocumentEdit> = [...this.creates];
+    const changes: Array<CreateFile | TextDocumentEdit | RenameFile> = [...this.creates];
     for (const [uri, doc] of this.documents) {
       // A stable sort: inserts at one position keep the order they were added in.
       const edits = doc.edits.slice().sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end));
@@ -72,6 +90,7 @@ export class WorkspaceEditBuilder {
       }
       changes.push({ textDocument: { uri, version: doc.version }, edits });
     }
+    changes.push(...this.renames);
     return { documentChanges: changes };
   }
 

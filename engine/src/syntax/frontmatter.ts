@@ -269,3 +269,15 @@ export function tagsOfValue(value: FrontmatterValue | undefined): Array<{ name: 
   }
   return out;
 }
+
+/** `text` as a YAML plain scalar when it reads back as that same string, else double-quoted. */
+export function yamlScalar(text: string): string {
+  const plainSafe =
+    text !== '' &&
+    !/^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(text) &&
+    !/\s$/.test(text) &&
+    !/: |:$| #/.test(text) &&
+    !/^(true|false|yes|no|on|off|null|~|[-+]?(\.?\d[\d_.,]*(e[-+]?\d+)?|\.inf|\.nan)|0x[0-9a-f]+|0o[0-7]+)$/i.test(text) &&
+    !/^\d{4}-\d\d-\d\d/.test(text);
+  return plainSafe ? text : JSON.stringify(text);
+}

@@ -109,3 +109,66 @@ function removeFrom(index: Map<string, Set<string>>, key: string, path: string):
   set.delete(path);
   if (set.size === 0) index.delete(key);
 }
+
+/**
+ * The vault's file set as it will be once some files have moved, without copying it: every lookup asks the
+ * current set and corrects the answer for the moved files, so building one costs O(moved files), not O(vault).
+ * Rename planning resolves links and writes link text against it. Read-only.
+ */
+export class MovedFileLookup extends FileLookup {
+  private readonly gone = new Set<string>();
+  private readonly arrived: FileLookup;
+
+  /** `moves`: old vault path → new vault path, for files of `base`. */
+  constructor(
+    private readonly base: FileLookup,
+    moves: ReadonlyMap<string, string>,
+  ) {
+    super();
+    for (const from of moves.keys()) this.gone.add(normalizeVaultPath(from));
+    this.arrived = new FileLookup(moves.values());
+  }
+
+  override get size(): number {
+    return this.base.size - this.gone.size + this.arrived.size;
+  }
+
+  override add(_path: string): boolean {
+    throw new Error('MovedFileLookup is read-only');
+  }
+
+  override remove(_path: string): boolean {
+    throw new Error('MovedFileLookup is read-only');
+  }
+
+  override clear(): void {
+    throw new Error('MovedFileLookup is read-only');
+  }
+
+  override has(path: string): boolean {
+    const p = normalizeVaultPath(path);
+    return this.arrived.has(p) || (!this.gone.has(p) && this.base.has(p));
+  }
+
+  override *paths(): IterableIterator<string> {
+    for (const p of this.base.paths()) if (!this.gone.has(p)) yield p;
+    yield* this.arrived.paths();
+  }
+
+  override withPath(path: string): string[] {
+    return this.merge(this.base.withPath(path), this.arrived.withPath(path));
+  }
+
+  override withName(name: string): string[] {
+    return this.merge(this.base.withName(name), this.arrived.withName(name));
+  }
+
+  override withPathSuffix(suffix: string): string[] {
+    return this.merge(this.base.withPathSuffix(suffix), this.arrived.withPathSuffix(suffix));
+  }
+
+  private merge(before: string[], added: string[]): string[] {
+    const kept = before.filter((p) => !this.gone.has(p) && !this.arrived.has(p));
+    return kept.length === 0 ? added : [...kept, ...added];
+  }
+}

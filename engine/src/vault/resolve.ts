@@ -233,6 +233,8 @@ export interface HeadingMatch {
   tier?: HeadingTier;
   /** When unmatched: the first segment that could not be found (after the longest matching prefix). */
   failedSegment?: string;
+  /** When matched and asked for (`withChain`): the heading each non-empty segment named, in order (the last is `heading`). */
+  chain?: Heading[];
 }
 
 /**
@@ -243,7 +245,7 @@ export interface HeadingMatch {
  * `Notes#B` finds the `B` under the second `## Notes`. `headings` must be in document order, as the parser
  * produces them.
  */
-export function matchHeadingChain(subpath: string, headings: readonly Heading[]): HeadingMatch {
+export function matchHeadingChain(subpath: string, headings: readonly Heading[], withChain = false): HeadingMatch {
   const segments = splitHeadingSegments(subpath);
   if (segments.length === 0) return {};
 
@@ -254,8 +256,8 @@ export function matchHeadingChain(subpath: string, headings: readonly Heading[])
   const deadEnds = new Set<string>();
   let longestPrefix = 0;
 
-  // Returns the index of the final heading and the loosest tier used from segment `i` on.
-  const search = (i: number, parent: number): { index: number; tier: number } | undefined => {
+  // Returns the headings matched from segment `i` on (the last is the final one) and the loosest tier used.
+  const search = (i: number, parent: number): { chain: number[]; tier: number } | undefined => {
     const memo = `${i}:${parent}`;
     if (deadEnds.has(memo)) return undefined;
     const p = parent >= 0 ? headings[parent] : undefined;
@@ -267,9 +269,9 @@ export function matchHeadingChain(subpath: string, headings: readonly Heading[])
         if (p && (h.line <= p.line || h.line > p.sectionEndLine || h.level <= p.level)) continue;
         if (keysOf(t)[j] !== want) continue;
         longestPrefix = Math.max(longestPrefix, i + 1);
-        if (i === segments.length - 1) return { index: j, tier: t };
+        if (i === segments.length - 1) return { chain: [j], tier: t };
         const rest = search(i + 1, j);
-        if (rest) return { index: rest.index, tier: Math.max(t, rest.tier) };
+        if (rest) return { chain: [j, ...rest.chain], tier: Math.max(t, rest.tier) };
       }
     }
     deadEnds.add(memo);
@@ -278,7 +280,9 @@ export function matchHeadingChain(subpath: string, headings: readonly Heading[])
 
   const found = search(0, -1);
   if (!found) return { failedSegment: segments[longestPrefix] };
-  return { heading: headings[found.index], tier: HEADING_TIERS[found.tier] };
+  const heading = headings[found.chain[found.chain.length - 1]];
+  const tier = HEADING_TIERS[found.tier];
+  return withChain ? { heading, tier, chain: found.chain.map((j) => headings[j]) } : { heading, tier };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -326,17 +330,20 @@ export interface FragmentMatch {
   /** A heading tier, or `github-slug` when only the compatibility fallback matched (worth an info hint). */
   tier?: HeadingTier | 'github-slug';
   failedSegment?: string;
+  /** When matched: the heading each non-empty segment named (see {@link HeadingMatch.chain}). */
+  chain?: Heading[];
 }
 
 /**
  * Matches a markdown-link heading fragment, already percent-decoded (R4.5, R6.4): the fragment is heading text,
  * matched like a wiki-link subpath; only when that fails is it tried as a GitHub slug.
  */
-export function matchMarkdownFragment(fragment: string, headings: readonly Heading[]): FragmentMatch {
-  const byText = matchHeadingChain(fragment, headings);
+export function matchMarkdownFragment(fragment: string, headings: readonly Heading[], withChain = false): FragmentMatch {
+  const byText = matchHeadingChain(fragment, headings, withChain);
   if (byText.heading) return byText;
   const bySlug = findHeadingByGithubSlug(fragment, headings);
-  return bySlug ? { heading: bySlug, tier: 'github-slug' } : byText;
+  if (!bySlug) return byText;
+  return withChain ? { heading: bySlug, tier: 'github-slug', chain: [bySlug] } : { heading: bySlug, tier: 'github-slug' };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ export class LspTestClient {
   /** The editor's `files.exclude` setting. */
   filesExclude: Record<string, boolean> = {};
   stderr = '';
+  /** What the server answered to `initialize` (its capabilities). */
+  initializeResult: { capabilities: Record<string, unknown> } | undefined;
   private waiters: Array<() => void> = [];
   private versions = new Map<string, number>();
   private texts = new Map<string, string>();
@@ -83,7 +85,7 @@ export class LspTestClient {
   }
 
   async start(): Promise<void> {
-    await this.connection.sendRequest('initialize', {
+    this.initializeResult = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: URI.file(this.root).toString(),
       workspaceFolders: [{ uri: URI.file(this.root).toString(), name: 'vault' }],

@@ -66,4 +66,18 @@ describe('workspace edit builder', () => {
     assert.throws(() => new WorkspaceEditBuilder().createFile(uri).createFile(uri), /created twice/);
     assert.deepEqual(new WorkspaceEditBuilder().createFile(uri, { ignoreIfExists: true }).build().documentChanges, [{ kind: 'create', uri, options: { ignoreIfExists: true } }]);
   });
+
+  it('puts file renames after every text edit, which name the old URI', () => {
+    const edit = new WorkspaceEditBuilder()
+      .renameFile('file:///v/a.md', 'file:///v/c.md')
+      .replace(A, { start: at(0, 0), end: at(0, 1) }, 'x')
+      .build();
+    assert.deepEqual(edit.documentChanges, [
+      { textDocument: { uri: A.uri, version: 7 }, edits: [{ range: { start: at(0, 0), end: at(0, 1) }, newText: 'x' }] },
+      { kind: 'rename', oldUri: 'file:///v/a.md', newUri: 'file:///v/c.md' },
+    ]);
+    assert.throws(() => new WorkspaceEditBuilder().renameFile('file:///v/a.md', 'file:///v/b.md').renameFile('file:///v/a.md', 'file:///v/c.md'), EditConflictError);
+    assert.throws(() => new WorkspaceEditBuilder().renameFile('file:///v/a.md', 'file:///v/b.md').renameFile('file:///v/c.md', 'file:///v/b.md'), EditConflictError);
+    assert.equal(new WorkspaceEditBuilder().renameFile('file:///v/a.md', 'file:///v/b.md').isEmpty, false);
+  });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { FileLookup } from '@ospo-notes/engine';
+import { FileLookup, MovedFileLookup } from '@ospo-notes/engine';
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 
@@ -74,5 +74,23 @@ describe('FileLookup', () => {
     assert.equal(files.size, 50_001);
     assert.deepEqual(files.withNoteName('note 42'), ['x/y/Note 42.md']);
     assert.deepEqual(files.withNoteName('note 43'), ['folder43/sub1/Note 43.md']);
+  });
+
+  it('MovedFileLookup answers as the moved file set would, without touching the vault\'s', () => {
+    const base = new FileLookup(['a/X.md', 'b/Y.md', 'img/p.png']);
+    const moved = new MovedFileLookup(base, new Map([['a/X.md', 'a/Y.md'], ['img/p.png', 'pics/p.png']]));
+    assert.equal(moved.size, 3);
+    assert.deepEqual(sorted(moved.withNoteName('y')), ['a/Y.md', 'b/Y.md']);
+    assert.deepEqual(moved.withNoteName('x'), []);
+    assert.deepEqual(moved.withPath('PICS/p.png'), ['pics/p.png']);
+    assert.deepEqual(moved.withPathSuffix('img/p.png'), []);
+    assert.equal(moved.has('a/X.md'), false);
+    assert.equal(moved.has('a/Y.md'), true);
+    assert.deepEqual(sorted([...moved.paths()]), ['a/Y.md', 'b/Y.md', 'pics/p.png']);
+    assert.deepEqual(sorted([...base.paths()]), ['a/X.md', 'b/Y.md', 'img/p.png'], 'the base is untouched');
+    assert.throws(() => moved.add('c.md'), /read-only/);
+    // A case-only rename of one file: one file, under its new spelling.
+    const recased = new MovedFileLookup(base, new Map([['a/X.md', 'a/x.md']]));
+    assert.deepEqual(recased.withNoteName('X'), ['a/x.md']);
   });
 });
