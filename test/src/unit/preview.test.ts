@@ -283,6 +283,30 @@ describe('preview plugin', function () {
     });
   });
 
+  describe('markdown links to notes', () => {
+    it('resolves `[Component](Component)` written in another folder as the language server does (R3, R6)', () => {
+      const withComponent = new FileLookup([...files.paths(), 'design/Component.md', 'design/My Note.md']);
+      fs.mkdirSync(path.join(root, 'design'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'design', 'Component.md'), '# Component\n\n## Usage\n\nText.\n');
+      fs.writeFileSync(path.join(root, 'design', 'My Note.md'), 'Mine.\n');
+      const html = render('public/tech/Uses.md', [
+        '[Component](Component) [usage](Component.md#Usage) [block](public/tech/OpenSource.md#^1a1526) [mine](My%20Note.md)',
+        '',
+        '[lost](Component.md#Nowhere) [gone](Nothing.md) [web](https://example.org/Component) [here](#Top)',
+        '',
+        '# Top',
+      ].join('\n'), { vaultFor: () => ({ root, files: withComponent }) });
+      assert.match(html, /<a href="vault:\/design\/Component\.md">Component<\/a>/, 'no `.md`, other folder: the shortest-path match');
+      assert.match(html, /<a href="vault:\/design\/Component\.md#usage">usage<\/a>/, 'a heading: the slug VS Code gives it');
+      assert.match(html, /<a href="vault:\/public\/tech\/OpenSource\.md#L7">block<\/a>/);
+      assert.match(html, /<a href="vault:\/design\/My Note\.md">mine<\/a>/, 'percent-decoded before resolution');
+      assert.match(html, /<a href="vault:\/design\/Component\.md">lost<\/a>/, 'a missing heading still opens the note');
+      assert.match(html, /<a href="Nothing\.md">gone<\/a>/, 'not in the vault: left as markdown-it writes it');
+      assert.match(html, /<a href="https:\/\/example\.org\/Component">web<\/a>/);
+      assert.match(html, /<a href="#L5">here<\/a>/, 'a heading of the previewed note: its line anchor');
+    });
+  });
+
   describe('note embeds', () => {
     it('embeds a block by id, without its `^id` marker', () => {
       const html = render('public/tech/OSPO.md', OSPO);
