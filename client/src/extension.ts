@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageclient/node';
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
+import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, newNoteFolderOf, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import {
   CHECK_VAULT_REQUEST,
@@ -327,7 +327,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       const config = vscode.workspace.getConfiguration(SECTION, doc.uri);
-      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, config.get<string>('newNoteFolder', ''));
+      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, newNoteFolderOf(config.get<string | null>('newNoteFolder', null)));
       if (plan.kind === 'refuse') {
         void vscode.window.showWarningMessage(`OSPO Notes: ${plan.reason}`);
         return;

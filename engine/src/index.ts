@@ -37,6 +37,7 @@ export * from './features/definition';
 export * from './features/documentLinks';
 export * from './features/edits';
 export * from './features/folding';
+export * from './features/newNote';
 export * from './features/hover';
 export * from './features/references';
 export * from './features/symbols';

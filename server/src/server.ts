@@ -26,6 +26,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
+  type CodeAction,
   type Connection,
   type DidChangeWatchedFilesParams,
   type Diagnostic,
@@ -65,7 +66,11 @@ import {
   provideDocumentSymbols,
   provideFoldingRanges,
   provideHover,
+  provideFixAll,
   provideQuickFixes,
+  provideRefactorings,
+  type NewNoteOptions,
+  type NoteAction,
   provideReferences,
   provideWorkspaceSymbols,
   readAndParse,
@@ -141,6 +146,9 @@ interface Settings {
   vaults: string[];
   /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
   filesExclude: string[];
+  /** Where new notes go (`null`: Obsidian's setting of the vault) and what they start with (absent: the default). */
+  newNoteFolder?: string | null;
+  newNoteTemplate?: string;
 }
 
 const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [] };
@@ -172,7 +180,7 @@ const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): Initia
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.RefactorExtract, CodeActionKind.SourceFixAll] },
       executeCommandProvider: { commands: [ADD_BLOCK_ID_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -259,6 +267,8 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
     filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
+    newNoteFolder: typeof s.newNoteFolder === 'string' ? s.newNoteFolder : null,
+    ...(typeof s.newNoteTemplate === 'string' ? { newNoteTemplate: s.newNoteTemplate } : {}),
   };
 }
 
@@ -826,18 +836,51 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
   guard('codeAction', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
-    const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
-    // The fixes are computed from the note's model: the edit names the version that model was parsed from, so an
+    // `only` asks for some kinds (a kind includes its sub-kinds: `source` includes `source.fixAll`).
+    const only = params.context.only;
+    const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    // The actions are computed from the note's model: the edit names the version that model was parsed from, so an
     // editor refuses it once the user has typed.
     const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
-    return provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]).map((f) => ({
-      title: f.title,
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [diagnostics[f.diagnostic]],
-      isPreferred: f.isPreferred,
-      edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
-    }));
+    const options = newNoteOptions();
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
+      for (const f of provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2], options)) {
+        actions.push(codeActionOf(loc.vault, target, f, [diagnostics[f.diagnostic]]));
+      }
+    }
+    if (wants(CodeActionKind.RefactorRewrite) || wants(CodeActionKind.RefactorExtract)) {
+      for (const a of provideRefactorings(loc.vault.ctx, loc.path, params.range, options)) if (wants(a.kind)) actions.push(codeActionOf(loc.vault, target, a));
+    }
+    // Fix-all is computed only when asked for (on save, or the source action menu): it checks the whole note.
+    if (only && wants(CodeActionKind.SourceFixAll)) {
+      const all = provideFixAll(loc.vault.ctx, loc.path, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: loc.vault.outside });
+      if (all) actions.push(codeActionOf(loc.vault, target, all));
+    }
+    return actions;
   });
+
+function newNoteOptions(): NewNoteOptions {
+  return { newNoteFolder: settings.newNoteFolder, newNoteTemplate: settings.newNoteTemplate };
+}
+
+/** An engine action as an LSP code action: the note to create first (never over a file), then the note's edits. */
+function codeActionOf(vault: Vault, target: EditTarget, action: NoteAction, diagnostics?: Diagnostic[]): CodeAction {
+  const edit = new WorkspaceEditBuilder();
+  if (action.create) {
+    const uri = workspace.uriOf(vault, action.create.path);
+    edit.createFile(uri).insert({ uri, version: null }, { line: 0, character: 0 }, action.create.text);
+  }
+  if (action.edits.length > 0) edit.addEdits(target, action.edits);
+  return {
+    title: action.title,
+    kind: action.kind,
+    ...(diagnostics ? { diagnostics } : {}),
+    ...(action.isPreferred ? { isPreferred: true } : {}),
+    edit: edit.build(),
+  };
+}
 
 /**
  * The vault and canonical path of a note named by a client's command arguments, confined to that vault: the

@@ -1,55 +1,157 @@
 /**
- * Quick fixes for the engine's own diagnostics, from the detail each diagnostic carries (`data`): write the
- * link to the note an alias belongs to as `[[File|Alias]]` (aliases never resolve a link, R3.7), change a link to
- * a suggested near name, add the missing `https://` of a web address (R6.5).
+ * Code actions on a note: quick fixes for the engine's own diagnostics (from the detail each diagnostic carries,
+ * `data`, and the index's resolution of the link), one "fix all" of the unambiguous ones, and refactorings of a
+ * link or a selection.
+ *
+ * Quick fixes: write a link to an alias or a title as `[[File|Alias]]` (aliases and titles never resolve a link,
+ * R3.7); change a link to a suggested near name; create the missing note (in the folder for new notes, from the
+ * template); pick one of the target's headings or block ids for a missing one, closest first; qualify an
+ * ambiguous link with each candidate's shortest unambiguous path; give a duplicate block id a fresh one; write a
+ * GitHub-slug fragment as the heading's text; add the missing `https://` of a web address (R6.5).
+ * Refactorings: convert a wiki-link to a markdown link and back; extract the selection into a new note, leaving a
+ * link or an embed in its place.
+ *
+ * Actions are plain data: edits of the note they were asked for, and at most one note to create. The server
+ * packages them with the document's version (edits.ts).
  */
 import { TextEdit } from 'vscode-languageserver-types';
-import type { Link, Range } from '../model';
-import { comparePositions } from '../syntax/text';
+import type { Link, NoteModel, Position, Range } from '../model';
+import { type DiagnosticOptions, noteDiagnostics } from '../diagnostics/diagnostics';
+import { comparePositions, splitLines } from '../syntax/text';
+import type { LinkTarget } from '../vault/links';
 import { isNotePath, stem } from '../vault/paths';
+import { headingLinkText } from '../vault/resolve';
+import { editDistance } from '../vault/vault';
 import type { FeatureContext } from './context';
 import { linkAt } from './definition';
-import { encodeMarkdownPath, shortestLinkPath } from './completion';
+import { encodeMarkdownPath, freshBlockId, shortestLinkPath } from './completion';
+import {
+  DEFAULT_NEW_NOTE_TEMPLATE,
+  freeNewNotePath,
+  newNoteFolderOf,
+  newNotePath,
+  noteNameFromText,
+  type ObsidianNewFileSettings,
+  renderTemplate,
+} from './newNote';
 
 /** What a quick fix needs of a diagnostic: as the editor sends it back (code, range, data). */
 export interface DiagnosticRef {
   code?: string | number;
   range: Range;
-  data?: { suggestions?: string[]; aliasOf?: string };
+  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[] };
 }
 
-export interface QuickFix {
+/** LSP code action kinds the engine's actions have. */
+export type NoteActionKind = 'quickfix' | 'refactor.rewrite' | 'refactor.extract' | 'source.fixAll';
+
+/** A note an action creates: its vault path and its whole text. It is never written over an existing file. */
+export interface NoteCreation {
+  path: string;
+  text: string;
+}
+
+export interface NoteAction {
   title: string;
+  kind: NoteActionKind;
+  /** Edits of the note the action was asked for. */
   edits: TextEdit[];
-  /** Index of the diagnostic (in the list given) this fix answers. */
-  diagnostic: number;
+  /** A note the action creates (before the edits apply). */
+  create?: NoteCreation;
+  /** The fix to apply without asking (one unambiguous answer). "Fix all" applies exactly these. */
   isPreferred?: boolean;
 }
 
-export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics: readonly DiagnosticRef[]): QuickFix[] {
+export interface QuickFix extends NoteAction {
+  /** Index of the diagnostic (in the list given) this fix answers. */
+  diagnostic: number;
+}
+
+/** Where and how new notes are made. */
+export interface NewNoteOptions {
+  /** `ospoNotes.newNoteFolder` (see {@link newNoteFolderOf}); null or absent: Obsidian's setting of the vault. */
+  newNoteFolder?: string | null;
+  /** `ospoNotes.newNoteTemplate`, `{{title}}` filled in; absent: the default template. */
+  newNoteTemplate?: string;
+  /** The vault's `.obsidian/app.json` new-file settings. */
+  obsidian?: ObsidianNewFileSettings;
+}
+
+/** How many headings or block ids a missing one is offered. */
+const MAX_CHOICES = 5;
+
+export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics: readonly DiagnosticRef[], options: NewNoteOptions = {}): QuickFix[] {
   const note = ctx.index.note(path);
   if (!note) return [];
+  const targets = ctx.index.linkTargets(path);
   const fixes: QuickFix[] = [];
   diagnostics.forEach((d, i) => {
+    const add = (title: string, edits: TextEdit[], extra: Partial<NoteAction> = {}): void => {
+      fixes.push({ title, kind: 'quickfix', edits, diagnostic: i, ...extra });
+    };
+    if (d.code === 'duplicate-block-id') {
+      const dup = note.blockIds.find((b) => comparePositions(b.range.start, d.range.start) === 0 && comparePositions(b.range.end, d.range.end) === 0);
+      if (!dup) return;
+      const id = freshBlockId(new Set(note.blockIds.map((b) => b.id)));
+      add(`Change the block id to '^${id}'`, [TextEdit.replace(dup.range, `^${id}`)], { isPreferred: true });
+      return;
+    }
     const at = linkAt(note, d.range.start);
     const link = at?.link;
-    if (!link || comparePositions(d.range.end, link.range.end) > 0) return;
+    if (!at || !link || comparePositions(d.range.end, link.range.end) > 0) return;
+    const t: LinkTarget | undefined = targets[at.index];
     switch (d.code) {
       case 'missing-scheme':
-        fixes.push({ title: `Add 'https://'`, edits: [TextEdit.insert(link.pathRange.start, 'https://')], diagnostic: i, isPreferred: true });
+        add(`Add 'https://'`, [TextEdit.insert(link.pathRange.start, 'https://')], { isPreferred: true });
         break;
       case 'unresolved-link':
       case 'missing-attachment':
       case 'missing-embed': {
-        const aliasOf = d.data?.aliasOf;
-        if (aliasOf && link.syntax === 'wiki') {
-          fixes.push({ title: `Link to '${stem(aliasOf)}' with '${link.path}' as its text`, edits: [aliasEdit(ctx, link, aliasOf)], diagnostic: i, isPreferred: true });
+        const suggestions = d.data?.suggestions ?? [];
+        // An alias or a title used as a link (R3.7): the note it names, with the written name kept as the text.
+        const named = d.data?.aliasOf ?? (suggestions.length === 1 && ctx.index.notesWithTitle(link.path).has(suggestions[0]) ? suggestions[0] : undefined);
+        if (named) {
+          if (link.syntax === 'wiki') add(`Link to '${stem(named)}' with '${link.path}' as its text`, [namedLinkEdit(ctx, path, link, named)], { isPreferred: true });
+          else add(`Change to '${linkPathText(ctx, path, link, named)}'`, [TextEdit.replace(link.pathRange, linkPathText(ctx, path, link, named))], { isPreferred: true });
           break;
         }
-        for (const target of d.data?.suggestions ?? []) {
-          const text = linkText(ctx, link, target);
-          fixes.push({ title: `Change to '${text}'`, edits: [TextEdit.replace(link.pathRange, text)], diagnostic: i, isPreferred: fixes.length === 0 });
+        for (const target of suggestions) {
+          const text = linkPathText(ctx, path, link, target);
+          // Several near names: the user chooses; only a single one is applied without asking.
+          add(`Change to '${text}'`, [TextEdit.replace(link.pathRange, text)], { isPreferred: suggestions.length === 1 });
         }
+        const create = createNoteFix(ctx, path, link, options);
+        if (create) add(create.title, [], { create: create.create });
+        break;
+      }
+      case 'missing-heading': {
+        const target = t?.target !== undefined ? ctx.index.note(t.target) : undefined;
+        if (!target || !t?.target || link.subpathRange === undefined) break;
+        const wanted = t.failedSegment ?? link.subpath ?? '';
+        for (const h of closest(target.headings, wanted, (h) => h.text)) {
+          add(`Link to heading '${h.text}'`, [subpathEdit(link, headingLinkText(h.text))]);
+        }
+        break;
+      }
+      case 'missing-block': {
+        const target = t?.target !== undefined ? ctx.index.note(t.target) : undefined;
+        if (!target || link.subpathRange === undefined) break;
+        const wanted = (link.subpath ?? '').replace(/^\^/, '');
+        const unique = [...new Map(target.blockIds.map((b) => [b.id.toLowerCase(), b])).values()];
+        for (const b of closest(unique, wanted, (b) => b.id)) add(`Link to block '^${b.id}'`, [subpathEdit(link, `^${b.id}`)]);
+        break;
+      }
+      case 'ambiguous-link': {
+        const candidates = d.data?.candidates ?? t?.resolution?.candidates ?? [];
+        for (const c of candidates) {
+          const text = linkPathText(ctx, path, link, c);
+          if (text !== link.path) add(`Qualify as '${text}'`, [TextEdit.replace(link.pathRange, text)]);
+        }
+        break;
+      }
+      case 'heading-slug-fragment': {
+        if (!t?.heading || link.subpathRange === undefined) break;
+        add(`Write the heading as '${t.heading.text}'`, [subpathEdit(link, t.heading.text)], { isPreferred: true });
         break;
       }
     }
@@ -57,16 +159,155 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
   return fixes;
 }
 
+/**
+ * "Fix all" for a note (`source.fixAll`): every preferred fix of its diagnostics, which is to say every fix with
+ * one unambiguous answer, in one edit; undefined when there is none. Fixes that would overlap an earlier one
+ * (none do today: each diagnostic has its own range) are left out rather than merged.
+ */
+export function provideFixAll(ctx: FeatureContext, path: string, diagnosticOptions: DiagnosticOptions = {}): NoteAction | undefined {
+  const fixes = provideQuickFixes(ctx, path, noteDiagnostics(ctx.index, path, diagnosticOptions)).filter((f) => f.isPreferred && !f.create);
+  const edits: TextEdit[] = [];
+  for (const f of fixes) {
+    const overlaps = f.edits.some((e) => edits.some((o) => comparePositions(e.range.start, o.range.end) < 0 && comparePositions(o.range.start, e.range.end) < 0));
+    if (!overlaps) edits.push(...f.edits);
+  }
+  if (edits.length === 0) return undefined;
+  return { title: `Fix all auto-fixable problems (${fixes.length})`, kind: 'source.fixAll', edits };
+}
+
+/**
+ * Refactorings at `range` of the note: convert the link there to the other style, and, for a selection, move the
+ * selected text into a new note leaving a link (or an embed) to it.
+ */
+export function provideRefactorings(ctx: FeatureContext, path: string, range: Range, options: NewNoteOptions = {}): NoteAction[] {
+  const note = ctx.index.note(path);
+  if (!note) return [];
+  const actions: NoteAction[] = [];
+  const conversion = convertLinkAction(ctx, note, range);
+  if (conversion) actions.push(conversion);
+  actions.push(...extractActions(ctx, note, range, options));
+  return actions;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Creating the missing note
+
+function createNoteFix(ctx: FeatureContext, path: string, link: Link, options: NewNoteOptions): { title: string; create: NoteCreation } | undefined {
+  if (link.external || link.path.trim() === '') return undefined;
+  const planned = newNotePath(link.path, path, newNoteFolderOf(options.newNoteFolder, options.obsidian));
+  // Never over an existing file (the link would then resolve, or the name differs only in case).
+  if (!planned.ok || ctx.index.files.withPath(planned.path).length > 0) return undefined;
+  return {
+    title: `Create note '${planned.path}'`,
+    create: { path: planned.path, text: renderTemplate(options.newNoteTemplate ?? DEFAULT_NEW_NOTE_TEMPLATE, planned.title) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Closest names
+
+/** The `MAX_CHOICES` items whose name is closest to `wanted` (case-folded edit distance), ties in document order. */
+function closest<T>(items: readonly T[], wanted: string, name: (item: T) => string): T[] {
+  const w = wanted.trim().toLowerCase();
+  return items
+    .map((item, i) => {
+      const n = name(item).toLowerCase();
+      return { item, i, d: editDistance(w, n, Math.max(w.length, n.length)) };
+    })
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, MAX_CHOICES)
+    .map((x) => x.item);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Refactorings
+
+function convertLinkAction(ctx: FeatureContext, note: NoteModel, range: Range): NoteAction | undefined {
+  const at = linkAt(note, range.start);
+  const link = at?.link;
+  if (!at || !link || link.external || link.placeholder || comparePositions(range.end, link.range.end) > 0) return undefined;
+  const t = ctx.index.linkTargets(note.path)[at.index];
+  // Only a link that reaches a file can be rewritten as a link to that file; an unresolved one has no target yet.
+  if (!t?.target || (t.status !== 'resolved' && t.status !== 'missing-heading' && t.status !== 'missing-block')) return undefined;
+  const to = link.syntax === 'wiki' ? 'markdown' : 'wiki';
+  const text = convertedLink(ctx, note, link, t.target, to);
+  return { title: to === 'markdown' ? 'Convert to markdown link' : 'Convert to wiki-link', kind: 'refactor.rewrite', edits: [TextEdit.replace(link.range, text)] };
+}
+
+function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, options: NewNoteOptions): NoteAction[] {
+  if (comparePositions(range.start, range.end) >= 0) return [];
+  const text = ctx.getText(note.path);
+  if (text === undefined) return [];
+  // The frontmatter is the note's own properties, not content to move.
+  if (note.frontmatter && range.start.line <= note.frontmatter.range.end.line) return [];
+  const selected = sliceText(text, range);
+  if (selected === undefined || selected.trim() === '') return [];
+  const planned = freeNewNotePath(ctx.index.files, noteNameFromText(selected), note.path, newNoteFolderOf(options.newNoteFolder, options.obsidian));
+  if (!planned.ok) return [];
+  const body = /\r?\n$/.test(selected) ? selected : `${selected}\n`;
+  const create: NoteCreation = { path: planned.path, text: body };
+  return [false, true].map((embed) => {
+    const link = linkToNewNote(ctx, note.path, planned.path, embed);
+    return {
+      title: embed ? `Extract into new note '${planned.path}' and embed it` : `Extract into new note '${planned.path}'`,
+      kind: 'refactor.extract' as const,
+      edits: [TextEdit.replace(range, /\r?\n$/.test(selected) ? `${link}\n` : link)],
+      create,
+    };
+  });
+}
+
+/** The text of `range` in `text`, line breaks as written; undefined when the range is not inside the text. */
+function sliceText(text: string, range: Range): string | undefined {
+  const start = offsetAt(text, range.start);
+  const end = offsetAt(text, range.end);
+  return start === undefined || end === undefined || end < start ? undefined : text.slice(start, end);
+}
+
+function offsetAt(text: string, p: Position): number | undefined {
+  let offset = 0;
+  for (let line = 0; line < p.line; line++) {
+    const next = text.slice(offset).search(/\r\n|\r|\n/);
+    if (next < 0) return undefined;
+    offset += next + (text.startsWith('\r\n', offset + next) ? 2 : 1);
+  }
+  const lineLength = splitLines(text.slice(offset, offset + p.character + 2))[0].length;
+  return p.character <= lineLength ? offset + p.character : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Link text. TEMPORARY: written here until the engine's link writer is merged; every function below then calls it.
+
 /** How a link to `target` is written in place of this link's path: wiki-links by shortest name, markdown encoded. */
-function linkText(ctx: FeatureContext, link: Link, target: string): string {
+function linkPathText(ctx: FeatureContext, _from: string, link: Link, target: string): string {
   if (link.syntax === 'wiki') return shortestLinkPath(ctx.index.files, target);
   return encodeMarkdownPath(shortestLinkPath(ctx.index.files, target, true));
 }
 
-/** `[[Alias]]` → `[[File|Alias]]`, keeping the embed mark and a subpath (`[[Alias#H]]` → `[[File#H|Alias]]`). */
-function aliasEdit(ctx: FeatureContext, link: Link, aliasOf: string): TextEdit {
-  const name = isNotePath(aliasOf) ? shortestLinkPath(ctx.index.files, aliasOf) : aliasOf;
+/** `[[Alias]]` → `[[File|Alias]]`, keeping the embed mark, a subpath and a display text. */
+function namedLinkEdit(ctx: FeatureContext, _from: string, link: Link, target: string): TextEdit {
+  const name = isNotePath(target) ? shortestLinkPath(ctx.index.files, target) : target;
   const subpath = link.subpath !== undefined ? `#${link.subpath}` : '';
   const display = link.display !== undefined && link.display !== '' ? link.display : link.path;
   return TextEdit.replace(link.range, `${link.embed ? '!' : ''}[[${name}${subpath}|${display}]]`);
 }
+
+function subpathEdit(link: Link, subpath: string): TextEdit {
+  return TextEdit.replace(link.subpathRange!, link.syntax === 'wiki' ? subpath : encodeMarkdownPath(subpath));
+}
+
+function convertedLink(ctx: FeatureContext, _note: NoteModel, link: Link, target: string, to: 'wiki' | 'markdown'): string {
+  const subpath = link.subpath !== undefined ? `#${link.subpath}` : '';
+  if (to === 'markdown') {
+    const display = link.display ?? (link.path === '' ? link.subpath ?? '' : link.path);
+    return `${link.embed ? '!' : ''}[${display}](${encodeMarkdownPath(shortestLinkPath(ctx.index.files, target, true))}${link.subpath !== undefined ? `#${encodeMarkdownPath(link.subpath)}` : ''})`;
+  }
+  const name = shortestLinkPath(ctx.index.files, target);
+  const display = link.display !== undefined && link.display !== '' && link.display !== name ? `|${link.display}` : '';
+  return `${link.embed ? '!' : ''}[[${name}${subpath}${display}]]`;
+}
+
+function linkToNewNote(ctx: FeatureContext, _from: string, target: string, embed: boolean): string {
+  return `${embed ? '!' : ''}[[${stem(target)}]]`;
+}
+
