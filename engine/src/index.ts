@@ -21,7 +21,9 @@ export * from './io/reader';
 export * from './io/scan';
 
 // The vault: membership, file lookup, the index, resolution of links.
+export * from './vault/blockIdWriter';
 export * from './vault/fileLookup';
+export * from './vault/linkWriter';
 export * from './vault/links';
 export * from './vault/membership';
 export * from './vault/paths';

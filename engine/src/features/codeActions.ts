@@ -19,12 +19,22 @@ import type { Link, NoteModel, Position, Range } from '../model';
 import { type DiagnosticOptions, noteDiagnostics } from '../diagnostics/diagnostics';
 import { comparePositions, splitLines } from '../syntax/text';
 import type { LinkTarget } from '../vault/links';
-import { isNotePath, stem } from '../vault/paths';
+import { stem } from '../vault/paths';
 import { headingLinkText } from '../vault/resolve';
 import { editDistance } from '../vault/vault';
 import type { FeatureContext } from './context';
 import { linkAt } from './definition';
-import { encodeMarkdownPath, freshBlockId, shortestLinkPath } from './completion';
+import { freshBlockId } from '../vault/blockIdWriter';
+import {
+  DEFAULT_LINK_FORMAT,
+  displayTextOf,
+  type LinkFormat,
+  linkFormOf,
+  LinkWriteError,
+  rewriteLink,
+  writeLink,
+  writeLinkPath,
+} from '../vault/linkWriter';
 import {
   DEFAULT_NEW_NOTE_TEMPLATE,
   freeNewNotePath,
@@ -111,14 +121,16 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
         // An alias or a title used as a link (R3.7): the note it names, with the written name kept as the text.
         const named = d.data?.aliasOf ?? (suggestions.length === 1 && ctx.index.notesWithTitle(link.path).has(suggestions[0]) ? suggestions[0] : undefined);
         if (named) {
-          if (link.syntax === 'wiki') add(`Link to '${stem(named)}' with '${link.path}' as its text`, [namedLinkEdit(ctx, path, link, named)], { isPreferred: true });
-          else add(`Change to '${linkPathText(ctx, path, link, named)}'`, [TextEdit.replace(link.pathRange, linkPathText(ctx, path, link, named))], { isPreferred: true });
+          const edit = link.syntax === 'wiki' ? namedLinkEdit(ctx, note, link, named) : undefined;
+          const text = link.syntax === 'wiki' ? undefined : linkPathText(ctx, path, link, named);
+          if (edit) add(`Link to '${stem(named)}' with '${link.path}' as its text`, [edit], { isPreferred: true });
+          else if (text !== undefined) add(`Change to '${text}'`, [TextEdit.replace(link.pathRange, text)], { isPreferred: true });
           break;
         }
         for (const target of suggestions) {
           const text = linkPathText(ctx, path, link, target);
           // Several near names: the user chooses; only a single one is applied without asking.
-          add(`Change to '${text}'`, [TextEdit.replace(link.pathRange, text)], { isPreferred: suggestions.length === 1 });
+          if (text !== undefined) add(`Change to '${text}'`, [TextEdit.replace(link.pathRange, text)], { isPreferred: suggestions.length === 1 });
         }
         const create = createNoteFix(ctx, path, link, options);
         if (create) add(create.title, [], { create: create.create });
@@ -129,29 +141,34 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
         if (!target || !t?.target || link.subpathRange === undefined) break;
         const wanted = t.failedSegment ?? link.subpath ?? '';
         for (const h of closest(target.headings, wanted, (h) => h.text)) {
-          add(`Link to heading '${h.text}'`, [subpathEdit(link, headingLinkText(h.text))]);
+          const edits = subpathEdits(ctx, path, link, t.target, headingSubpath(link, h.text));
+          if (edits) add(`Link to heading '${h.text}'`, edits);
         }
         break;
       }
       case 'missing-block': {
         const target = t?.target !== undefined ? ctx.index.note(t.target) : undefined;
-        if (!target || link.subpathRange === undefined) break;
+        if (!target || !t?.target || link.subpathRange === undefined) break;
         const wanted = (link.subpath ?? '').replace(/^\^/, '');
         const unique = [...new Map(target.blockIds.map((b) => [b.id.toLowerCase(), b])).values()];
-        for (const b of closest(unique, wanted, (b) => b.id)) add(`Link to block '^${b.id}'`, [subpathEdit(link, `^${b.id}`)]);
+        for (const b of closest(unique, wanted, (b) => b.id)) {
+          const edits = subpathEdits(ctx, path, link, t.target, `^${b.id}`);
+          if (edits) add(`Link to block '^${b.id}'`, edits);
+        }
         break;
       }
       case 'ambiguous-link': {
         const candidates = d.data?.candidates ?? t?.resolution?.candidates ?? [];
         for (const c of candidates) {
           const text = linkPathText(ctx, path, link, c);
-          if (text !== link.path) add(`Qualify as '${text}'`, [TextEdit.replace(link.pathRange, text)]);
+          if (text !== undefined && text !== link.path) add(`Qualify as '${text}'`, [TextEdit.replace(link.pathRange, text)]);
         }
         break;
       }
       case 'heading-slug-fragment': {
-        if (!t?.heading || link.subpathRange === undefined) break;
-        add(`Write the heading as '${t.heading.text}'`, [subpathEdit(link, t.heading.text)], { isPreferred: true });
+        if (!t?.heading || !t.target || link.subpathRange === undefined) break;
+        const edits = subpathEdits(ctx, path, link, t.target, headingSubpath(link, t.heading.text));
+        if (edits) add(`Write the heading as '${t.heading.text}'`, edits, { isPreferred: true });
         break;
       }
     }
@@ -231,6 +248,7 @@ function convertLinkAction(ctx: FeatureContext, note: NoteModel, range: Range): 
   if (!t?.target || (t.status !== 'resolved' && t.status !== 'missing-heading' && t.status !== 'missing-block')) return undefined;
   const to = link.syntax === 'wiki' ? 'markdown' : 'wiki';
   const text = convertedLink(ctx, note, link, t.target, to);
+  if (text === undefined) return undefined;
   return { title: to === 'markdown' ? 'Convert to markdown link' : 'Convert to wiki-link', kind: 'refactor.rewrite', edits: [TextEdit.replace(link.range, text)] };
 }
 
@@ -246,8 +264,9 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
   if (!planned.ok) return [];
   const body = /\r?\n$/.test(selected) ? selected : `${selected}\n`;
   const create: NoteCreation = { path: planned.path, text: body };
-  return [false, true].map((embed) => {
+  return [false, true].flatMap((embed) => {
     const link = linkToNewNote(ctx, note.path, planned.path, embed);
+    if (link === undefined) return [];
     return {
       title: embed ? `Extract into new note '${planned.path}' and embed it` : `Extract into new note '${planned.path}'`,
       kind: 'refactor.extract' as const,
@@ -276,38 +295,76 @@ function offsetAt(text: string, p: Position): number | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Link text. TEMPORARY: written here until the engine's link writer is merged; every function below then calls it.
+// Link text: every link is written by the link writer (vault/linkWriter.ts).
 
-/** How a link to `target` is written in place of this link's path: wiki-links by shortest name, markdown encoded. */
-function linkPathText(ctx: FeatureContext, _from: string, link: Link, target: string): string {
-  if (link.syntax === 'wiki') return shortestLinkPath(ctx.index.files, target);
-  return encodeMarkdownPath(shortestLinkPath(ctx.index.files, target, true));
+/** The link format of links the product writes in this vault (Obsidian's defaults until the vault says otherwise). */
+function vaultLinkFormat(_ctx: FeatureContext): LinkFormat {
+  return DEFAULT_LINK_FORMAT;
+}
+
+/** The writer's answer, or undefined when the link cannot be written in that form (the fix is then not offered). */
+function written<T>(write: () => T): T | undefined {
+  try {
+    return write();
+  } catch (e) {
+    if (e instanceof LinkWriteError) return undefined;
+    throw e;
+  }
+}
+
+/** Whether the link stands in a table row, where a wiki alias separator is written `\|` (R2.4). */
+function inTable(note: NoteModel, link: Link): boolean {
+  const line = link.range.start.line;
+  return note.blocks.some((b) => b.kind === 'table' && b.startLine <= line && line <= b.endLine);
+}
+
+/** The path of a link to `target` written in place of this link's path, in its syntax, by the shortest unambiguous path. */
+function linkPathText(ctx: FeatureContext, from: string, link: Link, target: string): string | undefined {
+  return written(() => writeLinkPath(ctx.index.files, from, target, { style: link.syntax === 'wiki' ? 'wiki' : 'markdown', pathForm: 'shortest' }));
 }
 
 /** `[[Alias]]` → `[[File|Alias]]`, keeping the embed mark, a subpath and a display text. */
-function namedLinkEdit(ctx: FeatureContext, _from: string, link: Link, target: string): TextEdit {
-  const name = isNotePath(target) ? shortestLinkPath(ctx.index.files, target) : target;
-  const subpath = link.subpath !== undefined ? `#${link.subpath}` : '';
-  const display = link.display !== undefined && link.display !== '' ? link.display : link.path;
-  return TextEdit.replace(link.range, `${link.embed ? '!' : ''}[[${name}${subpath}|${display}]]`);
+function namedLinkEdit(ctx: FeatureContext, note: NoteModel, link: Link, target: string): TextEdit | undefined {
+  const table = inTable(note, link);
+  const shown = displayTextOf(link, table);
+  const text = written(() =>
+    writeLink(
+      ctx.index.files,
+      { from: note.path, target, subpath: link.subpath, display: shown !== undefined && shown !== '' ? shown : link.path, embed: link.embed, inTable: table },
+      { style: 'wiki', pathForm: vaultLinkFormat(ctx).pathForm },
+    ),
+  );
+  return text === undefined ? undefined : TextEdit.replace(link.range, text);
 }
 
-function subpathEdit(link: Link, subpath: string): TextEdit {
-  return TextEdit.replace(link.subpathRange!, link.syntax === 'wiki' ? subpath : encodeMarkdownPath(subpath));
+/** A heading as a link's subpath: Obsidian's link form of it where its text would read as a chain or a block id. */
+function headingSubpath(link: Link, headingText: string): string {
+  return link.syntax === 'wiki' || /[#^]/.test(headingText) ? headingLinkText(headingText) : headingText;
 }
 
-function convertedLink(ctx: FeatureContext, _note: NoteModel, link: Link, target: string, to: 'wiki' | 'markdown'): string {
-  const subpath = link.subpath !== undefined ? `#${link.subpath}` : '';
-  if (to === 'markdown') {
-    const display = link.display ?? (link.path === '' ? link.subpath ?? '' : link.path);
-    return `${link.embed ? '!' : ''}[${display}](${encodeMarkdownPath(shortestLinkPath(ctx.index.files, target, true))}${link.subpath !== undefined ? `#${encodeMarkdownPath(link.subpath)}` : ''})`;
-  }
-  const name = shortestLinkPath(ctx.index.files, target);
-  const display = link.display !== undefined && link.display !== '' && link.display !== name ? `|${link.display}` : '';
-  return `${link.embed ? '!' : ''}[[${name}${subpath}${display}]]`;
+/** The edits pointing `link` (resolving to `target`) at another subpath of it, in the link's own form. */
+function subpathEdits(ctx: FeatureContext, from: string, link: Link, target: string, subpath: string): TextEdit[] | undefined {
+  const edits = written(() => rewriteLink(ctx.index.files, from, link, { oldTarget: target, newSubpath: subpath }));
+  return edits && edits.length > 0 ? edits : undefined;
 }
 
-function linkToNewNote(ctx: FeatureContext, _from: string, target: string, embed: boolean): string {
-  return `${embed ? '!' : ''}[[${stem(target)}]]`;
+/** The link in the other syntax, same target, subpath, text, embed mark and path form; undefined when it cannot be. */
+function convertedLink(ctx: FeatureContext, note: NoteModel, link: Link, target: string, to: 'wiki' | 'markdown'): string | undefined {
+  const table = inTable(note, link);
+  const form = linkFormOf(ctx.index.files, note.path, link, target);
+  let display = displayTextOf(link, table);
+  // What a wiki-link shows by itself (its name) need not be written; an empty markdown text is no text.
+  if (to === 'wiki' && (display === '' || (display !== undefined && link.subpath === undefined && display === stem(target)))) display = undefined;
+  // A wiki-link without text shows its path as written (`[[x/Topic]]` shows `x/Topic`): the markdown link keeps it.
+  if (to === 'markdown' && display === undefined && !link.embed && link.subpath === undefined && link.path !== '') display = link.path;
+  const text = written(() =>
+    writeLink(ctx.index.files, { from: note.path, target: form.self ? note.path : target, subpath: link.subpath, display, embed: link.embed, inTable: table }, { style: to, pathForm: form.pathForm }),
+  );
+  // A target a wiki-link cannot name is written as a markdown link: that is no conversion.
+  if (text === undefined || (to === 'wiki') !== /^!?\[\[/.test(text)) return undefined;
+  return text;
 }
 
+function linkToNewNote(ctx: FeatureContext, from: string, target: string, embed: boolean): string | undefined {
+  return written(() => writeLink(ctx.index.files, { from, target, embed }, vaultLinkFormat(ctx)));
+}

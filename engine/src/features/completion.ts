@@ -19,7 +19,6 @@
  * fuzzy match whose first character falls on a word start (unless `editor.suggest.matchOnWordStartOnly` is off),
  * so matches starting mid-word are only offered when the caller says that setting is off.
  */
-import { randomBytes } from 'node:crypto';
 import {
   CompletionItemKind,
   MarkupKind,
@@ -29,14 +28,15 @@ import {
   type CompletionList,
 } from 'vscode-languageserver-types';
 import type { Block, BlockKind, NoteModel, Position, Range } from '../model';
-import type { FileLookup } from '../vault/fileLookup';
 import { frontmatterEnd, stringList } from '../syntax/frontmatter';
 import { basename, isNotePath, lookupKey, NOTE_EXTENSION, stem } from '../vault/paths';
 import { percentDecode, uriScheme } from '../syntax/destinations';
 import { parseNote } from '../syntax/parser';
 import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../vault/resolve';
-import { isValidBlockId, trailingBlockId } from '../syntax/blockIds';
+import { trailingBlockId } from '../syntax/blockIds';
 import { comparePositions, range, splitLines } from '../syntax/text';
+import { blockIdInsertEdit, blockIdSeeds, freshBlockId, type AddBlockIdArgs } from '../vault/blockIdWriter';
+import { encodeMarkdownPath, shortestLinkPath } from '../vault/linkWriter';
 import type { IndexChange, VaultIndex } from '../vault/vault';
 import { throwIfCancelled, type FeatureContext } from './context';
 
@@ -71,132 +71,6 @@ export const COMPLETION_TRIGGER_CHARACTERS: readonly string[] = ['[', '#', '^', 
 
 /** The command attached to items that link a block which has no id yet; the server registers and executes it. */
 export const ADD_BLOCK_ID_COMMAND = 'ospo-notes.addBlockId';
-
-/**
- * Arguments of {@link ADD_BLOCK_ID_COMMAND}: write ` ^id` for the block whose last line is `line` in the note at
- * `path` (vault-relative). `kind` says where the id goes (see {@link blockIdInsertEdit}); `lineText` is that line
- * as it was when the item was offered, so the server can refuse to write into a line that changed meanwhile.
- */
-export interface AddBlockIdArgs {
-  path: string;
-  line: number;
-  id: string;
-  kind?: BlockKind;
-  lineText?: string;
-}
-
-/**
- * Where a new `^id` goes for a block ending at `block.endLine` (R4.8):
- * - paragraphs, list items and headings: at the end of the block's last line, after one space (trailing blanks
- *   replaced), so the id names that block;
- * - whole lists, quotes, callouts, tables and any other block (code, HTML): on a line of its own after a blank
- *   line (and followed by a blank line when text follows), so the id names the whole block; an id inside a quote
- *   or table would name no part of it anyway ("we do not support links to specific parts of quotations,
- *   callouts, and tables"), and one after a closing fence would break the fence.
- * `idLine` is the block's {@link Block.idLine} in the note's block map.
- */
-export function blockIdInsertEdit(text: string, block: { idLine: number; kind: BlockKind }, id: string): TextEdit {
-  const lines = splitLines(text);
-  const endLine = Math.max(0, Math.min(block.idLine, lines.length - 1));
-  const line = lines[endLine];
-  const kind = block.kind;
-  if (kind !== 'paragraph' && kind !== 'list-item' && kind !== 'heading') {
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const next = lines[endLine + 1];
-    const after = next !== undefined && next.trim() !== '' ? eol : '';
-    return TextEdit.insert({ line: endLine, character: line.length }, `${eol}${eol}^${id}${after}`);
-  }
-  const end = line.replace(/\s+$/, '').length;
-  return TextEdit.replace(range(endLine, end, endLine, line.length), ` ^${id}`);
-}
-
-/**
- * The edit {@link ADD_BLOCK_ID_COMMAND} makes, or undefined when it must not be made: the line is gone or has
- * changed since the item was offered, the id is not a valid block id, the note already uses it, or the line is
- * not where an id goes for an id-able block of the note's block map (code and HTML never are), or that block
- * already has an id (a second one would take its place and break the links to the first).
- */
-export function addBlockIdEdit(text: string, args: AddBlockIdArgs): TextEdit | undefined {
-  const lines = splitLines(text);
-  if (!Number.isInteger(args.line) || args.line < 0 || args.line >= lines.length) return undefined;
-  if (args.lineText !== undefined && lines[args.line] !== args.lineText) return undefined;
-  if (typeof args.id !== 'string' || !isValidBlockId(args.id)) return undefined;
-  const note = parseNote(args.path, text);
-  const want = args.id.toLowerCase();
-  if (note.blockIds.some((b) => b.id.toLowerCase() === want)) return undefined;
-  const block = idableBlockAt(note.blocks, args.line, args.kind);
-  if (!block || block.id !== undefined) return undefined;
-  return blockIdInsertEdit(text, block, args.id);
-}
-
-/** Block kinds a new id may be written for (R4.8); never code or HTML. */
-export const IDABLE_BLOCK_KINDS: ReadonlySet<BlockKind> = new Set<BlockKind>(['paragraph', 'heading', 'list-item', 'list', 'quote', 'callout', 'table']);
-
-/** The innermost id-able block whose id goes on `line` (of `kind`, when given). */
-function idableBlockAt(blocks: readonly Block[], line: number, kind?: BlockKind): Block | undefined {
-  for (let i = blocks.length - 1; i >= 0; i--) {
-    const b = blocks[i];
-    if (b.idLine === line && IDABLE_BLOCK_KINDS.has(b.kind) && (kind === undefined || b.kind === kind)) return b;
-  }
-  return undefined;
-}
-
-/**
- * A new block id in Obsidian's style (6 lower-case hex digits, `^37066d`) that is not in `existing` (compared
- * case-insensitively, as ids are looked up, R4.7). With a seed the sequence is reproducible.
- */
-export function freshBlockId(existing: ReadonlySet<string>, seed?: number): string {
-  const taken = new Set([...existing].map((s) => s.toLowerCase()));
-  const next = seed === undefined ? () => randomBytes(3).readUIntBE(0, 3) : mulberry32(seed);
-  for (;;) {
-    const id = (next() & 0xffffff).toString(16).padStart(6, '0');
-    if (!taken.has(id)) return id;
-  }
-}
-
-/**
- * How a link to `path` is written with Obsidian's "shortest path when possible" (R3.6): the bare name when it
- * names only this file in the vault, else the shortest trailing part of the path that does, else the full vault
- * path. Notes drop `.md` (R3.2) unless `keepExtension`; other files keep their extension.
- */
-export function shortestLinkPath(files: FileLookup, path: string, keepExtension = false): string {
-  const note = isNotePath(path);
-  const ext = note ? path.slice(path.length - NOTE_EXTENSION.length - 1) : '';
-  // Most files have a name no other file shares: the bare name is the answer. (A dotted note name is left to
-  // the full check: `[[My.Note]]` is first tried as a file named `My.Note`, R3.2.)
-  const name = basename(path);
-  const bare = note && !keepExtension ? name.slice(0, name.length - ext.length) : name;
-  if (bare !== '' && (!note || keepExtension || !bare.includes('.')) && files.withName(name).length === 1) return bare;
-  const segments = path.split('/');
-  for (let k = 1; k <= segments.length; k++) {
-    const suffix = segments.slice(segments.length - k).join('/');
-    const text = note && !keepExtension ? suffix.slice(0, suffix.length - ext.length) : suffix;
-    if (text === '') continue;
-    const r = resolveLinkpath(text, '', files);
-    if (r.target === path && r.candidates.length === 1) return text;
-  }
-  // Every suffix names several files: the full path still wins as an exact vault path (R3.6 step 1). For odd
-  // names (`x.png.md` beside `x.png`) only the full path with its extension names the note.
-  const full = note && !keepExtension ? path.slice(0, path.length - ext.length) : path;
-  return resolveLinkpath(full, '', files).target === path ? full : path;
-}
-
-/**
- * Percent-encodes a path or fragment for a markdown-link destination (R6.2): whitespace, `%`, `<`, `>` and `#`
- * (which would start a fragment), and parentheses only when unbalanced; everything else is kept as Obsidian
- * writes it.
- */
-export function encodeMarkdownPath(text: string): string {
-  let depth = 0;
-  let balanced = true;
-  for (const c of text) {
-    if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) balanced = false;
-  }
-  if (depth !== 0) balanced = false;
-  const re = balanced ? /[\s%<>#]/g : /[\s%<>#()]/g;
-  return text.replace(re, (c) => (c === '(' ? '%28' : c === ')' ? '%29' : encodeURIComponent(c)));
-}
 
 /**
  * Completions at `position` in the note at `path` (vault-relative): link targets after `[[`/`![[`, headings after
@@ -866,7 +740,7 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
   // Blocks without an id, matched by their text: accepting one gives it a fresh id, as Obsidian does.
   if (text !== undefined) {
     const existing = new Set(note.blockIds.map((b) => b.id.toLowerCase()));
-    const seed = seededIds(req.options.blockIdSeed);
+    const seed = blockIdSeeds(req.options.blockIdSeed);
     const words = query.split(/\s+/).filter((w) => w !== '');
     for (const block of searchBlocks(note, lines)) {
       // Blocks with an id were offered above, by their id.
@@ -960,7 +834,7 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
   const words = phrase.split(' ').filter((w) => w !== '');
   const tail = wikiTail(req.line, req.ch, false, true);
   const replace = lineRange(req, start, tail.end);
-  const seed = seededIds(req.options.blockIdSeed);
+  const seed = blockIdSeeds(req.options.blockIdSeed);
 
   // This note first, then open or recent ones, then the rest of the vault.
   const order: string[] = [req.path];
@@ -1044,25 +918,6 @@ function attachIdWriter(req: Request, item: CompletionItem, path: string, block:
   const args: AddBlockIdArgs = { path, line: block.idLine, id, kind: block.kind, lineText: lines[block.idLine] };
   const command: Command = { title: 'Add block id', command: ADD_BLOCK_ID_COMMAND, arguments: [args] };
   item.command = command;
-}
-
-/** A source of seeds for {@link freshBlockId}: reproducible from one seed, or none (random ids). */
-function seededIds(seed: number | undefined): () => number | undefined {
-  if (seed === undefined) return () => undefined;
-  const next = mulberry32(seed);
-  return () => next();
-}
-
-/** A small seeded PRNG returning 32-bit unsigned integers. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

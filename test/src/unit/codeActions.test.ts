@@ -264,7 +264,7 @@ describe('refactorings', () => {
       ['[[Guide]]', '[Guide](Guide.md)'],
       ['[[Guide#Usage|how to]]', '[how to](Guide.md#Usage)'],
       ['[[Guide#^usage9]]', '[Guide](Guide.md#^usage9)'],
-      ['![[pic one.png]]', '![pic one.png](pic%20one.png)'],
+      ['![[pic one.png]]', '![](pic%20one.png)'],
       ['[[x/Topic]]', '[x/Topic](x/Topic.md)'],
     ];
     for (const [wiki, markdown] of cases) {
@@ -274,9 +274,19 @@ describe('refactorings', () => {
       const after = ctxWith({ 'a.md': converted }).index.linkTargets('a.md')[0];
       assert.deepEqual([after.status, after.target, after.heading?.text, after.block?.id], [before.status, before.target, before.heading?.text, before.block?.id], `${wiki}: same target`);
     }
-    assert.equal(convert('See [how to](docs/Guide.md#Usage) now.', 6, 'Convert to wiki-link'), 'See [[Guide#Usage|how to]] now.');
-    assert.equal(convert('See [Guide](docs/Guide.md) now.', 6, 'Convert to wiki-link'), 'See [[Guide]] now.', 'display text equal to the name is dropped');
-    assert.equal(convert('See ![](img/pic%20one.png) now.', 6, 'Convert to wiki-link'), 'See ![[pic one.png]] now.');
+    assert.equal(convert('See [how to](Guide.md#Usage) now.', 6, 'Convert to wiki-link'), 'See [[Guide#Usage|how to]] now.');
+    assert.equal(convert('See [Guide](Guide.md) now.', 6, 'Convert to wiki-link'), 'See [[Guide]] now.', 'display text equal to the name is dropped');
+    assert.equal(convert('See ![](pic%20one.png) now.', 6, 'Convert to wiki-link'), 'See ![[pic one.png]] now.');
+    // The path form is kept: a full vault path stays one.
+    assert.equal(convert('See [how to](docs/Guide.md#Usage) now.', 6, 'Convert to wiki-link'), 'See [[docs/Guide#Usage|how to]] now.');
+    assert.equal(convert('See ![](img/pic%20one.png) now.', 6, 'Convert to wiki-link'), 'See ![[img/pic one.png]] now.');
+    // In a table row the alias separator is `\|` (R2.4), so that the row is not split.
+    const table = '| h | i |\n| - | - |\n| a | [how to](Guide.md#Usage) |\n';
+    const [inRow] = provideRefactorings(ctxWith({ 'a.md': table }), 'a.md', at(2, 8));
+    assert.equal(applyEdits(table, inRow.edits), '| h | i |\n| - | - |\n| a | [[Guide#Usage\\|how to]] |\n');
+    const back = ctxWith({ 'a.md': applyEdits(table, inRow.edits) });
+    assert.equal(back.index.linkTargets('a.md')[0].heading?.text, 'Usage');
+    assert.equal(back.index.note('a.md')!.links[0].display, 'how to');
   });
 
   it('offers no conversion for web addresses, unresolved links, or outside a link', () => {
