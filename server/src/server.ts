@@ -873,6 +873,8 @@ function codeActionOf(vault: Vault, target: EditTarget, action: NoteAction, diag
     edit.createFile(uri).insert({ uri, version: null }, { line: 0, character: 0 }, action.create.text);
   }
   if (action.edits.length > 0) edit.addEdits(target, action.edits);
+  // Other notes' edits were computed from their indexed models: they name those models' versions.
+  for (const o of action.otherEdits ?? []) edit.addEdits(editTarget(vault, o.path, vault.index.versionOf(o.path)), o.edits);
   return {
     title: action.title,
     kind: action.kind,

@@ -70,6 +70,8 @@ export interface NoteAction {
   create?: NoteCreation;
   /** The fix to apply without asking (one unambiguous answer). "Fix all" applies exactly these. */
   isPreferred?: boolean;
+  /** Edits of other notes (links to what the action moves), by vault path, computed from their indexed models. */
+  otherEdits?: Array<{ path: string; edits: TextEdit[] }>;
 }
 
 export interface QuickFix extends NoteAction {
@@ -258,11 +260,16 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
   if (text === undefined) return [];
   // The frontmatter is the note's own properties, not content to move.
   if (note.frontmatter && range.start.line <= note.frontmatter.range.end.line) return [];
+  // A selection that cuts a link in two would leave half of it on each side.
+  const cuts = (p: Position): boolean => note.links.some((l) => comparePositions(l.range.start, p) < 0 && comparePositions(p, l.range.end) < 0);
+  if (cuts(range.start) || cuts(range.end)) return [];
   const selected = sliceText(text, range);
   if (selected === undefined || selected.trim() === '') return [];
   const planned = freeNewNotePath(ctx.index.files, noteNameFromText(selected), note.path, newNoteFolderOf(options.newNoteFolder, options.obsidian));
   if (!planned.ok) return [];
-  const body = /\r?\n$/.test(selected) ? selected : `${selected}\n`;
+  const moved = withNewFile(ctx, planned.path, () => linksAfterExtraction(ctx, note, text, range, selected, planned.path));
+  if (!moved) return [];
+  const body = /\r?\n$/.test(moved.text) ? moved.text : `${moved.text}\n`;
   const create: NoteCreation = { path: planned.path, text: body };
   return [false, true].flatMap((embed) => {
     const link = linkToNewNote(ctx, note.path, planned.path, embed);
@@ -270,10 +277,104 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
     return {
       title: embed ? `Extract into new note '${planned.path}' and embed it` : `Extract into new note '${planned.path}'`,
       kind: 'refactor.extract' as const,
-      edits: [TextEdit.replace(range, /\r?\n$/.test(selected) ? `${link}\n` : link)],
+      edits: [...moved.before, TextEdit.replace(range, /\r?\n$/.test(selected) ? `${link}\n` : link), ...moved.after],
       create,
+      ...(moved.others.length > 0 ? { otherEdits: moved.others } : {}),
     };
   });
+}
+
+/** Runs `fn` with the note about to be created in the vault's file list (restored before returning). */
+function withNewFile<T>(ctx: FeatureContext, path: string, fn: () => T): T {
+  const files = ctx.index.files;
+  if (files.has(path)) return fn();
+  files.add(path);
+  try {
+    return fn();
+  } finally {
+    files.remove(path);
+  }
+}
+
+/**
+ * What moving `selected` (at `range` of `note`) into `newPath` does to links, so that every link keeps reaching
+ * what it reached: links inside the moved text are written from the new note (relative paths recomputed, a link
+ * to a heading that moved along becomes `[[#H]]`); links anywhere to a heading or block that moved now name the
+ * new note. Undefined when a link cannot be written so (the extraction is then not offered).
+ */
+function linksAfterExtraction(
+  ctx: FeatureContext,
+  note: NoteModel,
+  text: string,
+  range: Range,
+  selected: string,
+  newPath: string,
+): { text: string; before: TextEdit[]; after: TextEdit[]; others: Array<{ path: string; edits: TextEdit[] }> } | undefined {
+  const lines = splitLines(text);
+  const inside = (r: Range): boolean => comparePositions(range.start, r.start) <= 0 && comparePositions(r.end, range.end) <= 0;
+  const wholeLines = (first: number, last: number): boolean =>
+    inside({ start: { line: first, character: 0 }, end: { line: last, character: lines[last]?.length ?? 0 } }) ||
+    // A selection ending at the start of the next line holds the last line whole.
+    (comparePositions(range.start, { line: first, character: 0 }) <= 0 && range.end.line > last);
+  const movedHeadings = new Set(note.headings.filter((h) => wholeLines(h.line, h.line)).map((h) => h.line));
+  const movedBlocks = new Set(note.blockIds.filter((b) => inside(b.range)).map((b) => b.id.toLowerCase()));
+  /** The link (resolving to `t`) names a heading or block of this note that moves into the new note. */
+  const reachesMoved = (t: LinkTarget | undefined): boolean =>
+    t?.target === note.path && ((t.heading !== undefined && movedHeadings.has(t.heading.line)) || (t.block !== undefined && movedBlocks.has(t.block.id.toLowerCase())));
+  /** The subpath naming the moved heading from the new note: a chain's upper headings may stay behind. */
+  const movedSubpath = (link: Link, t: LinkTarget): string | undefined =>
+    t.heading && link.subpath !== undefined && link.subpath.includes('#') && !link.subpath.startsWith('^') ? headingSubpath(link, t.heading.text) : undefined;
+  const files = ctx.index.files;
+  const rewrite = (from: string, link: Link, change: { oldTarget: string; newTarget?: string; newFrom?: string; newSubpath?: string }): TextEdit[] | undefined =>
+    written(() => rewriteLink(files, from, link, change));
+
+  const inner: TextEdit[] = [];
+  const before: TextEdit[] = [];
+  const after: TextEdit[] = [];
+  const targets = ctx.index.linkTargets(note.path);
+  for (let i = 0; i < note.links.length; i++) {
+    const link = note.links[i];
+    const t = targets[i];
+    if (!t?.target || link.external) continue;
+    if (inside(link.range)) {
+      const edits = reachesMoved(t)
+        ? rewrite(note.path, link, { oldTarget: note.path, newTarget: newPath, newFrom: newPath, newSubpath: movedSubpath(link, t) })
+        : rewrite(note.path, link, { oldTarget: t.target, newFrom: newPath });
+      if (!edits) return undefined;
+      inner.push(...edits);
+    } else if (reachesMoved(t)) {
+      const edits = rewrite(note.path, link, { oldTarget: note.path, newTarget: newPath, newSubpath: movedSubpath(link, t) });
+      if (!edits) return undefined;
+      (comparePositions(link.range.end, range.start) <= 0 ? before : after).push(...edits);
+    }
+  }
+  const others: Array<{ path: string; edits: TextEdit[] }> = [];
+  if (movedHeadings.size > 0 || movedBlocks.size > 0) {
+    for (const p of [...ctx.index.backlinksOf(note.path)].sort()) {
+      const other = ctx.index.note(p);
+      if (!other || p === note.path) continue;
+      const ts = ctx.index.linkTargets(p);
+      const edits: TextEdit[] = [];
+      for (let i = 0; i < other.links.length; i++) {
+        if (!reachesMoved(ts[i])) continue;
+        const e = rewrite(p, other.links[i], { oldTarget: note.path, newTarget: newPath, newSubpath: movedSubpath(other.links[i], ts[i]) });
+        if (!e) return undefined;
+        edits.push(...e);
+      }
+      if (edits.length > 0) others.push({ path: p, edits });
+    }
+  }
+  return { text: applyInSlice(selected, range.start, inner), before, after, others };
+}
+
+/** `slice` (the text starting at `start` of a note) with `edits` (in note positions, inside the slice) applied. */
+function applyInSlice(slice: string, start: Position, edits: readonly TextEdit[]): string {
+  const local = (p: Position): number => offsetAt(slice, { line: p.line - start.line, character: p.line === start.line ? p.character - start.character : p.character })!;
+  let out = slice;
+  for (const e of [...edits].sort((a, b) => comparePositions(b.range.start, a.range.start))) {
+    out = out.slice(0, local(e.range.start)) + e.newText + out.slice(local(e.range.end));
+  }
+  return out;
 }
 
 /** The text of `range` in `text`, line breaks as written; undefined when the range is not inside the text. */

@@ -244,7 +244,7 @@ describe('code actions over the protocol', function () {
 
   it('extracts the selection into a new note and leaves a link or an embed (refactor.extract)', async () => {
     const text = 'Intro\n\n## Meeting notes\nWe decided X.\n\nOutro\n';
-    await start({ 'notes/a.md': text }, { newNoteFolder: 'inbox' });
+    await start({ 'notes/a.md': text, 'B.md': 'Decided in [[a#Meeting notes]].\n' }, { newNoteFolder: 'inbox' });
     const buffers = await openNote('notes/a.md');
     const selection: Range = { start: { line: 2, character: 0 }, end: { line: 4, character: 0 } };
     const list = await actionsAtVersion('notes/a.md', selection, ['refactor.extract'], 1);
@@ -255,11 +255,18 @@ describe('code actions over the protocol', function () {
       { kind: 'create', uri },
       { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '## Meeting notes\nWe decided X.\n' }] },
     ]);
+    // The note linking to the heading that moves is rewritten too: it is not open, so its edit names no version.
+    assert.deepEqual(embed.edit!.documentChanges!.slice(2).map((c) => (c as TextDocumentEdit).textDocument), [
+      { uri: client.uri('notes/a.md'), version: 1 },
+      { uri: client.uri('B.md'), version: null },
+    ]);
     await applyAsEditor(embed.edit!, buffers);
+    assert.equal(fs.readFileSync(path.join(root, 'B.md'), 'utf8'), 'Decided in [[Meeting notes#Meeting notes]].\n');
     assert.equal(buffers.get(client.uri('notes/a.md'))!.getText(), 'Intro\n\n![[Meeting notes]]\n\nOutro\n');
     assert.equal(fs.readFileSync(URI.parse(uri).fsPath, 'utf8'), '## Meeting notes\nWe decided X.\n');
     await client.waitFor(() => client.diagnosticsOf('notes/a.md').length === 0 && client.diagnostics.has(client.uri('notes/a.md')), 'the embed resolves');
     const def = await client.request<Array<{ uri: string }> | { uri: string }>('textDocument/definition', { textDocument: { uri: client.uri('notes/a.md') }, position: { line: 2, character: 5 } });
     assert.equal((Array.isArray(def) ? def[0] : def).uri, uri, 'the embed reaches the new note');
+    await client.waitFor(() => client.diagnostics.has(client.uri('B.md')) && client.diagnosticsOf('B.md').length === 0, 'B’s link resolves');
   });
 });

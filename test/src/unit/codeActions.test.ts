@@ -321,3 +321,52 @@ describe('refactorings', () => {
     assert.deepEqual(provideRefactorings(ctx, 'a.md', { start: { line: 3, character: 10 }, end: { line: 3, character: 10 } }), [], 'no selection');
   });
 });
+
+describe('extracting keeps every link working', () => {
+  const A = [
+    '# A', //                                                   0
+    '',
+    'See [[#Plan]] and [[#Intro]] and [o](../other/Other.md).', // 2
+    '',
+    '## Plan', //                                               4
+    '',
+    'Step one [[#Plan]]. Up: [[#Intro]]. [o](../other/Other.md) ^step', // 6
+    '',
+    '## Intro', //                                              8
+    '',
+  ].join('\n');
+  const notes: Record<string, string> = {
+    'notes/A.md': A,
+    'other/Other.md': '# Other\n',
+    'B.md': 'Links: [[A#Plan]], [[A#^step]], [p](notes/A.md#Plan), [[A#Intro]].\n',
+  };
+
+  function ctxOf(all: Record<string, string>): FeatureContext {
+    return setup(all);
+  }
+
+  it('rewrites links inside the moved text, to what moved, and from other notes', () => {
+    const ctx = ctxOf(notes);
+    const range: Range = { start: { line: 4, character: 0 }, end: { line: 8, character: 0 } };
+    const [extract] = provideRefactorings(ctx, 'notes/A.md', range, { newNoteFolder: 'inbox' });
+    assert.equal(extract.create!.path, 'inbox/Plan.md');
+    assert.equal(extract.create!.text, '## Plan\n\nStep one [[#Plan]]. Up: [[A#Intro]]. [o](../other/Other.md) ^step\n\n');
+    const a = applyEdits(A, extract.edits);
+    assert.equal(a.split('\n')[2], 'See [[Plan#Plan]] and [[#Intro]] and [o](../other/Other.md).');
+    assert.deepEqual(extract.otherEdits?.map((o) => o.path), ['B.md']);
+    const b = applyEdits(notes['B.md'], extract.otherEdits![0].edits);
+    assert.equal(b, 'Links: [[Plan#Plan]], [[Plan#^step]], [p](inbox/Plan.md#Plan), [[A#Intro]].\n');
+    // Re-indexed, every link reaches the same heading or block, in its new note.
+    const after = ctxOf({ ...notes, 'notes/A.md': a, 'B.md': b, 'inbox/Plan.md': extract.create!.text });
+    for (const p of ['notes/A.md', 'B.md', 'inbox/Plan.md']) assert.deepEqual(noteDiagnostics(after.index, p), [], p);
+    const reached = (p: string) => after.index.linkTargets(p).map((t) => `${t.target}#${t.heading?.text ?? (t.block ? `^${t.block.id}` : '')}`).sort();
+    assert.deepEqual(reached('B.md'), ['inbox/Plan.md#Plan', 'inbox/Plan.md#Plan', 'inbox/Plan.md#^step', 'notes/A.md#Intro']);
+    assert.deepEqual(reached('inbox/Plan.md'), ['inbox/Plan.md#Plan', 'notes/A.md#Intro', 'other/Other.md#']);
+    assert.deepEqual(reached('notes/A.md'), ['inbox/Plan.md#', 'inbox/Plan.md#Plan', 'notes/A.md#Intro', 'other/Other.md#'], 'the link left in place, and the others');
+  });
+
+  it('is not offered for a selection that cuts a link in two', () => {
+    const ctx = ctxOf(notes);
+    assert.deepEqual(provideRefactorings(ctx, 'notes/A.md', { start: { line: 2, character: 6 }, end: { line: 3, character: 0 } }), []);
+  });
+});
