@@ -17,6 +17,7 @@ export * from './syntax/text';
 export * from './io/confine';
 export * from './io/load';
 export * from './io/markers';
+export * from './io/obsidianConfig';
 export * from './io/reader';
 export * from './io/scan';
 
@@ -29,6 +30,7 @@ export * from './vault/membership';
 export * from './vault/paths';
 export * from './vault/resolve';
 export * from './vault/vault';
+export * from './vault/vaultSettings';
 export * from './vault/vaultRule';
 
 // Features: one module per language feature; plain data in, plain data out.

@@ -31,14 +31,15 @@ import type { Block, BlockKind, NoteModel, Position, Range } from '../model';
 import { frontmatterEnd, stringList } from '../syntax/frontmatter';
 import { basename, isNotePath, lookupKey, NOTE_EXTENSION, stem } from '../vault/paths';
 import { percentDecode, uriScheme } from '../syntax/destinations';
-import { parseNote } from '../syntax/parser';
+import { isTableRow, parseNote } from '../syntax/parser';
 import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../vault/resolve';
 import { trailingBlockId } from '../syntax/blockIds';
 import { comparePositions, range, splitLines } from '../syntax/text';
 import { blockIdInsertEdit, blockIdSeeds, freshBlockId, type AddBlockIdArgs } from '../vault/blockIdWriter';
-import { encodeMarkdownPath, shortestLinkPath } from '../vault/linkWriter';
+import { encodeMarkdownPath, wikiLinkProblem, writeLink, writeLinkPath, type LinkRequest } from '../vault/linkWriter';
 import type { IndexChange, VaultIndex } from '../vault/vault';
-import { throwIfCancelled, type FeatureContext } from './context';
+import type { VaultSettings } from '../vault/vaultSettings';
+import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -93,6 +94,7 @@ export function provideCompletion(ctx: FeatureContext, path: string, position: P
     lineNo: position.line,
     ch: Math.max(0, Math.min(position.character, line.length)),
     note: ctx.index.note(path),
+    settings: vaultSettingsOf(ctx),
   };
 
   const fmEnd = frontmatterEnd(lines);
@@ -119,6 +121,19 @@ interface Request {
   ch: number;
   /** The indexed model of the current note (possibly one edit behind). */
   note?: NoteModel;
+  /** How the vault writes links (its Obsidian settings, ours over them). */
+  settings: VaultSettings;
+  /**
+   * Set by wikiCompletion: where the `[[` of the link being completed is, whether it is an embed, and where its
+   * subpath starts (after the first `#`) when it has one.
+   */
+  wiki?: { open: number; embed: boolean; subStart?: number };
+  /** Whether the cursor line is a table row (computed on first use). */
+  inTable?: boolean;
+}
+
+function inTable(req: Request): boolean {
+  return (req.inTable ??= isTableRow(req.lines, req.lineNo));
 }
 
 function emptyList(): CompletionList {
@@ -464,6 +479,7 @@ function wikiCompletion(req: Request): CompletionList | undefined {
   if (slashes % 2 === 1) return undefined;
   const start = open + 2;
   const embed = open > 0 && prefix[open - 1] === '!';
+  req.wiki = { open, embed };
 
   // The cursor in the display text (after `|`, or `\|` in a table, R2.4): nothing to complete, and no tag or
   // path completion either.
@@ -471,6 +487,7 @@ function wikiCompletion(req: Request): CompletionList | undefined {
   if (inner.startsWith('^^')) return blockSearch(req, start, inner.slice(2));
   const hash = inner.indexOf('#');
   if (hash >= 0) {
+    req.wiki.subStart = start + hash + 1;
     const linkpath = inner.slice(0, hash).trim();
     const sub = inner.slice(hash + 1);
     const target = targetNote(req, linkpath);
@@ -570,26 +587,60 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
 
 function wikiFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, withExtension: boolean): CompletionItem {
   const files = req.ctx.index.files;
-  const link = shortestLinkPath(files, e.path);
+  const format = req.settings.linkFormat;
   if (e.kind === 'note' || e.kind === 'attachment') {
-    const tail = wikiTail(req.line, req.ch, true, true);
     const shown = byPath ? e.path : basename(e.path);
-    return {
-      label: e.name,
-      kind: CompletionItemKind.File,
-      detail: e.path,
-      filterText: e.kind === 'note' && !withExtension ? shown.slice(0, shown.length - NOTE_EXTENSION.length - 1) : shown,
-      textEdit: TextEdit.replace(lineRange(req, start, tail.end), link + tail.closing),
-    };
+    const filterText = e.kind === 'note' && !withExtension ? shown.slice(0, shown.length - NOTE_EXTENSION.length - 1) : shown;
+    const base = { label: e.name, kind: CompletionItemKind.File, detail: e.path, filterText };
+    const rest = wikiRest(req.line, req.ch, inTable(req));
+    const whole = wholeLinkEdit(req, start, filterText, { target: e.path, subpath: rest.subpath, display: rest.display });
+    if (whole) return { ...base, ...whole };
+    const tail = wikiTail(req.line, req.ch, true, true);
+    const link = writeLinkPath(files, req.path, e.path, format, { name: true });
+    return { ...base, textEdit: TextEdit.replace(lineRange(req, start, tail.end), link + tail.closing) };
   }
   // An alias, title or acronym: Obsidian writes `[[File|Alias]]` because aliases do not resolve links (R3.7).
   const tail = wikiTail(req.line, req.ch, false, false);
+  const base = { label: e.name, kind: CompletionItemKind.Reference, detail: `${e.kind} of ${e.path}`, filterText: e.name };
+  const spec = { target: e.path, subpath: tail.subpath === '' ? undefined : tail.subpath.slice(1), display: e.name };
+  const whole = wholeLinkEdit(req, start, e.name, spec);
+  if (whole) return { ...base, ...whole };
+  // The writer's wiki-link without its `[[` (the range starts after it): `\|` in a table row (R2.4).
+  const written = writeLink(files, { from: req.path, ...spec, inTable: inTable(req) }, format);
+  return { ...base, textEdit: TextEdit.replace(lineRange(req, start, tail.end), written.slice(2)) };
+}
+
+/** What follows the cursor in the wiki-link being completed, up to its closing `]]`: its subpath and display text. */
+function wikiRest(line: string, ch: number, table: boolean): { end: number; subpath?: string; display?: string } {
+  const rest = line.slice(ch);
+  const close = rest.indexOf(']]');
+  const reopen = rest.indexOf('[[');
+  if (close < 0 || (reopen >= 0 && reopen < close)) return { end: rest.startsWith(']') && !rest.startsWith(']]') ? ch + 1 : ch };
+  const inner = rest.slice(0, close);
+  const pipe = inner.indexOf('|');
+  const targetEnd = pipe < 0 ? inner.length : pipe > 0 && inner[pipe - 1] === '\\' ? pipe - 1 : pipe;
+  const hash = inner.indexOf('#');
+  const subpath = hash >= 0 && hash < targetEnd ? inner.slice(hash + 1, targetEnd) : undefined;
+  const display = pipe >= 0 ? inner.slice(pipe + 1) : undefined;
+  return { end: ch + close + 2, subpath, display: table && display !== undefined ? display.replace(/\\\|/g, '|') : display };
+}
+
+/**
+ * A wiki-trigger item written as a whole link, when the vault writes markdown links (R6.6: `[[` still completes
+ * there and inserts a markdown link) or a wiki-link cannot hold the target or text (R2.6): the edit replaces the
+ * whole link from its `[[` (and `!`) to its closing. `from` is where the item's own range would start, and
+ * `filterText` its filter text, which is prefixed with what lies between. Undefined when a wiki-link is written.
+ */
+function wholeLinkEdit(req: Request, from: number, filterText: string, spec: Pick<LinkRequest, 'target' | 'subpath' | 'display'>): Pick<CompletionItem, 'textEdit' | 'filterText'> | undefined {
+  const site = req.wiki!;
+  const link: LinkRequest = { from: req.path, ...spec, embed: site.embed, inTable: inTable(req) };
+  const files = req.ctx.index.files;
+  if (req.settings.linkFormat.style === 'wiki' && wikiLinkProblem(files, link, req.settings.linkFormat.pathForm) === undefined) return undefined;
+  const begin = site.embed ? site.open - 1 : site.open;
+  const end = wikiRest(req.line, req.ch, link.inTable === true).end;
   return {
-    label: e.name,
-    kind: CompletionItemKind.Reference,
-    detail: `${e.kind} of ${e.path}`,
-    filterText: e.name,
-    textEdit: TextEdit.replace(lineRange(req, start, tail.end), `${link}${tail.subpath}|${e.name}${tail.closing}`),
+    textEdit: TextEdit.replace(lineRange(req, begin, end), writeLink(files, link, { ...req.settings.linkFormat, style: 'markdown' })),
+    filterText: req.line.slice(begin, from) + filterText,
   };
 }
 
@@ -658,14 +709,14 @@ function markdownLinkCompletion(req: Request): CompletionList | undefined {
 }
 
 function markdownFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, angle: boolean): CompletionItem {
-  const link = shortestLinkPath(req.ctx.index.files, e.path, true);
-  const written = angle ? link : encodeMarkdownPath(link);
+  const written = writeLinkPath(req.ctx.index.files, req.path, e.path, { ...req.settings.linkFormat, style: 'markdown' }, { angle, name: true });
   const tail = markdownTail(req.line, req.ch, true, angle);
   return {
     label: basename(e.path),
     kind: CompletionItemKind.File,
     detail: e.path,
-    filterText: byPath ? (angle ? e.path : encodeMarkdownPath(e.path)) : written,
+    // Filtered here by name (or by path when the query has a `/`): a relative or absolute path is filtered by name too.
+    filterText: byPath ? (angle ? e.path : encodeMarkdownPath(e.path)) : req.settings.linkFormat.pathForm === 'shortest' ? written : angle ? basename(e.path) : encodeMarkdownPath(basename(e.path)),
     textEdit: TextEdit.replace(lineRange(req, start, tail.end), written + tail.closing),
   };
 }
@@ -698,9 +749,10 @@ function headingCompletion(req: Request, target: { path: string; note: NoteModel
     })
     .filter((c) => c.tier !== NO_MATCH && c.text !== '')
     .sort((a, b) => b.tier - a.tier || a.i - b.i);
+  const rest = style === 'wiki' ? wikiRest(req.line, req.ch, inTable(req)) : undefined;
   const items = scored.map(({ h, text }, k): CompletionItem => {
     const written = style === 'markdown' ? encodeMarkdownPath(text) : text;
-    return {
+    const item: CompletionItem = {
       label: h.text,
       kind: CompletionItemKind.Reference,
       detail: `${'#'.repeat(h.level)} ${h.text}`,
@@ -708,6 +760,11 @@ function headingCompletion(req: Request, target: { path: string; note: NoteModel
       sortText: sortKey(k),
       textEdit: TextEdit.replace(lineRange(req, qStart, tail.end), written + tail.closing),
     };
+    if (rest && req.wiki?.subStart !== undefined) {
+      const subpath = `${req.line.slice(req.wiki.subStart, qStart)}${text}${rest.subpath !== undefined ? `#${rest.subpath}` : ''}`;
+      Object.assign(item, wholeLinkEdit(req, qStart, written, { target: target.path, subpath, display: rest.display }));
+    }
+    return item;
   });
   return { isIncomplete: false, items };
 }
@@ -722,6 +779,13 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
   const tail = subpathTail(req, style, false);
   const replace = lineRange(req, qStart, tail.end);
   const items: CompletionItem[] = [];
+  const rest = style === 'wiki' ? wikiRest(req.line, req.ch, inTable(req)) : undefined;
+  /** The item's edit writing `^id`: in place, or the whole link when the vault writes markdown links. */
+  const edit = (id: string, filterText: string): Pick<CompletionItem, 'textEdit' | 'filterText'> =>
+    (rest && wholeLinkEdit(req, qStart, filterText, { target: target.path, subpath: `^${id}`, display: rest.display })) || {
+      textEdit: TextEdit.replace(replace, id + tail.closing),
+      filterText,
+    };
 
   // Ids the note already has, matched by id.
   for (const b of note.blockIds) {
@@ -732,8 +796,7 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
       kind: CompletionItemKind.Reference,
       detail: `^${b.id} (${b.kind})`,
       documentation: content ? { kind: MarkupKind.Markdown, value: content } : undefined,
-      filterText: b.id,
-      textEdit: TextEdit.replace(replace, b.id + tail.closing),
+      ...edit(b.id, b.id),
     });
   }
 
@@ -755,8 +818,7 @@ function blockIdCompletion(req: Request, target: { path: string; note: NoteModel
         detail: `new ^${id}`,
         documentation: { kind: MarkupKind.Markdown, value: block.text },
         // The words were matched here in any order, which VS Code's filter cannot express: give it the typed text.
-        filterText: typed,
-        textEdit: TextEdit.replace(replace, id + tail.closing),
+        ...edit(id, typed),
       };
       attachIdWriter(req, item, target.path, block, id, lines);
       items.push(item);
@@ -834,6 +896,7 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
   const words = phrase.split(' ').filter((w) => w !== '');
   const tail = wikiTail(req.line, req.ch, false, true);
   const replace = lineRange(req, start, tail.end);
+  const after = wikiRest(req.line, req.ch, inTable(req));
   const seed = blockIdSeeds(req.options.blockIdSeed);
 
   // This note first, then open or recent ones, then the rest of the vault.
@@ -886,7 +949,7 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
       id = freshBlockId(hit.ids, seed());
       hit.ids.add(id);
     }
-    const linkpath = hit.path === req.path ? '' : shortestLinkPath(index.files, hit.path);
+    const whole = wholeLinkEdit(req, start, req.line.slice(start, req.ch), { target: hit.path, subpath: `^${id}`, display: after.display });
     const item: CompletionItem = {
       label: excerpt(block.text),
       kind: CompletionItemKind.Text,
@@ -896,7 +959,7 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
       // the list is incomplete so that every keystroke asks again.
       filterText: req.line.slice(start, req.ch),
       sortText: sortKey(i),
-      textEdit: TextEdit.replace(replace, `${linkpath}#^${id}${tail.closing}`),
+      ...(whole ?? { textEdit: TextEdit.replace(replace, `${writeLinkPath(index.files, req.path, hit.path, req.settings.linkFormat)}#^${id}${tail.closing}`) }),
     };
     if (block.id === undefined) attachIdWriter(req, item, hit.path, block, id, hit.lines);
     return item;

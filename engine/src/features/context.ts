@@ -8,6 +8,7 @@
 import type { Range } from '../model';
 import type { VaultIndex } from '../vault/vault';
 import type { FileLookup } from '../vault/fileLookup';
+import { DEFAULT_VAULT_SETTINGS, type VaultSettings } from '../vault/vaultSettings';
 
 export interface FeatureContext {
   index: VaultIndex;
@@ -20,6 +21,17 @@ export interface FeatureContext {
   outside?(): FileLookup;
   /** The request's cancellation (an LSP `CancellationToken` fits): features that loop over the vault check it. */
   cancellation?: Cancellation;
+  /**
+   * The vault's effective settings (Obsidian's `.obsidian/*.json` with ours over them, `vault/vaultSettings.ts`),
+   * asked at each use so that a change applies at once. Absent: Obsidian's defaults. Read it through
+   * {@link vaultSettingsOf}.
+   */
+  settings?(): VaultSettings;
+}
+
+/** The settings a feature works with: the context's, or Obsidian's defaults. */
+export function vaultSettingsOf(ctx: Pick<FeatureContext, 'settings'>): VaultSettings {
+  return ctx.settings?.() ?? DEFAULT_VAULT_SETTINGS;
 }
 
 export interface Cancellation {

@@ -1272,3 +1272,28 @@ function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array
     note.links.push(link);
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Table rows, for writers
+
+/** How far around a line `isTableRow` reads: a table (a run of non-blank lines) longer than this is read in part. */
+const TABLE_WINDOW_LINES = 2000;
+
+/**
+ * Whether line `line` of `lines` belongs to a GFM table, as this parser's block parser reads it: what a writer
+ * asks before putting a `|` into that line, since inside a table row the alias separator must be `\|` (R2.4).
+ * Reads only the run of non-blank lines around the line (a table never spans a blank line), so it works on live
+ * text while the note's model may lag one edit behind.
+ */
+export function isTableRow(lines: readonly string[], line: number): boolean {
+  if (line < 0 || line >= lines.length || !lines[line].includes('|')) return false;
+  let start = line;
+  while (start > 0 && line - start < TABLE_WINDOW_LINES && lines[start - 1].trim() !== '') start--;
+  let end = line;
+  while (end + 1 < lines.length && end - line < TABLE_WINDOW_LINES && lines[end + 1].trim() !== '') end++;
+  const at = line - start;
+  for (const t of md.parse(lines.slice(start, end + 1).join('\n'), {})) {
+    if (t.type === 'table_open' && t.map && t.map[0] <= at && at < t.map[1]) return true;
+  }
+  return false;
+}

@@ -225,12 +225,13 @@ function plainLinkPath(files: FileLookup, from: string, target: string, form: Li
 
 /**
  * Just the linkpath of a link from `from` to `target`, as it appears in the source: percent-encoded for markdown
- * (or raw for `<…>` with `angle`), `''` for the note itself. Notes keep `.md` in markdown links and drop it in
- * wiki-links unless `keepExtension` says otherwise. A target not in `files` (a note about to be created) is
- * written as if it were there. Throws {@link LinkWriteError} when a wiki-link cannot name the target.
+ * (or raw for `<…>` with `angle`), `''` for the note itself unless `name` asks for its name (a link with no
+ * subpath). Notes keep `.md` in markdown links and drop it in wiki-links unless `keepExtension` says otherwise. A
+ * target not in `files` (a note about to be created) is written as if it were there. Throws
+ * {@link LinkWriteError} when a wiki-link cannot name the target.
  */
-export function writeLinkPath(files: FileLookup, from: string, target: string, format: LinkFormat, opts: { keepExtension?: boolean; angle?: boolean } = {}): string {
-  return isSelf(from, target) ? '' : linkPathText(files, from, target, format, opts);
+export function writeLinkPath(files: FileLookup, from: string, target: string, format: LinkFormat, opts: { keepExtension?: boolean; angle?: boolean; name?: boolean } = {}): string {
+  return isSelf(from, target) && !opts.name ? '' : linkPathText(files, from, isSelf(from, target) ? from : target, format, opts);
 }
 
 /** {@link writeLinkPath} without the self case: a link to the note itself by its name. */
