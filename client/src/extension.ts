@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageclient/node';
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, newNoteFolderOf, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
+import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, newNoteFolderFor, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import {
   CHECK_VAULT_REQUEST,
@@ -327,7 +327,9 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       const config = vscode.workspace.getConfiguration(SECTION, doc.uri);
-      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, newNoteFolderOf(config.get<string | null>('newNoteFolder', null)));
+      // Where the note goes: ours over the vault's Obsidian setting, the same rule the server's quick fix follows.
+      const noteFolder = await newNoteFolderFor(loc.vault.root, config.get<string>('newNoteFolder', ''));
+      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, noteFolder);
       if (plan.kind === 'refuse') {
         void vscode.window.showWarningMessage(`OSPO Notes: ${plan.reason}`);
         return;

@@ -146,8 +146,7 @@ interface Settings {
   vaults: string[];
   /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
   filesExclude: string[];
-  /** Where new notes go (`null`: Obsidian's setting of the vault) and what they start with (absent: the default). */
-  newNoteFolder?: string | null;
+  /** What a note created by a quick fix starts with (`ospoNotes.newNoteTemplate`; absent: the default). */
   newNoteTemplate?: string;
 }
 
@@ -267,7 +266,6 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
     filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
-    newNoteFolder: typeof s.newNoteFolder === 'string' ? s.newNoteFolder : null,
     ...(typeof s.newNoteTemplate === 'string' ? { newNoteTemplate: s.newNoteTemplate } : {}),
   };
 }
@@ -862,7 +860,7 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
   });
 
 function newNoteOptions(): NewNoteOptions {
-  return { newNoteFolder: settings.newNoteFolder, newNoteTemplate: settings.newNoteTemplate };
+  return { newNoteTemplate: settings.newNoteTemplate };
 }
 
 /** An engine action as an LSP code action: the note to create first (never over a file), then the note's edits. */

@@ -22,11 +22,10 @@ import type { LinkTarget } from '../vault/links';
 import { stem } from '../vault/paths';
 import { headingLinkText } from '../vault/resolve';
 import { editDistance } from '../vault/vault';
-import type { FeatureContext } from './context';
+import { type FeatureContext, vaultSettingsOf } from './context';
 import { linkAt } from './definition';
 import { freshBlockId } from '../vault/blockIdWriter';
 import {
-  DEFAULT_LINK_FORMAT,
   displayTextOf,
   type LinkFormat,
   linkFormOf,
@@ -38,10 +37,8 @@ import {
 import {
   DEFAULT_NEW_NOTE_TEMPLATE,
   freeNewNotePath,
-  newNoteFolderOf,
   newNotePath,
   noteNameFromText,
-  type ObsidianNewFileSettings,
   renderTemplate,
 } from './newNote';
 
@@ -79,14 +76,10 @@ export interface QuickFix extends NoteAction {
   diagnostic: number;
 }
 
-/** Where and how new notes are made. */
+/** How new notes are made; where they go is the vault's setting (`vaultSettingsOf(ctx).newNoteFolder`). */
 export interface NewNoteOptions {
-  /** `ospoNotes.newNoteFolder` (see {@link newNoteFolderOf}); null or absent: Obsidian's setting of the vault. */
-  newNoteFolder?: string | null;
   /** `ospoNotes.newNoteTemplate`, `{{title}}` filled in; absent: the default template. */
   newNoteTemplate?: string;
-  /** The vault's `.obsidian/app.json` new-file settings. */
-  obsidian?: ObsidianNewFileSettings;
 }
 
 /** How many headings or block ids a missing one is offered. */
@@ -213,7 +206,7 @@ export function provideRefactorings(ctx: FeatureContext, path: string, range: Ra
 
 function createNoteFix(ctx: FeatureContext, path: string, link: Link, options: NewNoteOptions): { title: string; create: NoteCreation } | undefined {
   if (link.external || link.path.trim() === '') return undefined;
-  const planned = newNotePath(link.path, path, newNoteFolderOf(options.newNoteFolder, options.obsidian));
+  const planned = newNotePath(link.path, path, vaultSettingsOf(ctx).newNoteFolder);
   // Never over an existing file (the link would then resolve, or the name differs only in case).
   if (!planned.ok || ctx.index.files.withPath(planned.path).length > 0) return undefined;
   return {
@@ -265,7 +258,7 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
   if (cuts(range.start) || cuts(range.end)) return [];
   const selected = sliceText(text, range);
   if (selected === undefined || selected.trim() === '') return [];
-  const planned = freeNewNotePath(ctx.index.files, noteNameFromText(selected), note.path, newNoteFolderOf(options.newNoteFolder, options.obsidian));
+  const planned = freeNewNotePath(ctx.index.files, noteNameFromText(selected), note.path, vaultSettingsOf(ctx).newNoteFolder);
   if (!planned.ok) return [];
   const moved = withNewFile(ctx, planned.path, () => linksAfterExtraction(ctx, note, text, range, selected, planned.path));
   if (!moved) return [];
@@ -369,12 +362,20 @@ function linksAfterExtraction(
 
 /** `slice` (the text starting at `start` of a note) with `edits` (in note positions, inside the slice) applied. */
 function applyInSlice(slice: string, start: Position, edits: readonly TextEdit[]): string {
-  const local = (p: Position): number => offsetAt(slice, { line: p.line - start.line, character: p.line === start.line ? p.character - start.character : p.character })!;
-  let out = slice;
-  for (const e of [...edits].sort((a, b) => comparePositions(b.range.start, a.range.start))) {
-    out = out.slice(0, local(e.range.start)) + e.newText + out.slice(local(e.range.end));
+  if (edits.length === 0) return slice;
+  // Line starts of the slice, once: each edit's offset is then a look-up.
+  const starts = [0];
+  const eol = /\r\n|\r|\n/g;
+  for (let m = eol.exec(slice); m; m = eol.exec(slice)) starts.push(m.index + m[0].length);
+  const local = (p: Position): number => starts[p.line - start.line] + (p.line === start.line ? p.character - start.character : p.character);
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of [...edits].sort((x, y) => comparePositions(x.range.start, y.range.start))) {
+    parts.push(slice.slice(at, local(e.range.start)), e.newText);
+    at = local(e.range.end);
   }
-  return out;
+  parts.push(slice.slice(at));
+  return parts.join('');
 }
 
 /** The text of `range` in `text`, line breaks as written; undefined when the range is not inside the text. */
@@ -384,23 +385,26 @@ function sliceText(text: string, range: Range): string | undefined {
   return start === undefined || end === undefined || end < start ? undefined : text.slice(start, end);
 }
 
+/** The offset of an LSP position in `text`, lines ended by `\r\n`, `\n` or `\r`; undefined past a line's end. */
 function offsetAt(text: string, p: Position): number | undefined {
+  const eol = /\r\n|\r|\n/g;
   let offset = 0;
   for (let line = 0; line < p.line; line++) {
-    const next = text.slice(offset).search(/\r\n|\r|\n/);
-    if (next < 0) return undefined;
-    offset += next + (text.startsWith('\r\n', offset + next) ? 2 : 1);
+    const m = eol.exec(text);
+    if (!m) return undefined;
+    offset = m.index + m[0].length;
   }
-  const lineLength = splitLines(text.slice(offset, offset + p.character + 2))[0].length;
-  return p.character <= lineLength ? offset + p.character : undefined;
+  eol.lastIndex = offset;
+  const end = eol.exec(text)?.index ?? text.length;
+  return p.character <= end - offset ? offset + p.character : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Link text: every link is written by the link writer (vault/linkWriter.ts).
 
-/** The link format of links the product writes in this vault (Obsidian's defaults until the vault says otherwise). */
-function vaultLinkFormat(_ctx: FeatureContext): LinkFormat {
-  return DEFAULT_LINK_FORMAT;
+/** The link format of links the product writes in this vault: Obsidian's settings of it, ours over them. */
+function vaultLinkFormat(ctx: FeatureContext): LinkFormat {
+  return vaultSettingsOf(ctx).linkFormat;
 }
 
 /** The writer's answer, or undefined when the link cannot be written in that form (the fix is then not offered). */

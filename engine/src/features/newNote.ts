@@ -5,7 +5,7 @@
  * The place is the one Obsidian picks when a link is clicked: a linkpath with a folder names the note's path from
  * the vault root (`[[Projects/Plan]]` → `Projects/Plan.md`), `./` and `../` are relative to the linking note and
  * a leading `/` is the vault root (R3.5); a bare name goes to the folder for new notes (ours, else Obsidian's
- * `newFileLocation`, see {@link newNoteFolderOf}). Whatever the link says, the result must lie inside the vault:
+ * `newFileLocation`: `VaultSettings.newNoteFolder`, vault/vaultSettings.ts). Whatever the link says, the result must lie inside the vault:
  * `..` above the root is refused, never clamped, since a file created there would not be the one the link
  * resolves to.
  */
@@ -144,30 +144,6 @@ export function planCreateNote(text: string, sourcePath: string, position: Posit
   if (resolved.target !== undefined) return { kind: 'exists', path: resolved.target };
   const planned = newNotePath(link.path, sourcePath, newNoteFolder);
   return planned.ok ? { kind: 'create', path: planned.path, title: planned.title } : { kind: 'refuse', reason: planned.reason };
-}
-
-/** The part of Obsidian's `.obsidian/app.json` that says where new notes go. */
-export interface ObsidianNewFileSettings {
-  /** `root` (the default), `current` (the folder of the note being edited) or `folder` (`newFileFolderPath`). */
-  newFileLocation?: unknown;
-  newFileFolderPath?: unknown;
-}
-
-/**
- * The folder for new notes, in the form {@link newNotePath} takes: our `ospoNotes.newNoteFolder` when it is set
- * (a string), else Obsidian's "Default location for new notes" of the vault (`root` → `''`, `current` → `.`,
- * `folder` → `newFileFolderPath`), else the vault root.
- */
-export function newNoteFolderOf(ours: string | null | undefined, obsidian?: ObsidianNewFileSettings): string {
-  if (typeof ours === 'string') return ours;
-  switch (obsidian?.newFileLocation) {
-    case 'current':
-      return '.';
-    case 'folder':
-      return typeof obsidian.newFileFolderPath === 'string' ? obsidian.newFileFolderPath.replace(/^\/+/, '') : '';
-    default:
-      return '';
-  }
 }
 
 /** Characters a note name cannot hold: not allowed in file names (Obsidian, Windows) or meaningful in links. */

@@ -9,6 +9,9 @@ import {
   provideQuickFixes,
   provideRefactorings,
   type QuickFix,
+  effectiveVaultSettings,
+  parseObsidianConfig,
+  readOwnVaultSettings,
   type Range,
   VaultIndex,
 } from '@ospo-notes/engine';
@@ -85,6 +88,18 @@ function reindexed(notes: Record<string, string>, changes: Record<string, string
   return setup({ ...notes, ...changes });
 }
 
+/** The vault's `.obsidian/app.json` (as an object) and our own `ospoNotes` settings. */
+interface Settings {
+  app?: Record<string, unknown>;
+  own?: Record<string, unknown>;
+}
+
+/** `ctx` with the vault's effective settings made of these. */
+function withSettings(ctx: FeatureContext, s: Settings): FeatureContext {
+  const settings = effectiveVaultSettings(parseObsidianConfig(s.app ? JSON.stringify(s.app) : undefined, undefined).settings, readOwnVaultSettings(s.own));
+  return { ...ctx, settings: () => settings };
+}
+
 function fixesOf(ctx: FeatureContext, path: string, options: NewNoteOptions = {}): QuickFix[] {
   return provideQuickFixes(ctx, path, noteDiagnostics(ctx.index, path), options);
 }
@@ -124,18 +139,18 @@ describe('repair quick fixes', () => {
 
   it('creates the missing note in the folder for new notes, from the template, never over a file', () => {
     const ctx = setup({ ...base, 'notes/today.md': 'See [[New idea]] and [[projects/Plan]].' });
-    const create = (options: NewNoteOptions, title = "Create note 'New idea.md'") => fixNamed(ctx, 'notes/today.md', title, options);
+    const create = (settings: Settings, title = "Create note 'New idea.md'", options: NewNoteOptions = {}) => fixNamed(withSettings(ctx, settings), 'notes/today.md', title, options);
     const root = create({});
     assert.deepEqual(root.edits, [], 'the linking note is not changed: the link already names the new note');
     assert.deepEqual(root.create, { path: 'New idea.md', text: '---\ntitle: New idea\nvisibility: private\n---\n\n# New idea\n' });
     assert.equal(root.isPreferred, undefined, 'creating a note is never applied without asking');
-    assert.equal(create({ newNoteFolder: 'inbox' }, "Create note 'inbox/New idea.md'").create!.path, 'inbox/New idea.md');
-    assert.equal(create({ newNoteFolder: null, obsidian: { newFileLocation: 'current' } }, "Create note 'notes/New idea.md'").create!.path, 'notes/New idea.md');
-    assert.equal(create({ obsidian: { newFileLocation: 'folder', newFileFolderPath: 'Inbox/2024' } }, "Create note 'Inbox/2024/New idea.md'").create!.path, 'Inbox/2024/New idea.md');
-    assert.equal(create({ newNoteFolder: '', obsidian: { newFileLocation: 'current' } }).create!.path, 'New idea.md', 'our own setting wins over Obsidian’s');
-    assert.equal(create({ newNoteTemplate: '# {{title}}\n\nStarted from a link.\n' }).create!.text, '# New idea\n\nStarted from a link.\n');
+    assert.equal(create({ own: { newNoteFolder: 'inbox' } }, "Create note 'inbox/New idea.md'").create!.path, 'inbox/New idea.md');
+    assert.equal(create({ app: { newFileLocation: 'current' } }, "Create note 'notes/New idea.md'").create!.path, 'notes/New idea.md', 'Obsidian’s: the linking note’s folder');
+    assert.equal(create({ app: { newFileLocation: 'folder', newFileFolderPath: 'Inbox/2024' } }, "Create note 'Inbox/2024/New idea.md'").create!.path, 'Inbox/2024/New idea.md');
+    assert.equal(create({ own: { newNoteFolder: '/' }, app: { newFileLocation: 'current' } }).create!.path, 'New idea.md', 'our own setting wins over Obsidian’s');
+    assert.equal(create({}, undefined, { newNoteTemplate: '# {{title}}\n\nStarted from a link.\n' }).create!.text, '# New idea\n\nStarted from a link.\n');
     // A link with a folder names the note's path whatever the folder for new notes.
-    assert.equal(fixNamed(ctx, 'notes/today.md', "Create note 'projects/Plan.md'", { newNoteFolder: 'inbox' }).create!.path, 'projects/Plan.md');
+    assert.equal(create({ own: { newNoteFolder: 'inbox' } }, "Create note 'projects/Plan.md'").create!.path, 'projects/Plan.md');
     // Created, the note is what the link resolves to.
     assert.deepEqual(codes(reindexed(base, { 'notes/today.md': 'See [[New idea]].', 'inbox/New idea.md': '' }), 'notes/today.md'), []);
   });
@@ -298,7 +313,7 @@ describe('refactorings', () => {
     const text = 'Intro\n\n## Meeting: notes 1/2\nWe decided X.\n\nOutro\n';
     const ctx = ctxWith({ 'notes/a.md': text });
     const range: Range = { start: { line: 2, character: 0 }, end: { line: 4, character: 0 } };
-    const actions = provideRefactorings(ctx, 'notes/a.md', range, { newNoteFolder: 'inbox' });
+    const actions = provideRefactorings(withSettings(ctx, { own: { newNoteFolder: 'inbox' } }), 'notes/a.md', range);
     assert.deepEqual(actions.map((a) => [a.kind, a.title]), [
       ['refactor.extract', "Extract into new note 'inbox/Meeting notes 1 2.md'"],
       ['refactor.extract', "Extract into new note 'inbox/Meeting notes 1 2.md' and embed it"],
@@ -306,6 +321,10 @@ describe('refactorings', () => {
     assert.deepEqual(actions[0].create, { path: 'inbox/Meeting notes 1 2.md', text: '## Meeting: notes 1/2\nWe decided X.\n' });
     assert.equal(applyEdits(text, actions[0].edits), 'Intro\n\n[[Meeting notes 1 2]]\n\nOutro\n');
     assert.equal(applyEdits(text, actions[1].edits), 'Intro\n\n![[Meeting notes 1 2]]\n\nOutro\n');
+    // In a vault that writes relative markdown links (Obsidian's settings), the link left behind is one.
+    const md = provideRefactorings(withSettings(ctx, { app: { useMarkdownLinks: true, newLinkFormat: 'relative', newFileLocation: 'folder', newFileFolderPath: 'inbox' } }), 'notes/a.md', range);
+    assert.equal(applyEdits(text, md[0].edits), 'Intro\n\n[Meeting notes 1 2](../inbox/Meeting%20notes%201%202.md)\n\nOutro\n');
+    assert.equal(applyEdits(text, md[1].edits), 'Intro\n\n![](../inbox/Meeting%20notes%201%202.md)\n\nOutro\n');
     // The link resolves to the new note.
     const after = ctxWith({ 'notes/a.md': applyEdits(text, actions[1].edits), 'inbox/Meeting notes 1 2.md': actions[1].create!.text });
     assert.equal(after.index.linkTargets('notes/a.md')[0].target, 'inbox/Meeting notes 1 2.md');
@@ -348,7 +367,7 @@ describe('extracting keeps every link working', () => {
   it('rewrites links inside the moved text, to what moved, and from other notes', () => {
     const ctx = ctxOf(notes);
     const range: Range = { start: { line: 4, character: 0 }, end: { line: 8, character: 0 } };
-    const [extract] = provideRefactorings(ctx, 'notes/A.md', range, { newNoteFolder: 'inbox' });
+    const [extract] = provideRefactorings(withSettings(ctx, { own: { newNoteFolder: 'inbox' } }), 'notes/A.md', range);
     assert.equal(extract.create!.path, 'inbox/Plan.md');
     assert.equal(extract.create!.text, '## Plan\n\nStep one [[#Plan]]. Up: [[A#Intro]]. [o](../other/Other.md) ^step\n\n');
     const a = applyEdits(A, extract.edits);
@@ -368,5 +387,28 @@ describe('extracting keeps every link working', () => {
   it('is not offered for a selection that cuts a link in two', () => {
     const ctx = ctxOf(notes);
     assert.deepEqual(provideRefactorings(ctx, 'notes/A.md', { start: { line: 2, character: 6 }, end: { line: 3, character: 0 } }), []);
+  });
+});
+
+describe('code actions stay linear in the note', () => {
+  /** Milliseconds to offer the extraction of a note of `n` lines, half of them with two links, all selected. */
+  function extractionTime(n: number): number {
+    const lines = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? `Line ${i} [[#Heading ${i % 100}]] and [o](../Other.md)` : i % 200 === 1 ? `## Heading ${(i - 1) / 2}` : 'text'));
+    const text = `# Big\n${lines.join('\n')}\n`;
+    const ctx = setup({ 'notes/Big.md': text, 'Other.md': '' });
+    const started = process.hrtime.bigint();
+    const actions = provideRefactorings(ctx, 'notes/Big.md', { start: { line: 1, character: 0 }, end: { line: n + 1, character: 0 } });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    assert.equal(actions.length, 2);
+    assert.ok(actions[0].create!.text.length > text.length / 2);
+    return ms;
+  }
+
+  it('extracts 20,000 lines holding 20,000 links in time linear in the note', () => {
+    extractionTime(2000); // warm-up
+    const small = Math.min(extractionTime(5000), extractionTime(5000));
+    const big = extractionTime(20000);
+    // Four times the note: about four times the time; a quadratic step would make it sixteen.
+    assert.ok(big < small * 8 + 100, `5,000 lines: ${small.toFixed(0)} ms, 20,000 lines: ${big.toFixed(0)} ms`);
   });
 });
