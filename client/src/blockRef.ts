@@ -14,15 +14,16 @@ import {
   type Block,
   blockIdInsertEdit,
   type BlockKind,
-  type FileLookup,
+  DEFAULT_LINK_FORMAT,
+  FileLookup,
   freshBlockId,
   headingLinkText,
   matchHeadingChain,
+  type LinkFormat,
   type NoteModel,
   parseNote,
-  shortestLinkPath,
   splitLines,
-  stem,
+  writeLink,
 } from '@ospo-notes/engine';
 
 /** The block a new `^id` for `line` would name: an entry of the block map. */
@@ -106,10 +107,11 @@ export function applyEdit(text: string, edit: TextEdit): string {
 }
 
 /**
- * `[[Note#subpath]]` for the note at vault path `path`: the note's shortest unambiguous link text in the vault
- * (R3.6). `files` is the vault's file list; without it, or before the note is in it, the bare name is used.
+ * The link to `subpath` of the note at vault path `path`, written by the engine's link writer in the vault's
+ * `format` (`[[Note#^id]]`, `[Note](Note.md#^id)`). The reference is pasted anywhere, so it is written as from
+ * the vault root (a relative path is then the vault path). `files` is the vault's file list; without it the
+ * note's bare name is used.
  */
-export function blockReferenceText(files: FileLookup | undefined, path: string, subpath: string): string {
-  const name = files?.has(path) ? shortestLinkPath(files, path) : stem(path);
-  return `[[${name}#${subpath}]]`;
+export function blockReferenceText(files: FileLookup | undefined, path: string, subpath: string, format: LinkFormat = DEFAULT_LINK_FORMAT): string {
+  return writeLink(files ?? new FileLookup(), { from: '', target: path, subpath }, format);
 }

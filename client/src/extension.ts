@@ -23,8 +23,9 @@ import {
   type StaticFeature,
 } from 'vscode-languageclient/node';
 import { obsidianPreviewPlugin } from './preview/plugin';
+import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, newNoteFolderFor, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
+import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import {
   CHECK_VAULT_REQUEST,
@@ -306,7 +307,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
           return;
         }
       }
-      const reference = blockReferenceText(loc?.vault.files, notePath, plan.subpath);
+      const format = loc ? (await vaultSettings(loc.vault.root, doc.uri)).linkFormat : undefined;
+      const reference = blockReferenceText(loc?.vault.files, notePath, plan.subpath, format);
       await vscode.env.clipboard.writeText(reference);
       vscode.window.setStatusBarMessage(`$(clippy) Copied ${reference}`, 4000);
     }),
@@ -327,9 +329,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       const config = vscode.workspace.getConfiguration(SECTION, doc.uri);
-      // Where the note goes: ours over the vault's Obsidian setting, the same rule the server's quick fix follows.
-      const noteFolder = await newNoteFolderFor(loc.vault.root, config.get<string>('newNoteFolder', ''));
-      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, noteFolder);
+      const newNoteFolder = (await vaultSettings(loc.vault.root, doc.uri)).newNoteFolder;
+      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, newNoteFolder);
       if (plan.kind === 'refuse') {
         void vscode.window.showWarningMessage(`OSPO Notes: ${plan.reason}`);
         return;
@@ -412,6 +413,17 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The vault's effective settings, as the server has them: its `.obsidian/app.json` and `templates.json` (read
+ * now, so a change applies at once) with our `ospoNotes.*` settings for `uri` over them. A broken file gives
+ * Obsidian's defaults (the server says so).
+ */
+async function vaultSettings(root: string, uri: vscode.Uri): Promise<VaultSettings> {
+  const config = vscode.workspace.getConfiguration(SECTION, uri);
+  const own = readOwnVaultSettings({ links: config.get('links'), newNoteFolder: config.get('newNoteFolder'), templates: config.get('templates') });
+  return effectiveVaultSettings((await readObsidianConfig(root)).settings, own);
 }
 
 function errorText(e: unknown): string {

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { effectiveVaultSettings, isStrictlyInside, readObsidianConfig, readOwnVaultSettings } from '@ospo-notes/engine';
+import { isStrictlyInside } from '@ospo-notes/engine';
 
 // The rule lives in the engine; re-exported for the extension and its tests.
 export { DEFAULT_NEW_NOTE_TEMPLATE, newNotePath, planCreateNote, renderTemplate, type CreateNotePlan, type NewNotePath } from '@ospo-notes/engine';
@@ -45,12 +45,4 @@ export function staysInsideReally(root: string, abs: string, realpath: (p: strin
       existing = parent;
     }
   }
-}
-
-/**
- * The folder for a new note of a bare-name link in the vault at `root`: `ospoNotes.newNoteFolder` when set, else
- * the vault's Obsidian setting (`.obsidian/app.json`), as the server's quick fix decides it.
- */
-export async function newNoteFolderFor(root: string, ownNewNoteFolder: string): Promise<string> {
-  return effectiveVaultSettings((await readObsidianConfig(root)).settings, readOwnVaultSettings({ newNoteFolder: ownNewNoteFolder })).newNoteFolder;
 }

@@ -20,7 +20,9 @@ import {
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   LSPErrorCodes,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   FileChangeType,
   ResponseError,
   TextDocuments,
@@ -46,15 +48,20 @@ import {
   COMPLETION_TRIGGER_CHARACTERS,
   confineToVault,
   decideVault,
+  effectiveVaultSettings,
   type EditTarget,
   type FileEvent,
   FileLookup,
   IGNORE_FILE_NAME,
   type IndexChange,
   isNotePath,
+  isObsidianConfigPath,
   type MembershipSettings,
   nodeVaultFs,
   type NoteDiagnostic,
+  OBSIDIAN_DEFAULTS,
+  type ObsidianSettings,
+  type OwnVaultSettings,
   noteDiagnostics,
   type NoteModel,
   parseBuffer,
@@ -75,6 +82,8 @@ import {
   provideWorkspaceSymbols,
   readAndParse,
   readFolderMarkers,
+  readObsidianConfig,
+  readOwnVaultSettings,
   RequestCancelledError,
   type Severity,
   touchesVaultMarker,
@@ -148,9 +157,11 @@ interface Settings {
   filesExclude: string[];
   /** What a note created by a quick fix starts with (`ospoNotes.newNoteTemplate`; absent: the default). */
   newNoteTemplate?: string;
+  /** Ours that override the vault's Obsidian settings (`links.*`, `newNoteFolder`, `templates.folder`). */
+  own: OwnVaultSettings;
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [] };
+const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [], own: readOwnVaultSettings(undefined) };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -230,6 +241,7 @@ async function indexVault(vault: Vault): Promise<void> {
     progress = undefined;
   }
   const started = Date.now();
+  await loadObsidianSettings(vault);
   vaultsBusy.add(vault);
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
@@ -267,6 +279,7 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
     filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
     ...(typeof s.newNoteTemplate === 'string' ? { newNoteTemplate: s.newNoteTemplate } : {}),
+    own: readOwnVaultSettings(s),
   };
 }
 
@@ -300,6 +313,7 @@ const onConfigurationChanged: Handler<'onDidChangeConfiguration'> = async (chang
   const before = JSON.stringify(settings);
   const pushed = change.settings as { ospoNotes?: Partial<Settings>; files?: { exclude?: unknown } } | undefined;
   settings = clientCanConfigure ? await fetchSettings() : normalizeSettings({ ...pushed?.ospoNotes, filesExclude: pushed?.files?.exclude } as Partial<Settings>);
+  for (const v of workspace.vaults) applyVaultSettings(v);
   if (JSON.stringify(settings) === before) return;
   await redecideVaults(workspace.vaults); // the loop below publishes in the new scope
   for (const v of workspace.vaults) {
@@ -308,6 +322,47 @@ const onConfigurationChanged: Handler<'onDidChangeConfiguration'> = async (chang
     await publishAll(v);
   }
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// The vault's Obsidian settings (`.obsidian/app.json`, `templates.json`): read at indexing and whenever one of the
+// files changes; the effective settings (ours over them) are what features write links and notes with.
+
+const obsidianSettings = new WeakMap<Vault, { settings: ObsidianSettings; warnings: string }>();
+
+/** Reads the vault's Obsidian settings files; a file that cannot be used is said once (until it changes). */
+async function loadObsidianSettings(vault: Vault): Promise<void> {
+  const read = await readObsidianConfig(vault.root, vaultFs);
+  const warnings = read.warnings.join('\n');
+  if (warnings !== '' && obsidianSettings.get(vault)?.warnings !== warnings) {
+    for (const w of read.warnings) connection.console.warn(`${vault.name}: ${w}`);
+    // A notification, not a request: nothing waits for the user to dismiss it.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `OSPO Notes (${vault.name}): ${read.warnings.join('; ')}` });
+  }
+  obsidianSettings.set(vault, { settings: read.settings, warnings });
+  applyVaultSettings(vault);
+}
+
+function applyVaultSettings(vault: Vault): void {
+  vault.settings = effectiveVaultSettings(obsidianSettings.get(vault)?.settings ?? OBSIDIAN_DEFAULTS, settings.own);
+}
+
+/** `.obsidian/app.json` or `templates.json` created, changed or deleted: the vault's settings are read again. */
+async function onObsidianConfigEvents(changes: ReadonlyArray<{ uri: string }>): Promise<void> {
+  const vaults = new Set<Vault>();
+  for (const change of changes) {
+    let fsPath: string;
+    try {
+      fsPath = URI.parse(change.uri).fsPath;
+    } catch {
+      continue;
+    }
+    for (const v of workspace.vaults) {
+      const rel = path.relative(v.root, fsPath);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && isObsidianConfigPath(rel.split(path.sep).join('/'))) vaults.add(v);
+    }
+  }
+  for (const v of vaults) await loadObsidianSettings(v);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Membership changes: the ignored folders, `files.exclude` or a `.gitignore` file changed.
@@ -643,6 +698,7 @@ async function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): Promi
     touched.add(loc.vault);
   }
   await onVaultMarkerEvents(params.changes);
+  await onObsidianConfigEvents(params.changes);
   const ignoreFilesChanged = new Set<Vault>();
   for (const change of params.changes) {
     const v = ignoreFileVault(change.uri);

@@ -21,6 +21,8 @@ import {
   type VaultFs,
   VaultIndex,
   VaultRules,
+  DEFAULT_VAULT_SETTINGS,
+  type VaultSettings,
 } from '@ospo-notes/engine';
 
 export interface Vault {
@@ -40,6 +42,8 @@ export interface Vault {
    * cleared, and unchanged problems are not sent again.
    */
   published: Map<string, string>;
+  /** The effective settings for what features write (Obsidian's `.obsidian/*.json` with ours over them). */
+  settings: VaultSettings;
   ctx: FeatureContext;
 }
 
@@ -65,9 +69,10 @@ export class Workspace {
       rules: new VaultRules(),
       outside: new FileLookup(),
       published: new Map(),
+      settings: DEFAULT_VAULT_SETTINGS,
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -95,7 +100,7 @@ export class Workspace {
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
     vault.ready = true;
   }
 

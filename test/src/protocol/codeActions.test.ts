@@ -128,12 +128,12 @@ describe('code actions over the protocol', function () {
   const whole: Range = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
 
   it('creates the missing note in the folder for new notes, from the template, the link then resolving', async () => {
-    await start({ 'notes/today.md': 'See [[New idea]].\n' }, { newNoteTemplate: '# {{title}}\n\nFrom a link.\n' });
+    await start({ 'notes/today.md': 'See [[New idea]].\n' }, { newNoteFolder: 'inbox', newNoteTemplate: '# {{title}}\n\nFrom a link.\n' });
     const [d] = await diagnosed('notes/today.md', 'unresolved-link');
-    const create = named(await actions('notes/today.md', d.range, undefined, [d]), "Create note 'New idea.md'");
+    const create = named(await actions('notes/today.md', d.range, undefined, [d]), "Create note 'inbox/New idea.md'");
     assert.equal(create.kind, 'quickfix');
     assert.notEqual(create.isPreferred, true);
-    const uri = client.uri('New idea.md');
+    const uri = client.uri('inbox/New idea.md');
     assert.deepEqual(create.edit, {
       documentChanges: [
         { kind: 'create', uri },
@@ -141,7 +141,7 @@ describe('code actions over the protocol', function () {
       ],
     });
     await applyAsEditor(create.edit!);
-    assert.equal(fs.readFileSync(path.join(root, 'New idea.md'), 'utf8'), '# New idea\n\nFrom a link.\n');
+    assert.equal(fs.readFileSync(path.join(root, 'inbox', 'New idea.md'), 'utf8'), '# New idea\n\nFrom a link.\n');
     await client.waitFor(() => client.diagnosticsOf('notes/today.md').length === 0, 'the link resolves');
   });
 
@@ -244,13 +244,15 @@ describe('code actions over the protocol', function () {
 
   it('extracts the selection into a new note and leaves a link or an embed (refactor.extract)', async () => {
     const text = 'Intro\n\n## Meeting notes\nWe decided X.\n\nOutro\n';
-    await start({ 'notes/a.md': text, 'B.md': 'Decided in [[a#Meeting notes]].\n' });
+    // Obsidian's settings of the vault: new notes in `inbox`, links written as relative markdown links.
+    const app = { newFileLocation: 'folder', newFileFolderPath: 'inbox', useMarkdownLinks: true, newLinkFormat: 'relative' };
+    await start({ '.obsidian/app.json': JSON.stringify(app), 'notes/a.md': text, 'B.md': 'Decided in [[a#Meeting notes]].\n' });
     const buffers = await openNote('notes/a.md');
     const selection: Range = { start: { line: 2, character: 0 }, end: { line: 4, character: 0 } };
     const list = await actionsAtVersion('notes/a.md', selection, ['refactor.extract'], 1);
-    assert.deepEqual(list.map((a) => a.title), ["Extract into new note 'Meeting notes.md'", "Extract into new note 'Meeting notes.md' and embed it"]);
+    assert.deepEqual(list.map((a) => a.title), ["Extract into new note 'inbox/Meeting notes.md'", "Extract into new note 'inbox/Meeting notes.md' and embed it"]);
     const embed = list[1];
-    const uri = client.uri('Meeting notes.md');
+    const uri = client.uri('inbox/Meeting notes.md');
     assert.deepEqual(embed.edit!.documentChanges!.slice(0, 2), [
       { kind: 'create', uri },
       { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '## Meeting notes\nWe decided X.\n' }] },
@@ -261,8 +263,9 @@ describe('code actions over the protocol', function () {
       { uri: client.uri('B.md'), version: null },
     ]);
     await applyAsEditor(embed.edit!, buffers);
+    // A rewritten link keeps its own form (a bare wiki name), whatever the vault writes for new links.
     assert.equal(fs.readFileSync(path.join(root, 'B.md'), 'utf8'), 'Decided in [[Meeting notes#Meeting notes]].\n');
-    assert.equal(buffers.get(client.uri('notes/a.md'))!.getText(), 'Intro\n\n![[Meeting notes]]\n\nOutro\n');
+    assert.equal(buffers.get(client.uri('notes/a.md'))!.getText(), 'Intro\n\n![](../inbox/Meeting%20notes.md)\n\nOutro\n');
     assert.equal(fs.readFileSync(URI.parse(uri).fsPath, 'utf8'), '## Meeting notes\nWe decided X.\n');
     await client.waitFor(() => client.diagnosticsOf('notes/a.md').length === 0 && client.diagnostics.has(client.uri('notes/a.md')), 'the embed resolves');
     const def = await client.request<Array<{ uri: string }> | { uri: string }>('textDocument/definition', { textDocument: { uri: client.uri('notes/a.md') }, position: { line: 2, character: 5 } });
