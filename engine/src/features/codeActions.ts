@@ -262,7 +262,9 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
   if (!planned.ok) return [];
   const moved = withNewFile(ctx, planned.path, () => linksAfterExtraction(ctx, note, text, range, selected, planned.path));
   if (!moved) return [];
-  const body = /\r?\n$/.test(moved.text) ? moved.text : `${moved.text}\n`;
+  // The line break the selection ends with (CRLF files keep CRLF), also ending the link left in its place.
+  const eol = /(\r\n|\r|\n)$/.exec(selected)?.[1] ?? '';
+  const body = /[\r\n]$/.test(moved.text) ? moved.text : `${moved.text}${/\r\n/.test(text) ? '\r\n' : '\n'}`;
   const create: NoteCreation = { path: planned.path, text: body };
   return [false, true].flatMap((embed) => {
     const link = linkToNewNote(ctx, note.path, planned.path, embed);
@@ -270,7 +272,7 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
     return {
       title: embed ? `Extract into new note '${planned.path}' and embed it` : `Extract into new note '${planned.path}'`,
       kind: 'refactor.extract' as const,
-      edits: [...moved.before, TextEdit.replace(range, /\r?\n$/.test(selected) ? `${link}\n` : link), ...moved.after],
+      edits: [...moved.before, TextEdit.replace(range, `${link}${eol}`), ...moved.after],
       create,
       ...(moved.others.length > 0 ? { otherEdits: moved.others } : {}),
     };

@@ -330,6 +330,17 @@ describe('refactorings', () => {
     assert.equal(after.index.linkTargets('notes/a.md')[0].target, 'inbox/Meeting notes 1 2.md');
   });
 
+  it('keeps CRLF line breaks, tabs and astral characters of the moved text and around it', () => {
+    const text = 'Intro 😀\r\n\r\n\tNotes 😀 here\r\nmore\r\n\r\nOutro\r\n';
+    const ctx = ctxWith({ 'a.md': text });
+    const [link] = provideRefactorings(ctx, 'a.md', { start: { line: 2, character: 0 }, end: { line: 4, character: 0 } });
+    assert.deepEqual(link.create, { path: 'Notes 😀 here.md', text: '\tNotes 😀 here\r\nmore\r\n' });
+    assert.equal(applyEdits(text, link.edits), 'Intro 😀\r\n\r\n[[Notes 😀 here]]\r\n\r\nOutro\r\n');
+    const [inLine] = provideRefactorings(ctx, 'a.md', { start: { line: 2, character: 1 }, end: { line: 2, character: 11 } });
+    assert.deepEqual(inLine.create, { path: 'Notes 😀 h.md', text: 'Notes 😀 h\r\n' }, 'the note ends with a line break of the note’s kind');
+    assert.equal(applyEdits(text, inLine.edits), 'Intro 😀\r\n\r\n\t[[Notes 😀 h]]ere\r\nmore\r\n\r\nOutro\r\n');
+  });
+
   it('extracts into a free name, never over an existing note, and not from the frontmatter', () => {
     const text = '---\ntags: [x]\n---\nGuide text\n';
     const ctx = ctxWith({ 'a.md': text, 'Guide text.md': '', 'Guide text 1.md': '' });
