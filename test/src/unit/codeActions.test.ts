@@ -10,6 +10,9 @@ import {
   provideRefactorings,
   type QuickFix,
   effectiveVaultSettings,
+  FileLookup,
+  freeNewNotePath,
+  noteNameFromText,
   parseObsidianConfig,
   readOwnVaultSettings,
   type Range,
@@ -421,5 +424,24 @@ describe('code actions stay linear in the note', () => {
     const big = extractionTime(20000);
     // Four times the note: about four times the time; a quadratic step would make it sixteen.
     assert.ok(big < small * 8 + 100, `5,000 lines: ${small.toFixed(0)} ms, 20,000 lines: ${big.toFixed(0)} ms`);
+  });
+});
+
+describe('new note names from extracted text', () => {
+  it('names a note from the first line, without markers or characters a file name cannot hold', () => {
+    assert.equal(noteNameFromText('\n\n## Meeting: notes 1/2 #tag\nbody'), 'Meeting notes 1 2 tag');
+    assert.equal(noteNameFromText('> - [ ] Call [[WHO|the WHO]] about *it*?'), 'Call the WHO about it');
+    assert.equal(noteNameFromText('1. First item'), 'First item');
+    assert.equal(noteNameFromText('...hidden name.'), 'hidden name');
+    assert.equal(noteNameFromText('   \n\t\n'), 'Untitled');
+    assert.equal(noteNameFromText('::::'), 'Untitled');
+    const long = noteNameFromText('word '.repeat(40));
+    assert.ok(long.length <= 80 && !long.endsWith(' ') && long.startsWith('word word'), long);
+  });
+
+  it('numbers the name when the vault has it already, in any case', () => {
+    const files = new FileLookup(['inbox/Plan.md', 'inbox/plan 1.md', 'Plan 2.md']);
+    const planned = freeNewNotePath(files, 'Plan', 'notes/today.md', 'inbox');
+    assert.deepEqual(planned, { ok: true, path: 'inbox/Plan 2.md', title: 'Plan 2' });
   });
 });
