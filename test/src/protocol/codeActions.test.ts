@@ -267,9 +267,25 @@ describe('code actions over the protocol', function () {
     assert.equal(fs.readFileSync(path.join(root, 'B.md'), 'utf8'), 'Decided in [[Meeting notes#Meeting notes]].\n');
     assert.equal(buffers.get(client.uri('notes/a.md'))!.getText(), 'Intro\n\n![](../inbox/Meeting%20notes.md)\n\nOutro\n');
     assert.equal(fs.readFileSync(URI.parse(uri).fsPath, 'utf8'), '## Meeting notes\nWe decided X.\n');
-    await client.waitFor(() => client.diagnosticsOf('notes/a.md').length === 0 && client.diagnostics.has(client.uri('notes/a.md')), 'the embed resolves');
-    const def = await client.request<Array<{ uri: string }> | { uri: string }>('textDocument/definition', { textDocument: { uri: client.uri('notes/a.md') }, position: { line: 2, character: 5 } });
-    assert.equal((Array.isArray(def) ? def[0] : def).uri, uri, 'the embed reaches the new note');
-    await client.waitFor(() => client.diagnostics.has(client.uri('B.md')) && client.diagnosticsOf('B.md').length === 0, 'B’s link resolves');
+    // Once the server has seen the new file and the buffer (in either order), the embed leads to the new note.
+    const reached = async (): Promise<string | undefined> => {
+      const def = await client.request<Array<{ uri: string }> | { uri: string } | null>('textDocument/definition', { textDocument: { uri: client.uri('notes/a.md') }, position: { line: 2, character: 5 } });
+      return (Array.isArray(def) ? def[0] : def ?? undefined)?.uri;
+    };
+    for (let attempt = 0; (await reached()) !== uri; attempt++) {
+      if (attempt > 200) assert.fail(`the embed does not reach ${uri}: ${await reached()}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.deepEqual(client.diagnosticsOf('notes/a.md'), [], 'no problem in the note');
+    // B's rewritten link leads to the heading in the new note.
+    for (let attempt = 0; ; attempt++) {
+      const def = await client.request<Array<{ uri: string; range: Range }> | null>('textDocument/definition', { textDocument: { uri: client.uri('B.md') }, position: { line: 0, character: 14 } });
+      if (def?.[0]?.uri === uri) {
+        assert.equal(def[0].range.start.line, 0, 'the heading, first line of the new note');
+        break;
+      }
+      if (attempt > 200) assert.fail(`B's link does not reach ${uri}: ${JSON.stringify(def)}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
   });
 });
