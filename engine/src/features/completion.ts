@@ -27,7 +27,7 @@ import {
   type CompletionItem,
   type CompletionList,
 } from 'vscode-languageserver-types';
-import type { Block, BlockKind, NoteModel, Position, Range } from '../model';
+import type { Block, BlockKind, Heading, NoteModel, Position, Range } from '../model';
 import { frontmatterEnd, stringList } from '../syntax/frontmatter';
 import { basename, isNotePath, lookupKey, NOTE_EXTENSION, stem } from '../vault/paths';
 import { percentDecode, uriScheme } from '../syntax/destinations';
@@ -36,7 +36,7 @@ import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../vault/re
 import { trailingBlockId } from '../syntax/blockIds';
 import { comparePositions, range, splitLines } from '../syntax/text';
 import { blockIdInsertEdit, blockIdSeeds, freshBlockId, type AddBlockIdArgs } from '../vault/blockIdWriter';
-import { encodeMarkdownPath, wikiLinkProblem, writeLink, writeLinkPath, type LinkRequest } from '../vault/linkWriter';
+import { encodeMarkdownPath, LinkWriteError, wikiLinkProblem, writeLink, writeLinkPath, type LinkFormat, type LinkRequest } from '../vault/linkWriter';
 import type { IndexChange, VaultIndex } from '../vault/vault';
 import type { VaultSettings } from '../vault/vaultSettings';
 import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
@@ -101,6 +101,7 @@ export function provideCompletion(ctx: FeatureContext, path: string, position: P
   if (fmEnd > 0 && position.line <= fmEnd) {
     if (position.line === 0 || position.line === fmEnd) return emptyList();
     // Quoted links are links in properties too (R7.5).
+    req.inFrontmatter = true;
     return wikiCompletion(req) ?? frontmatterCompletion(req, fmEnd) ?? emptyList();
   }
   if (isOpaqueAt(req)) return emptyList();
@@ -130,6 +131,21 @@ interface Request {
   wiki?: { open: number; embed: boolean; subStart?: number };
   /** Whether the cursor line is a table row (computed on first use). */
   inTable?: boolean;
+  /** The cursor is in the frontmatter, where links are quoted wiki-links whatever the vault writes (R7.5). */
+  inFrontmatter?: boolean;
+}
+
+/**
+ * The item `build` makes, or undefined when its link cannot be written here (a name a wiki-link cannot hold, in
+ * the frontmatter, where a markdown link is no link): such a target is left out rather than written broken.
+ */
+function writable<T>(build: () => T): T | undefined {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof LinkWriteError) return undefined;
+    throw e;
+  }
 }
 
 function inTable(req: Request): boolean {
@@ -578,8 +594,9 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
   const winners = top.sorted();
   for (let i = 0; i < winners.length; i++) {
     const w = winners[i];
-    const item = markdown ? markdownFileItem(req, start, w.entry, byPath, angle) : wikiFileItem(req, start, w.entry, byPath, w.withExtension);
-    item.sortText = sortKey(i);
+    const item = writable(() => (markdown ? markdownFileItem(req, start, w.entry, byPath, angle) : wikiFileItem(req, start, w.entry, byPath, w.withExtension)));
+    if (!item) continue;
+    item.sortText = sortKey(items.length);
     items.push(item);
   }
   return { isIncomplete: top.total > winners.length, items };
@@ -587,7 +604,8 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
 
 function wikiFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, withExtension: boolean): CompletionItem {
   const files = req.ctx.index.files;
-  const format = req.settings.linkFormat;
+  // Reached when a wiki-link is written (wholeLinkEdit writes the others): the vault's path form, wiki style.
+  const format: LinkFormat = { ...req.settings.linkFormat, style: 'wiki' };
   if (e.kind === 'note' || e.kind === 'attachment') {
     const shown = byPath ? e.path : basename(e.path);
     const filterText = e.kind === 'note' && !withExtension ? shown.slice(0, shown.length - NOTE_EXTENSION.length - 1) : shown;
@@ -635,6 +653,12 @@ function wholeLinkEdit(req: Request, from: number, filterText: string, spec: Pic
   const site = req.wiki!;
   const link: LinkRequest = { from: req.path, ...spec, embed: site.embed, inTable: inTable(req) };
   const files = req.ctx.index.files;
+  if (req.inFrontmatter) {
+    // Only a wiki-link is a link in a property: one that cannot be written is no item.
+    const problem = wikiLinkProblem(files, link, req.settings.linkFormat.pathForm);
+    if (problem) throw new LinkWriteError(problem);
+    return undefined;
+  }
   if (req.settings.linkFormat.style === 'wiki' && wikiLinkProblem(files, link, req.settings.linkFormat.pathForm) === undefined) return undefined;
   const begin = site.embed ? site.open - 1 : site.open;
   const end = wikiRest(req.line, req.ch, link.inTable === true).end;
@@ -750,7 +774,10 @@ function headingCompletion(req: Request, target: { path: string; note: NoteModel
     .filter((c) => c.tier !== NO_MATCH && c.text !== '')
     .sort((a, b) => b.tier - a.tier || a.i - b.i);
   const rest = style === 'wiki' ? wikiRest(req.line, req.ch, inTable(req)) : undefined;
-  const items = scored.map(({ h, text }, k): CompletionItem => {
+  const items = scored.flatMap(({ h, text }, k): CompletionItem[] => writable(() => [headingItem(h, text, k)]) ?? []);
+  return { isIncomplete: false, items };
+
+  function headingItem(h: Heading, text: string, k: number): CompletionItem {
     const written = style === 'markdown' ? encodeMarkdownPath(text) : text;
     const item: CompletionItem = {
       label: h.text,
@@ -765,8 +792,7 @@ function headingCompletion(req: Request, target: { path: string; note: NoteModel
       Object.assign(item, wholeLinkEdit(req, qStart, written, { target: target.path, subpath, display: rest.display }));
     }
     return item;
-  });
-  return { isIncomplete: false, items };
+  }
 }
 
 function blockIdCompletion(req: Request, target: { path: string; note: NoteModel }, qStart: number, typed: string, style: SubpathStyle): CompletionList {
@@ -941,7 +967,12 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
   }
   hits.sort((a, b) => Number(b.phrase) - Number(a.phrase) || a.rank - b.rank || a.block.startLine - b.block.startLine);
 
-  const items = hits.map((hit, i): CompletionItem => {
+  const items = hits.flatMap((hit, i): CompletionItem[] => writable(() => hitItem(hit, i)) ?? []);
+  // Always incomplete: words were matched here in any order (see filterText), and the search may have stopped at
+  // its bounds before reading the whole vault.
+  return { isIncomplete: true, items };
+
+  function hitItem(hit: Hit, i: number): CompletionItem[] {
     const { block } = hit;
     // A block's own id is reused; new ids are drawn against one shared set per note, so they stay distinct.
     let id = block.id;
@@ -959,14 +990,11 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
       // the list is incomplete so that every keystroke asks again.
       filterText: req.line.slice(start, req.ch),
       sortText: sortKey(i),
-      ...(whole ?? { textEdit: TextEdit.replace(replace, `${writeLinkPath(index.files, req.path, hit.path, req.settings.linkFormat)}#^${id}${tail.closing}`) }),
+      ...(whole ?? { textEdit: TextEdit.replace(replace, `${writeLinkPath(index.files, req.path, hit.path, { ...req.settings.linkFormat, style: 'wiki' })}#^${id}${tail.closing}`) }),
     };
     if (block.id === undefined) attachIdWriter(req, item, hit.path, block, id, hit.lines);
-    return item;
-  });
-  // Always incomplete: words were matched here in any order (see filterText), and the search may have stopped at
-  // its bounds before reading the whole vault.
-  return { isIncomplete: true, items };
+    return [item];
+  }
 }
 
 /**

@@ -1276,8 +1276,12 @@ function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array
 // ---------------------------------------------------------------------------------------------------------------
 // Table rows, for writers
 
-/** How far around a line `isTableRow` reads: a table (a run of non-blank lines) longer than this is read in part. */
+/**
+ * How far around a line `isTableRow` reads (lines each way, characters in all): a run of non-blank lines longer
+ * than this is read in part, so a request on a huge paragraph stays cheap.
+ */
 const TABLE_WINDOW_LINES = 2000;
+const TABLE_WINDOW_CHARS = 256 * 1024;
 
 /**
  * Whether line `line` of `lines` belongs to a GFM table, as this parser's block parser reads it: what a writer
@@ -1287,10 +1291,11 @@ const TABLE_WINDOW_LINES = 2000;
  */
 export function isTableRow(lines: readonly string[], line: number): boolean {
   if (line < 0 || line >= lines.length || !lines[line].includes('|')) return false;
+  let chars = lines[line].length;
   let start = line;
-  while (start > 0 && line - start < TABLE_WINDOW_LINES && lines[start - 1].trim() !== '') start--;
+  while (start > 0 && line - start < TABLE_WINDOW_LINES && chars < TABLE_WINDOW_CHARS && lines[start - 1].trim() !== '') chars += lines[--start].length;
   let end = line;
-  while (end + 1 < lines.length && end - line < TABLE_WINDOW_LINES && lines[end + 1].trim() !== '') end++;
+  while (end + 1 < lines.length && end - line < TABLE_WINDOW_LINES && chars < TABLE_WINDOW_CHARS && lines[end + 1].trim() !== '') chars += lines[++end].length;
   const at = line - start;
   for (const t of md.parse(lines.slice(start, end + 1).join('\n'), {})) {
     if (t.type === 'table_open' && t.map && t.map[0] <= at && at < t.map[1]) return true;

@@ -399,7 +399,7 @@ function wholeDestinationNames(link: Link, target: string): boolean {
 export interface LinkChange {
   /** What the link resolves to today. */
   oldTarget: string;
-  /** Where it must point (default: `oldTarget`). */
+  /** Where it must point (default: `oldTarget`, or `newFrom` for a link into the note itself). */
   newTarget?: string;
   /** The linking note's own new path, when it moves (default: `from`). */
   newFrom?: string;
@@ -421,8 +421,9 @@ export interface LinkChange {
 export function rewriteLink(files: FileLookup, from: string, link: Link, change: LinkChange): TextEdit[] {
   if (link.external) return [];
   const oldTarget = normalizeVaultPath(change.oldTarget);
-  const newTarget = normalizeVaultPath(change.newTarget ?? change.oldTarget);
   const newFrom = normalizeVaultPath(change.newFrom ?? from);
+  // A link into the note itself follows the note when it moves.
+  const newTarget = normalizeVaultPath(change.newTarget ?? (oldTarget === normalizeVaultPath(from) ? newFrom : oldTarget));
   const form = linkFormOf(files, from, link, oldTarget);
   const whole = wholeDestinationNames(link, oldTarget);
   const edits: TextEdit[] = [];

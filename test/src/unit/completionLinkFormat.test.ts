@@ -94,3 +94,33 @@ describe('completion writes links in the vault\'s format', () => {
     assert.equal(accept(v, 'notes/Index.md', 'See [[C‸', 'C# tips').text, 'See [C# tips](C%23%20tips.md)');
   });
 });
+
+describe('isTableRow', () => {
+  it('tells table rows from other lines with a |, from the live text', async () => {
+    const { isTableRow, splitLines } = await import('@ospo-notes/engine');
+    const lines = splitLines('Para with a | bar\n\n| a | b |\n| --- | --- |\n| c | d |\n\n> | x | y |\n> |---|---|\n> | z | w |\n\n    | code | x |\n    |---|---|\n');
+    assert.deepEqual(
+      lines.map((_, i) => isTableRow(lines, i)),
+      [false, false, true, true, true, false, true, true, true, false, false, false, false],
+    );
+    // A huge paragraph is read in part, and quickly.
+    const big = Array.from({ length: 100000 }, (_, i) => `line ${i} | with a bar`);
+    const t0 = Date.now();
+    assert.equal(isTableRow(big, 50000), false);
+    assert.ok(Date.now() - t0 < 1000);
+  });
+});
+
+describe('completion in the frontmatter', () => {
+  it('writes wiki-links in properties even where the vault writes markdown links (R7.5)', () => {
+    const v = vault({ 'people/Github.md': '# Github\n', 'C# tips.md': '', 'n.md': '' }, { useMarkdownLinks: true });
+    assert.equal(accept(v, 'n.md', '---\nrelated: "[[Git‸"\n---\n', 'Github').text, '---\nrelated: "[[Github]]"\n---\n');
+    // A name a wiki-link cannot hold is not offered there: a markdown link is no link in a property.
+    const at = '---\nrelated: "[[C‸"\n---\n';
+    const text = at.replace('‸', '');
+    v.texts.set('n.md', text);
+    const list = provideCompletion(v.ctx, 'n.md', { line: 1, character: at.split('\n')[1].indexOf('‸') });
+    assert.ok(!list.items.some((i) => i.label === 'C# tips'), JSON.stringify(list.items.map((i) => i.label)));
+    assert.equal(accept(v, 'n.md', 'Body [[C‸', 'C# tips').text, 'Body [C# tips](C%23%20tips.md)');
+  });
+});

@@ -198,6 +198,10 @@ describe('link writer', () => {
       assert.equal(rw('[t](Note.md#Old)', { oldTarget: 'Note.md', newSubpath: 'New one' }), '[t](Note.md#New%20one)');
       assert.equal(rw('[[Note#H]]', { oldTarget: 'Note.md', newTarget: 'n.md' }), '[[#H]]');
       assert.equal(rw('[[#H]]', { oldTarget: 'n.md', newTarget: 'Note.md' }), '[[Note#H]]');
+      // The note itself moves: its links into itself stay as they are.
+      const moved = new FileLookup(['Note.md', 'x/m.md']);
+      assert.deepEqual(rewriteLink(moved, 'n.md', parseNote('n.md', '[[#H]]').links[0], { oldTarget: 'n.md', newFrom: 'x/m.md' }), []);
+      assert.deepEqual(rewriteLink(moved, 'n.md', parseNote('n.md', '[t](#H)').links[0], { oldTarget: 'n.md', newFrom: 'x/m.md' }), []);
     });
 
     it('rewrites a markdown link whose destination is a file name with an unencoded # (R6.2)', () => {
@@ -369,6 +373,8 @@ describe('link writer', () => {
           assert.equal(res.target, newTarget, what);
           assert.equal(again[0].subpath, link.subpath, what);
           assert.equal(again[0].display, link.display, what);
+          assert.equal(again[0].syntax, link.syntax, `the style is kept: ${what}`);
+          assert.equal(again[0].embed, link.embed, what);
           assert.ok(out.startsWith('x ') && out.endsWith(' y'), what);
           for (const e of edits) {
             const inPath = e.range.start.character >= link.pathRange.start.character && e.range.end.character <= (link.subpathRange ?? link.pathRange).end.character;
