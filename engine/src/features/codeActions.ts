@@ -334,7 +334,8 @@ function linksAfterExtraction(
     if (inside(link.range)) {
       const edits = reachesMoved(t)
         ? rewrite(note.path, link, { oldTarget: note.path, newTarget: newPath, newFrom: newPath, newSubpath: movedSubpath(link, t) })
-        : rewrite(note.path, link, { oldTarget: t.target, newFrom: newPath });
+        : // The target stays where it is, this note included: the text moves, not the note.
+          rewrite(note.path, link, { oldTarget: t.target, newTarget: t.target, newFrom: newPath });
       if (!edits) return undefined;
       inner.push(...edits);
     } else if (reachesMoved(t)) {
