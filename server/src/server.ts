@@ -35,6 +35,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type Location,
+  type Range,
   type TextDocumentChangeEvent,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
@@ -114,7 +115,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   documents = new TextDocuments(TextDocument);
   workspace = new Workspace(documents, files);
   settings = DEFAULT_SETTINGS;
-  clientCanConfigure = clientWatchesDynamically = clientHasFolders = initialized = false;
+  clientCanConfigure = clientWatchesDynamically = clientHasFolders = clientResolvesActionEdits = initialized = false;
   publishQueue.clear();
   dirtyDocuments.clear();
   reindexCost.clear();
@@ -139,6 +140,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onDocumentLinks(onDocumentLinks);
   connection.onFoldingRanges(onFoldingRanges);
   connection.onCodeAction(onCodeAction);
+  connection.onCodeActionResolve(onCodeActionResolve);
   connection.onExecuteCommand(onExecuteCommand);
   connection.onRequest('ospo/status', onStatusRequest);
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
@@ -166,6 +168,8 @@ let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
 let clientHasFolders = false;
+/** The client resolves a code action's edit later (`codeAction/resolve`): costly edits wait until one is chosen. */
+let clientResolvesActionEdits = false;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Lifecycle
@@ -173,6 +177,7 @@ let clientHasFolders = false;
 const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   clientCanConfigure = caps.workspace?.configuration === true;
+  clientResolvesActionEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
   clientWatchesDynamically = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   clientHasFolders = caps.workspace?.workspaceFolders === true;
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
@@ -190,7 +195,10 @@ const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): Initia
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.RefactorExtract, CodeActionKind.SourceFixAll] },
+      codeActionProvider: {
+        codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.RefactorExtract, CodeActionKind.SourceFixAll],
+        resolveProvider: clientResolvesActionEdits,
+      },
       executeCommandProvider: { commands: [ADD_BLOCK_ID_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -905,7 +913,13 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
       }
     }
     if (wants(CodeActionKind.RefactorRewrite) || wants(CodeActionKind.RefactorExtract)) {
-      for (const a of provideRefactorings(loc.vault.ctx, loc.path, params.range, options)) if (wants(a.kind)) actions.push(codeActionOf(loc.vault, target, a));
+      const detail = clientResolvesActionEdits ? 'titles' : 'full';
+      for (const a of provideRefactorings(loc.vault.ctx, loc.path, params.range, options, detail)) {
+        if (!wants(a.kind)) continue;
+        // Chosen later, it is computed again from the same place: the note, the range and the title.
+        const data: DeferredAction = { uri: params.textDocument.uri, range: params.range };
+        actions.push(a.deferred ? { title: a.title, kind: a.kind, data } : codeActionOf(loc.vault, target, a));
+      }
     }
     // Fix-all is computed only when asked for (on save, or the source action menu): it checks the whole note.
     if (only && wants(CodeActionKind.SourceFixAll)) {
@@ -913,6 +927,23 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
       if (all) actions.push(codeActionOf(loc.vault, target, all));
     }
     return actions;
+  });
+
+/** What a deferred action carries to `codeAction/resolve`. */
+interface DeferredAction {
+  uri: string;
+  range: Range;
+}
+
+const onCodeActionResolve: Handler<'onCodeActionResolve'> = (action, token) =>
+  guard('codeActionResolve', token, () => {
+    const data = action.data as Partial<DeferredAction> | undefined;
+    if (action.edit || typeof data?.uri !== 'string' || !data.range) return action;
+    const loc = located(data.uri);
+    const chosen = loc ? provideRefactorings(loc.vault.ctx, loc.path, data.range, newNoteOptions()).find((a) => a.title === action.title) : undefined;
+    if (!loc || !chosen) return new ResponseError(ErrorCodes.InvalidParams, `'${action.title}' no longer applies: the note or the selection changed.`);
+    const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
+    return { ...action, edit: codeActionOf(loc.vault, target, chosen).edit };
   });
 
 function newNoteOptions(): NewNoteOptions {

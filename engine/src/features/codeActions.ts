@@ -69,6 +69,12 @@ export interface NoteAction {
   isPreferred?: boolean;
   /** Edits of other notes (links to what the action moves), by vault path, computed from their indexed models. */
   otherEdits?: Array<{ path: string; edits: TextEdit[] }>;
+  /**
+   * Only the title is known: the edits are computed when the action is chosen (asked again with `'full'`, the
+   * same title). An editor asks for actions at every selection change; an extraction's edits cost a pass over
+   * the selection and the notes linking here.
+   */
+  deferred?: true;
 }
 
 export interface QuickFix extends NoteAction {
@@ -191,13 +197,13 @@ export function provideFixAll(ctx: FeatureContext, path: string, diagnosticOptio
  * Refactorings at `range` of the note: convert the link there to the other style, and, for a selection, move the
  * selected text into a new note leaving a link (or an embed) to it.
  */
-export function provideRefactorings(ctx: FeatureContext, path: string, range: Range, options: NewNoteOptions = {}): NoteAction[] {
+export function provideRefactorings(ctx: FeatureContext, path: string, range: Range, options: NewNoteOptions = {}, detail: 'full' | 'titles' = 'full'): NoteAction[] {
   const note = ctx.index.note(path);
   if (!note) return [];
   const actions: NoteAction[] = [];
   const conversion = convertLinkAction(ctx, note, range);
   if (conversion) actions.push(conversion);
-  actions.push(...extractActions(ctx, note, range, options));
+  actions.push(...extractActions(ctx, note, range, options, detail));
   return actions;
 }
 
@@ -247,7 +253,7 @@ function convertLinkAction(ctx: FeatureContext, note: NoteModel, range: Range): 
   return { title: to === 'markdown' ? 'Convert to markdown link' : 'Convert to wiki-link', kind: 'refactor.rewrite', edits: [TextEdit.replace(link.range, text)] };
 }
 
-function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, options: NewNoteOptions): NoteAction[] {
+function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, options: NewNoteOptions, detail: 'full' | 'titles'): NoteAction[] {
   if (comparePositions(range.start, range.end) >= 0) return [];
   const text = ctx.getText(note.path);
   if (text === undefined) return [];
@@ -260,6 +266,8 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
   if (selected === undefined || selected.trim() === '') return [];
   const planned = freeNewNotePath(ctx.index.files, noteNameFromText(selected), note.path, vaultSettingsOf(ctx).newNoteFolder);
   if (!planned.ok) return [];
+  const titles = [`Extract into new note '${planned.path}'`, `Extract into new note '${planned.path}' and embed it`];
+  if (detail === 'titles') return titles.map((title) => ({ title, kind: 'refactor.extract' as const, edits: [], deferred: true as const }));
   const moved = withNewFile(ctx, planned.path, () => linksAfterExtraction(ctx, note, text, range, selected, planned.path));
   if (!moved) return [];
   // The line break the selection ends with (CRLF files keep CRLF), also ending the link left in its place.
@@ -270,7 +278,7 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
     const link = linkToNewNote(ctx, note.path, planned.path, embed);
     if (link === undefined) return [];
     return {
-      title: embed ? `Extract into new note '${planned.path}' and embed it` : `Extract into new note '${planned.path}'`,
+      title: titles[embed ? 1 : 0],
       kind: 'refactor.extract' as const,
       edits: [...moved.before, TextEdit.replace(range, `${link}${eol}`), ...moved.after],
       create,

@@ -242,6 +242,43 @@ describe('code actions over the protocol', function () {
     assert.deepEqual(await actions('a.md', { start: at, end: at }, ['quickfix']), [], 'only the kinds asked for');
   });
 
+  it('defers an extraction’s edits to codeAction/resolve for a client that resolves them', async () => {
+    const text = 'Intro\n\n## Meeting notes\nWe decided X.\n';
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-actions-'));
+    for (const [rel, t] of Object.entries({ ...VAULT, 'a.md': text })) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), t);
+    }
+    client = new LspTestClient(root);
+    const init = await client.request<{ capabilities: { codeActionProvider: { resolveProvider?: boolean } } }>('initialize', {
+      processId: process.pid,
+      rootUri: URI.file(root).toString(),
+      workspaceFolders: [{ uri: URI.file(root).toString(), name: 'vault' }],
+      capabilities: { textDocument: { codeAction: { resolveSupport: { properties: ['edit'] } } } },
+    });
+    assert.equal(init.capabilities.codeActionProvider.resolveProvider, true);
+    await client.connection.sendNotification('initialized', {});
+    await client.waitFor(() => client.notifications.some((n) => n.method === 'ospo/indexed'), 'index');
+    const selection: Range = { start: { line: 2, character: 0 }, end: { line: 4, character: 0 } };
+    const list = await actions('a.md', selection, ['refactor.extract'], []);
+    assert.deepEqual(list.map((a) => [a.title, a.edit]), [
+      ["Extract into new note 'Meeting notes.md'", undefined],
+      ["Extract into new note 'Meeting notes.md' and embed it", undefined],
+    ]);
+    const resolved = await client.request<CodeAction>('codeAction/resolve', list[1]);
+    assert.equal(resolved.title, list[1].title);
+    const uri = client.uri('Meeting notes.md');
+    assert.deepEqual(resolved.edit, {
+      documentChanges: [
+        { kind: 'create', uri },
+        { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '## Meeting notes\nWe decided X.\n' }] },
+        { textDocument: { uri: client.uri('a.md'), version: null }, edits: [{ range: selection, newText: '![[Meeting notes]]\n' }] },
+      ],
+    });
+    // The selection no longer holds what it did: refused with the reason, nothing written.
+    await assert.rejects(client.request('codeAction/resolve', { ...list[0], data: { uri: client.uri('a.md'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } }), /no longer applies/);
+  });
+
   it('extracts the selection into a new note and leaves a link or an embed (refactor.extract)', async () => {
     const text = 'Intro\n\n## Meeting notes\nWe decided X.\n\nOutro\n';
     // Obsidian's settings of the vault: new notes in `inbox`, links written as relative markdown links.
