@@ -305,6 +305,17 @@ describe('preview plugin', function () {
       assert.match(html, /<a href="https:\/\/example\.org\/Component">web<\/a>/);
       assert.match(html, /<a href="#L5">here<\/a>/, 'a heading of the previewed note: its line anchor');
     });
+
+    it('resolves markdown links inside embedded content from the embedded note', () => {
+      const withEmbed = new FileLookup([...files.paths(), 'design/Component.md', 'design/sub/Part.md', 'design/Holder.md']);
+      fs.mkdirSync(path.join(root, 'design', 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'design', 'Component.md'), '# Component\n');
+      fs.writeFileSync(path.join(root, 'design', 'sub', 'Part.md'), '# Part\n');
+      fs.writeFileSync(path.join(root, 'design', 'Holder.md'), 'Uses [the part](sub/Part.md) and [cmp](Component).\n');
+      const html = render('Top.md', '![[Holder]]\n', { vaultFor: () => ({ root, files: withEmbed }) });
+      assert.match(html, /<a href="vault:\/design\/sub\/Part\.md">the part<\/a>/, 'relative to the embedded note, not to the previewed one');
+      assert.match(html, /<a href="vault:\/design\/Component\.md">cmp<\/a>/);
+    });
   });
 
   describe('note embeds', () => {
