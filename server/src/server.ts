@@ -904,7 +904,7 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
     // The actions are computed from the note's model: the edit names the version that model was parsed from, so an
     // editor refuses it once the user has typed.
     const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
-    const options = newNoteOptions();
+    const options = newNoteOptions(loc.vault);
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
       const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
@@ -940,14 +940,14 @@ const onCodeActionResolve: Handler<'onCodeActionResolve'> = (action, token) =>
     const data = action.data as Partial<DeferredAction> | undefined;
     if (action.edit || typeof data?.uri !== 'string' || !data.range) return action;
     const loc = located(data.uri);
-    const chosen = loc ? provideRefactorings(loc.vault.ctx, loc.path, data.range, newNoteOptions()).find((a) => a.title === action.title) : undefined;
+    const chosen = loc ? provideRefactorings(loc.vault.ctx, loc.path, data.range, newNoteOptions(loc.vault)).find((a) => a.title === action.title) : undefined;
     if (!loc || !chosen) return new ResponseError(ErrorCodes.InvalidParams, `'${action.title}' no longer applies: the note or the selection changed.`);
     const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
     return { ...action, edit: codeActionOf(loc.vault, target, chosen).edit };
   });
 
-function newNoteOptions(): NewNoteOptions {
-  return { newNoteTemplate: settings.newNoteTemplate };
+function newNoteOptions(vault: Vault): NewNoteOptions {
+  return { newNoteTemplate: settings.newNoteTemplate, isMember: (p) => vault.rules.isMember(p) };
 }
 
 /** An engine action as an LSP code action: the note to create first (never over a file), then the note's edits. */

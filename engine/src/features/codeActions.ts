@@ -86,6 +86,11 @@ export interface QuickFix extends NoteAction {
 export interface NewNoteOptions {
   /** `ospoNotes.newNoteTemplate`, `{{title}}` filled in; absent: the default template. */
   newNoteTemplate?: string;
+  /**
+   * Whether a file at this vault path belongs to the vault (`VaultRules.isMember`): a note created in an ignored
+   * folder would not be a link target, so no action creates one there. Absent: every path does.
+   */
+  isMember?: (path: string) => boolean;
 }
 
 /** How many headings or block ids a missing one is offered. */
@@ -214,7 +219,7 @@ function createNoteFix(ctx: FeatureContext, path: string, link: Link, options: N
   if (link.external || link.path.trim() === '') return undefined;
   const planned = newNotePath(link.path, path, vaultSettingsOf(ctx).newNoteFolder);
   // Never over an existing file (the link would then resolve, or the name differs only in case).
-  if (!planned.ok || ctx.index.files.withPath(planned.path).length > 0) return undefined;
+  if (!planned.ok || ctx.index.files.withPath(planned.path).length > 0 || options.isMember?.(planned.path) === false) return undefined;
   return {
     title: `Create note '${planned.path}'`,
     create: { path: planned.path, text: renderTemplate(options.newNoteTemplate ?? DEFAULT_NEW_NOTE_TEMPLATE, planned.title) },
@@ -265,7 +270,7 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
   const selected = sliceText(text, range);
   if (selected === undefined || selected.trim() === '') return [];
   const planned = freeNewNotePath(ctx.index.files, noteNameFromText(selected), note.path, vaultSettingsOf(ctx).newNoteFolder);
-  if (!planned.ok) return [];
+  if (!planned.ok || options.isMember?.(planned.path) === false) return [];
   const titles = [`Extract into new note '${planned.path}'`, `Extract into new note '${planned.path}' and embed it`];
   if (detail === 'titles') return titles.map((title) => ({ title, kind: 'refactor.extract' as const, edits: [], deferred: true as const }));
   const moved = withNewFile(ctx, planned.path, () => linksAfterExtraction(ctx, note, text, range, selected, planned.path));

@@ -145,6 +145,12 @@ describe('code actions over the protocol', function () {
     await client.waitFor(() => client.diagnosticsOf('notes/today.md').length === 0, 'the link resolves');
   });
 
+  it('offers no note in a folder the vault ignores: the link would still not resolve', async () => {
+    await start({ 'notes/today.md': 'See [[New idea]].\n' }, { newNoteFolder: 'archive', ignoredFolders: ['archive'] });
+    const [d] = await diagnosed('notes/today.md', 'unresolved-link');
+    assert.deepEqual((await actions('notes/today.md', d.range, ['quickfix'], [d])).map((a) => a.title), []);
+  });
+
   it('writes a title used as a link as [[File|Title]] and keeps the display text, at the buffer’s version', async () => {
     await start({ 'a.md': 'x\n' });
     const buffers = await openNote('a.md');

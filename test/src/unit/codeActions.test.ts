@@ -158,6 +158,14 @@ describe('repair quick fixes', () => {
     assert.deepEqual(codes(reindexed(base, { 'notes/today.md': 'See [[New idea]].', 'inbox/New idea.md': '' }), 'notes/today.md'), []);
   });
 
+  it('offers no note, and no extraction, into a folder the vault ignores', () => {
+    const ctx = withSettings(setup({ 'a.md': 'See [[Idea]].\nText to move\n' }), { own: { newNoteFolder: 'archive' } });
+    const isMember = (p: string): boolean => !p.startsWith('archive/');
+    assert.deepEqual(fixesOf(ctx, 'a.md', { isMember }).filter((f) => f.create), []);
+    assert.equal(fixesOf(ctx, 'a.md').filter((f) => f.create).length, 1, 'offered where the folder is a member');
+    assert.deepEqual(provideRefactorings(ctx, 'a.md', { start: { line: 1, character: 0 }, end: { line: 1, character: 12 } }, { isMember }), []);
+  });
+
   it('offers no note for an attachment, a name no file can have, or a path outside the vault', () => {
     const ctx = setup({ 'a/b.md': '![[pic.png]] [[What: now?]] [x](../../up.md) [[../../Up]]' });
     assert.deepEqual(fixesOf(ctx, 'a/b.md').filter((f) => f.create), []);
