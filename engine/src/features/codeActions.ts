@@ -101,18 +101,26 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
   if (!note) return [];
   const targets = ctx.index.linkTargets(path);
   const fixes: QuickFix[] = [];
+  // Looked up once per request, not once per diagnostic: a note may have thousands of problems.
+  const linkOf = linkFinder(note);
+  const blockAt = new Map(note.blockIds.map((b) => [positionKey(b.range.start), b]));
+  // Ids handed out by this request count as taken: two duplicates fixed together get two different ids.
+  const takenIds = new Set(note.blockIds.map((b) => b.id.toLowerCase()));
   diagnostics.forEach((d, i) => {
     const add = (title: string, edits: TextEdit[], extra: Partial<NoteAction> = {}): void => {
       fixes.push({ title, kind: 'quickfix', edits, diagnostic: i, ...extra });
     };
     if (d.code === 'duplicate-block-id') {
-      const dup = note.blockIds.find((b) => comparePositions(b.range.start, d.range.start) === 0 && comparePositions(b.range.end, d.range.end) === 0);
-      if (!dup) return;
-      const id = freshBlockId(new Set(note.blockIds.map((b) => b.id)));
+      const dup = blockAt.get(positionKey(d.range.start));
+      if (!dup || comparePositions(dup.range.end, d.range.end) !== 0) return;
+      // Ids compare case-insensitively (R4.7); asked one at a time, freshBlockId would copy the set every time.
+      let id = freshBlockId(NO_IDS);
+      while (takenIds.has(id)) id = freshBlockId(NO_IDS);
+      takenIds.add(id);
       add(`Change the block id to '^${id}'`, [TextEdit.replace(dup.range, `^${id}`)], { isPreferred: true });
       return;
     }
-    const at = linkAt(note, d.range.start);
+    const at = linkOf(d.range.start);
     const link = at?.link;
     if (!at || !link || comparePositions(d.range.end, link.range.end) > 0) return;
     const t: LinkTarget | undefined = targets[at.index];
@@ -190,12 +198,19 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
 export function provideFixAll(ctx: FeatureContext, path: string, diagnosticOptions: DiagnosticOptions = {}): NoteAction | undefined {
   const fixes = provideQuickFixes(ctx, path, noteDiagnostics(ctx.index, path, diagnosticOptions)).filter((f) => f.isPreferred && !f.create);
   const edits: TextEdit[] = [];
-  for (const f of fixes) {
-    const overlaps = f.edits.some((e) => edits.some((o) => comparePositions(e.range.start, o.range.end) < 0 && comparePositions(o.range.start, e.range.end) < 0));
-    if (!overlaps) edits.push(...f.edits);
+  let applied = 0;
+  // In text order, each fix is taken when it starts after every edit taken so far ends: n log n for a note of
+  // thousands of problems. (A fix's own edits are in text order and do not overlap.)
+  const first = (f: QuickFix): Position => f.edits[0].range.start;
+  let end: Position = { line: 0, character: 0 };
+  for (const f of fixes.filter((x) => x.edits.length > 0).sort((a, b) => comparePositions(first(a), first(b)))) {
+    if (comparePositions(first(f), end) < 0) continue;
+    edits.push(...f.edits);
+    end = f.edits[f.edits.length - 1].range.end;
+    applied++;
   }
   if (edits.length === 0) return undefined;
-  return { title: `Fix all auto-fixable problems (${fixes.length})`, kind: 'source.fixAll', edits };
+  return { title: `Fix all auto-fixable problems (${applied})`, kind: 'source.fixAll', edits };
 }
 
 /**
@@ -210,6 +225,38 @@ export function provideRefactorings(ctx: FeatureContext, path: string, range: Ra
   if (conversion) actions.push(conversion);
   actions.push(...extractActions(ctx, note, range, options, detail));
   return actions;
+}
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
+function positionKey(p: Position): string {
+  return `${p.line}:${p.character}`;
+}
+
+/**
+ * `linkAt` for many positions of one note: the links sorted by start once, each position found by binary search
+ * (links do not overlap). Falls back to `linkAt` where the search finds nothing, so the answer is the same.
+ */
+function linkFinder(note: NoteModel): (p: Position) => { link: Link; index: number } | undefined {
+  let order: number[] | undefined;
+  return (p) => {
+    order ??= note.links.map((_, i) => i).sort((a, b) => comparePositions(note.links[a].range.start, note.links[b].range.start));
+    let lo = 0;
+    let hi = order.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (comparePositions(note.links[order[mid]].range.start, p) <= 0) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    const index = found >= 0 ? order[found] : -1;
+    if (index >= 0 && comparePositions(p, note.links[index].range.end) < 0) return { link: note.links[index], index };
+    return linkAt(note, p);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -219,6 +219,15 @@ describe('repair quick fixes', () => {
     assert.deepEqual(codes(setup({ 'a.md': fixed }), 'a.md'), []);
   });
 
+  it('gives each of many duplicate ids fixed together its own fresh id', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `Block ${i}. ^same`).join('\n\n');
+    const all = provideFixAll(setup({ 'a.md': text }), 'a.md')!;
+    assert.equal(all.edits.length, 49);
+    const fixed = applyEdits(text, all.edits);
+    assert.deepEqual(codes(setup({ 'a.md': fixed }), 'a.md'), []);
+    assert.equal(new Set(fixed.match(/\^\w+/g)).size, 50);
+  });
+
   it('writes a GitHub-slug fragment as the heading’s real text, encoded', () => {
     const text = 'See [news](docs/Guide.md#whats-new).';
     const ctx = setup({ ...base, 'a.md': text });
@@ -425,6 +434,22 @@ describe('code actions stay linear in the note', () => {
     assert.ok(actions[0].create!.text.length > text.length / 2);
     return ms;
   }
+
+  it('fixes all of 8,000 problems in time linear in their number', () => {
+    const time = (n: number): number => {
+      const text = Array.from({ length: n }, (_, i) => `[w${i}](github.com/x${i}) ^dup`).join('\n\n');
+      const ctx = setup({ 'a.md': text });
+      const started = process.hrtime.bigint();
+      const all = provideFixAll(ctx, 'a.md');
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      assert.equal(all!.title, `Fix all auto-fixable problems (${2 * n - 1})`, 'every web address, every duplicate id but the first');
+      return ms;
+    };
+    time(500); // warm-up
+    const small = Math.min(time(2000), time(2000));
+    const big = time(8000);
+    assert.ok(big < small * 8 + 100, `2,000 lines: ${small.toFixed(0)} ms, 8,000 lines: ${big.toFixed(0)} ms`);
+  });
 
   it('extracts 20,000 lines holding 20,000 links in time linear in the note', () => {
     extractionTime(2000); // warm-up
