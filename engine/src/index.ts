@@ -10,11 +10,13 @@ export * from './model';
 export * from './syntax/blockIds';
 export * from './syntax/destinations';
 export * from './syntax/frontmatter';
+export * from './syntax/mojibake';
 export * from './syntax/parser';
 export * from './syntax/text';
 
 // I/O: the only modules that touch the file system (walk, read, decode, load).
 export * from './io/confine';
+export * from './io/encodingRepair';
 export * from './io/load';
 export * from './io/markers';
 export * from './io/obsidianConfig';
@@ -40,6 +42,7 @@ export * from './features/context';
 export * from './features/definition';
 export * from './features/documentLinks';
 export * from './features/edits';
+export * from './features/encodingFixes';
 export * from './features/folding';
 export * from './features/newNote';
 export * from './features/hover';
@@ -48,4 +51,7 @@ export * from './features/symbols';
 
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
+export * from './diagnostics/encoding';
+export * from './diagnostics/catalog';
 export * from './diagnostics/rule';
+export * from './diagnostics/rules';

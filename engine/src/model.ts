@@ -179,6 +179,20 @@ export interface NoteModel {
   opaque: Range[];
   /** Problems found while reading (invalid UTF-8, binary content, file too large…), shown as diagnostics. */
   readProblems: ReadProblem[];
+  /** Runs of UTF-8 text once decoded as Windows-1252 or Latin-1 (`cafÃ©`), in document order; absent when none. */
+  encodingDamage?: EncodingDamage[];
+}
+
+/** One run of encoding damage (syntax/mojibake.ts): what is written, and the text it stood for. */
+export interface EncodingDamage {
+  /** The damaged characters, within one line. */
+  range: Range;
+  /** The text as written (`ðŸ“–`). */
+  damaged: string;
+  /** The text it stood for (`📖`). */
+  restored: string;
+  /** What replaces the run: `restored`, less a byte order mark that has no place inside text. */
+  replacement: string;
 }
 
 export interface ReadProblem {

@@ -3,81 +3,125 @@
  * `ospo-notes check [folder]`: the engine as a command-line checker for CI.
  *
  * Exit codes: 0 no problem at or above the failing severity, 1 there are (errors by default), 2 bad usage or an
- * unreadable folder.
+ * unreadable folder. With `--fix-encoding`: 0 nothing to restore (or everything restored with `--write`), 1 there
+ * is damage left to restore.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'util';
 import {
   compareDiagnostics,
   FileLookup,
   loadVault,
   type NoteDiagnostic,
   noteDiagnostics,
+  readNoteTextSync,
+  repairNoteEncoding,
+  restoredTextLabel,
   type Severity,
+  splitLines,
   VaultRules,
 } from '@ospo-notes/engine';
+import { sarifLog } from './sarif';
 
 const SEVERITIES: Severity[] = ['error', 'warning', 'information', 'hint'];
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: ospo-notes check [folder] [--format text|json] [--fail-on error|warning|information|hint]
-                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...`;
+const USAGE = `usage: ospo-notes check [folder] [--format text|json|sarif] [--fail-on error|warning|information|hint]
+                        [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...
+                        [--fix-encoding [--write]]
+       ospo-notes --help | --version`;
+
+/** Every option of the command line, one per line: a new flag is a line here, in USAGE and in {@link readArgs}. */
+const OPTIONS = {
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'unresolved-severity': { type: 'string' },
+  ignore: { type: 'string', multiple: true },
+  'fix-encoding': { type: 'boolean' },
+  write: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
 
 interface Args {
   folder: string;
-  format: 'text' | 'json';
+  format: Format;
   failOn: Severity;
   unresolved: Severity | 'off';
   ignore: string[];
+  /** Restore encoding damage instead of listing problems; a dry run unless `write`. */
+  fixEncoding: boolean;
+  write: boolean;
 }
+
+type Parsed = { kind: 'run'; args: Args } | { kind: 'help' } | { kind: 'version' };
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): Args {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') {
-    process.stdout.write(USAGE + '\n');
-    process.exit(0);
+/** The command line, or a usage error saying what is wrong in one line. */
+function readArgs(argv: string[]): Parsed {
+  let parsed: { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+  try {
+    parsed = parseNodeArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(parseErrorText(e as Error & { code?: string }));
   }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  const [command, folder, extra] = positionals;
   if (command !== 'check') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
-  const args: Args = { folder: '.', format: 'text', failOn: 'error', unresolved: 'warning', ignore: [] };
-  let folderSet = false;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    const value = (): string => {
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--format') {
-      const v = value();
-      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not '${v}'`);
-      args.format = v;
-    } else if (a === '--fail-on') {
-      const v = value() as Severity;
-      if (!SEVERITIES.includes(v)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
-      args.failOn = v;
-    } else if (a === '--unresolved-severity') {
-      const v = value() as Severity | 'off';
-      if (v !== 'off' && !SEVERITIES.includes(v)) throw new UsageError(`--unresolved-severity must be one of ${SEVERITIES.join(', ')}, off`);
-      args.unresolved = v;
-    } else if (a === '--ignore') {
-      args.ignore.push(value());
-    } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option '${a}'`);
-    } else if (!folderSet) {
-      args.folder = a;
-      folderSet = true;
-    } else {
-      throw new UsageError(`unexpected argument '${a}'`);
-    }
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'`);
+  const format = (values.format as string | undefined) ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  const failOn = (values['fail-on'] as Severity | undefined) ?? 'error';
+  if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
+  const unresolved = (values['unresolved-severity'] as Severity | 'off' | undefined) ?? 'warning';
+  if (unresolved !== 'off' && !SEVERITIES.includes(unresolved)) throw new UsageError(`--unresolved-severity must be one of ${SEVERITIES.join(', ')}, off`);
+  const fixEncoding = values['fix-encoding'] === true;
+  const write = values.write === true;
+  if (write && !fixEncoding) throw new UsageError('--write applies --fix-encoding: give both');
+  if (fixEncoding && format === 'sarif') throw new UsageError('--fix-encoding prints text or json, not sarif');
+  return {
+    kind: 'run',
+    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write },
+  };
+}
+
+/** node:util's parse errors in the checker's words. */
+function parseErrorText(e: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(e.message)?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option '${option ?? e.message}'`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      // A string option without its value (`--format` last, or followed by another option), or a value given
+      // to a flag (`--write=yes`).
+      if (option && /argument missing|ambiguous/.test(e.message)) return `${option} needs a value`;
+      if (option && /does not take an argument/.test(e.message)) return `${option} takes no value`;
+      return e.message;
+    default:
+      return e.message;
   }
-  return args;
+}
+
+/** The version of the package the checker belongs to (its package.json, two folders up from `server/out`). */
+function version(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'ospo-notes' && typeof pkg.version === 'string') return pkg.version;
+  } catch {
+    // Not installed as the package (a bundle, say): the version is unknown.
+  }
+  return 'unknown';
 }
 
 async function main(): Promise<number> {
-  let args: Args;
+  let parsed: Parsed;
   try {
-    args = parseArgs(process.argv.slice(2));
+    parsed = readArgs(process.argv.slice(2));
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`ospo-notes: ${e.message}\n${USAGE}\n`);
@@ -85,6 +129,15 @@ async function main(): Promise<number> {
     }
     throw e;
   }
+  if (parsed.kind === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (parsed.kind === 'version') {
+    process.stdout.write(`ospo-notes ${version()}\n`);
+    return 0;
+  }
+  const args = parsed.args;
   const root = path.resolve(args.folder);
   try {
     const st = fs.statSync(root);
@@ -110,12 +163,13 @@ async function main(): Promise<number> {
     },
   });
   if (shown) process.stderr.write('\r\x1b[K');
+  for (const w of warnings) process.stderr.write(`ospo-notes: warning: ${w.path}: ${w.message}\n`);
+  if (args.fixEncoding) return fixEncoding(root, [...index.notePaths()].filter((p) => index.note(p)?.encodingDamage), index.noteCount, args);
 
   const outsideFiles = new FileLookup(outside);
   const diagnostics: NoteDiagnostic[] = [];
   for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles }));
   diagnostics.sort(compareDiagnostics);
-  for (const w of warnings) process.stderr.write(`ospo-notes: warning: ${w.path}: ${w.message}\n`);
 
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const d of diagnostics) counts[d.severity]++;
@@ -131,6 +185,21 @@ async function main(): Promise<number> {
       message: d.message,
     }));
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  } else if (args.format === 'sarif') {
+    const lines = new Map<string, string[]>();
+    const lineText = (p: string, line: number): string | undefined => {
+      let l = lines.get(p);
+      if (!l) {
+        try {
+          l = splitLines(readNoteTextSync(path.join(root, ...p.split('/'))));
+        } catch {
+          l = [];
+        }
+        lines.set(p, l);
+      }
+      return l[line];
+    };
+    process.stdout.write(JSON.stringify(sarifLog({ root, toolVersion: version(), diagnostics, lineText, warnings }), null, 2) + '\n');
   } else {
     const lines = diagnostics.map((d) => `${d.path}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.code} ${d.message}`);
     if (lines.length) process.stdout.write(lines.join('\n') + '\n\n');
@@ -144,6 +213,46 @@ async function main(): Promise<number> {
   }
   const failAt = SEVERITIES.indexOf(args.failOn);
   return diagnostics.some((d) => SEVERITIES.indexOf(d.severity) <= failAt) ? 1 : 0;
+}
+
+/**
+ * `--fix-encoding`: every damaged run of the notes in `paths` (`file:line:column 'before' → 'after'`), restored
+ * in the files with `--write`. Each file is read again for this: what is restored is what is on disk now.
+ */
+function fixEncoding(root: string, paths: string[], noteCount: number, args: Args): number {
+  const rows: Array<{ file: string; line: number; column: number; before: string; after: string; written: boolean }> = [];
+  let runs = 0;
+  let notes = 0;
+  let left = 0;
+  for (const p of paths.sort()) {
+    const repair = repairNoteEncoding(root, p, { write: args.write });
+    if (repair.skipped) {
+      process.stderr.write(`ospo-notes: warning: ${p}: ${repair.skipped}\n`);
+      left++;
+      continue;
+    }
+    if (repair.damage.length === 0) continue;
+    notes++;
+    runs += repair.damage.length;
+    for (const d of repair.damage) {
+      rows.push({ file: p, line: d.range.start.line + 1, column: d.range.start.character + 1, before: d.damaged, after: d.replacement, written: repair.written });
+    }
+  }
+  if (args.format === 'json') {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  } else {
+    for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column} '${r.before}' → ${restoredTextLabel(r.after)}\n`);
+    if (rows.length) process.stdout.write('\n');
+    const what = `${runs} damaged ${plural(runs, 'run')} in ${notes} ${plural(notes, 'note')}`;
+    process.stdout.write(
+      runs === 0
+        ? `No encoding damage to restore in ${noteCount} ${plural(noteCount, 'note')}.\n`
+        : args.write
+          ? `Restored ${what}.\n`
+          : `${what} would be restored; run again with --write to restore ${runs === 1 ? 'it' : 'them'}.\n`,
+    );
+  }
+  return left > 0 || (runs > 0 && !args.write) ? 1 : 0;
 }
 
 function plural(n: number, word: string): string {

@@ -28,7 +28,6 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
-  type CodeAction,
   type Connection,
   type DidChangeWatchedFilesParams,
   type Diagnostic,
@@ -60,10 +59,10 @@ import {
   type MembershipSettings,
   nodeVaultFs,
   type NoteDiagnostic,
+  type DiagnosticOptions,
   OBSIDIAN_DEFAULTS,
   type ObsidianSettings,
   type OwnVaultSettings,
-  noteDiagnostics,
   type NoteModel,
   parseBuffer,
   type PathLocation,
@@ -93,6 +92,8 @@ import {
   VaultRules,
   WorkspaceEditBuilder,
 } from '@ospo-notes/engine';
+import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
+import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
 
@@ -410,6 +411,7 @@ async function applyMembershipChange(vault: Vault): Promise<void> {
   if (removed.length > 0 || added.length > 0) {
     connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
     queuePublish(vault, affected);
+    queuePublish(vault, vault.problems.takeStale());
     void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added, removed });
   }
   // The client rebuilds its rules from `ospo/files`, which it fetches on this notification.
@@ -444,6 +446,7 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
     range: d.range,
     severity: SEVERITY[d.severity],
     code: d.code,
+    codeDescription: { href: diagnosticDocUrl(d.code) },
     source: 'ospo-notes',
     message: d.message,
     relatedInformation: d.related?.map((r) => ({ location: { uri: workspace.uriOf(vault, r.path), range: r.range }, message: r.message })),
@@ -465,7 +468,7 @@ const MAX_PUBLISHED_DIAGNOSTICS = 20000;
  * `computed` is the note's problems when the caller has them already.
  */
 function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void {
-  const diags = computed ?? (vault.index.note(p) && inPublishScope(vault, p) ? noteDiagnostics(vault.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside }) : []);
+  const diags = computed ?? (vault.index.note(p) && inPublishScope(vault, p) ? vault.problems.problems(vault.index, p, diagnosticOptions(vault)) : []);
   if (diags.length === 0 && !vault.published.has(p)) return;
   const lsp = diags.slice(0, MAX_PUBLISHED_DIAGNOSTICS).map((d) => toLspDiagnostic(vault, d));
   if (diags.length > MAX_PUBLISHED_DIAGNOSTICS) {
@@ -474,6 +477,7 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
       range: diags[MAX_PUBLISHED_DIAGNOSTICS].range,
       severity: SEVERITY.information,
       code: 'more-problems',
+      codeDescription: { href: diagnosticDocUrl('more-problems') },
       source: 'ospo-notes',
       message: `${more} more problems in this note are not listed (only the first ${MAX_PUBLISHED_DIAGNOSTICS} are); "Check vault" counts them all.`,
     });
@@ -483,6 +487,11 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
   if (diags.length === 0) vault.published.delete(p);
   else vault.published.set(p, digest);
   void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: lsp });
+}
+
+/** What the diagnostic rules read of the settings and the vault. */
+function diagnosticOptions(vault: Vault): DiagnosticOptions {
+  return { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside };
 }
 
 /** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
@@ -659,6 +668,8 @@ function noteReindexed(vault: Vault, model: NoteModel, version: number): void {
 function onIndexChanged(vault: Vault, change: IndexChange): void {
   queuePublish(vault, change.resolutions);
   queuePublish(vault, change.removed);
+  // And every note a registered rule may now judge differently (rules.ts `rulesToRerun`).
+  queuePublish(vault, vault.problems.takeStale());
   if (change.added.size > 0 || change.removed.size > 0) {
     void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added: [...change.added], removed: [...change.removed] });
   }
@@ -911,11 +922,12 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
       for (const f of provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2], options)) {
         actions.push(codeActionOf(loc.vault, target, f, [diagnostics[f.diagnostic]]));
       }
+      actions.push(...encodingActions(loc.vault, loc.path, diagnostics, target));
     }
     if (wants(CodeActionKind.RefactorRewrite) || wants(CodeActionKind.RefactorExtract)) {
       const detail = clientResolvesActionEdits ? 'titles' : 'full';
       for (const a of provideRefactorings(loc.vault.ctx, loc.path, params.range, options, detail)) {
-        if (!wants(a.kind)) continue;
+        if (!wants(a.kind ?? CodeActionKind.QuickFix)) continue;
         // Chosen later, it is computed again from the same place: the note, the range and the title.
         const data: DeferredAction = { uri: params.textDocument.uri, range: params.range };
         actions.push(a.deferred ? { title: a.title, kind: a.kind, data } : codeActionOf(loc.vault, target, a));
@@ -962,11 +974,22 @@ function codeActionOf(vault: Vault, target: EditTarget, action: NoteAction, diag
   for (const o of action.otherEdits ?? []) edit.addEdits(editTarget(vault, o.path, vault.index.versionOf(o.path)), o.edits);
   return {
     title: action.title,
-    kind: action.kind,
+    kind: action.kind ?? CodeActionKind.QuickFix,
     ...(diagnostics ? { diagnostics } : {}),
     ...(action.isPreferred ? { isPreferred: true } : {}),
     edit: edit.build(),
   };
+}
+
+/** Restoring encoding damage (`mojibake`): edits of the characters only; the file's encoding is the editor's. */
+function encodingActions(vault: Vault, p: string, diagnostics: Diagnostic[], target: EditTarget): CodeAction[] {
+  return provideEncodingFixes(vault.ctx, p, diagnostics as DiagnosticRef[]).map((f) => ({
+    title: f.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostics[f.diagnostic]],
+    isPreferred: f.isPreferred,
+    edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
+  }));
 }
 
 /**
@@ -1045,7 +1068,7 @@ const onCheckVaultRequest = async () => {
     const counts = { error: 0, warning: 0, information: 0, hint: 0 };
     let notesWithProblems = 0;
     await inSlices([...v.index.notePaths()], (p) => {
-      const diags = noteDiagnostics(v.index, p, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: v.outside });
+      const diags = v.problems.problems(v.index, p, diagnosticOptions(v));
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p, inPublishScope(v, p) ? diags : []);

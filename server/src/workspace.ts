@@ -15,6 +15,7 @@ import {
   type MembershipSettings,
   nodeVaultFs,
   parseBuffer,
+  ProblemCache,
   readNoteTextSync,
   realPathInside,
   type ScanWarning,
@@ -42,6 +43,8 @@ export interface Vault {
    * cleared, and unchanged problems are not sent again.
    */
   published: Map<string, string>;
+  /** Every diagnostic rule's last result per note, re-run from the index's change records. */
+  problems: ProblemCache;
   /** The effective settings for what features write (Obsidian's `.obsidian/*.json` with ours over them). */
   settings: VaultSettings;
   ctx: FeatureContext;
@@ -69,6 +72,7 @@ export class Workspace {
       rules: new VaultRules(),
       outside: new FileLookup(),
       published: new Map(),
+      problems: new ProblemCache(),
       settings: DEFAULT_VAULT_SETTINGS,
       ctx: undefined as unknown as FeatureContext,
     };

@@ -1,6 +1,7 @@
 /**
  * Problems in a note, each with a stable `code` (the checker's output, the Problems panel and quick fixes key on
- * it). Computed from the index's resolutions; no rule of link syntax or resolution lives here.
+ * it), and the rules of the file itself and of its links (registered in rules.ts). Computed from the index's
+ * resolutions; no rule of link syntax or resolution lives here.
  */
 import type { Link, NoteModel, Range } from '../model';
 import type { LinkTarget } from '../vault/links';
@@ -9,6 +10,7 @@ import { isNotePath, stem } from '../vault/paths';
 import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
 import { resolveLinkpath } from '../vault/resolve';
+import type { DiagnosticRule } from './rule';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -28,7 +30,8 @@ export type DiagnosticCode =
   | 'invalid-utf8'
   | 'binary-file'
   | 'file-too-large'
-  | 'unreadable-file';
+  | 'unreadable-file'
+  | 'mojibake';
 
 export interface RelatedInformation {
   path: string;
@@ -44,7 +47,13 @@ export interface NoteDiagnostic {
   message: string;
   related?: RelatedInformation[];
   /** Machine-readable detail for quick fixes: suggested link targets, the alias a link used, … */
-  data?: { suggestions?: string[]; aliasOf?: string; candidates?: string[] };
+  data?: {
+    suggestions?: string[];
+    aliasOf?: string;
+    candidates?: string[];
+    /** `mojibake`: the text that replaces the damaged run. */
+    replacement?: string;
+  };
 }
 
 export interface DiagnosticOptions {
@@ -69,30 +78,71 @@ export function looksLikeWebAddress(destination: string): boolean {
   return !/\.(md|png|jpe?g|gif|svg|webp|pdf|canvas|base|txt|csv|json|ya?ml|html?)$/i.test(first) || destination.includes('/');
 }
 
-export function noteDiagnostics(index: VaultIndex, path: string, options: DiagnosticOptions = {}): NoteDiagnostic[] {
-  const note = index.note(path);
-  if (!note) return [];
-  const opts: Required<DiagnosticOptions> = {
+function linkOptions(options: DiagnosticOptions): Required<DiagnosticOptions> {
+  return {
     unresolvedLinkSeverity: options.unresolvedLinkSeverity ?? DEFAULTS.unresolvedLinkSeverity,
     outside: options.outside ?? DEFAULTS.outside,
   };
-  const out: NoteDiagnostic[] = [];
-  for (const p of note.readProblems) {
-    out.push({ path, range: p.range, severity: p.code === 'unreadable-file' ? 'error' : 'warning', code: p.code, message: p.message });
-  }
-  if (note.frontmatter?.error) {
-    out.push({ path, range: note.frontmatter.error.range, severity: 'error', code: 'yaml-syntax', message: note.frontmatter.error.message });
-  }
-  const targets = index.linkTargets(path);
-  for (let i = 0; i < note.links.length; i++) {
-    // A link holding a Templater tag is a placeholder (see Link.placeholder); the note's other links are checked.
-    if (note.links[i].placeholder) continue;
-    const d = linkDiagnostic(index, note, note.links[i], targets[i], opts);
-    if (d) out.push(d);
-  }
-  duplicateBlockIds(note, out);
-  return out;
 }
+
+/** What reading the file found: invalid UTF-8, a binary or too large file, an unreadable one. */
+export const readProblemsRule: DiagnosticRule = {
+  id: 'read-problems',
+  codes: ['invalid-utf8', 'binary-file', 'file-too-large', 'unreadable-file'],
+  dependsOn: [],
+  check(ctx, path) {
+    const note = ctx.index.note(path);
+    if (!note) return [];
+    return note.readProblems.map((p) => ({ path, range: p.range, severity: p.code === 'unreadable-file' ? 'error' : 'warning', code: p.code, message: p.message }));
+  },
+};
+
+/** The frontmatter's YAML syntax errors, at their position. */
+export const yamlSyntaxRule: DiagnosticRule = {
+  id: 'yaml-syntax',
+  codes: ['yaml-syntax'],
+  dependsOn: [],
+  check(ctx, path) {
+    const error = ctx.index.note(path)?.frontmatter?.error;
+    return error ? [{ path, range: error.range, severity: 'error', code: 'yaml-syntax', message: error.message }] : [];
+  },
+};
+
+/** Links whose target, heading or block does not exist, is ambiguous, outside the vault, or written oddly. */
+export const linksRule: DiagnosticRule = {
+  id: 'links',
+  codes: ['unresolved-link', 'missing-attachment', 'missing-embed', 'missing-heading', 'missing-block', 'ambiguous-link', 'missing-scheme', 'link-outside-vault', 'empty-link', 'heading-slug-fragment'],
+  // A link's result (and its "did you mean") is recomputed by the index whenever anything it reads changed: the
+  // notes named in `resolutions` are exactly those whose link problems can differ.
+  dependsOn: ['resolutions'],
+  check(ctx, path) {
+    const note = ctx.index.note(path);
+    if (!note) return [];
+    const opts = linkOptions(ctx.options);
+    const out: NoteDiagnostic[] = [];
+    const targets = ctx.index.linkTargets(path);
+    for (let i = 0; i < note.links.length; i++) {
+      // A link holding a Templater tag is a placeholder (see Link.placeholder); the note's other links are checked.
+      if (note.links[i].placeholder) continue;
+      const d = linkDiagnostic(ctx.index, note, note.links[i], targets[i], opts);
+      if (d) out.push(d);
+    }
+    return out;
+  },
+};
+
+/** A block id used twice in one note: links reach only the first. */
+export const duplicateBlockIdsRule: DiagnosticRule = {
+  id: 'duplicate-block-ids',
+  codes: ['duplicate-block-id'],
+  dependsOn: [],
+  check(ctx, path) {
+    const note = ctx.index.note(path);
+    const out: NoteDiagnostic[] = [];
+    if (note) duplicateBlockIds(note, out);
+    return out;
+  },
+};
 
 function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: Required<DiagnosticOptions>): NoteDiagnostic | undefined {
   if (!t) return undefined;

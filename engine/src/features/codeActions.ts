@@ -16,7 +16,8 @@
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position, Range } from '../model';
-import { type DiagnosticOptions, noteDiagnostics } from '../diagnostics/diagnostics';
+import type { DiagnosticOptions } from '../diagnostics/diagnostics';
+import { noteDiagnostics } from '../diagnostics/rules';
 import { comparePositions, splitLines } from '../syntax/text';
 import type { LinkTarget } from '../vault/links';
 import { stem } from '../vault/paths';
@@ -60,7 +61,8 @@ export interface NoteCreation {
 
 export interface NoteAction {
   title: string;
-  kind: NoteActionKind;
+  /** Absent: a quick fix. */
+  kind?: NoteActionKind;
   /** Edits of the note the action was asked for. */
   edits: TextEdit[];
   /** A note the action creates (before the edits apply). */

@@ -10,7 +10,7 @@
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position } from '../model';
 import type { LinkTarget } from '../vault/links';
-import { noteDiagnostics } from '../diagnostics/diagnostics';
+import { noteDiagnostics } from '../diagnostics/rules';
 import { extname, isNotePath, stem } from '../vault/paths';
 import { fileKind } from '../vault/membership';
 import { comparePositions, splitLines } from '../syntax/text';

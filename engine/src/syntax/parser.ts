@@ -17,6 +17,7 @@ import { frontmatterEnd, parseFrontmatter, stringList, tagList } from './frontma
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
 import { blockIdEndingBlock, trailingBlockId } from './blockIds';
+import { findEncodingDamage } from './mojibake';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -166,6 +167,8 @@ export function parseNote(path: string, text: string): NoteModel {
 
   computeSections(note.headings, lines.length);
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
+  const damage = findEncodingDamage(text, note.opaque);
+  if (damage.length > 0) note.encodingDamage = damage;
   return note;
 }
 

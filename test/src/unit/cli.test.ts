@@ -32,6 +32,9 @@ function tempVault(files: Record<string, string>): string {
 
 const SUMMARY = /^(\d+) notes? and (\d+) attachments? checked in \d+\.\d\d s: (\d+) errors?, (\d+) warnings?, (\d+) information, (\d+) hints?\.$/;
 
+const OSPO_MOJIBAKE =
+  "public/tech/OSPO.md:42:66 warning mojibake Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.";
+
 const OSPO_WARNING =
   "public/tech/OSPO.md:51:25 warning missing-scheme 'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.";
 
@@ -52,24 +55,34 @@ describe('cli: ospo-notes check', function () {
   });
 
   describe('the sample vault', () => {
-    it('prints the missing-scheme warning and a summary in text format, exit 0', () => {
+    it('prints the mojibake and missing-scheme warnings and a summary in text format, exit 0', () => {
       const run = cli(['check', 'examples/ospo-vault']);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       const lines = run.stdout.split('\n');
-      assert.deepEqual(lines.slice(0, 2), [OSPO_WARNING, '']);
-      assert.equal(lines.length, 4);
-      assert.equal(lines[3], '');
-      const m = SUMMARY.exec(lines[2]);
-      assert.ok(m, lines[2]);
-      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 1, 0, 0]);
-      assert.match(lines[2], /^7 notes and 1 attachment checked in /);
+      assert.deepEqual(lines.slice(0, 3), [OSPO_MOJIBAKE, OSPO_WARNING, '']);
+      assert.equal(lines.length, 5);
+      assert.equal(lines[4], '');
+      const m = SUMMARY.exec(lines[3]);
+      assert.ok(m, lines[3]);
+      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 2, 0, 0]);
+      assert.match(lines[3], /^7 notes and 1 attachment checked in /);
     });
 
     it('prints exact JSON objects with 1-based lines and columns', () => {
       const run = cli(['check', 'examples/ospo-vault', '--format', 'json']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), [
+        {
+          file: 'public/tech/OSPO.md',
+          line: 42,
+          column: 66,
+          endLine: 42,
+          endColumn: 70,
+          severity: 'warning',
+          code: 'mojibake',
+          message: "Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.",
+        },
         {
           file: 'public/tech/OSPO.md',
           line: 51,
@@ -88,7 +101,7 @@ describe('cli: ospo-notes check', function () {
       assert.equal(cli(['check', 'examples/ospo-vault', '--fail-on', 'error']).status, 0);
     });
 
-    it("is what `npm start` runs, and it shows the OSPO note's warning", () => {
+    it("is what `npm start` runs, and it shows the OSPO note's warnings", () => {
       const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
       const target = pkg.scripts.start.split('&&').pop()!.trim();
       assert.equal(target, 'node server/out/cli.js check examples/ospo-vault');
@@ -97,6 +110,7 @@ describe('cli: ospo-notes check', function () {
       const res = spawnSync(process.execPath, [script, ...args], { cwd: REPO, encoding: 'utf8' });
       assert.equal(res.status, 0);
       assert.ok(res.stdout.split('\n').includes(OSPO_WARNING), res.stdout);
+      assert.ok(res.stdout.split('\n').includes(OSPO_MOJIBAKE), res.stdout);
     });
   });
 
@@ -167,7 +181,7 @@ describe('cli: ospo-notes check', function () {
     const usageCases: Array<[string[], string]> = [
       [[], 'ospo-notes: missing command'],
       [['lint'], "ospo-notes: unknown command 'lint'"],
-      [['check', '--format', 'xml'], "ospo-notes: --format must be text or json, not 'xml'"],
+      [['check', '--format', 'xml'], "ospo-notes: --format must be text, json or sarif, not 'xml'"],
       [['check', '--format'], 'ospo-notes: --format needs a value'],
       [['check', '--fail-on', 'fatal'], 'ospo-notes: --fail-on must be one of error, warning, information, hint'],
       [['check', '--unresolved-severity', 'loud'], 'ospo-notes: --unresolved-severity must be one of error, warning, information, hint, off'],
@@ -188,7 +202,7 @@ describe('cli: ospo-notes check', function () {
     it('prints usage with `--help`, exit 0', () => {
       const run = cli(['--help']);
       assert.equal(run.status, 0);
-      assert.match(run.stdout, /^usage: ospo-notes check \[folder\] \[--format text\|json\]/);
+      assert.match(run.stdout, /^usage: ospo-notes check \[folder\] \[--format text\|json\|sarif\]/);
     });
 
     it('exits 2 for a missing folder or a file', () => {

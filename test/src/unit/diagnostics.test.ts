@@ -172,6 +172,13 @@ describe('diagnostics', () => {
             code: 'missing-scheme',
             message: "'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.",
           },
+          {
+            path: 'public/tech/OSPO.md',
+            range: '41:65-41:69',
+            severity: 'warning',
+            code: 'mojibake',
+            message: "Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.",
+          },
         ],
       );
     });
