@@ -11,8 +11,10 @@
  * Refactorings: convert a wiki-link to a markdown link and back; extract the selection into a new note, leaving a
  * link or an embed in its place.
  *
- * Actions are plain data: edits of the note they were asked for, and at most one note to create. The server
- * packages them with the document's version (edits.ts).
+ * Every link is written by the link writer (vault/linkWriter.ts) in the vault's link format; new notes go where
+ * the vault's settings say (vault/vaultSettings.ts, features/newNote.ts). Actions are plain data: edits of the
+ * note they were asked for, at most one note to create, and edits of other notes whose links follow moved text.
+ * The server packages them with each document's version (edits.ts).
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position, Range } from '../model';
