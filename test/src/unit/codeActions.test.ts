@@ -140,6 +140,18 @@ describe('repair quick fixes', () => {
     assert.deepEqual(codes(reindexed(base, { 'a.md': fixed }), 'a.md'), [], 'every link now resolves');
   });
 
+  it('writes the alias separator of a title link in a table row as \\|, and keeps a markdown link markdown', () => {
+    const text = '| who | link |\n| --- | --- |\n| a | [[Open Source]] |\n\nAnd [the movement](Open%20Source.md).\n';
+    const ctx = setup({ ...base, 'a.md': text });
+    const fixes = fixesOf(ctx, 'a.md').filter((f) => f.isPreferred);
+    assert.deepEqual(fixes.map((f) => f.title), ["Link to 'OpenSource' with 'Open Source' as its text", "Change to 'OpenSource.md'"]);
+    const fixed = applyEdits(text, fixes.flatMap((f) => f.edits));
+    assert.equal(fixed, '| who | link |\n| --- | --- |\n| a | [[OpenSource\\|Open Source]] |\n\nAnd [the movement](OpenSource.md).\n');
+    const after = reindexed(base, { 'a.md': fixed });
+    assert.deepEqual(codes(after, 'a.md'), []);
+    assert.equal(after.index.note('a.md')!.links.find((l) => l.syntax === 'wiki')!.display, 'Open Source', 'the row is not split');
+  });
+
   it('creates the missing note in the folder for new notes, from the template, never over a file', () => {
     const ctx = setup({ ...base, 'notes/today.md': 'See [[New idea]] and [[projects/Plan]].' });
     const create = (settings: Settings, title = "Create note 'New idea.md'", options: NewNoteOptions = {}) => fixNamed(withSettings(ctx, settings), 'notes/today.md', title, options);
