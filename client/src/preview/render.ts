@@ -179,7 +179,12 @@ export class PreviewRenderer {
       const meta = this.links.get(token);
       const ctx = meta ? this.contextFor(env, meta) : undefined;
       const href = meta && ctx ? this.markdownLinkHref(ctx, meta.link) : undefined;
-      if (href !== undefined) token.attrSet('href', href);
+      if (href !== undefined) {
+        token.attrSet('href', href);
+        // VS Code's engine copies `href` to `data-href` (which its preview opens on a click) before calling the
+        // rule it wraps, this one: the copy must name the note too.
+        if (token.attrGet('data-href') !== null) token.attrSet('data-href', href);
+      }
       return linkOpen ? linkOpen(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
     };
 

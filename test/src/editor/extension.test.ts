@@ -298,7 +298,10 @@ describe('OSPO Notes in code-server: packaged extension on the sample vault (DOM
       await runCommand(page, 'Markdown: Open Preview to the Side');
       const { frame } = await findInFrames(page, 'the CERN note', { selector: 'a', timeoutMs: 30_000 });
       const link = frame.locator('a', { hasText: 'the CERN note' });
-      const href = (await link.getAttribute('data-href')) ?? (await link.getAttribute('href'));
+      const hrefOf = async (): Promise<string | null> => (await link.getAttribute('data-href').catch(() => null)) ?? (await link.getAttribute('href').catch(() => null));
+      // The preview renders again once the client has the vault's file list: wait for that render.
+      let href = await hrefOf();
+      await waitUntil(async () => (href = await hrefOf()) === '../orgs/CERN.md', 'the preview to resolve the link', 20_000).catch(() => undefined);
       assert.equal(href, '../orgs/CERN.md', 'the href names the note the language server resolves the link to');
       await link.click();
       await waitUntil(async () => (await page.locator('.tab.active[aria-label*="CERN.md"]').count()) > 0, 'CERN.md to open', 20_000);

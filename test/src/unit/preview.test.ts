@@ -563,7 +563,22 @@ describe('preview plugin', function () {
         if (src && !tokens[idx].attrGet('data-src')) tokens[idx].attrSet('data-src', String(src));
         return image(tokens, idx, opts, env, self);
       };
+      // Its link renderer: `data-href` (what a click opens) copied from `href`, then the rule it wraps.
+      const linkOpen = md.renderer.rules.link_open;
+      md.renderer.rules.link_open = (tokens, idx, opts, env, self) => {
+        const href = tokens[idx].attrGet('href');
+        if (typeof href === 'string') tokens[idx].attrSet('data-href', href);
+        return linkOpen ? linkOpen(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
+      };
     }
+
+    it('gives a markdown link to a note the note’s href in data-href too, which VS Code opens on a click', () => {
+      const { md } = setup();
+      vscodeLike(md);
+      const html = md.render('[the office](WHO#OSPO) [web](https://example.org)\n', { currentDocument: path.join(root, 'public', 'V.md') });
+      assert.match(html, /<a href="vault:\/WHO\.md#ospo" data-href="vault:\/WHO\.md#ospo">the office<\/a>/);
+      assert.match(html, /<a href="https:\/\/example\.org" data-href="https:\/\/example\.org">web<\/a>/);
+    });
 
     it('parses with an empty env, renders cached tokens with the document Uri', () => {
       const { md } = setup();
