@@ -25,8 +25,9 @@ import {
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, DEFAULT_NEW_NOTE_TEMPLATE, planCreateNote, renderTemplate, staysInsideReally } from './newNote';
+import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
+import { parseVisibility, type Visibility } from '@ospo-notes/engine';
 import {
   CHECK_VAULT_REQUEST,
   FILES_CHANGED_NOTIFICATION,
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
 
   let embedDepth = readEmbedDepth();
   let embedBudget = readEmbedBudget();
+  let visibilityDefault = readVisibilityDefault();
   const previewRefresh = new Throttle(() => void vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined), PREVIEW_REFRESH_MS);
   context.subscriptions.push({ dispose: () => previewRefresh.dispose() });
   const options = previewOptions({
@@ -83,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     embedDepth: () => embedDepth,
     maxEmbeds: () => embedBudget.maxEmbeds,
     maxEmbedKilobytes: () => embedBudget.maxEmbedKilobytes,
+    defaultVisibility: () => visibilityDefault,
   });
 
   // --- status bar ----------------------------------------------------------------------------------------------
@@ -132,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       const config = vscode.workspace.getConfiguration(SECTION);
       return {
         unresolvedLinkSeverity: config.get('unresolvedLinkSeverity'),
+        unknownPropertySeverity: config.get('unknownPropertySeverity'),
         ignoredFolders: config.get('ignoredFolders'),
         vaults: config.get('vaults'),
         filesExclude: vscode.workspace.getConfiguration('files').get('exclude'),
@@ -216,6 +220,10 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       }
       if (e.affectsConfiguration(`${SECTION}.preview.maxEmbeds`) || e.affectsConfiguration(`${SECTION}.preview.maxEmbedKilobytes`)) {
         embedBudget = readEmbedBudget();
+        previewRefresh.trigger();
+      }
+      if (e.affectsConfiguration(`${SECTION}.visibility.default`)) {
+        visibilityDefault = readVisibilityDefault();
         previewRefresh.trigger();
       }
     }),
@@ -342,7 +350,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       }
       const uri = vscode.Uri.file(abs);
       if (plan.kind === 'create' && !(await exists(uri))) {
-        const template = config.get<string>('newNoteTemplate', DEFAULT_NEW_NOTE_TEMPLATE);
+        // An empty setting (the default) takes the template from the vault's frontmatter schema.
+        const template = config.get<string>('newNoteTemplate', '') || vaultNewNoteTemplate(loc.vault.root);
         try {
           await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(abs)));
           await vscode.workspace.fs.writeFile(uri, Buffer.from(renderTemplate(template, plan.title), 'utf8'));
@@ -395,6 +404,11 @@ function readEmbedBudget(): { maxEmbeds: number; maxEmbedKilobytes: number } {
     return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
   };
   return { maxEmbeds: count('preview.maxEmbeds', 200), maxEmbedKilobytes: count('preview.maxEmbedKilobytes', 2048) };
+}
+
+/** `ospoNotes.visibility.default`, read as the engine reads it. */
+function readVisibilityDefault(): Visibility {
+  return parseVisibility(vscode.workspace.getConfiguration(SECTION).get<string>('visibility.default'));
 }
 
 function markdownEditor(): vscode.TextEditor | undefined {

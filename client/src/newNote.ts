@@ -6,10 +6,24 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { isStrictlyInside } from '@ospo-notes/engine';
+import {
+  isStrictlyInside,
+  loadFrontmatterSchema,
+  newNoteTemplate,
+  readSchemaFileSync,
+} from '@ospo-notes/engine';
 
 // The rule lives in the engine; re-exported for the extension and its tests.
 export { DEFAULT_NEW_NOTE_TEMPLATE, newNotePath, planCreateNote, renderTemplate, type CreateNotePlan, type NewNotePath } from '@ospo-notes/engine';
+
+/**
+ * The template of a vault without the `newNoteTemplate` setting: from its frontmatter schema
+ * (`.ospo-notes/schema.json`, else the default one), so new notes start with the properties the vault checks.
+ */
+export function vaultNewNoteTemplate(vaultRoot: string): string {
+  const file = readSchemaFileSync(vaultRoot);
+  return newNoteTemplate(loadFrontmatterSchema(file.text, undefined, file.problem).schema);
+}
 
 /**
  * The absolute path of a vault path under `root`, or undefined when it would not lie strictly inside `root`

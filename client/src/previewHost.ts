@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { pathToFileURL } from 'url';
 import { relativeHref, type PreviewOptions } from './preview/plugin';
 import type { VaultFiles } from './vaultFiles';
-import { isStrictlyInside } from '@ospo-notes/engine';
+import { isStrictlyInside, type Visibility } from '@ospo-notes/engine';
 
 export interface PreviewHost {
   files: VaultFiles;
@@ -18,6 +18,8 @@ export interface PreviewHost {
   /** `ospoNotes.preview.maxEmbeds` and `ospoNotes.preview.maxEmbedKilobytes`; the plugin's defaults when absent. */
   maxEmbeds?(): number;
   maxEmbedKilobytes?(): number;
+  /** `ospoNotes.visibility.default`. */
+  defaultVisibility?(): Visibility;
   /** Replaceable for tests. */
   readFileSync?: (absPath: string) => Uint8Array;
   realpath?: (p: string) => string;
@@ -43,6 +45,7 @@ export function previewOptions(host: PreviewHost): PreviewOptions {
     maxEmbedBytes: host.maxEmbedKilobytes && (() => host.maxEmbedKilobytes!() * 1024),
     // VS Code's preview blocks frames by its security policy: a pdf shows as its visible link instead.
     pdfFrames: () => false,
+    defaultVisibility: host.defaultVisibility && (() => host.defaultVisibility!()),
   };
 }
 

@@ -22,6 +22,7 @@ export * from './io/markers';
 export * from './io/obsidianConfig';
 export * from './io/reader';
 export * from './io/scan';
+export * from './io/schemaFile';
 
 // The vault: membership, file lookup, the index, resolution of links.
 export * from './vault/blockIdWriter';
@@ -34,6 +35,7 @@ export * from './vault/resolve';
 export * from './vault/vault';
 export * from './vault/vaultSettings';
 export * from './vault/vaultRule';
+export * from './vault/visibility';
 
 // Features: one module per language feature; plain data in, plain data out.
 export * from './features/codeActions';
@@ -44,6 +46,8 @@ export * from './features/documentLinks';
 export * from './features/edits';
 export * from './features/encodingFixes';
 export * from './features/folding';
+export * from './features/frontmatterFixes';
+export * from './features/frontmatterHover';
 export * from './features/newNote';
 export * from './features/hover';
 export * from './features/references';
@@ -53,5 +57,7 @@ export * from './features/symbols';
 export * from './diagnostics/diagnostics';
 export * from './diagnostics/encoding';
 export * from './diagnostics/catalog';
+export * from './diagnostics/frontmatterSchema';
 export * from './diagnostics/rule';
 export * from './diagnostics/rules';
+export * from './diagnostics/visibility';

@@ -143,15 +143,49 @@ export interface YamlError {
   range: Range;
 }
 
+/**
+ * One value of the frontmatter as written, with its exact range: what checks, hover and completion point at.
+ * Types are those of YAML 1.2's core schema (no dates: `2024-01-15` is a string).
+ */
+export interface FrontmatterValue {
+  /** The value's text in the file: quotes and brackets included; for an alias (`*a`), the alias. */
+  range: Range;
+  kind: 'scalar' | 'list' | 'map';
+  /** A scalar's text as typed, quotes removed and escapes decoded: `1e3` stays `1e3`, `0x1F` stays `0x1F`. */
+  text?: string;
+  /** A scalar's type in the core schema (a quoted or `!!str` scalar is a string whatever it looks like). */
+  type?: 'string' | 'number' | 'boolean' | 'null';
+  /** How a scalar is written; a block scalar is `|` or `>`. */
+  style?: 'plain' | 'single-quoted' | 'double-quoted' | 'block';
+  /** A list's items, in order. */
+  items?: FrontmatterValue[];
+  /** A map's entries, in order. */
+  entries?: FrontmatterEntry[];
+}
+
+/** A `key: value` pair of the frontmatter. `key:` with nothing after it has a null scalar value. */
+export interface FrontmatterEntry {
+  key: string;
+  /** The key's name as written (quotes included). */
+  range: Range;
+  value: FrontmatterValue;
+}
+
 /** The frontmatter block at the very top of a note (R1.8, R7). */
 export interface Frontmatter {
   /** From the opening `---` line to the closing `---` line inclusive. */
   range: Range;
-  /** Parsed YAML, or undefined when it failed to parse or is not a mapping. */
+  /**
+   * Parsed YAML (core schema: strings, numbers, booleans, null, lists, maps), or undefined when it failed to
+   * parse or is not a mapping. Read a scalar's text as typed from {@link keys}.
+   */
   data?: Record<string, unknown>;
   error?: YamlError;
-  /** Each top-level key with the range of its name, for hover, completion and diagnostics. */
-  keys: Array<{ key: string; range: Range }>;
+  /**
+   * Each top-level key with the range of its name and its value as written, for checks, hover and completion;
+   * present (as far as the YAML could be read) even when it has an error.
+   */
+  keys: FrontmatterEntry[];
 }
 
 /** One parsed note. */

@@ -11,13 +11,19 @@ import * as path from 'path';
 import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'util';
 import {
   compareDiagnostics,
+  DEFAULT_VISIBILITY,
+  type DiagnosticOptions,
+  type Visibility,
   FileLookup,
+  FRONTMATTER_SCHEMA_PATH,
+  loadFrontmatterSchema,
   loadVault,
   type NoteDiagnostic,
   noteDiagnostics,
   readNoteTextSync,
   repairNoteEncoding,
   restoredTextLabel,
+  readSchemaFileSync,
   type Severity,
   splitLines,
   VaultRules,
@@ -30,19 +36,26 @@ type Format = (typeof FORMATS)[number];
 
 const USAGE = `usage: ospo-notes check [folder] [--format text|json|sarif] [--fail-on error|warning|information|hint]
                         [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...
-                        [--fix-encoding [--write]]
-       ospo-notes --help | --version`;
+                        [--unknown-property-severity error|warning|information|hint|off]
+                        [--fix-encoding [--write]] [--public] [--visibility-default private|public]
+       ospo-notes --help | --version
+
+  --public      before publishing: every public note's link, embed or transclusion of a private note
+                (private-link) is an error, so the check fails until none is left`;
 
 /** Every option of the command line, one per line: a new flag is a line here, in USAGE and in {@link readArgs}. */
 const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   'unresolved-severity': { type: 'string' },
+  'unknown-property-severity': { type: 'string' },
   ignore: { type: 'string', multiple: true },
   'fix-encoding': { type: 'boolean' },
   write: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  public: { type: 'boolean' },
+  'visibility-default': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 interface Args {
@@ -50,10 +63,15 @@ interface Args {
   format: Format;
   failOn: Severity;
   unresolved: Severity | 'off';
+  /** Frontmatter keys the schema does not name (the editor's `ospoNotes.unknownPropertySeverity`). */
+  unknownProperty: Severity | 'off';
   ignore: string[];
   /** Restore encoding damage instead of listing problems; a dry run unless `write`. */
   fixEncoding: boolean;
   write: boolean;
+  /** `--public`: private-link problems are errors. */
+  publicCheck: boolean;
+  visibilityDefault: Visibility;
 }
 
 type Parsed = { kind: 'run'; args: Args } | { kind: 'help' } | { kind: 'version' };
@@ -80,13 +98,17 @@ function readArgs(argv: string[]): Parsed {
   if (!SEVERITIES.includes(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}`);
   const unresolved = (values['unresolved-severity'] as Severity | 'off' | undefined) ?? 'warning';
   if (unresolved !== 'off' && !SEVERITIES.includes(unresolved)) throw new UsageError(`--unresolved-severity must be one of ${SEVERITIES.join(', ')}, off`);
+  const unknownProperty = (values['unknown-property-severity'] as Severity | 'off' | undefined) ?? 'off';
+  if (unknownProperty !== 'off' && !SEVERITIES.includes(unknownProperty)) throw new UsageError(`--unknown-property-severity must be one of ${SEVERITIES.join(', ')}, off`);
   const fixEncoding = values['fix-encoding'] === true;
   const write = values.write === true;
   if (write && !fixEncoding) throw new UsageError('--write applies --fix-encoding: give both');
   if (fixEncoding && format === 'sarif') throw new UsageError('--fix-encoding prints text or json, not sarif');
+  const visibilityDefault = (values['visibility-default'] as string | undefined) ?? DEFAULT_VISIBILITY;
+  if (visibilityDefault !== 'private' && visibilityDefault !== 'public') throw new UsageError(`--visibility-default must be private or public, not '${visibilityDefault}'`);
   return {
     kind: 'run',
-    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write },
+    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, unknownProperty, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write, publicCheck: values.public === true, visibilityDefault },
   };
 }
 
@@ -168,7 +190,19 @@ async function main(): Promise<number> {
 
   const outsideFiles = new FileLookup(outside);
   const diagnostics: NoteDiagnostic[] = [];
-  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, { unresolvedLinkSeverity: args.unresolved, outside: outsideFiles }));
+  // The vault's frontmatter schema; a broken schema file is a problem of its own (and the default one is used).
+  const schemaFile = readSchemaFileSync(root);
+  const frontmatter = loadFrontmatterSchema(schemaFile.text, FRONTMATTER_SCHEMA_PATH, schemaFile.problem);
+  diagnostics.push(...frontmatter.problems);
+  const diagnosticOptions: DiagnosticOptions = {
+    unresolvedLinkSeverity: args.unresolved,
+    outside: outsideFiles,
+    frontmatterSchema: frontmatter.schema,
+    unknownPropertySeverity: args.unknownProperty,
+    defaultVisibility: args.visibilityDefault,
+    privateLinkSeverity: args.publicCheck ? 'error' : 'warning',
+  };
+  for (const p of index.notePaths()) diagnostics.push(...noteDiagnostics(index, p, diagnosticOptions));
   diagnostics.sort(compareDiagnostics);
 
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };

@@ -52,13 +52,18 @@ import {
   type EditTarget,
   type FileEvent,
   FileLookup,
+  FRONTMATTER_SCHEMA_PATH,
   IGNORE_FILE_NAME,
   type IndexChange,
   isNotePath,
   isObsidianConfigPath,
+  loadFrontmatterSchema,
   type MembershipSettings,
   nodeVaultFs,
   type NoteDiagnostic,
+  DEFAULT_VISIBILITY,
+  parseVisibility,
+  type Visibility,
   type DiagnosticOptions,
   OBSIDIAN_DEFAULTS,
   type ObsidianSettings,
@@ -72,6 +77,7 @@ import {
   provideDocumentLinks,
   provideDocumentSymbols,
   provideFoldingRanges,
+  provideFrontmatterFixes,
   provideHover,
   provideFixAll,
   provideQuickFixes,
@@ -80,6 +86,7 @@ import {
   type NoteAction,
   provideReferences,
   provideWorkspaceSymbols,
+  readSchemaFile,
   readAndParse,
   readFolderMarkers,
   readObsidianConfig,
@@ -115,6 +122,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   vaultFs = files;
   documents = new TextDocuments(TextDocument);
   workspace = new Workspace(documents, files);
+  workspace.problemsOf = (v, p) => v.problems.problems(v.index, p, diagnosticOptions(v));
   settings = DEFAULT_SETTINGS;
   clientCanConfigure = clientWatchesDynamically = clientHasFolders = clientResolvesActionEdits = initialized = false;
   publishQueue.clear();
@@ -153,6 +161,8 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
 /** Settings under `ospoNotes.*` (see package.json `contributes.configuration`). */
 interface Settings {
   unresolvedLinkSeverity: Severity | 'off';
+  /** Severity of frontmatter keys the vault's schema does not name. */
+  unknownPropertySeverity: Severity | 'off';
   ignoredFolders: string[];
   /** Folders treated as vaults without a marker (see core/vaultRule.ts). */
   vaults: string[];
@@ -160,11 +170,21 @@ interface Settings {
   filesExclude: string[];
   /** What a note created by a quick fix starts with (`ospoNotes.newNoteTemplate`; absent: the default). */
   newNoteTemplate?: string;
+  /** `ospoNotes.visibility.default`: what a note without a `visibility` counts as. */
+  visibility: { default: Visibility };
   /** Ours that override the vault's Obsidian settings (`links.*`, `newNoteFolder`, `templates.folder`). */
   own: OwnVaultSettings;
 }
 
-const DEFAULT_SETTINGS: Settings = { unresolvedLinkSeverity: 'warning', ignoredFolders: [], vaults: [], filesExclude: [], own: readOwnVaultSettings(undefined) };
+const DEFAULT_SETTINGS: Settings = {
+  unresolvedLinkSeverity: 'warning',
+  unknownPropertySeverity: 'off',
+  ignoredFolders: [],
+  vaults: [],
+  filesExclude: [],
+  visibility: { default: DEFAULT_VISIBILITY },
+  own: readOwnVaultSettings(undefined),
+};
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
@@ -226,6 +246,7 @@ const onInitialized: Handler<'onInitialized'> = async () => {
       for (const f of e.removed) {
         const v = workspace.removeFolder(f.uri);
         if (v) for (const p of v.published.keys()) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
+        if (v && schemaProblemsPublished.delete(v)) void connection.sendDiagnostics({ uri: schemaFileUri(v), diagnostics: [] });
       }
       for (const f of e.added) {
         const v = workspace.addFolder(f.uri, f.name);
@@ -254,6 +275,7 @@ async function indexVault(vault: Vault): Promise<void> {
   vaultsBusy.add(vault);
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
+    await loadSchema(vault);
     await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
@@ -284,12 +306,18 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
   const ok = sev === 'error' || sev === 'warning' || sev === 'information' || sev === 'hint' || sev === 'off';
   return {
     unresolvedLinkSeverity: ok ? sev : DEFAULT_SETTINGS.unresolvedLinkSeverity,
+    unknownPropertySeverity: severitySetting(s.unknownPropertySeverity, DEFAULT_SETTINGS.unknownPropertySeverity),
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
     filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
     ...(typeof s.newNoteTemplate === 'string' ? { newNoteTemplate: s.newNoteTemplate } : {}),
+    visibility: { default: parseVisibility((s.visibility as { default?: unknown } | undefined)?.default) },
     own: readOwnVaultSettings(s),
   };
+}
+
+function severitySetting(raw: unknown, fallback: Severity | 'off'): Severity | 'off' {
+  return raw === 'error' || raw === 'warning' || raw === 'information' || raw === 'hint' || raw === 'off' ? raw : fallback;
 }
 
 /** `files.exclude` comes as `{ glob: true | false | { when } }` (or already as a list): the globs that are on. */
@@ -491,7 +519,54 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
 
 /** What the diagnostic rules read of the settings and the vault. */
 function diagnosticOptions(vault: Vault): DiagnosticOptions {
-  return { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside };
+  return { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: vault.outside, frontmatterSchema: vault.schema.schema, unknownPropertySeverity: settings.unknownPropertySeverity, defaultVisibility: settings.visibility.default };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The frontmatter schema: `.ospo-notes/schema.json`, read at indexing and again whenever a file event touches it.
+
+/** Vaults whose schema file has problems published. */
+const schemaProblemsPublished = new Set<Vault>();
+
+function schemaFileUri(vault: Vault): string {
+  return URI.file(path.join(vault.root, ...FRONTMATTER_SCHEMA_PATH.split('/'))).toString();
+}
+
+/** Reads the vault's schema and publishes the schema file's own problems; whether the schema changed. */
+async function loadSchema(vault: Vault): Promise<boolean> {
+  const read = await readSchemaFile(vault.root);
+  const before = vault.schema.schema;
+  vault.schema = loadFrontmatterSchema(read.text, FRONTMATTER_SCHEMA_PATH, read.problem);
+  const problems = vault.schema.problems;
+  if (problems.length > 0 || schemaProblemsPublished.has(vault)) {
+    void connection.sendDiagnostics({ uri: schemaFileUri(vault), diagnostics: problems.map((d) => toLspDiagnostic(vault, d)) });
+    if (problems.length > 0) schemaProblemsPublished.add(vault);
+    else schemaProblemsPublished.delete(vault);
+  }
+  return vault.schema.schema !== before;
+}
+
+/** Whether a file event touches a vault's schema file (or the `.ospo-notes` folder holding it). */
+function touchesSchemaFile(vault: Vault, uri: string): boolean {
+  let fsPath: string;
+  try {
+    fsPath = URI.parse(uri).fsPath;
+  } catch {
+    return false;
+  }
+  const file = path.join(vault.root, ...FRONTMATTER_SCHEMA_PATH.split('/'));
+  return fsPath === file || fsPath === path.dirname(file);
+}
+
+/** A schema file created, changed or deleted applies at once: every note is checked again with the new schema. */
+async function onSchemaFileEvents(changes: ReadonlyArray<{ uri: string }>): Promise<void> {
+  for (const v of workspace.vaults) {
+    if (!v.ready || !changes.some((c) => touchesSchemaFile(v, c.uri))) continue;
+    if (await loadSchema(v)) {
+      connection.console.log(`${v.name}: frontmatter schema ${v.schema.schema.origin === 'default' ? 'is the default one' : `read from ${FRONTMATTER_SCHEMA_PATH}`}.`);
+      await publishAll(v);
+    }
+  }
 }
 
 /** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
@@ -724,6 +799,7 @@ async function onWatchedFilesChanged(params: DidChangeWatchedFilesParams): Promi
     if (v?.ready) ignoreFilesChanged.add(v);
   }
   for (const v of ignoreFilesChanged) await applyMembershipChange(v);
+  await onSchemaFileEvents(params.changes);
   for (const vault of touched) void applyQueuedFileEvents(vault);
 }
 
@@ -840,7 +916,7 @@ const onCompletion: Handler<'onCompletion'> = (params, token) =>
   guard('completion', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return CompletionList.create([], false);
-    const list = provideCompletion({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position);
+    const list = provideCompletion({ ...loc.vault.ctx, cancellation: token, defaultVisibility: settings.visibility.default }, loc.path, params.position);
     // The command's path is vault-relative: say which vault, for workspaces with several.
     for (const item of list.items) {
       if (item.command?.command === ADD_BLOCK_ID_COMMAND && item.command.arguments?.[0]) item.command.arguments[0] = { ...item.command.arguments[0], vaultUri: loc.vault.uri };
@@ -859,7 +935,7 @@ const onHover: Handler<'onHover'> = (params, token) =>
   guard('hover', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return null;
-    return provideHover(loc.vault.ctx, loc.path, params.position, { toUri: (p) => workspace.uriOf(loc.vault, p) }) ?? null;
+    return provideHover({ ...loc.vault.ctx, defaultVisibility: settings.visibility.default }, loc.path, params.position, { toUri: (p) => workspace.uriOf(loc.vault, p) }) ?? null;
   });
 
 const onReferences: Handler<'onReferences'> = (params, token) =>
@@ -922,6 +998,9 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
       for (const f of provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2], options)) {
         actions.push(codeActionOf(loc.vault, target, f, [diagnostics[f.diagnostic]]));
       }
+      for (const f of provideFrontmatterFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideFrontmatterFixes>[2])) {
+        actions.push(codeActionOf(loc.vault, target, f, [diagnostics[f.diagnostic]]));
+      }
       actions.push(...encodingActions(loc.vault, loc.path, diagnostics, target));
     }
     if (wants(CodeActionKind.RefactorRewrite) || wants(CodeActionKind.RefactorExtract)) {
@@ -935,7 +1014,7 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
     }
     // Fix-all is computed only when asked for (on save, or the source action menu): it checks the whole note.
     if (only && wants(CodeActionKind.SourceFixAll)) {
-      const all = provideFixAll(loc.vault.ctx, loc.path, { unresolvedLinkSeverity: settings.unresolvedLinkSeverity, outside: loc.vault.outside });
+      const all = provideFixAll(loc.vault.ctx, loc.path, diagnosticOptions(loc.vault));
       if (all) actions.push(codeActionOf(loc.vault, target, all));
     }
     return actions;
@@ -1073,6 +1152,9 @@ const onCheckVaultRequest = async () => {
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p, inPublishScope(v, p) ? diags : []);
     });
+    // A broken frontmatter schema file counts as a file with a problem.
+    for (const d of v.schema.problems) counts[d.severity]++;
+    if (v.schema.problems.length > 0) notesWithProblems++;
     result.push({ uri: v.uri, vault: publishScope(v) === 'vault', errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
   return result;

@@ -11,14 +11,17 @@ import {
   type FeatureContext,
   FileLookup,
   isNotePath,
+  loadFrontmatterSchema,
   loadVault,
   type MembershipSettings,
   nodeVaultFs,
+  type NoteDiagnostic,
   parseBuffer,
   ProblemCache,
   readNoteTextSync,
   realPathInside,
   type ScanWarning,
+  type SchemaLoad,
   type VaultFs,
   VaultIndex,
   VaultRules,
@@ -45,6 +48,8 @@ export interface Vault {
   published: Map<string, string>;
   /** Every diagnostic rule's last result per note, re-run from the index's change records. */
   problems: ProblemCache;
+  /** The vault's frontmatter schema (`.ospo-notes/schema.json`, else the default one) and the file's own problems. */
+  schema: SchemaLoad;
   /** The effective settings for what features write (Obsidian's `.obsidian/*.json` with ours over them). */
   settings: VaultSettings;
   ctx: FeatureContext;
@@ -52,6 +57,8 @@ export interface Vault {
 
 export class Workspace {
   readonly vaults: Vault[] = [];
+  /** A note's problems as the server publishes them (its settings, the vault's ProblemCache), for features. */
+  problemsOf?: (vault: Vault, path: string) => readonly NoteDiagnostic[];
 
   constructor(
     readonly documents: TextDocuments<TextDocument>,
@@ -73,10 +80,11 @@ export class Workspace {
       outside: new FileLookup(),
       published: new Map(),
       problems: new ProblemCache(),
+      schema: loadFrontmatterSchema(undefined),
       settings: DEFAULT_VAULT_SETTINGS,
       ctx: undefined as unknown as FeatureContext,
     };
-    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
+    vault.ctx = { index: vault.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema, problems: (p) => this.problemsOf?.(vault, p) };
     this.vaults.push(vault);
     // Longest root first, so nested workspace folders win for their files.
     this.vaults.sort((a, b) => b.root.length - a.root.length);
@@ -104,7 +112,7 @@ export class Workspace {
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;
-    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings };
+    vault.ctx = { index: loaded.index, getText: (p) => this.textOf(vault, p), outside: () => vault.outside, settings: () => vault.settings, frontmatterSchema: () => vault.schema.schema, problems: (p) => this.problemsOf?.(vault, p) };
     vault.ready = true;
   }
 

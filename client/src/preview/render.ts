@@ -27,6 +27,8 @@ import {
   type LinkTarget,
   normalizeVaultPath,
   type NoteModel,
+  noteVisibility,
+  type Visibility,
   resolveLink,
   stem,
   type VaultView,
@@ -85,6 +87,8 @@ export interface PreviewOptions {
    * the link to the PDF is always written.
    */
   pdfFrames?(): boolean;
+  /** `ospoNotes.visibility.default`: what a note without a `visibility` counts as (default private). */
+  defaultVisibility?(): Visibility;
 }
 
 /** Defaults of `ospoNotes.preview.maxEmbeds` and `ospoNotes.preview.maxEmbedKilobytes` (2,048 KB). */
@@ -513,6 +517,8 @@ export class PreviewRenderer {
     if ('failure' in loaded) return this.box(meta, 'missing', failureReason(loaded.failure, meta.link));
     const entry = loaded.entry;
     if (entry.problems.length > 0) return this.box(meta, 'missing', `Cannot embed \u201C${embedName(meta.link)}\u201D: ${entry.problems[0].message}`);
+    const withheld = this.privateBox(ctx, meta, entry.model, rel, heading, block);
+    if (withheld !== undefined) return withheld;
 
     const model = entry.model;
     let first: number;
@@ -552,6 +558,19 @@ export class PreviewRenderer {
     // This embed's output contains its nested embeds, which counted themselves meanwhile: count the whole once.
     budget.bytes = bytesBefore + html.length;
     return html;
+  }
+
+  /**
+   * In the preview of a public note, an embedded private note (at any depth) is a box naming it, not its text:
+   * the page shows what publishing it would show, and the diagnostics' `private-link` says why.
+   */
+  private privateBox(ctx: Context, meta: LinkMeta, model: NoteModel, rel: string, heading: Heading | undefined, block: BlockId | undefined): string | undefined {
+    const top = ctx.root.topInfo?.model;
+    const fallback = this.options.defaultVisibility?.();
+    if (!top || noteVisibility(top, fallback) !== 'public' || noteVisibility(model, fallback) !== 'private') return undefined;
+    const esc = this.md.utils.escapeHtml;
+    const open = `<a class="ospo-embed-link" href="${esc(this.href(ctx, rel, heading, block))}">${esc(stem(rel))}</a>`;
+    return this.box(meta, 'private', `Private note, not shown in a public note:`, ` ${open}`);
   }
 
   /** The box at the end of the previewed document saying how many embeds the budget left out, and why. */
@@ -613,7 +632,7 @@ export class PreviewRenderer {
   }
 
   /** A visible box in place of an embed that cannot be shown, saying why. */
-  private box(meta: LinkMeta, kind: 'missing' | 'cycle' | 'limit' | 'omitted', reason: string, extra = ''): string {
+  private box(meta: LinkMeta, kind: 'missing' | 'cycle' | 'limit' | 'omitted' | 'private', reason: string, extra = ''): string {
     const esc = this.md.utils.escapeHtml;
     const tag = meta.layout === 'block' ? 'div' : 'span';
     const html = `${this.open(tag, `ospo-embed ospo-embed-${kind}`, meta, ' role="note"')}<span class="ospo-embed-reason">${esc(reason)}</span>${extra}</${tag}>`;

@@ -13,7 +13,7 @@ export interface DiagnosticDoc {
   title: string;
   /** A few sentences: what, and why it matters (SARIF `fullDescription`; the first paragraph of the page). */
   summary: string;
-  /** The severity it is reported with; `configurable` follows `ospoNotes.unresolvedLinkSeverity`. */
+  /** The severity it is reported with; `configurable` follows a setting (`ospoNotes.unresolvedLinkSeverity`, `ospoNotes.unknownPropertySeverity`). */
   severity: Severity | 'configurable';
 }
 
@@ -107,10 +107,50 @@ export const DIAGNOSTIC_DOCS = {
     summary: 'The note exists but cannot be read (permission denied and the like). It stays in the index, so links to it resolve, but its own content is not checked.',
     severity: 'error',
   },
+  'private-link': {
+    title: 'Public note that leaks a private one',
+    summary: 'A public note (`visibility: public`) links to, embeds, or transcludes through a chain of embeds a private note, so publishing it would point to a note that is not published or publish its text. The message names the chain (`Handbook → Onboarding → Contacts`); `ospo-notes check --public` reports it as an error.',
+    severity: 'warning',
+  },
   mojibake: {
     title: 'Encoding damage (mojibake)',
     summary: 'UTF-8 text that was once decoded as Windows-1252 or Latin-1 and saved again: `cafÃ©` for `café`, `â€œ` for `“`, `ðŸ“–` for `📖`. The message shows the text it stood for, and the quick fix (or `ospo-notes check --fix-encoding`) restores it.',
     severity: 'warning',
+  },
+  'property-wrong-type': {
+    title: "Frontmatter value of the wrong type",
+    summary: "A frontmatter property has a value of another type than the frontmatter schema says: a list where text is expected, a map where a list is expected. It is reported at the value (or the list item); a lone value where a list is expected is read as a one-item list and reported as information only.",
+    severity: 'warning',
+  },
+  'property-value-not-allowed': {
+    title: "Frontmatter value outside the allowed values",
+    summary: "A frontmatter property has a value that the frontmatter schema does not allow (its `enum`): `visibility: secret` where only `public` and `private` are. The message lists the allowed values, and each is offered as a quick fix.",
+    severity: 'warning',
+  },
+  'property-missing': {
+    title: "Required frontmatter property missing",
+    summary: "The frontmatter schema requires a property (its `required` list) that the note does not have. It is reported on the opening `---`, or on the first character of a note without frontmatter; the quick fix adds the property.",
+    severity: 'warning',
+  },
+  'property-unknown': {
+    title: "Frontmatter property not in the schema",
+    summary: "A frontmatter key that the frontmatter schema does not name. Reported only when `ospoNotes.unknownPropertySeverity` says so (off by default: notes carry keys of many plugins), or as a warning when the schema closes its list of properties with `\"additionalProperties\": false`.",
+    severity: 'configurable',
+  },
+  'property-deprecated': {
+    title: "Deprecated frontmatter property",
+    summary: "The singular `alias`, `tag` and `cssclass` properties are deprecated: current Obsidian reads `aliases`, `tags` and `cssclasses`, each a list. The quick fix writes the plural list (`alias: X` becomes `aliases: [X]`).",
+    severity: 'warning',
+  },
+  'property-invalid': {
+    title: "Frontmatter value against the schema",
+    summary: "A frontmatter value breaks a rule of the frontmatter schema other than its type or allowed values: a `date` that is not a real `YYYY-MM-DD` day, a pattern, a length, a number out of range. It is reported at the value.",
+    severity: 'warning',
+  },
+  'schema-invalid': {
+    title: "Broken frontmatter schema file",
+    summary: "The vault's `.ospo-notes/schema.json` is not valid JSON, not a JSON object, or not a valid JSON Schema. It is reported on that file, at the JSON error or at the invalid keyword; meanwhile notes are checked with the default schema.",
+    severity: 'error',
   },
   'more-problems': {
     title: 'More problems than the editor lists',

@@ -10,7 +10,9 @@ import { isNotePath, stem } from '../vault/paths';
 import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
 import { resolveLinkpath } from '../vault/resolve';
+import type { Visibility } from '../vault/visibility';
 import type { DiagnosticRule } from './rule';
+import type { FrontmatterSchema } from './frontmatterSchema';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -31,7 +33,15 @@ export type DiagnosticCode =
   | 'binary-file'
   | 'file-too-large'
   | 'unreadable-file'
-  | 'mojibake';
+  | 'private-link'
+  | 'mojibake'
+  | 'property-wrong-type'
+  | 'property-value-not-allowed'
+  | 'property-missing'
+  | 'property-unknown'
+  | 'property-deprecated'
+  | 'property-invalid'
+  | 'schema-invalid';
 
 export interface RelatedInformation {
   path: string;
@@ -51,8 +61,17 @@ export interface NoteDiagnostic {
     suggestions?: string[];
     aliasOf?: string;
     candidates?: string[];
-    /** `mojibake`: the text that replaces the damaged run. */
+    /**
+     * Frontmatter: the property a problem is about, its allowed values (as YAML), and whether a lone value is to
+     * be written as a list.
+     */
+    key?: string;
+    asList?: boolean;
+    allowed?: string[];
+    /** `mojibake`: the text that replaces the damaged run; `property-deprecated`: the key to write instead. */
     replacement?: string;
+    /** `private-link`: the notes from the public note to the private one. */
+    chain?: string[];
   };
 }
 
@@ -64,9 +83,19 @@ export interface DiagnosticOptions {
    * one says so instead of "not found".
    */
   outside?: FileLookup;
+  /** What a note without a `visibility` counts as (`ospoNotes.visibility.default`); `private` when absent. */
+  defaultVisibility?: Visibility;
+  /** Severity of a public note's links to private notes (`private-link`); `warning` when absent, `error` for `check --public`. */
+  privateLinkSeverity?: Severity;
+  /** The vault's frontmatter schema (the default OSPO one when absent). */
+  frontmatterSchema?: FrontmatterSchema;
+  /** Severity of a frontmatter key the schema does not name; `off` (the default) says nothing. */
+  unknownPropertySeverity?: Severity | 'off';
 }
 
-const DEFAULTS: Required<DiagnosticOptions> = { unresolvedLinkSeverity: 'warning', outside: new FileLookup() };
+type LinkOptions = Required<Pick<DiagnosticOptions, 'unresolvedLinkSeverity' | 'outside'>>;
+
+const DEFAULTS: LinkOptions = { unresolvedLinkSeverity: 'warning', outside: new FileLookup() };
 
 /** A scheme-less destination that looks like a web address: `github.com/x`, `www.example.org` (R6.5). */
 const DOMAIN_LIKE = /^(?:www\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|dev|edu|gov|int|eu|ch|uk|de|fr|info|co|app|ai|me|blog|ly|so|gg|xyz|[a-z]{2})(?:[/:?#]|$)/i;
@@ -78,7 +107,7 @@ export function looksLikeWebAddress(destination: string): boolean {
   return !/\.(md|png|jpe?g|gif|svg|webp|pdf|canvas|base|txt|csv|json|ya?ml|html?)$/i.test(first) || destination.includes('/');
 }
 
-function linkOptions(options: DiagnosticOptions): Required<DiagnosticOptions> {
+function linkOptions(options: DiagnosticOptions): LinkOptions {
   return {
     unresolvedLinkSeverity: options.unresolvedLinkSeverity ?? DEFAULTS.unresolvedLinkSeverity,
     outside: options.outside ?? DEFAULTS.outside,
@@ -144,7 +173,7 @@ export const duplicateBlockIdsRule: DiagnosticRule = {
   },
 };
 
-function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: Required<DiagnosticOptions>): NoteDiagnostic | undefined {
+function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: LinkOptions): NoteDiagnostic | undefined {
   if (!t) return undefined;
   const path = note.path;
   const missing = opts.unresolvedLinkSeverity;

@@ -9,15 +9,19 @@
 import type { ExportChanges, IndexChange, VaultIndex } from '../vault/vault';
 import { FileLookup } from '../vault/fileLookup';
 import type { DiagnosticRule, RuleContext } from './rule';
+import { visibilityRule } from './visibility';
 import { encodingRule } from './encoding';
 import { duplicateBlockIdsRule, linksRule, readProblemsRule, yamlSyntaxRule, type DiagnosticOptions, type NoteDiagnostic } from './diagnostics';
+import { frontmatterSchemaRule } from './frontmatterSchema';
 
 /** Every diagnostic rule, in the order a note's problems are listed. One line per rule. */
 export const DIAGNOSTIC_RULES: readonly DiagnosticRule[] = [
   readProblemsRule,
   yamlSyntaxRule,
+  frontmatterSchemaRule,
   linksRule,
   duplicateBlockIdsRule,
+  visibilityRule,
   encodingRule,
 ];
 

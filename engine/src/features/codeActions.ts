@@ -37,8 +37,8 @@ import {
   writeLink,
   writeLinkPath,
 } from '../vault/linkWriter';
+import { newNoteTemplate } from '../diagnostics/frontmatterSchema';
 import {
-  DEFAULT_NEW_NOTE_TEMPLATE,
   freeNewNotePath,
   newNotePath,
   noteNameFromText,
@@ -88,7 +88,7 @@ export interface QuickFix extends NoteAction {
 
 /** How new notes are made; where they go is the vault's setting (`vaultSettingsOf(ctx).newNoteFolder`). */
 export interface NewNoteOptions {
-  /** `ospoNotes.newNoteTemplate`, `{{title}}` filled in; absent: the default template. */
+  /** `ospoNotes.newNoteTemplate`, `{{title}}` filled in; absent or empty: the vault's frontmatter schema's template. */
   newNoteTemplate?: string;
   /**
    * Whether a file at this vault path belongs to the vault (`VaultRules.isMember`): a note created in an ignored
@@ -273,7 +273,8 @@ function createNoteFix(ctx: FeatureContext, path: string, link: Link, options: N
   if (!planned.ok || ctx.index.files.withPath(planned.path).length > 0 || options.isMember?.(planned.path) === false) return undefined;
   return {
     title: `Create note '${planned.path}'`,
-    create: { path: planned.path, text: renderTemplate(options.newNoteTemplate ?? DEFAULT_NEW_NOTE_TEMPLATE, planned.title) },
+    // Our template when set; else the one the vault's frontmatter schema gives, so the note starts valid.
+    create: { path: planned.path, text: renderTemplate(options.newNoteTemplate || newNoteTemplate(ctx.frontmatterSchema?.()), planned.title) },
   };
 }
 

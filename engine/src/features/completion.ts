@@ -28,7 +28,8 @@ import {
   type CompletionList,
 } from 'vscode-languageserver-types';
 import type { Block, BlockKind, Heading, NoteModel, Position, Range } from '../model';
-import { frontmatterEnd, stringList } from '../syntax/frontmatter';
+import { frontmatterEnd, frontmatterEntry, textList } from '../syntax/frontmatter';
+import { defaultFrontmatterSchema } from '../diagnostics/frontmatterSchema';
 import { basename, isNotePath, lookupKey, NOTE_EXTENSION, stem } from '../vault/paths';
 import { percentDecode, uriScheme } from '../syntax/destinations';
 import { isTableRow, parseNote } from '../syntax/parser';
@@ -38,6 +39,7 @@ import { comparePositions, range, splitLines } from '../syntax/text';
 import { blockIdInsertEdit, blockIdSeeds, freshBlockId, type AddBlockIdArgs } from '../vault/blockIdWriter';
 import { encodeMarkdownPath, LinkWriteError, wikiLinkProblem, writeLink, writeLinkPath, type LinkFormat, type LinkRequest } from '../vault/linkWriter';
 import type { IndexChange, VaultIndex } from '../vault/vault';
+import { noteVisibility } from '../vault/visibility';
 import type { VaultSettings } from '../vault/vaultSettings';
 import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
 
@@ -447,7 +449,7 @@ function noteNames(note: NoteModel): NoteNames {
   };
   for (const a of note.aliases) add('alias', a);
   if (note.title) add('title', note.title);
-  for (const a of stringList(note.frontmatter?.data?.acronym)) add('acronym', a);
+  for (const a of textList(frontmatterEntry(note.frontmatter, 'acronym')?.value)) add('acronym', a);
   return { entries, keys: (note.frontmatter?.keys ?? []).map((k) => k.key) };
 }
 
@@ -592,14 +594,33 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
 
   const items: CompletionItem[] = [];
   const winners = top.sorted();
+  const writingPublic = isPublicSource(req);
   for (let i = 0; i < winners.length; i++) {
     const w = winners[i];
     const item = writable(() => (markdown ? markdownFileItem(req, start, w.entry, byPath, angle) : wikiFileItem(req, start, w.entry, byPath, w.withExtension)));
     if (!item) continue;
     item.sortText = sortKey(items.length);
+    if (writingPublic) markPrivate(req, item, w.entry.path);
     items.push(item);
   }
   return { isIncomplete: top.total > winners.length, items };
+}
+
+/** Whether the note being written in is public: then links to private notes are marked (see {@link markPrivate}). */
+function isPublicSource(req: Request): boolean {
+  const source = req.note ?? req.ctx.index.note(req.path);
+  return source !== undefined && noteVisibility(source, req.ctx.defaultVisibility) === 'public';
+}
+
+/**
+ * Marks the item of a private note, offered while writing in a public one: linking it is a `private-link`
+ * problem (the published note would point to, or show, a note that is not published).
+ */
+function markPrivate(req: Request, item: CompletionItem, path: string): void {
+  const target = req.ctx.index.note(path);
+  if (!target || noteVisibility(target, req.ctx.defaultVisibility) !== 'private') return;
+  item.labelDetails = { ...item.labelDetails, description: 'private' };
+  item.detail = item.detail ? `${item.detail} (private note)` : 'private note';
 }
 
 function wikiFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, withExtension: boolean): CompletionItem {
@@ -1081,14 +1102,26 @@ function tagSpelling(index: VaultIndex, key: string, uses: ReadonlyMap<string, n
 // ---------------------------------------------------------------------------------------------------------------
 // Frontmatter (R7)
 
-const KNOWN_KEYS: ReadonlyArray<{ key: string; doc: string }> = [
-  { key: 'title', doc: 'The note\'s title. Offered in link completion, which inserts `[[File|Title]]`.' },
-  { key: 'aliases', doc: 'Other names of the note, as a list (R7.4). They do not resolve links; link completion inserts `[[File|Alias]]` (R3.7).' },
-  { key: 'tags', doc: 'Tags of the note without `#`, as a list (R7.6).' },
-  { key: 'visibility', doc: '`public` or `private`.' },
-  { key: 'acronym', doc: 'Short name of the note. Offered in link completion, which inserts `[[File|Acronym]]`.' },
-  { key: 'cssclasses', doc: 'CSS classes for the note, as a list (R7.2).' },
-];
+/** The properties the vault's frontmatter schema offers, in its order (deprecated ones are not offered). */
+function schemaKeys(req: Request): Array<{ key: string; doc?: string }> {
+  const schema = req.ctx.frontmatterSchema?.() ?? defaultFrontmatterSchema();
+  return schema.properties.filter((p) => !p.deprecated).map((p) => ({ key: p.key, doc: p.description }));
+}
+
+/** The values the schema allows for `key` (its enum, a list's item enum, true/false; today for a date), with their descriptions. */
+function schemaValues(req: Request, key: string): Array<{ value: string; detail?: string }> | undefined {
+  const p = (req.ctx.frontmatterSchema?.() ?? defaultFrontmatterSchema()).property(key);
+  if (!p) return undefined;
+  const values = p.values ?? p.itemValues;
+  if (values) return values.map((v, i) => ({ value: typeof v === 'string' ? v : JSON.stringify(v), detail: p.values ? p.valueDescriptions?.[i] : undefined }));
+  if (p.types.length === 1 && p.types[0] === 'boolean') return [{ value: 'true' }, { value: 'false' }];
+  if (p.format === 'date') {
+    const now = new Date();
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return [{ value: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`, detail: 'today' }];
+  }
+  return undefined;
+}
 
 const KEY_LINE_PREFIX = /^([A-Za-z0-9_][\w-]*)?$/;
 const VALUE_PREFIX = /^([A-Za-z0-9_][\w-]*):[ \t]*(.*)$/;
@@ -1139,11 +1172,9 @@ function frontmatterCompletion(req: Request, fmEnd: number): CompletionList | un
   let values: Array<{ value: string; detail?: string }>;
   let truncated = false;
   const k = key.toLowerCase();
-  if (k === 'visibility') {
-    values = [
-      { value: 'public', detail: 'shown when the vault is published' },
-      { value: 'private', detail: 'kept out of published output' },
-    ];
+  const allowed = schemaValues(req, key);
+  if (allowed) {
+    values = allowed.filter((x) => !listed.has(lookupKey(x.value)));
   } else if (k === 'tags' || k === 'tag') {
     const typing = typedTag(req, req.line.slice(qStart, end));
     const found = tagItems(req, typed, (key, uses) => !listed.has(key) && !typing(key, uses));
@@ -1189,10 +1220,13 @@ function keyCompletion(req: Request, fmEnd: number): CompletionList {
   const end = req.ch + after.length;
   const query = typed.toLowerCase();
   const wordStartOnly = req.options.matchOnWordStartOnly !== false;
-  const candidates: Array<{ key: string; doc?: string; count: number; known: boolean }> = KNOWN_KEYS.map((k) => ({ key: k.key, doc: k.doc, count: 0, known: true }));
-  const known = new Set(KNOWN_KEYS.map((k) => k.key));
+  const schemaKeyList = schemaKeys(req);
+  const candidates: Array<{ key: string; doc?: string; count: number; known: boolean }> = schemaKeyList.map((k) => ({ key: k.key, doc: k.doc, count: 0, known: true }));
+  const known = new Set(schemaKeyList.map((k) => k.key.toLowerCase()));
+  // Keys the schema deprecates are not offered, even where the vault still uses them.
+  const deprecated = new Set((req.ctx.frontmatterSchema?.() ?? defaultFrontmatterSchema()).properties.filter((p) => p.deprecated).map((p) => p.key));
   for (const [key, count] of nameCache(req.ctx.index).keyCounts) {
-    if (!known.has(key.toLowerCase()) && key !== typed) candidates.push({ key, count, known: false });
+    if (!known.has(key.toLowerCase()) && !deprecated.has(key) && key !== typed) candidates.push({ key, count, known: false });
   }
   const scored = candidates
     .filter((c) => !present.has(c.key.toLowerCase()) && /^[\w-]+$/.test(c.key))

@@ -8,7 +8,10 @@
 import type { Range } from '../model';
 import type { VaultIndex } from '../vault/vault';
 import type { FileLookup } from '../vault/fileLookup';
+import type { Visibility } from '../vault/visibility';
 import { DEFAULT_VAULT_SETTINGS, type VaultSettings } from '../vault/vaultSettings';
+import type { FrontmatterSchema } from '../diagnostics/frontmatterSchema';
+import type { NoteDiagnostic } from '../diagnostics/diagnostics';
 
 export interface FeatureContext {
   index: VaultIndex;
@@ -19,6 +22,15 @@ export interface FeatureContext {
   getText(path: string): string | undefined;
   /** Vault paths of symlinks leading outside the vault (not indexed), so that links to them say so. */
   outside?(): FileLookup;
+  /** What a note without a `visibility` counts as (`ospoNotes.visibility.default`); `private` when absent. */
+  defaultVisibility?: Visibility;
+  /** The vault's frontmatter schema (completion of keys and values, hover on a key); the default one when absent. */
+  frontmatterSchema?(): FrontmatterSchema;
+  /**
+   * The note's problems as last computed for publishing (the server's ProblemCache), so that hover need not run
+   * every rule again on a note of 10,000 links; undefined when there is no such record.
+   */
+  problems?(path: string): readonly NoteDiagnostic[] | undefined;
   /** The request's cancellation (an LSP `CancellationToken` fits): features that loop over the vault check it. */
   cancellation?: Cancellation;
   /**

@@ -16,6 +16,8 @@ import { fileKind } from '../vault/membership';
 import { comparePositions, splitLines } from '../syntax/text';
 import type { FeatureContext } from './context';
 import { resolvedLinkAt } from './definition';
+import { declaredVisibility, noteVisibility } from '../vault/visibility';
+import { provideFrontmatterHover } from './frontmatterHover';
 
 export interface HoverOptions {
   /** The URI of a vault file, for images shown in the hover (the server knows the vault's location). */
@@ -29,6 +31,8 @@ export interface HoverOptions {
 const SEPARATOR = '\n\n---\n\n';
 
 export function provideHover(ctx: FeatureContext, path: string, position: Position, options: HoverOptions): Hover | undefined {
+  const key = provideFrontmatterHover(ctx, path, position);
+  if (key) return key;
   const at = resolvedLinkAt(ctx, path, position);
   if (!at) return undefined;
   const t = at.target;
@@ -36,7 +40,7 @@ export function provideHover(ctx: FeatureContext, path: string, position: Positi
   if (t.status === 'external') return undefined;
 
   const sections: string[] = [];
-  if (t.target !== undefined) sections.push(targetTitle(t));
+  if (t.target !== undefined) sections.push(targetTitle(t) + visibilityOf(ctx, path, t.target));
   if (t.status === 'resolved' && t.target !== undefined) {
     const preview = isNotePath(t.target) ? notePreview(ctx, t, options) : attachmentPreview(t.target, options);
     if (preview) sections.push(preview);
@@ -55,6 +59,23 @@ function targetTitle(t: LinkTarget): string {
   if (t.heading) title += ` › ${t.heading.text}`;
   else if (t.block) title += ` › ^${t.block.id}`;
   return title;
+}
+
+/**
+ * ` · public note` or ` · private note` for a note that declares its visibility. A note that declares none has
+ * the default's, said only when hovered from a public note, where it decides whether the link leaks: a vault that
+ * does not use visibility sees nothing.
+ */
+function visibilityOf(ctx: FeatureContext, source: string, target: string): string {
+  const note = ctx.index.note(target);
+  if (!note) return '';
+  const declared = declaredVisibility(note);
+  if (declared === undefined) {
+    const from = ctx.index.note(source);
+    if (!from || noteVisibility(from, ctx.defaultVisibility) !== 'public') return '';
+  }
+  const visibility = noteVisibility(note, ctx.defaultVisibility);
+  return ` · ${visibility} note${declared === undefined ? ` (by default: no \`visibility\`)` : ''}`;
 }
 
 function notePreview(ctx: FeatureContext, t: LinkTarget, options: HoverOptions): string {
@@ -90,7 +111,7 @@ function attachmentPreview(target: string, options: HoverOptions): string {
  * fixes); computed for the hovered note only.
  */
 function linkProblems(ctx: FeatureContext, path: string, link: Link): string[] {
-  return noteDiagnostics(ctx.index, path, { outside: ctx.outside?.() })
+  return (ctx.problems?.(path) ?? noteDiagnostics(ctx.index, path, { outside: ctx.outside?.(), frontmatterSchema: ctx.frontmatterSchema?.(), defaultVisibility: ctx.defaultVisibility }))
     .filter((d) => comparePositions(link.range.start, d.range.start) <= 0 && comparePositions(d.range.end, link.range.end) <= 0)
     .map((d) => d.message);
 }

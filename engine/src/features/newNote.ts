@@ -10,6 +10,7 @@
  * resolves to.
  */
 import type { Position } from '../model';
+import { newNoteTemplate } from '../diagnostics/frontmatterSchema';
 import { parseNote } from '../syntax/parser';
 import { FileLookup } from '../vault/fileLookup';
 import { isAttachmentPath, isHiddenName } from '../vault/membership';
@@ -17,7 +18,8 @@ import { dirname, extname, NOTE_EXTENSION, resolveDotSegments, stem } from '../v
 import { resolveLinkpath } from '../vault/resolve';
 import { linkAt } from './definition';
 
-export const DEFAULT_NEW_NOTE_TEMPLATE = '---\ntitle: {{title}}\nvisibility: private\n---\n\n# {{title}}\n';
+/** The template from the default frontmatter schema: each property with a `default`, then the title as a heading. */
+export const DEFAULT_NEW_NOTE_TEMPLATE = newNoteTemplate();
 
 export type NewNotePath = { ok: true; path: string; title: string } | { ok: false; reason: string };
 

@@ -13,7 +13,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from '../model';
-import { frontmatterEnd, parseFrontmatter, stringList, tagList } from './frontmatter';
+import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
 import { blockIdEndingBlock, trailingBlockId } from './blockIds';
@@ -204,15 +204,13 @@ export function parseLinkSource(source: string): Link | undefined {
 function readFrontmatter(note: NoteModel, lines: string[], fmEnd: number): void {
   const fm = parseFrontmatter(lines, fmEnd);
   note.frontmatter = fm;
-  const data = fm.data;
-  if (!data) return;
-  if (typeof data.title === 'string' && data.title.trim()) note.title = data.title.trim();
-  note.aliases = [...stringList(data.aliases), ...stringList(data.alias)];
+  if (!fm.data) return;
+  // Values are read as typed: `title: 2024-01-15` is the title `2024-01-15`, `aliases: [1e3]` the alias `1e3`.
+  const title = frontmatterEntry(fm, 'title')?.value;
+  if (title?.kind === 'scalar' && title.type !== 'null' && title.text!.trim()) note.title = title.text!.trim();
+  note.aliases = [...textList(frontmatterEntry(fm, 'aliases')?.value), ...textList(frontmatterEntry(fm, 'alias')?.value)];
   for (const key of ['tags', 'tag']) {
-    const finder = new FrontmatterValueFinder(lines, fmEnd, key);
-    for (const name of tagList(data[key])) {
-      note.tags.push({ name, range: finder.find(name), inFrontmatter: true });
-    }
+    for (const { name, range } of tagsOfValue(frontmatterEntry(fm, key)?.value)) note.tags.push({ name, range, inFrontmatter: true });
   }
   // Only quoted links in property values are links (R7.5); unquoted `[[x]]` is a YAML flow sequence.
   for (let i = 1; i < fmEnd; i++) {
@@ -248,60 +246,6 @@ function quotedWikiLinks(line: string): Array<[number, number, boolean]> {
     q = close + 2;
   }
   return out;
-}
-
-/**
- * Where the values of one frontmatter key stand, for references and rename; falls back to the first line. Values
- * are looked for from where the previous one was found (they come in the order they are written), wrapping round
- * once, so a long tag list costs its length, not its length squared.
- */
-class FrontmatterValueFinder {
-  private readonly first: number;
-  /** Exclusive. */
-  private readonly last: number;
-  private cursorLine: number;
-  private cursorChar = 0;
-
-  constructor(private readonly lines: string[], fmEnd: number, private readonly key: string) {
-    let first = fmEnd;
-    for (let i = 1; i < fmEnd; i++) {
-      if (lines[i].startsWith(`${key}:`)) {
-        first = i;
-        break;
-      }
-    }
-    let last = first + 1;
-    while (last < fmEnd && !/^\S/.test(lines[last])) last++;
-    this.first = first;
-    this.last = Math.min(last, fmEnd);
-    this.cursorLine = first;
-  }
-
-  find(value: string): Range {
-    const from = { line: this.cursorLine, char: this.cursorChar };
-    const hit = this.search(value, from.line, from.char, this.last) ?? this.search(value, this.first, 0, from.line + 1);
-    if (!hit) return range(0, 0, 0, 3);
-    this.cursorLine = hit.line;
-    this.cursorChar = hit.char + value.length;
-    return range(hit.line, hit.char, hit.line, hit.char + value.length);
-  }
-
-  private search(value: string, startLine: number, startChar: number, endLine: number): { line: number; char: number } | undefined {
-    for (let i = startLine; i < endLine; i++) {
-      const line = this.lines[i];
-      const keyEnd = i === this.first ? this.key.length + 1 : 0;
-      let at = line.indexOf(value, Math.max(keyEnd, i === startLine ? startChar : 0));
-      while (at >= 0) {
-        const before = line[at - 1];
-        const after = line[at + value.length];
-        const okBefore = at === 0 || /[\s,\[#"'-]/.test(before);
-        const okAfter = after === undefined || /[\s,\]"']/.test(after);
-        if (okBefore && okAfter) return { line: i, char: at };
-        at = line.indexOf(value, at + 1);
-      }
-    }
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

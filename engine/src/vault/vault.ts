@@ -17,6 +17,7 @@ import type { BlockId, Heading, Link, NoteModel } from '../model';
 import { FileLookup } from './fileLookup';
 import { fileNameKey, linkNameKey, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
+import { declaredVisibility } from './visibility';
 
 /** Which exports of a note (what other notes and the derived indexes read of it) changed. */
 export interface ExportChanges {
@@ -28,6 +29,8 @@ export interface ExportChanges {
   names: boolean;
   /** The frontmatter's keys or values. */
   frontmatter: boolean;
+  /** The declared `visibility` (see vault/visibility.ts): what the notes linking or embedding it are checked against. */
+  visibility: boolean;
 }
 
 /** What one mutation of the index changed. A note added or removed has all its exports changed. */
@@ -48,7 +51,7 @@ export function emptyChange(): IndexChange {
   return { added: new Set(), changed: new Set(), removed: new Set(), exports: new Map(), resolutions: new Set() };
 }
 
-const ALL_EXPORTS: Readonly<ExportChanges> = { headings: true, blockIds: true, names: true, frontmatter: true };
+const ALL_EXPORTS: Readonly<ExportChanges> = { headings: true, blockIds: true, names: true, frontmatter: true, visibility: true };
 
 /** Folds `later` into `into`, as if both mutations were one (a file added then removed was never there). */
 export function mergeChange(into: IndexChange, later: IndexChange): IndexChange {
@@ -65,7 +68,12 @@ export function mergeChange(into: IndexChange, later: IndexChange): IndexChange 
   for (const [p, e] of later.exports) {
     if (!into.added.has(p) && !into.removed.has(p) && !into.changed.has(p)) continue;
     const before = into.exports.get(p);
-    into.exports.set(p, before ? { headings: before.headings || e.headings, blockIds: before.blockIds || e.blockIds, names: before.names || e.names, frontmatter: before.frontmatter || e.frontmatter } : { ...e });
+    into.exports.set(
+      p,
+      before
+        ? { headings: before.headings || e.headings, blockIds: before.blockIds || e.blockIds, names: before.names || e.names, frontmatter: before.frontmatter || e.frontmatter, visibility: before.visibility || e.visibility }
+        : { ...e },
+    );
   }
   for (const p of later.resolutions) into.resolutions.add(p);
   return into;
@@ -77,6 +85,8 @@ export class VaultIndex implements VaultView {
   /** Per note, the resolution of each of its links (same order as `note.links`). */
   private readonly targets = new Map<string, LinkTarget[]>();
   private readonly backlinks = new Map<string, Set<string>>();
+  /** Target note path → notes with an embed (`![[…]]`, `![…](…)`) resolved to it: who transcludes it. */
+  private readonly embedders = new Map<string, Set<string>>();
   private readonly waiting = new Map<string, Set<string>>();
   /**
    * The keys of `waiting`, bucketed like {@link NameIndex}: the links whose "did you mean" a file's name can change
@@ -137,6 +147,11 @@ export class VaultIndex implements VaultView {
   /** Notes with at least one link resolved to `path` (any subpath). */
   backlinksOf(path: string): ReadonlySet<string> {
     return this.backlinks.get(path) ?? EMPTY;
+  }
+
+  /** Notes with at least one embed resolved to the note `path` (any subpath): the reverse transclusion edges. */
+  embeddersOf(path: string): ReadonlySet<string> {
+    return this.embedders.get(path) ?? EMPTY;
   }
 
   /** Notes whose `aliases` contain this text (case-insensitive). Aliases do not resolve links (R3.7). */
@@ -244,7 +259,7 @@ export class VaultIndex implements VaultView {
       if (exports.headings || exports.blockIds) for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
       if (exports.names) this.addNotesWaitingOnNames(previous, affected);
     }
-    if (exports.headings || exports.blockIds || exports.names || exports.frontmatter) change.exports.set(path, exports);
+    if (exports.headings || exports.blockIds || exports.names || exports.frontmatter || exports.visibility) change.exports.set(path, exports);
     if (exports.names) this.addNotesWaitingOnNames(note, affected);
     this.notes.set(path, note);
     this.indexNoteNames(note, +1);
@@ -338,7 +353,10 @@ export class VaultIndex implements VaultView {
       const link = note.links[i];
       const t = (reuse && reuse.get(resolutionKey(link))) ?? resolveLink(link, path, this, memo);
       targets[i] = t;
-      if (t.target !== undefined) addTo(this.backlinks, t.target, path);
+      if (t.target !== undefined) {
+        addTo(this.backlinks, t.target, path);
+        if (link.embed && isNotePath(t.target)) addTo(this.embedders, t.target, path);
+      }
       if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link)) this.addWaiting(key, path);
     }
     this.targets.set(path, targets);
@@ -350,8 +368,11 @@ export class VaultIndex implements VaultView {
     if (!old || !note) return;
     for (let i = 0; i < old.length; i++) {
       const t = old[i];
-      if (t.target !== undefined) removeFrom(this.backlinks, t.target, path);
       const link = note.links[i];
+      if (t.target !== undefined) {
+        removeFrom(this.backlinks, t.target, path);
+        if (link?.embed) removeFrom(this.embedders, t.target, path);
+      }
       if (link) for (const key of waitingKeys(link)) this.removeWaiting(key, path);
     }
     this.targets.delete(path);
@@ -424,6 +445,7 @@ export function exportChanges(before: NoteModel, after: NoteModel): ExportChange
     blockIds: before.blockIds.length !== after.blockIds.length || before.blockIds.some((b, i) => !sameBlockId(b, after.blockIds[i])),
     names: before.title !== after.title || before.aliases.length !== after.aliases.length || before.aliases.some((a, i) => a !== after.aliases[i]),
     frontmatter: frontmatterOf(before) !== frontmatterOf(after),
+    visibility: declaredVisibility(before) !== declaredVisibility(after),
   };
 }
 

@@ -72,7 +72,7 @@ describe('bad input', function () {
     const { index } = await loadVault(root);
     const diags = noteDiagnostics(index, 'Bad.md');
     assert.deepEqual(diags.map(brief), ['3:2-3:7 error yaml-syntax']);
-    assert.equal(diags[0].message, 'Invalid YAML in frontmatter: bad indentation of a sequence entry (line 4, column 3).');
+    assert.equal(diags[0].message, 'Invalid YAML in frontmatter: Plain value cannot start with reserved character @ (line 4, column 3).');
     assert.deepEqual(index.note('Bad.md')!.headings.map((h) => h.text), ['Body']);
     assert.deepEqual(index.linkTargets('Bad.md').map((t) => t.target), ['Other.md']);
   });

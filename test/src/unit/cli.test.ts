@@ -32,6 +32,12 @@ function tempVault(files: Record<string, string>): string {
 
 const SUMMARY = /^(\d+) notes? and (\d+) attachments? checked in \d+\.\d\d s: (\d+) errors?, (\d+) warnings?, (\d+) information, (\d+) hints?\.$/;
 
+const WHO_PRIVATE_LINK =
+  "public/orgs/WHO.md:15:46 warning private-link Public note 'WHO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.";
+
+const OSPO_PRIVATE_LINK =
+  "public/tech/OSPO.md:21:3 warning private-link Public note 'OSPO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.";
+
 const OSPO_MOJIBAKE =
   "public/tech/OSPO.md:42:66 warning mojibake Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.";
 
@@ -55,24 +61,44 @@ describe('cli: ospo-notes check', function () {
   });
 
   describe('the sample vault', () => {
-    it('prints the mojibake and missing-scheme warnings and a summary in text format, exit 0', () => {
+    it('prints the public → private links, the mojibake and missing-scheme warnings and a summary in text format, exit 0', () => {
       const run = cli(['check', 'examples/ospo-vault']);
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       const lines = run.stdout.split('\n');
-      assert.deepEqual(lines.slice(0, 3), [OSPO_MOJIBAKE, OSPO_WARNING, '']);
-      assert.equal(lines.length, 5);
-      assert.equal(lines[4], '');
-      const m = SUMMARY.exec(lines[3]);
-      assert.ok(m, lines[3]);
-      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 2, 0, 0]);
-      assert.match(lines[3], /^7 notes and 1 attachment checked in /);
+      assert.deepEqual(lines.slice(0, 5), [WHO_PRIVATE_LINK, OSPO_PRIVATE_LINK, OSPO_MOJIBAKE, OSPO_WARNING, '']);
+      assert.equal(lines.length, 7);
+      assert.equal(lines[6], '');
+      const m = SUMMARY.exec(lines[5]);
+      assert.ok(m, lines[5]);
+      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 4, 0, 0]);
+      assert.match(lines[5], /^7 notes and 1 attachment checked in /);
     });
 
     it('prints exact JSON objects with 1-based lines and columns', () => {
       const run = cli(['check', 'examples/ospo-vault', '--format', 'json']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), [
+        {
+          file: 'public/orgs/WHO.md',
+          line: 15,
+          column: 46,
+          endLine: 15,
+          endColumn: 64,
+          severity: 'warning',
+          code: 'private-link',
+          message: "Public note 'WHO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.",
+        },
+        {
+          file: 'public/tech/OSPO.md',
+          line: 21,
+          column: 3,
+          endLine: 21,
+          endColumn: 21,
+          severity: 'warning',
+          code: 'private-link',
+          message: "Public note 'OSPO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.",
+        },
         {
           file: 'public/tech/OSPO.md',
           line: 42,
@@ -132,7 +158,7 @@ describe('cli: ospo-notes check', function () {
         'a.md:2:1 warning empty-link Empty link: it points nowhere.',
         "a.md:2:12 warning unresolved-link Note 'Gone' not found in the vault.",
         "b.md:1:3 warning unresolved-link Note 'Nope' not found in the vault.",
-        'sub/c.md:3:1 error yaml-syntax Invalid YAML in frontmatter: unexpected end of the stream within a flow collection (line 3, column 1).',
+        "sub/c.md:2:4 error yaml-syntax Invalid YAML in frontmatter: this list is never closed: ']' is missing (line 2, column 4).",
         "sub/d.md:1:3 information ambiguous-link 'Dup' matches 2 files: x/Dup.md, y/Dup.md. It resolves to 'x/Dup.md' because it has the shortest path; write a longer path to choose explicitly.",
       ]);
       assert.equal(lines[lines.length - 2], '');

@@ -158,7 +158,7 @@ describe('diagnostics', () => {
   });
 
   describe('missing-scheme', () => {
-    it("flags the user's `[github-ospo](github.com/github/github-ospo)` in the sample vault, and nothing else there", async () => {
+    it("flags the user's `[github-ospo](github.com/github/github-ospo)` and the public notes' links to the private `[[Samuel Mbuthia]]` in the sample vault, and nothing else there", async () => {
       const { index, warnings } = await loadVault(path.join(REPO, 'examples/ospo-vault'));
       assert.deepEqual(warnings, []);
       const all = [...index.notePaths()].sort().flatMap((p) => noteDiagnostics(index, p));
@@ -166,11 +166,25 @@ describe('diagnostics', () => {
         all.map((d) => ({ path: d.path, ...brief(d) })),
         [
           {
+            path: 'public/orgs/WHO.md',
+            range: '14:45-14:63',
+            severity: 'warning',
+            code: 'private-link',
+            message: "Public note 'WHO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.",
+          },
+          {
             path: 'public/tech/OSPO.md',
             range: '50:24-50:53',
             severity: 'warning',
             code: 'missing-scheme',
             message: "'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.",
+          },
+          {
+            path: 'public/tech/OSPO.md',
+            range: '20:2-20:20',
+            severity: 'warning',
+            code: 'private-link',
+            message: "Public note 'OSPO' links to private note 'Samuel Mbuthia': the published note would point to a note that is not published.",
           },
           {
             path: 'public/tech/OSPO.md',
@@ -215,12 +229,12 @@ describe('diagnostics', () => {
   describe('yaml-syntax', () => {
     it('reports invalid YAML at its exact line and column, as an error', () => {
       assert.deepEqual(check('---\ntitle: ok\naliases:\n- @name\n---\nbody').map(brief), [
-        { range: '3:2-3:7', severity: 'error', code: 'yaml-syntax', message: 'Invalid YAML in frontmatter: bad indentation of a sequence entry (line 4, column 3).' },
+        { range: '3:2-3:7', severity: 'error', code: 'yaml-syntax', message: 'Invalid YAML in frontmatter: Plain value cannot start with reserved character @ (line 4, column 3).' },
       ]);
     });
-    it('reports an unclosed flow sequence where the parser stopped', () => {
+    it('reports an unclosed flow sequence at its bracket, not on the next line where the parser stopped', () => {
       assert.deepEqual(check('---\ntags: [a, b\nx: 1\n---').map((d) => [d.code, r(d.range), d.message]), [
-        ['yaml-syntax', '2:0-2:4', 'Invalid YAML in frontmatter: missed comma between flow collection entries (line 3, column 1).'],
+        ['yaml-syntax', '1:6-1:11', "Invalid YAML in frontmatter: this list is never closed: ']' is missing (line 2, column 7)."],
       ]);
     });
   });

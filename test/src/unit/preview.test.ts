@@ -84,16 +84,17 @@ const OPEN_SOURCE = [
   '---',
   'title: Open Source',
   'aliases: [OSS]',
+  'visibility: public',
   '---',
   '# Open Source',
   '',
-  'Open source compliance means knowing every licence you ship. ^1a1526', // L7
+  'Open source compliance means knowing every licence you ship. ^1a1526', // L8
   '',
-  '## Organisations', //                                                       L9
+  '## Organisations', //                                                       L10
   '',
   '- foundations',
   '    - Linux Foundation',
-  '    - GitHub: [github.com](https://github.com) ^github', //                  L13
+  '    - GitHub: [github.com](https://github.com) ^github', //                  L14
   '- companies',
   '',
   '## Licences',
@@ -212,7 +213,7 @@ describe('preview plugin', function () {
       ].join('\n'));
       assert.match(html, /<a class="ospo-wikilink" href="vault:\/WHO\.md" title="WHO\.md">WHO<\/a>/);
       assert.match(html, /<a class="ospo-wikilink" href="vault:\/WHO\.md#ospo"[^>]*>WHO &gt; OSPO<\/a>/);
-      assert.match(html, /href="vault:\/public\/tech\/OpenSource\.md#L7"[^>]*>public\/tech\/OpenSource &gt; \^1a1526<\/a>/);
+      assert.match(html, /href="vault:\/public\/tech\/OpenSource\.md#L8"[^>]*>public\/tech\/OpenSource &gt; \^1a1526<\/a>/);
       assert.match(html, /href="vault:\/WHO\.md"[^>]*>World Health<\/a>/);
       assert.match(html, /href="vault:\/WHO\.md#ospo"[^>]*>the office<\/a>/);
       assert.match(html, /<a class="ospo-wikilink ospo-unresolved" title="[^"]*">Github<\/a>/, 'unresolved: distinct class, text kept, no href');
@@ -298,7 +299,7 @@ describe('preview plugin', function () {
       ].join('\n'), { vaultFor: () => ({ root, files: withComponent }) });
       assert.match(html, /<a href="vault:\/design\/Component\.md">Component<\/a>/, 'no `.md`, other folder: the shortest-path match');
       assert.match(html, /<a href="vault:\/design\/Component\.md#usage">usage<\/a>/, 'a heading: the slug VS Code gives it');
-      assert.match(html, /<a href="vault:\/public\/tech\/OpenSource\.md#L7">block<\/a>/);
+      assert.match(html, /<a href="vault:\/public\/tech\/OpenSource\.md#L8">block<\/a>/);
       assert.match(html, /<a href="vault:\/design\/My Note\.md">mine<\/a>/, 'percent-decoded before resolution');
       assert.match(html, /<a href="vault:\/design\/Component\.md">lost<\/a>/, 'a missing heading still opens the note');
       assert.match(html, /<a href="Nothing\.md">gone<\/a>/, 'not in the vault: left as markdown-it writes it');
@@ -322,7 +323,7 @@ describe('preview plugin', function () {
     it('embeds a block by id, without its `^id` marker', () => {
       const html = render('public/tech/OSPO.md', OSPO);
       const embed = between(html, '<div class="ospo-embed ospo-embed-note" data-embed-path="public/tech/OpenSource.md">', '</div>\n</div>');
-      assert.match(embed, /<div class="ospo-embed-title"><a class="ospo-embed-link" href="vault:\/public\/tech\/OpenSource\.md#L7">OpenSource<\/a><\/div>/);
+      assert.match(embed, /<div class="ospo-embed-title"><a class="ospo-embed-link" href="vault:\/public\/tech\/OpenSource\.md#L8">OpenSource<\/a><\/div>/);
       assert.match(embed, /<p>Open source compliance means knowing every licence you ship\.\s*<\/p>/);
       assert.ok(!html.includes('1a1526</'), 'the marker is not shown');
       assert.ok(!/\^1a1526/.test(embed), embed);

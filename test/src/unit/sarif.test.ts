@@ -114,11 +114,13 @@ describe('cli: --format sarif', function () {
     assert.deepEqual(
       run.results.map((r) => [r.ruleId, run.tool.driver.rules[r.ruleIndex].id, r.level, r.locations[0].physicalLocation.artifactLocation, r.locations[0].physicalLocation.region]),
       [
+        ['private-link', 'private-link', 'warning', { uri: 'public/orgs/WHO.md', uriBaseId: 'VAULT' }, { startLine: 15, startColumn: 46, endLine: 15, endColumn: 64 }],
+        ['private-link', 'private-link', 'warning', { uri: 'public/tech/OSPO.md', uriBaseId: 'VAULT' }, { startLine: 21, startColumn: 3, endLine: 21, endColumn: 21 }],
         ['mojibake', 'mojibake', 'warning', { uri: 'public/tech/OSPO.md', uriBaseId: 'VAULT' }, { startLine: 42, startColumn: 66, endLine: 42, endColumn: 70 }],
         ['missing-scheme', 'missing-scheme', 'warning', { uri: 'public/tech/OSPO.md', uriBaseId: 'VAULT' }, { startLine: 51, startColumn: 25, endLine: 51, endColumn: 54 }],
       ],
     );
-    assert.deepEqual(run.results[0].fixes?.[0].artifactChanges[0].replacements, [
+    assert.deepEqual(run.results.find((r) => r.ruleId === 'mojibake')?.fixes?.[0].artifactChanges[0].replacements, [
       { deletedRegion: { startLine: 42, startColumn: 66, endLine: 42, endColumn: 70 }, insertedContent: { text: '📖' } },
     ]);
   });

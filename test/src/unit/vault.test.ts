@@ -67,7 +67,7 @@ describe('vault: the index and its incremental updates', () => {
       const change = index.upsertNote(note('A.md', '# H2'));
       assert.deepEqual(sorted(change), ['A.md', 'B.md', 'C.md']);
       assert.deepEqual([[...change.added], [...change.changed], [...change.removed]], [[], ['A.md'], []]);
-      assert.deepEqual(change.exports.get('A.md'), { headings: true, blockIds: false, names: false, frontmatter: false });
+      assert.deepEqual(change.exports.get('A.md'), { headings: true, blockIds: false, names: false, frontmatter: false, visibility: false });
       assert.deepEqual(seen, [change]);
     });
     it('turns a link missing-heading when the heading is renamed, and back', () => {
@@ -445,6 +445,6 @@ describe('vault: edits that other notes do not depend on', () => {
     const index = hubVault();
     const change = index.upsertNote(parseNote('Home.md', hub.replace('[Start]', '[Begin]')));
     assert.deepEqual(sorted(change), ['Home.md', 'd.md']);
-    assert.deepEqual(change.exports.get('Home.md'), { headings: false, blockIds: false, names: true, frontmatter: true });
+    assert.deepEqual(change.exports.get('Home.md'), { headings: false, blockIds: false, names: true, frontmatter: true, visibility: false });
   });
 });
