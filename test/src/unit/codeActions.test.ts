@@ -12,6 +12,7 @@ import {
   effectiveVaultSettings,
   FileLookup,
   freeNewNotePath,
+  loadFrontmatterSchema,
   noteNameFromText,
   parseObsidianConfig,
   readOwnVaultSettings,
@@ -164,6 +165,12 @@ describe('repair quick fixes', () => {
     assert.equal(create({ app: { newFileLocation: 'folder', newFileFolderPath: 'Inbox/2024' } }, "Create note 'Inbox/2024/New idea.md'").create!.path, 'Inbox/2024/New idea.md');
     assert.equal(create({ own: { newNoteFolder: '/' }, app: { newFileLocation: 'current' } }).create!.path, 'New idea.md', 'our own setting wins over Obsidian’s');
     assert.equal(create({}, undefined, { newNoteTemplate: '# {{title}}\n\nStarted from a link.\n' }).create!.text, '# New idea\n\nStarted from a link.\n');
+    // Without a template of ours, the vault's frontmatter schema gives it (its properties with a default).
+    const schema = loadFrontmatterSchema(JSON.stringify({ properties: { status: { enum: ['draft', 'done'], default: 'draft' } } })).schema;
+    assert.equal(
+      fixNamed({ ...ctx, frontmatterSchema: () => schema }, 'notes/today.md', "Create note 'New idea.md'", { newNoteTemplate: '' }).create!.text,
+      '---\ntitle: New idea\nvisibility: private\nstatus: draft\n---\n\n# New idea\n',
+    );
     // A link with a folder names the note's path whatever the folder for new notes.
     assert.equal(create({ own: { newNoteFolder: 'inbox' } }, "Create note 'projects/Plan.md'").create!.path, 'projects/Plan.md');
     // Created, the note is what the link resolves to.
