@@ -1,37 +1,20 @@
 /**
- * "Create note for link under cursor": where the note of an unresolved link goes, and what it starts with.
+ * "Create note for link under cursor": the client's file-system checks. Where the note goes and what it starts
+ * with is the engine's rule (`newNotePath`, `planCreateNote`, `renderTemplate`), shared with the server's quick
+ * fix; this module only maps vault paths onto the disk and refuses paths that leave the workspace.
  * Free of the `vscode` module so that it is testable in plain Node.
- *
- * The place is the one Obsidian picks when a link is clicked: a linkpath with a folder names the note's path from
- * the vault root (`[[Projects/Plan]]` → `Projects/Plan.md`), `./` and `../` are relative to the linking note and
- * a leading `/` is the vault root (R3.5); a bare name goes to the configured folder for new notes. Whatever the
- * link says, the result must lie inside the vault: `..` above the root is refused, never clamped, since a file
- * created there would not be the one the link resolves to.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  dirname,
-  extname,
-  FileLookup,
-  isAttachmentPath,
-  isHiddenName,
   isStrictlyInside,
-  linkAt,
   loadFrontmatterSchema,
   newNoteTemplate,
-  NOTE_EXTENSION,
-  parseNote,
-  type Position,
-  resolveDotSegments,
   readSchemaFileSync,
-  resolveLinkpath,
-  stem,
-  yamlScalar,
 } from '@ospo-notes/engine';
 
-/** The template from the default frontmatter schema: each property with a `default`, then the title as a heading. */
-export const DEFAULT_NEW_NOTE_TEMPLATE = newNoteTemplate();
+// The rule lives in the engine; re-exported for the extension and its tests.
+export { DEFAULT_NEW_NOTE_TEMPLATE, newNotePath, planCreateNote, renderTemplate, type CreateNotePlan, type NewNotePath } from '@ospo-notes/engine';
 
 /**
  * The template of a vault without the `newNoteTemplate` setting: from its frontmatter schema
@@ -40,71 +23,6 @@ export const DEFAULT_NEW_NOTE_TEMPLATE = newNoteTemplate();
 export function vaultNewNoteTemplate(vaultRoot: string): string {
   const file = readSchemaFileSync(vaultRoot);
   return newNoteTemplate(loadFrontmatterSchema(file.text, undefined, file.problem).schema);
-}
-
-export type NewNotePath = { ok: true; path: string; title: string } | { ok: false; reason: string };
-
-/**
- * The vault path of the note an unresolved `linkpath` written in `sourcePath` should create. `newNoteFolder` is
- * the setting: `''` the vault root, `.` (or `./sub`, `../x`) relative to the linking note's folder, anything
- * else a folder from the vault root.
- */
-export function newNotePath(linkpath: string, sourcePath: string, newNoteFolder: string): NewNotePath {
-  const text = linkpath.normalize('NFC').replace(/\\/g, '/').trim();
-  if (text === '') return refuse('The link points to this note itself.');
-  if (text.endsWith('/')) return refuse(`"${linkpath}" names a folder, not a note.`);
-
-  const sourceFolder = splitPath(dirname(sourcePath.replace(/\\/g, '/')));
-  let base: string[];
-  if (text.startsWith('/')) base = [];
-  else if (isRelative(text)) base = sourceFolder;
-  else if (text.includes('/')) base = [];
-  else {
-    const folder = newNoteFolder.normalize('NFC').replace(/\\/g, '/').trim();
-    base = isRelative(folder) ? [...sourceFolder, ...splitPath(folder)] : splitPath(folder);
-  }
-  const segments = resolveDotSegments([...base, ...splitPath(text)]);
-  if (segments === undefined) return refuse(`"${linkpath}" points outside the vault.`);
-  if (segments.length === 0) return refuse(`"${linkpath}" does not name a note.`);
-  for (const s of segments) {
-    const problem = segmentProblem(s);
-    if (problem) return refuse(`Cannot create "${segments.join('/')}": ${problem}.`);
-  }
-
-  let name = segments[segments.length - 1];
-  const ext = extname(name);
-  if (ext !== NOTE_EXTENSION) {
-    if (isAttachmentPath(name)) return refuse(`"${name}" is an attachment, not a note: add the file to the vault instead.`);
-    // `My.Note` is a note name with a dot in it: the file is `My.Note.md`, as resolution tries (R3.2).
-    name = `${name}.${NOTE_EXTENSION}`;
-  }
-  const result = [...segments.slice(0, -1), name].join('/');
-  // The link must find the new note, or creating it fixes nothing (a name the resolver reads differently).
-  if (resolveLinkpath(text, sourcePath, new FileLookup([result])).target !== result) {
-    return refuse(`a note at "${result}" would not be what "${linkpath}" links to.`);
-  }
-  return { ok: true, path: result, title: stem(name) };
-}
-
-function refuse(reason: string): NewNotePath {
-  return { ok: false, reason };
-}
-
-function isRelative(text: string): boolean {
-  return /^\.\.?(\/|$)/.test(text);
-}
-
-function splitPath(p: string): string[] {
-  return p.split('/').filter((s) => s !== '');
-}
-
-/** Why a path segment cannot be a file or folder name, or undefined when it can. */
-function segmentProblem(segment: string): string | undefined {
-  // Characters Obsidian refuses in file names (they are invalid on Windows too), and control characters.
-  if (/[*"<>:|?\x00-\x1f]/.test(segment)) return `"${segment}" contains a character that is not allowed in file names`;
-  if (isHiddenName(segment)) return `"${segment}" is hidden (names starting with "." are not part of the vault)`;
-  if (segment !== segment.trim() || segment.endsWith('.')) return `"${segment}" starts or ends with a space or ends with a dot`;
-  return undefined;
 }
 
 /**
@@ -141,54 +59,4 @@ export function staysInsideReally(root: string, abs: string, realpath: (p: strin
       existing = parent;
     }
   }
-}
-
-/**
- * The new note's text: `{{title}}` replaced by the title. Where the placeholder is a whole unquoted value in the
- * frontmatter (`title: {{title}}`), a title YAML would misread (`Q: why`, `#hash`, `123`, `true`) is written as a
- * quoted string, so that the note's frontmatter stays valid.
- */
-export function renderTemplate(template: string, title: string): string {
-  const lines = template.split('\n');
-  let fmEnd = -1;
-  if (lines[0]?.trimEnd() === '---') {
-    for (let i = 1; i < lines.length; i++) {
-      if (lines[i].trimEnd() === '---' || lines[i].trimEnd() === '...') {
-        fmEnd = i;
-        break;
-      }
-    }
-  }
-  return lines
-    .map((line, i) => {
-      if (i > 0 && i < fmEnd) {
-        const m = /^(\s*[^\s:#][^:]*:[ \t]+)\{\{title\}\}([ \t]*)$/.exec(line);
-        if (m) return `${m[1]}${yamlScalar(title)}${m[2]}`;
-      }
-      return line.split('{{title}}').join(title);
-    })
-    .join('\n');
-}
-
-export type CreateNotePlan =
-  | { kind: 'create'; path: string; title: string }
-  | { kind: 'exists'; path: string }
-  | { kind: 'refuse'; reason: string };
-
-/**
- * What "Create note for link under cursor" does in the note at `sourcePath` (vault-relative) with buffer `text`:
- * create the note of the unresolved link under the cursor, open the file the link already resolves to, or say why
- * neither is possible. `files` is the vault's file list.
- */
-export function planCreateNote(text: string, sourcePath: string, position: Position, files: FileLookup, newNoteFolder: string): CreateNotePlan {
-  const note = parseNote(sourcePath, text);
-  const at = linkAt(note, position);
-  if (!at) return { kind: 'refuse', reason: 'There is no link under the cursor.' };
-  const link = at.link;
-  if (link.external) return { kind: 'refuse', reason: `"${link.destination ?? link.path}" is a web address, not a note in the vault.` };
-  if (link.path.trim() === '') return { kind: 'refuse', reason: 'The link points into this note itself.' };
-  const resolved = resolveLinkpath(link.path, sourcePath, files);
-  if (resolved.target !== undefined) return { kind: 'exists', path: resolved.target };
-  const planned = newNotePath(link.path, sourcePath, newNoteFolder);
-  return planned.ok ? { kind: 'create', path: planned.path, title: planned.title } : { kind: 'refuse', reason: planned.reason };
 }

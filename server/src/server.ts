@@ -34,6 +34,7 @@ import {
   type InitializeParams,
   type InitializeResult,
   type Location,
+  type Range,
   type RenameFilesParams,
   type TextDocumentChangeEvent,
   type WorkspaceEdit,
@@ -80,7 +81,11 @@ import {
   provideFoldingRanges,
   provideFrontmatterFixes,
   provideHover,
+  provideFixAll,
   provideQuickFixes,
+  provideRefactorings,
+  type NewNoteOptions,
+  type NoteAction,
   provideReferences,
   provideWorkspaceSymbols,
   prepareRename,
@@ -125,7 +130,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   workspace = new Workspace(documents, files);
   workspace.problemsOf = (v, p) => v.problems.problems(v.index, p, diagnosticOptions(v));
   settings = DEFAULT_SETTINGS;
-  clientCanConfigure = clientWatchesDynamically = clientHasFolders = initialized = false;
+  clientCanConfigure = clientWatchesDynamically = clientHasFolders = clientResolvesActionEdits = initialized = false;
   publishQueue.clear();
   dirtyDocuments.clear();
   reindexCost.clear();
@@ -150,6 +155,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onDocumentLinks(onDocumentLinks);
   connection.onFoldingRanges(onFoldingRanges);
   connection.onCodeAction(onCodeAction);
+  connection.onCodeActionResolve(onCodeActionResolve);
   connection.onExecuteCommand(onExecuteCommand);
   connection.onPrepareRename(onPrepareRename);
   connection.onRenameRequest(onRenameRequest);
@@ -172,6 +178,8 @@ interface Settings {
   vaults: string[];
   /** The editor's `files.exclude` globs that are on (sent by the client; not an `ospoNotes` setting). */
   filesExclude: string[];
+  /** What a note created by a quick fix starts with (`ospoNotes.newNoteTemplate`; absent: the default). */
+  newNoteTemplate?: string;
   /** `ospoNotes.visibility.default`: what a note without a `visibility` counts as. */
   visibility: { default: Visibility };
   /** Ours that override the vault's Obsidian settings (`links.*`, `newNoteFolder`, `templates.folder`). */
@@ -191,6 +199,8 @@ let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
 let clientWatchesDynamically = false;
 let clientHasFolders = false;
+/** The client resolves a code action's edit later (`codeAction/resolve`): costly edits wait until one is chosen. */
+let clientResolvesActionEdits = false;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Lifecycle
@@ -198,6 +208,7 @@ let clientHasFolders = false;
 const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
   clientCanConfigure = caps.workspace?.configuration === true;
+  clientResolvesActionEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
   clientWatchesDynamically = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   clientHasFolders = caps.workspace?.workspaceFolders === true;
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
@@ -215,7 +226,10 @@ const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): Initia
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       foldingRangeProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: {
+        codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.RefactorExtract, CodeActionKind.SourceFixAll],
+        resolveProvider: clientResolvesActionEdits,
+      },
       executeCommandProvider: { commands: [ADD_BLOCK_ID_COMMAND] },
       renameProvider: { prepareProvider: true },
       workspace: {
@@ -311,6 +325,7 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     ignoredFolders: Array.isArray(s.ignoredFolders) ? s.ignoredFolders.filter((x): x is string => typeof x === 'string') : [],
     vaults: Array.isArray(s.vaults) ? s.vaults.filter((x): x is string => typeof x === 'string') : [],
     filesExclude: excludeGlobs((s as { filesExclude?: unknown }).filesExclude),
+    ...(typeof s.newNoteTemplate === 'string' ? { newNoteTemplate: s.newNoteTemplate } : {}),
     visibility: { default: parseVisibility((s.visibility as { default?: unknown } | undefined)?.default) },
     own: readOwnVaultSettings(s),
   };
@@ -985,23 +1000,80 @@ const onCodeAction: Handler<'onCodeAction'> = (params, token) =>
   guard('codeAction', token, () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return [];
-    const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
-    // The fixes are computed from the note's model: the edit names the version that model was parsed from, so an
+    // `only` asks for some kinds (a kind includes its sub-kinds: `source` includes `source.fixAll`).
+    const only = params.context.only;
+    const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    // The actions are computed from the note's model: the edit names the version that model was parsed from, so an
     // editor refuses it once the user has typed.
     const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
-    const fixes = [
-      ...provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2]),
-      ...provideFrontmatterFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideFrontmatterFixes>[2]),
-    ];
-    const actions = fixes.map((f) => ({
-      title: f.title,
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [diagnostics[f.diagnostic]],
-      isPreferred: f.isPreferred,
-      edit: new WorkspaceEditBuilder().addEdits(target, f.edits).build(),
-    }));
-    return [...actions, ...encodingActions(loc.vault, loc.path, diagnostics, target)];
+    const options = newNoteOptions(loc.vault);
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      const diagnostics = params.context.diagnostics.filter((d) => d.source === 'ospo-notes');
+      for (const f of provideQuickFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideQuickFixes>[2], options)) {
+        actions.push(codeActionOf(loc.vault, target, f, [diagnostics[f.diagnostic]]));
+      }
+      for (const f of provideFrontmatterFixes(loc.vault.ctx, loc.path, diagnostics as Parameters<typeof provideFrontmatterFixes>[2])) {
+        actions.push(codeActionOf(loc.vault, target, f, [diagnostics[f.diagnostic]]));
+      }
+      actions.push(...encodingActions(loc.vault, loc.path, diagnostics, target));
+    }
+    if (wants(CodeActionKind.RefactorRewrite) || wants(CodeActionKind.RefactorExtract)) {
+      const detail = clientResolvesActionEdits ? 'titles' : 'full';
+      for (const a of provideRefactorings(loc.vault.ctx, loc.path, params.range, options, detail)) {
+        if (!wants(a.kind ?? CodeActionKind.QuickFix)) continue;
+        // Chosen later, it is computed again from the same place: the note, the range and the title.
+        const data: DeferredAction = { uri: params.textDocument.uri, range: params.range };
+        actions.push(a.deferred ? { title: a.title, kind: a.kind, data } : codeActionOf(loc.vault, target, a));
+      }
+    }
+    // Fix-all is computed only when asked for (on save, or the source action menu): it checks the whole note.
+    if (only && wants(CodeActionKind.SourceFixAll)) {
+      const all = provideFixAll(loc.vault.ctx, loc.path, diagnosticOptions(loc.vault));
+      if (all) actions.push(codeActionOf(loc.vault, target, all));
+    }
+    return actions;
   });
+
+/** What a deferred action carries to `codeAction/resolve`. */
+interface DeferredAction {
+  uri: string;
+  range: Range;
+}
+
+const onCodeActionResolve: Handler<'onCodeActionResolve'> = (action, token) =>
+  guard('codeActionResolve', token, () => {
+    const data = action.data as Partial<DeferredAction> | undefined;
+    if (action.edit || typeof data?.uri !== 'string' || !data.range) return action;
+    const loc = located(data.uri);
+    const chosen = loc ? provideRefactorings(loc.vault.ctx, loc.path, data.range, newNoteOptions(loc.vault)).find((a) => a.title === action.title) : undefined;
+    if (!loc || !chosen) return new ResponseError(ErrorCodes.InvalidParams, `'${action.title}' no longer applies: the note or the selection changed.`);
+    const target = editTarget(loc.vault, loc.path, loc.vault.index.versionOf(loc.path));
+    return { ...action, edit: codeActionOf(loc.vault, target, chosen).edit };
+  });
+
+function newNoteOptions(vault: Vault): NewNoteOptions {
+  return { newNoteTemplate: settings.newNoteTemplate, isMember: (p) => vault.rules.isMember(p) };
+}
+
+/** An engine action as an LSP code action: the note to create first (never over a file), then the note's edits. */
+function codeActionOf(vault: Vault, target: EditTarget, action: NoteAction, diagnostics?: Diagnostic[]): CodeAction {
+  const edit = new WorkspaceEditBuilder();
+  if (action.create) {
+    const uri = workspace.uriOf(vault, action.create.path);
+    edit.createFile(uri).insert({ uri, version: null }, { line: 0, character: 0 }, action.create.text);
+  }
+  if (action.edits.length > 0) edit.addEdits(target, action.edits);
+  // Other notes' edits were computed from their indexed models: they name those models' versions.
+  for (const o of action.otherEdits ?? []) edit.addEdits(editTarget(vault, o.path, vault.index.versionOf(o.path)), o.edits);
+  return {
+    title: action.title,
+    kind: action.kind ?? CodeActionKind.QuickFix,
+    ...(diagnostics ? { diagnostics } : {}),
+    ...(action.isPreferred ? { isPreferred: true } : {}),
+    edit: edit.build(),
+  };
+}
 
 /** Restoring encoding damage (`mojibake`): edits of the characters only; the file's encoding is the editor's. */
 function encodingActions(vault: Vault, p: string, diagnostics: Diagnostic[], target: EditTarget): CodeAction[] {

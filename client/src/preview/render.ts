@@ -174,6 +174,24 @@ export class PreviewRenderer {
       return meta?.wrapper ? `${this.open('p', '', meta)}${plain}</p>\n` : plain;
     };
 
+    // A markdown link to a vault file gets the href of that file, as the engine resolves it (R3, R6): markdown-it's
+    // href is the destination as a URL relative to the previewed document, dead for `[Component](Component)`
+    // written in another folder. Links the engine does not find are left as markdown-it writes them.
+    const linkOpen = rules.link_open;
+    rules.link_open = (tokens, idx, options, env, self) => {
+      const token = tokens[idx];
+      const meta = this.links.get(token);
+      const ctx = meta ? this.contextFor(env, meta) : undefined;
+      const href = meta && ctx ? this.markdownLinkHref(ctx, meta.link) : undefined;
+      if (href !== undefined) {
+        token.attrSet('href', href);
+        // VS Code's engine copies `href` to `data-href` (which its preview opens on a click) before calling the
+        // rule it wraps, this one: the copy must name the note too.
+        if (token.attrGet('data-href') !== null) token.attrSet('data-href', href);
+      }
+      return linkOpen ? linkOpen(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    };
+
     rules[T.calloutOpen] = (tokens, idx, _options, _env, self) => `<${tokens[idx].tag}${self.renderAttrs(tokens[idx])}>\n`;
     rules[T.calloutTitleOpen] = (tokens, idx) => {
       const t = tokens[idx];
@@ -363,6 +381,15 @@ export class PreviewRenderer {
     }
     // No href: there is nothing to open (Obsidian would create the note on click).
     return `<a class="ospo-wikilink ospo-unresolved" title="${esc(missingReason(target, link))}">${text}</a>`;
+  }
+
+  /** The href of a markdown link the engine resolves to a vault file (its heading or block too); else undefined. */
+  private markdownLinkHref(ctx: Context, link: Link): string | undefined {
+    const target = this.resolve(ctx, link);
+    if (target.target === undefined) return undefined;
+    if (target.status === 'resolved') return this.href(ctx, target.target, target.heading, target.block);
+    if (target.status === 'missing-heading' || target.status === 'missing-block') return this.href(ctx, target.target);
+    return undefined;
   }
 
   /** The link as written, for documents outside any vault: the plugin must not change what it cannot resolve. */

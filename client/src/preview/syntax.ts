@@ -134,6 +134,25 @@ export function installSyntax(md: Md, links: WeakMap<Token, LinkMeta>, onParse: 
     });
   }
 
+  // Markdown links to vault files (`[Component](Component)`, R3/R6) resolve as the index resolves them, not as
+  // URLs relative to the previewed document: the link rule is wrapped to learn each link's exact source, and the
+  // renderer rewrites the href of the ones the engine finds in the vault.
+  const link = rules.find((r) => r.name === 'link')?.fn;
+  if (link) {
+    md.inline.ruler.at('link', (state, silent) => {
+      const start = state.pos;
+      const before = state.tokens.length;
+      if (!link(state, silent)) return false;
+      // Pending text before the link is pushed first: the link's own token is the first `link_open` after it.
+      const token = state.tokens.slice(before).find((t) => t.type === 'link_open');
+      if (!silent && token) {
+        const parsed = parseLinkSource(state.src.slice(start, state.pos));
+        if (parsed && !parsed.embed && !parsed.external && parsed.syntax !== 'wiki') links.set(token, { link: parsed, source: state.src.slice(start, state.pos), layout: 'inline' });
+      }
+      return true;
+    });
+  }
+
   md.inline.ruler.before('emphasis', 'ospo_highlight', highlightTokenize);
   md.inline.ruler2.before('emphasis', 'ospo_highlight', highlightPostProcess);
 }

@@ -295,4 +295,26 @@ describe('OSPO Notes in code-server: packaged extension on the sample vault (DOM
     // The callout is folded (`[!info]-`): read the link's text content, which does not depend on visibility.
     assert.equal(((await frame.locator('.ospo-embed-pdf .ospo-embed-link').textContent()) ?? '').trim(), 'ospo_infographic.pdf', 'the PDF is linked');
   });
+
+  it('(f) a markdown link to a note in another folder, written without .md, opens that note from the preview', async function () {
+    // Written into the workspace copy: `CERN` is public/orgs/CERN.md, found by name (R3), as definition finds it.
+    const rel = 'public/tech/Markdown links.md';
+    fs.writeFileSync(path.join(workspace!, ...rel.split('/')), 'See [the CERN note](CERN) for details.\n');
+    try {
+      await openFile(page, rel);
+      await runCommand(page, 'Markdown: Open Preview to the Side');
+      const { frame } = await findInFrames(page, 'the CERN note', { selector: 'a', timeoutMs: 30_000 });
+      const link = frame.locator('a', { hasText: 'the CERN note' });
+      const hrefOf = async (): Promise<string | null> => (await link.getAttribute('data-href').catch(() => null)) ?? (await link.getAttribute('href').catch(() => null));
+      // The preview renders again once the client has the vault's file list: wait for that render.
+      let href = await hrefOf();
+      await waitUntil(async () => (href = await hrefOf()) === '../orgs/CERN.md', 'the preview to resolve the link', 20_000).catch(() => undefined);
+      assert.equal(href, '../orgs/CERN.md', 'the href names the note the language server resolves the link to');
+      await link.click();
+      await waitUntil(async () => (await page.locator('.tab.active[aria-label*="CERN.md"]').count()) > 0, 'CERN.md to open', 20_000);
+      await screenshot(page, 'extension-08-preview-markdown-link');
+    } finally {
+      fs.rmSync(path.join(workspace!, ...rel.split('/')), { force: true });
+    }
+  });
 });

@@ -284,6 +284,41 @@ describe('preview plugin', function () {
     });
   });
 
+  describe('markdown links to notes', () => {
+    it('resolves `[Component](Component)` written in another folder as the language server does (R3, R6)', () => {
+      const withComponent = new FileLookup([...files.paths(), 'design/Component.md', 'design/My Note.md']);
+      fs.mkdirSync(path.join(root, 'design'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'design', 'Component.md'), '# Component\n\n## Usage\n\nText.\n');
+      fs.writeFileSync(path.join(root, 'design', 'My Note.md'), 'Mine.\n');
+      const html = render('public/tech/Uses.md', [
+        '[Component](Component) [usage](Component.md#Usage) [block](public/tech/OpenSource.md#^1a1526) [mine](My%20Note.md)',
+        '',
+        '[lost](Component.md#Nowhere) [gone](Nothing.md) [web](https://example.org/Component) [here](#Top)',
+        '',
+        '# Top',
+      ].join('\n'), { vaultFor: () => ({ root, files: withComponent }) });
+      assert.match(html, /<a href="vault:\/design\/Component\.md">Component<\/a>/, 'no `.md`, other folder: the shortest-path match');
+      assert.match(html, /<a href="vault:\/design\/Component\.md#usage">usage<\/a>/, 'a heading: the slug VS Code gives it');
+      assert.match(html, /<a href="vault:\/public\/tech\/OpenSource\.md#L8">block<\/a>/);
+      assert.match(html, /<a href="vault:\/design\/My Note\.md">mine<\/a>/, 'percent-decoded before resolution');
+      assert.match(html, /<a href="vault:\/design\/Component\.md">lost<\/a>/, 'a missing heading still opens the note');
+      assert.match(html, /<a href="Nothing\.md">gone<\/a>/, 'not in the vault: left as markdown-it writes it');
+      assert.match(html, /<a href="https:\/\/example\.org\/Component">web<\/a>/);
+      assert.match(html, /<a href="#L5">here<\/a>/, 'a heading of the previewed note: its line anchor');
+    });
+
+    it('resolves markdown links inside embedded content from the embedded note', () => {
+      const withEmbed = new FileLookup([...files.paths(), 'design/Component.md', 'design/sub/Part.md', 'design/Holder.md']);
+      fs.mkdirSync(path.join(root, 'design', 'sub'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'design', 'Component.md'), '# Component\n');
+      fs.writeFileSync(path.join(root, 'design', 'sub', 'Part.md'), '# Part\n');
+      fs.writeFileSync(path.join(root, 'design', 'Holder.md'), 'Uses [the part](sub/Part.md) and [cmp](Component).\n');
+      const html = render('Top.md', '![[Holder]]\n', { vaultFor: () => ({ root, files: withEmbed }) });
+      assert.match(html, /<a href="vault:\/design\/sub\/Part\.md">the part<\/a>/, 'relative to the embedded note, not to the previewed one');
+      assert.match(html, /<a href="vault:\/design\/Component\.md">cmp<\/a>/);
+    });
+  });
+
   describe('note embeds', () => {
     it('embeds a block by id, without its `^id` marker', () => {
       const html = render('public/tech/OSPO.md', OSPO);
@@ -529,7 +564,22 @@ describe('preview plugin', function () {
         if (src && !tokens[idx].attrGet('data-src')) tokens[idx].attrSet('data-src', String(src));
         return image(tokens, idx, opts, env, self);
       };
+      // Its link renderer: `data-href` (what a click opens) copied from `href`, then the rule it wraps.
+      const linkOpen = md.renderer.rules.link_open;
+      md.renderer.rules.link_open = (tokens, idx, opts, env, self) => {
+        const href = tokens[idx].attrGet('href');
+        if (typeof href === 'string') tokens[idx].attrSet('data-href', href);
+        return linkOpen ? linkOpen(tokens, idx, opts, env, self) : self.renderToken(tokens, idx, opts);
+      };
     }
+
+    it('gives a markdown link to a note the note’s href in data-href too, which VS Code opens on a click', () => {
+      const { md } = setup();
+      vscodeLike(md);
+      const html = md.render('[the office](WHO#OSPO) [web](https://example.org)\n', { currentDocument: path.join(root, 'public', 'V.md') });
+      assert.match(html, /<a href="vault:\/WHO\.md#ospo" data-href="vault:\/WHO\.md#ospo">the office<\/a>/);
+      assert.match(html, /<a href="https:\/\/example\.org" data-href="https:\/\/example\.org">web<\/a>/);
+    });
 
     it('parses with an empty env, renders cached tokens with the document Uri', () => {
       const { md } = setup();
