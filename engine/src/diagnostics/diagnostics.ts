@@ -28,6 +28,7 @@ export type DiagnosticCode =
   | 'invalid-utf8'
   | 'binary-file'
   | 'file-too-large'
+  | 'too-many-links'
   | 'unreadable-file';
 
 export interface RelatedInformation {
@@ -84,17 +85,18 @@ export function noteDiagnostics(index: VaultIndex, path: string, options: Diagno
     out.push({ path, range: note.frontmatter.error.range, severity: 'error', code: 'yaml-syntax', message: note.frontmatter.error.message });
   }
   const targets = index.linkTargets(path);
+  const unresolved: UnresolvedMemo = new Map();
   for (let i = 0; i < note.links.length; i++) {
     // A link holding a Templater tag is a placeholder (see Link.placeholder); the note's other links are checked.
     if (note.links[i].placeholder) continue;
-    const d = linkDiagnostic(index, note, note.links[i], targets[i], opts);
+    const d = linkDiagnostic(index, note, note.links[i], targets[i], opts, unresolved);
     if (d) out.push(d);
   }
   duplicateBlockIds(note, out);
   return out;
 }
 
-function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: Required<DiagnosticOptions>): NoteDiagnostic | undefined {
+function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: Required<DiagnosticOptions>, unresolved?: UnresolvedMemo): NoteDiagnostic | undefined {
   if (!t) return undefined;
   const path = note.path;
   const missing = opts.unresolvedLinkSeverity;
@@ -121,7 +123,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
         return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
       }
       if (missing === 'off') return undefined;
-      return unresolvedDiagnostic(index, note, link, missing);
+      return unresolvedDiagnostic(index, note, link, missing, unresolved);
     }
     case 'missing-heading':
     case 'missing-block': {
@@ -164,8 +166,20 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
   return undefined;
 }
 
-function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, ): NoteDiagnostic {
-  const path = note.path;
+/**
+ * What an unresolved link's problem says depends only on the linkpath and whether it embeds: a note that links
+ * 10,000 times to names that do not exist asks for suggestions once per name, not once per link.
+ */
+type UnresolvedMemo = Map<string, Pick<NoteDiagnostic, 'code' | 'message' | 'data'>>;
+
+function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, memo?: UnresolvedMemo): NoteDiagnostic {
+  const key = `${link.embed ? '!' : ''}${link.path}`;
+  const said = memo?.get(key) ?? unresolvedProblem(index, link);
+  memo?.set(key, said);
+  return { path: note.path, range: link.path ? link.pathRange : link.range, severity, ...said };
+}
+
+function unresolvedProblem(index: VaultIndex, link: Link): Pick<NoteDiagnostic, 'code' | 'message' | 'data'> {
   const linkpath = link.path;
   // The accepted attachment formats of R3.9 (membership.ts).
   const isAttachment = isAttachmentPath(linkpath);
@@ -195,7 +209,7 @@ function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, se
       data.suggestions = similar;
     }
   }
-  return { path, range: link.path ? link.pathRange : link.range, severity, code, message, data };
+  return { code, message, data };
 }
 
 
