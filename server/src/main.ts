@@ -3,9 +3,18 @@
  * client uses). Everything else is in server.ts.
  */
 import * as v8 from 'v8';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type MessageReader,
+  type MessageWriter,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
 import { nodeVaultFs } from '@ospo-notes/engine';
-import { createServer } from './server';
+import { createServer, messageArrived } from './server';
 
 /**
  * A language server lives for hours next to the editor, and its live heap is small (the models), while parsing
@@ -17,4 +26,21 @@ import { createServer } from './server';
 const HEAP_GROWING_PERCENT = 50;
 v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 
-createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
+/** The transport the arguments name, its reader told to report each message as it arrives (see messageArrived). */
+function transport(): [MessageReader, MessageWriter] | undefined {
+  let pair: [MessageReader, MessageWriter] | undefined;
+  if (process.argv.includes('--stdio')) pair = [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
+  else if (process.argv.includes('--node-ipc')) pair = [new IPCMessageReader(process), new IPCMessageWriter(process)];
+  if (!pair) return undefined;
+  const reader = pair[0];
+  const listen = reader.listen.bind(reader);
+  reader.listen = (callback) =>
+    listen((message) => {
+      messageArrived();
+      callback(message);
+    });
+  return pair;
+}
+
+const io = transport();
+createServer(io ? createConnection(ProposedFeatures.all, io[0], io[1]) : createConnection(ProposedFeatures.all), nodeVaultFs);

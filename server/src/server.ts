@@ -247,6 +247,11 @@ async function indexVault(vault: Vault): Promise<void> {
   } finally {
     vaultsBusy.delete(vault);
   }
+  // Buffers edited after the load took their text: re-indexed like any edit.
+  for (const doc of documents.all()) {
+    const loc = workspace.locate(doc.uri);
+    if (loc?.vault === vault && vault.ready && isNotePath(loc.path) && vault.index.versionOf(loc.path) !== doc.version) onNoteEdited({ document: doc });
+  }
   // Files created, changed or deleted while the vault was read.
   await applyQueuedFileEvents(vault);
   progress?.done();
@@ -497,16 +502,41 @@ function backgroundTurn(): Promise<void> {
   });
 }
 
-function scheduleBackgroundTurn(): void {
+/**
+ * When the last message from the client arrived (main.ts's reader reports it; 0 when nothing does). The
+ * connection handles one message per turn of the event loop, so background work waits until messages have
+ * stopped arriving for a moment: edits and requests, cheap each, come first, and a storm of them is not
+ * interleaved with a background slice after every one.
+ */
+let lastMessageAt = 0;
+let lastBackgroundSliceAt = 0;
+const MESSAGE_QUIET_MS = 3;
+/** However busy the client keeps the server, background work gets a slice at least this often. */
+const BACKGROUND_STARVATION_MS = 200;
+
+/** Tells the server that a message from the client has just arrived (for the transport's reader). */
+export function messageArrived(): void {
+  lastMessageAt = performance.now();
+}
+
+function scheduleBackgroundTurn(pause = BACKGROUND_PAUSE_MS): void {
   backgroundTimer = setTimeout(() => {
+    const now = performance.now();
+    if (now - lastMessageAt < MESSAGE_QUIET_MS && now - lastBackgroundSliceAt < BACKGROUND_STARVATION_MS) {
+      scheduleBackgroundTurn();
+      return;
+    }
+    lastBackgroundSliceAt = now;
     const next = backgroundWaiters.shift();
     next?.();
-    // The slice runs in this turn's microtasks; the pause before the next one starts once it has ended.
+    // The slice runs in this turn's microtasks. A slice that ran long (one big note's problems, or its index
+    // update) is followed by a pause as long: background work takes at most half of the time.
     setImmediate(() => {
       backgroundTimer = undefined;
-      if (backgroundWaiters.length > 0) scheduleBackgroundTurn();
+      const took = performance.now() - now;
+      if (backgroundWaiters.length > 0) scheduleBackgroundTurn(Math.max(BACKGROUND_PAUSE_MS, took));
     });
-  }, BACKGROUND_PAUSE_MS);
+  }, pause);
 }
 
 /**

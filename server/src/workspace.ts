@@ -16,6 +16,8 @@ import {
   nodeVaultFs,
   parseBuffer,
   readNoteTextSync,
+  parseBufferInSlices,
+  SLICED_PARSE_CHARACTERS,
   realPathInside,
   type ScanWarning,
   type VaultFs,
@@ -91,7 +93,13 @@ export class Workspace {
     for (const doc of this.documents.all()) {
       const loc = this.locate(doc.uri);
       if (loc && loc.vault === vault && isNotePath(loc.path)) {
-        loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()), doc.version);
+        const { version } = doc;
+        const text = doc.getText();
+        // Many notes may have been opened while the vault loaded: each, and the slices of a big one, takes a turn.
+        const model = text.length < SLICED_PARSE_CHARACTERS || !pause ? parseBuffer(loc.path, text) : await parseBufferInSlices(loc.path, text, 10, pause);
+        // Closed meanwhile: the disk's model stays.
+        if (this.documents.get(doc.uri)) loaded.index.upsertNote(model, version);
+        await pause?.();
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;

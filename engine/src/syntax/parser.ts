@@ -115,9 +115,10 @@ function hasTemplaterTag(text: string): boolean {
  * At most this many links of one note are modelled; the rest are counted and reported once (`too-many-links`).
  * A real index note has a few thousand links, while a 10 MB note of links has over half a million: modelling,
  * resolving and checking them all costs seconds and hundreds of megabytes on every re-parse, for a note no one
- * can read. The links are kept in document order, so the note's first ones still resolve and are checked.
+ * can read. The links are kept in document order, so the note's first ones still resolve and are checked. Above
+ * the 20,000 problems the editor is sent per note, so that a big real note meets that limit first.
  */
-export const MAX_NOTE_LINKS = 50000;
+export const MAX_NOTE_LINKS = 25000;
 
 /** Where the scanners put links: a note, or the one-link sink of {@link parseLinkSource}. */
 type LinkSink = Pick<NoteModel, 'links' | 'omittedLinks'>;
@@ -222,7 +223,8 @@ function* parseSteps(path: string, text: string, windowLines: number): Generator
   const leafLines = new Uint8Array(lines.length);
   const containers: Block[] = [];
   const collector = new BlockCollector(note, lines, units, codeLines, leafLines, containers);
-  for (const window of blockTokenWindows(body.join('\n'), windowLines)) {
+  yield;
+  for (const window of blockTokenWindows(body, windowLines)) {
     collector.add(window.tokens, window.continuesList);
     yield;
   }
@@ -405,7 +407,7 @@ const BLOCK_KIND_OF_OPEN: Record<string, BlockKind> = {
 /** Lines per window of the block parse (see {@link blockTokenWindows}). */
 const BLOCK_WINDOW_LINES = 2000;
 
-type StateBlockClass = new (src: string, md: MarkdownItInstance, env: object, tokens: Token[]) => { tokens: Token[]; line: number; lineMax: number };
+type StateBlockClass = new (src: string, md: MarkdownItInstance, env: object, tokens: Token[]) => { lineMax: number };
 
 /**
  * markdown-it's block tokens of `src`, a window of about {@link BLOCK_WINDOW_LINES} lines at a time: together they
@@ -420,22 +422,29 @@ type StateBlockClass = new (src: string, md: MarkdownItInstance, env: object, to
  * marker, is the same list going on (`continuesList`). Anything else that fills a window (a fence, a table, one
  * huge item) is parsed again in a window twice as long.
  */
-function* blockTokenWindows(src: string, windowLines: number): Generator<{ tokens: Token[]; continuesList: boolean }> {
-  // What md.parse does with the block rules alone: the core's normalize step, then the block parser.
-  const normalized = src.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+function* blockTokenWindows(lines: string[], windowLines: number): Generator<{ tokens: Token[]; continuesList: boolean }> {
   const State = (md.block as unknown as { State: StateBlockClass }).State;
-  const state = new State(normalized, md, {}, []);
   const tokenize = (md.block as unknown as { tokenize(state: unknown, start: number, end: number): void }).tokenize.bind(md.block);
-  const lineMax = state.lineMax;
+  const lineMax = lines.length;
   let start = 0;
   let size = windowLines;
   let continuesList = false;
   while (start < lineMax) {
     const end = Math.min(start + size, lineMax);
+    // Each window is parsed on its own lines (what md.parse does with the block rules alone: the core's normalize
+    // step, then the block parser), so a window costs its size, and its lines are numbered from `start`.
+    const src = lines.slice(start, end).join('\n').replace(/\0/g, '\uFFFD');
     const tokens: Token[] = [];
-    state.tokens = tokens;
-    state.line = start;
-    tokenize(state, start, end);
+    if (src !== '') {
+      const state = new State(src, md, {}, tokens);
+      tokenize(state, 0, state.lineMax);
+    }
+    for (const t of tokens) {
+      if (t.map) {
+        t.map[0] += start;
+        t.map[1] += start;
+      }
+    }
     if (end >= lineMax) {
       yield { tokens, continuesList };
       return;
