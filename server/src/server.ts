@@ -579,14 +579,22 @@ function publishLater(vault: Vault, p: string): boolean {
   return true;
 }
 
-/** Runs `work` over items in slices of at most ~10 ms, taking background turns in between. */
-async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
+/**
+ * Runs `work` over items in slices of at most ~10 ms, taking background turns in between (or, for work a request
+ * waits for, `pause`).
+ */
+async function inSlices<T>(items: T[], work: (item: T) => void, pause: () => Promise<void> = backgroundTurn): Promise<void> {
   let i = 0;
   while (i < items.length) {
     const until = Date.now() + 10;
     while (i < items.length && Date.now() < until) work(items[i++]);
-    if (i < items.length) await backgroundTurn();
+    if (i < items.length) await pause();
   }
+}
+
+/** One turn of the event loop: what a request's own slices yield, so that it is answered as soon as it can be. */
+function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1135,7 +1143,7 @@ const onCheckVaultRequest = async () => {
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p, inPublishScope(v, p) ? diags : []);
-    });
+    }, nextTurn);
     result.push({ uri: v.uri, vault: publishScope(v) === 'vault', errors: counts.error, warnings: counts.warning, information: counts.information, hints: counts.hint, notesWithProblems });
   }
   return result;
