@@ -74,7 +74,9 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
   // thread-pool round trips for open, stat, read and close), and the slices keep the event loop free.
   let sliceStart = performance.now();
   for (let i = 0; i < total; i++) {
-    const model = await readAndParseInSlices(root, notePaths[i], warnings, options.fs, sliceMs, options.pause);
+    // Only a big note's parse is awaited: the loader's own slices cover the rest without a promise per note.
+    const parsed = readAndParseInSlices(root, notePaths[i], warnings, options.fs, sliceMs, options.pause);
+    const model = parsed instanceof Promise ? await parsed : parsed;
     if (model) models.push(model);
     const done = i + 1;
     if (options.onProgress && (done % 500 === 0 || done === total)) options.onProgress(done, total);
@@ -95,8 +97,15 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
  */
 export const SLICED_PARSE_CHARACTERS = 256 * 1024;
 
-/** Reads one note as {@link readAndParse} does; a big note is parsed in slices of about `sliceMs`. */
-async function readAndParseInSlices(root: string, rel: string, warnings: ScanWarning[] | undefined, files: VaultFs = nodeVaultFs, sliceMs = SLICE_MS, pause?: () => Promise<void>): Promise<NoteModel | undefined> {
+/** Reads one note as {@link readAndParse} does; a big note is parsed in slices of about `sliceMs` (then: a promise). */
+function readAndParseInSlices(
+  root: string,
+  rel: string,
+  warnings: ScanWarning[] | undefined,
+  files: VaultFs = nodeVaultFs,
+  sliceMs = SLICE_MS,
+  pause?: () => Promise<void>,
+): NoteModel | undefined | Promise<NoteModel> {
   let read: BoundedRead;
   try {
     read = readNoteFileSync(path.join(root, ...rel.split('/')), files);

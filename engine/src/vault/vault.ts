@@ -334,14 +334,19 @@ export class VaultIndex implements VaultView {
     if (!note) return;
     this.unresolveNote(path);
     const targets: LinkTarget[] = new Array(note.links.length);
-    // Links that say the same thing resolve the same: an index note links to one name thousands of times.
-    const said = new Map<string, LinkTarget>();
+    // Links that say the same thing resolve the same: an index note links to one name thousands of times. (An
+    // ordinary note's few links are resolved directly: the key would cost more than it saves.)
+    const said = reuse || note.links.length > MANY_LINKS ? new Map<string, LinkTarget>() : undefined;
     for (let i = 0; i < note.links.length; i++) {
       const link = note.links[i];
-      const key = resolutionKey(link);
-      let t = said.get(key) ?? reuse?.get(key);
-      if (!t) t = resolveLink(link, path, this, memo);
-      said.set(key, t);
+      let t: LinkTarget | undefined;
+      if (said) {
+        const key = resolutionKey(link);
+        t = said.get(key) ?? reuse?.get(key) ?? resolveLink(link, path, this, memo);
+        said.set(key, t);
+      } else {
+        t = resolveLink(link, path, this, memo);
+      }
       targets[i] = t;
       if (t.target !== undefined) addTo(this.backlinks, t.target, path);
       if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link)) this.addWaiting(key, path);
@@ -426,6 +431,9 @@ function resolutionKey(link: Link): string {
 function nextTurn(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
+
+/** From this many links on, a note's links are resolved once per distinct link (see resolveNote). */
+const MANY_LINKS = 256;
 
 export function exportChanges(before: NoteModel, after: NoteModel): ExportChanges {
   return {
