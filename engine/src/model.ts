@@ -204,6 +204,11 @@ export interface NoteModel {
   /** The block map, in document order (outer blocks before the blocks they contain). */
   blocks: Block[];
   links: Link[];
+  /**
+   * How many links the note has beyond the per-note limit (`MAX_NOTE_LINKS` in the parser): counted, not
+   * modelled, and reported as a `too-many-links` problem. Absent when every link is in `links`.
+   */
+  omittedLinks?: number;
   tags: Tag[];
   callouts: Callout[];
   /**
@@ -211,7 +216,7 @@ export interface NoteModel {
    * `%%comments%%`), in document order. Completion and the grammar use them to stay quiet inside code.
    */
   opaque: Range[];
-  /** Problems found while reading (invalid UTF-8, binary content, file too large…), shown as diagnostics. */
+  /** Problems found while reading and parsing (invalid UTF-8, binary content, file too large, too many links…), shown as diagnostics. */
   readProblems: ReadProblem[];
   /** Runs of UTF-8 text once decoded as Windows-1252 or Latin-1 (`cafÃ©`), in document order; absent when none. */
   encodingDamage?: EncodingDamage[];
@@ -230,7 +235,7 @@ export interface EncodingDamage {
 }
 
 export interface ReadProblem {
-  code: 'invalid-utf8' | 'binary-file' | 'file-too-large' | 'unreadable-file';
+  code: 'invalid-utf8' | 'binary-file' | 'file-too-large' | 'too-many-links' | 'unreadable-file';
   message: string;
   range: Range;
 }

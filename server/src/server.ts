@@ -72,6 +72,7 @@ import {
   type OwnVaultSettings,
   type NoteModel,
   parseBuffer,
+  parseBufferInSlices,
   type PathLocation,
   prepareCompletion,
   provideCompletion,
@@ -97,7 +98,9 @@ import {
   readFolderMarkers,
   readObsidianConfig,
   readOwnVaultSettings,
+  readNoteTextSync,
   RequestCancelledError,
+  SLICED_PARSE_CHARACTERS,
   type Severity,
   touchesVaultMarker,
   type VaultDecision,
@@ -134,6 +137,17 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   publishQueue.clear();
   dirtyDocuments.clear();
   reindexCost.clear();
+  reindexCostCharacters.clear();
+  parsingInSlices.clear();
+  justOpened.clear();
+  backgroundWaiters.length = 0;
+  publishCosts.clear();
+  deferredPublishes.clear();
+  if (deferredPublishTimer) clearTimeout(deferredPublishTimer);
+  deferredPublishTimer = undefined;
+  if (backgroundTimer) clearTimeout(backgroundTimer);
+  backgroundTimer = undefined;
+  costlyReindexAllowedAt = 0;
   lastEdits.clear();
   if (reindexTimer) clearTimeout(reindexTimer);
   reindexTimer = undefined;
@@ -142,6 +156,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onInitialize(onInitialize);
   connection.onInitialized(onInitialized);
   connection.onDidChangeConfiguration(onConfigurationChanged);
+  documents.onDidOpen(onNoteOpened);
   documents.onDidChangeContent(onNoteEdited);
   documents.onDidClose(onNoteClosed);
   documents.onDidClose(onNoteClosedOutsideVault);
@@ -291,11 +306,16 @@ async function indexVault(vault: Vault): Promise<void> {
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
     await loadSchema(vault);
-    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`));
+    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`), backgroundTurn);
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
   } finally {
     vaultsBusy.delete(vault);
+  }
+  // Buffers edited after the load took their text: re-indexed like any edit.
+  for (const doc of documents.all()) {
+    const loc = workspace.locate(doc.uri);
+    if (loc?.vault === vault && vault.ready && isNotePath(loc.path) && vault.index.versionOf(loc.path) !== doc.version) onNoteEdited({ document: doc });
   }
   // Files created, changed or deleted while the vault was read.
   await applyQueuedFileEvents(vault);
@@ -618,9 +638,13 @@ async function drainPublishQueue(): Promise<void> {
       const p = queued.values().next().value as string;
       queued.delete(p);
       if (queued.size === 0) publishQueue.delete(vault);
-      if (workspace.vaults.includes(vault)) publishNote(vault, p);
+      if (workspace.vaults.includes(vault) && !publishLater(vault, p)) {
+        const started = performance.now();
+        publishNote(vault, p);
+        notePublishCost(vault, p, performance.now() - started);
+      }
       if (Date.now() - sliceStart > 10) {
-        await new Promise((r) => setImmediate(r));
+        await backgroundTurn();
         sliceStart = Date.now();
       }
     }
@@ -629,14 +653,118 @@ async function drainPublishQueue(): Promise<void> {
   }
 }
 
-/** Runs `work` over items in slices of at most ~10 ms, yielding in between. */
-async function inSlices<T>(items: T[], work: (item: T) => void): Promise<void> {
+/**
+ * Background work (loading a vault, publishing problems, parsing a big note) runs in slices of ~10 ms, and the
+ * slices of all of it take turns: after each one, messages alone are handled for BACKGROUND_PAUSE_MS (the
+ * connection handles one message per turn of the event loop). Yielding a single turn instead, as many slices as
+ * there are background tasks would run before each message, and a storm of edits and requests queued behind
+ * a big parse would wait for most of it.
+ */
+const BACKGROUND_PAUSE_MS = 5;
+const backgroundWaiters: Array<() => void> = [];
+let backgroundTimer: NodeJS.Timeout | undefined;
+
+/** Resolves when it is the caller's turn for its next slice of background work. */
+function backgroundTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    backgroundWaiters.push(resolve);
+    if (!backgroundTimer) scheduleBackgroundTurn();
+  });
+}
+
+/**
+ * When the last message from the client arrived (main.ts's reader reports it; 0 when nothing does). The
+ * connection handles one message per turn of the event loop, so background work waits until messages have
+ * stopped arriving for a moment: edits and requests, cheap each, come first, and a storm of them is not
+ * interleaved with a background slice after every one.
+ */
+let lastMessageAt = 0;
+let lastBackgroundSliceAt = 0;
+const MESSAGE_QUIET_MS = 3;
+/** However busy the client keeps the server, background work gets a slice at least this often. */
+const BACKGROUND_STARVATION_MS = 200;
+
+/** Tells the server that a message from the client has just arrived (for the transport's reader). */
+export function messageArrived(): void {
+  lastMessageAt = performance.now();
+}
+
+function scheduleBackgroundTurn(pause = BACKGROUND_PAUSE_MS): void {
+  backgroundTimer = setTimeout(() => {
+    const now = performance.now();
+    if (now - lastMessageAt < MESSAGE_QUIET_MS && now - lastBackgroundSliceAt < BACKGROUND_STARVATION_MS) {
+      scheduleBackgroundTurn();
+      return;
+    }
+    lastBackgroundSliceAt = now;
+    const next = backgroundWaiters.shift();
+    next?.();
+    // The slice runs in this turn's microtasks. A slice that ran long (one big note's problems, or its index
+    // update) is followed by a pause as long: background work takes at most half of the time.
+    setImmediate(() => {
+      backgroundTimer = undefined;
+      const took = performance.now() - now;
+      if (backgroundWaiters.length > 0) scheduleBackgroundTurn(Math.max(BACKGROUND_PAUSE_MS, took));
+    });
+  }, pause);
+}
+
+/**
+ * Publishing a note's problems costs about its number of links: 20,000 of them take a hundred milliseconds or
+ * more (computing, converting, hashing and sending them), and a note linked from everywhere is queued again by
+ * every edit elsewhere. A note that costly is published at most once per its cost spread out to this share of
+ * the time; in between, its queued publish waits.
+ */
+const COSTLY_PUBLISH_MS = 20;
+const COSTLY_PUBLISH_SHARE = 0.1;
+/** Vault → note path → [what its last publish cost in ms, when it ended]. */
+const publishCosts = new Map<Vault, Map<string, [number, number]>>();
+let deferredPublishTimer: NodeJS.Timeout | undefined;
+const deferredPublishes = new Map<Vault, Set<string>>();
+
+function notePublishCost(vault: Vault, p: string, ms: number): void {
+  let costs = publishCosts.get(vault);
+  if (!costs) publishCosts.set(vault, (costs = new Map()));
+  if (ms > COSTLY_PUBLISH_MS) costs.set(p, [ms, Date.now()]);
+  else costs.delete(p);
+}
+
+/** Defers a costly note's publish that comes too soon after its last one (see COSTLY_PUBLISH_SHARE). */
+function publishLater(vault: Vault, p: string): boolean {
+  const last = publishCosts.get(vault)?.get(p);
+  if (!last) return false;
+  const due = last[1] + last[0] / COSTLY_PUBLISH_SHARE;
+  if (Date.now() >= due) return false;
+  let deferred = deferredPublishes.get(vault);
+  if (!deferred) deferredPublishes.set(vault, (deferred = new Set()));
+  deferred.add(p);
+  if (!deferredPublishTimer) {
+    deferredPublishTimer = setTimeout(() => {
+      deferredPublishTimer = undefined;
+      const all = [...deferredPublishes];
+      deferredPublishes.clear();
+      for (const [v, paths] of all) queuePublish(v, paths);
+    }, Math.max(0, due - Date.now()));
+  }
+  return true;
+}
+
+/**
+ * Runs `work` over items in slices of at most ~10 ms, taking background turns in between (or, for work a request
+ * waits for, `pause`).
+ */
+async function inSlices<T>(items: T[], work: (item: T) => void, pause: () => Promise<void> = backgroundTurn): Promise<void> {
   let i = 0;
   while (i < items.length) {
     const until = Date.now() + 10;
     while (i < items.length && Date.now() < until) work(items[i++]);
-    if (i < items.length) await new Promise((r) => setImmediate(r));
+    if (i < items.length) await pause();
   }
+}
+
+/** One turn of the event loop: what a request's own slices yield, so that it is answered as soon as it can be. */
+function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -673,6 +801,11 @@ function isCheapToReindex(doc: TextDocument): boolean {
   return cost !== undefined ? cost <= CHEAP_REINDEX_MS : doc.getText().length <= CHEAP_NOTE_CHARACTERS;
 }
 
+/** URI → the length of the text whose re-indexing `reindexCost` measured. */
+const reindexCostCharacters = new Map<string, number>();
+/** Open documents being parsed in time slices by the timer: not started again meanwhile. */
+const parsingInSlices = new Set<string>();
+
 /** Open document URI → when its latest edit arrived. */
 const lastEdits = new Map<string, number>();
 
@@ -681,19 +814,73 @@ function reindexDue(uri: string, since: number): number {
   const doc = documents.get(uri);
   const last = lastEdits.get(uri) ?? since;
   if (doc && isCheapToReindex(doc)) return last;
-  return Math.min(last + EDIT_QUIET_MS, since + Math.max(EDIT_MAX_DELAY_MS, (2 * (reindexCost.get(uri) ?? 0)) / BACKGROUND_REINDEX_SHARE));
+  const cost = reindexCost.get(uri) ?? 0;
+  const due = Math.min(last + EDIT_QUIET_MS, since + Math.max(EDIT_MAX_DELAY_MS, (2 * cost) / BACKGROUND_REINDEX_SHARE));
+  // However often typing pauses, costly notes are not re-indexed again before their share of time has passed.
+  return Math.max(due, costlyReindexAllowedAt);
 }
+
+/**
+ * Re-indexing costly notes (all of them together) may take at most this share of the time, however often
+ * typing pauses: several big notes open and typed into in turn must not keep the server busy with their
+ * re-parses, and the requests waiting behind them.
+ */
+const PAUSED_REINDEX_SHARE = 0.25;
+/** When the next costly re-index may start: the last one's cost, spread out to {@link PAUSED_REINDEX_SHARE}. */
+let costlyReindexAllowedAt = 0;
+
+/** Whether the note is parsed in slices (see SLICED_PARSE_CHARACTERS): one at a time, each with its pauses. */
+function isParsedInSlices(uri: string): boolean {
+  return (documents.get(uri)?.getText().length ?? 0) >= SLICED_PARSE_CHARACTERS;
+}
+
+const BACKGROUND_SLICE_MS = 10;
 
 function scheduleReindex(): void {
   if (reindexTimer) clearTimeout(reindexTimer);
   reindexTimer = undefined;
   if (dirtyDocuments.size === 0) return;
   let due = Infinity;
-  for (const [uri, since] of dirtyDocuments) due = Math.min(due, reindexDue(uri, since));
+  for (const [uri, since] of dirtyDocuments) {
+    // Rescheduled when the parse under way ends.
+    if (parsingInSlices.size > 0 && isParsedInSlices(uri)) continue;
+    due = Math.min(due, reindexDue(uri, since));
+  }
+  if (due === Infinity) return;
   reindexTimer = setTimeout(() => void reindexDirtyDocuments(), Math.max(0, due - Date.now()));
 }
 
+/** Documents just opened, whose first content event is their opening. */
+const justOpened = new Set<string>();
+
+function onNoteOpened(e: TextDocumentChangeEvent<TextDocument>): void {
+  justOpened.add(e.document.uri);
+}
+
+/**
+ * Whether an opened buffer is exactly what the index already read from disk: then there is nothing to parse.
+ * Checked for big notes only (reading the file back costs milliseconds; parsing a 10 MB note, seconds), whose
+ * model must be the disk's (no buffer was indexed since).
+ */
+function openedAsOnDisk(doc: TextDocument): boolean {
+  const text = doc.getText();
+  if (text.length < SLICED_PARSE_CHARACTERS) return false;
+  const loc = workspace.locate(doc.uri);
+  if (!loc || !isNotePath(loc.path) || !loc.vault.ready || !loc.vault.index.note(loc.path) || loc.vault.index.versionOf(loc.path) !== undefined) return false;
+  try {
+    return readNoteTextSync(path.join(loc.vault.root, ...loc.path.split('/')), vaultFs) === text;
+  } catch {
+    return false;
+  }
+}
+
 function onNoteEdited(e: TextDocumentChangeEvent<TextDocument>): void {
+  if (justOpened.delete(e.document.uri) && openedAsOnDisk(e.document)) {
+    // Nothing to parse, but an open note is published even outside a vault.
+    const loc = workspace.locate(e.document.uri);
+    if (loc) queuePublish(loc.vault, [loc.path]);
+    return;
+  }
   const now = Date.now();
   if (!dirtyDocuments.has(e.document.uri)) dirtyDocuments.set(e.document.uri, now);
   lastEdits.set(e.document.uri, now);
@@ -712,17 +899,49 @@ async function reindexDirtyDocuments(): Promise<void> {
       dirtyDocuments.delete(uri);
       continue;
     }
+    if (parsingInSlices.size > 0 && isParsedInSlices(uri)) continue;
     const version = doc.version;
+    const text = doc.getText();
     const parseStart = performance.now();
-    const model = parseBuffer(loc.path, doc.getText());
-    const parseCost = performance.now() - parseStart;
-    await new Promise((r) => setImmediate(r));
-    // Typed on meanwhile (a newer text waits for the next timer), or a request has indexed it already.
-    if (documents.get(uri)?.version !== version || !dirtyDocuments.has(uri)) continue;
-    dirtyDocuments.delete(uri);
+    let model: NoteModel;
+    let parseCost: number;
+    if (text.length < SLICED_PARSE_CHARACTERS) {
+      model = parseBuffer(loc.path, text);
+      parseCost = performance.now() - parseStart;
+      await new Promise((r) => setImmediate(r));
+    } else {
+      // The cost is the parse's own time, without the pauses between its slices.
+      let paused = 0;
+      const pause = async (): Promise<void> => {
+        const t = performance.now();
+        await backgroundTurn();
+        paused += performance.now() - t;
+      };
+      parsingInSlices.add(uri);
+      try {
+        model = await parseBufferInSlices(loc.path, text, BACKGROUND_SLICE_MS, pause);
+      } finally {
+        parsingInSlices.delete(uri);
+      }
+      parseCost = performance.now() - parseStart - paused;
+    }
+    const current = documents.get(uri);
+    // Closed meanwhile, or a request has indexed it already.
+    if (!current || !dirtyDocuments.has(uri) || workspace.locate(uri)?.vault !== loc.vault) continue;
+    if (current.version !== version) {
+      // Typed on meanwhile: a costly note's model of a few seconds ago still beats one of minutes ago, and the
+      // newer text waits for the next pause. A cheap one waits for its next turn.
+      if (text.length < SLICED_PARSE_CHARACTERS) continue;
+      dirtyDocuments.set(uri, Date.now());
+    } else {
+      dirtyDocuments.delete(uri);
+    }
     const indexStart = performance.now();
     noteReindexed(loc.vault, model, version);
     reindexCost.set(uri, parseCost + performance.now() - indexStart);
+    reindexCostCharacters.set(uri, text.length);
+    const cost = reindexCost.get(uri)!;
+    if (cost > CHEAP_REINDEX_MS) costlyReindexAllowedAt = Date.now() + cost / PAUSED_REINDEX_SHARE;
   }
   // Notes still dirty: not due yet, or typed on meanwhile.
   if (!reindexTimer) scheduleReindex();
@@ -738,13 +957,17 @@ const REQUEST_REINDEX_BUDGET_MS = 50;
 /** Brings an open note's model up to its buffer if it was edited since it was last parsed and that is cheap. */
 function reindexIfDirty(uri: string): void {
   if (!dirtyDocuments.has(uri) || (reindexCost.get(uri) ?? 0) > REQUEST_REINDEX_BUDGET_MS) return;
-  dirtyDocuments.delete(uri);
   const doc = documents.get(uri);
+  // Big, and not measured at about this size (just opened, or pasted into): the timer parses it in slices.
+  const measuredAt = reindexCostCharacters.get(uri) ?? 0;
+  if (doc && doc.getText().length >= Math.max(SLICED_PARSE_CHARACTERS, 2 * measuredAt)) return;
+  dirtyDocuments.delete(uri);
   const loc = workspace.locate(uri);
   if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
   const started = performance.now();
   noteReindexed(loc.vault, parseBuffer(loc.path, doc.getText()), doc.version);
   reindexCost.set(uri, performance.now() - started);
+  reindexCostCharacters.set(uri, doc.getText().length);
 }
 
 function noteReindexed(vault: Vault, model: NoteModel, version: number): void {
@@ -770,6 +993,7 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
   dirtyDocuments.delete(e.document.uri);
   lastEdits.delete(e.document.uri);
   reindexCost.delete(e.document.uri);
+  reindexCostCharacters.delete(e.document.uri);
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
@@ -1268,7 +1492,7 @@ const onCheckVaultRequest = async () => {
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       publishNote(v, p, inPublishScope(v, p) ? diags : []);
-    });
+    }, nextTurn);
     // A broken frontmatter schema file counts as a file with a problem.
     for (const d of v.schema.problems) counts[d.severity]++;
     if (v.schema.problems.length > 0) notesWithProblems++;

@@ -19,6 +19,8 @@ import {
   parseBuffer,
   ProblemCache,
   readNoteTextSync,
+  parseBufferInSlices,
+  SLICED_PARSE_CHARACTERS,
   realPathInside,
   type ScanWarning,
   type SchemaLoad,
@@ -99,8 +101,8 @@ export class Workspace {
   }
 
   /** Loads a vault from disk (cold start) and swaps the fresh index in. */
-  async index(vault: Vault, membership: MembershipSettings, onProgress?: (done: number, total: number) => void): Promise<void> {
-    const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress, fs: this.files });
+  async index(vault: Vault, membership: MembershipSettings, onProgress?: (done: number, total: number) => void, pause?: () => Promise<void>): Promise<void> {
+    const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress, fs: this.files, pause });
     vault.warnings = loaded.warnings;
     vault.rules = loaded.rules;
     vault.outside = new FileLookup(loaded.outside);
@@ -108,7 +110,13 @@ export class Workspace {
     for (const doc of this.documents.all()) {
       const loc = this.locate(doc.uri);
       if (loc && loc.vault === vault && isNotePath(loc.path)) {
-        loaded.index.upsertNote(parseBuffer(loc.path, doc.getText()), doc.version);
+        const { version } = doc;
+        const text = doc.getText();
+        // Many notes may have been opened while the vault loaded: each, and the slices of a big one, takes a turn.
+        const model = text.length < SLICED_PARSE_CHARACTERS || !pause ? parseBuffer(loc.path, text) : await parseBufferInSlices(loc.path, text, 10, pause);
+        // Closed meanwhile: the disk's model stays.
+        if (this.documents.get(doc.uri)) loaded.index.upsertNote(model, version);
+        await pause?.();
       }
     }
     (vault as { index: VaultIndex }).index = loaded.index;

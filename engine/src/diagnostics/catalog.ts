@@ -152,6 +152,11 @@ export const DIAGNOSTIC_DOCS = {
     summary: "The vault's `.ospo-notes/schema.json` is not valid JSON, not a JSON object, or not a valid JSON Schema. It is reported on that file, at the JSON error or at the invalid keyword; meanwhile notes are checked with the default schema.",
     severity: 'error',
   },
+  'too-many-links': {
+    title: 'More links in one note than are indexed',
+    summary: 'At most 25,000 links of one note are indexed and checked; the links after that are counted, and this warning marks the first one left out.',
+    severity: 'warning',
+  },
   'more-problems': {
     title: 'More problems than the editor lists',
     summary: 'The editor lists at most 20,000 problems of one note; this entry counts the rest. The checker and the Check Vault command list them all.',

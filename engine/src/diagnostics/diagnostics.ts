@@ -33,6 +33,7 @@ export type DiagnosticCode =
   | 'binary-file'
   | 'file-too-large'
   | 'unreadable-file'
+  | 'too-many-links'
   | 'private-link'
   | 'mojibake'
   | 'property-wrong-type'
@@ -117,7 +118,7 @@ function linkOptions(options: DiagnosticOptions): LinkOptions {
 /** What reading the file found: invalid UTF-8, a binary or too large file, an unreadable one. */
 export const readProblemsRule: DiagnosticRule = {
   id: 'read-problems',
-  codes: ['invalid-utf8', 'binary-file', 'file-too-large', 'unreadable-file'],
+  codes: ['invalid-utf8', 'binary-file', 'file-too-large', 'unreadable-file', 'too-many-links'],
   dependsOn: [],
   check(ctx, path) {
     const note = ctx.index.note(path);
@@ -150,10 +151,11 @@ export const linksRule: DiagnosticRule = {
     const opts = linkOptions(ctx.options);
     const out: NoteDiagnostic[] = [];
     const targets = ctx.index.linkTargets(path);
+    const unresolved: UnresolvedMemo = new Map();
     for (let i = 0; i < note.links.length; i++) {
       // A link holding a Templater tag is a placeholder (see Link.placeholder); the note's other links are checked.
       if (note.links[i].placeholder) continue;
-      const d = linkDiagnostic(ctx.index, note, note.links[i], targets[i], opts);
+      const d = linkDiagnostic(ctx.index, note, note.links[i], targets[i], opts, unresolved);
       if (d) out.push(d);
     }
     return out;
@@ -173,7 +175,7 @@ export const duplicateBlockIdsRule: DiagnosticRule = {
   },
 };
 
-function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: LinkOptions): NoteDiagnostic | undefined {
+function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkTarget | undefined, opts: LinkOptions, unresolved?: UnresolvedMemo): NoteDiagnostic | undefined {
   if (!t) return undefined;
   const path = note.path;
   const missing = opts.unresolvedLinkSeverity;
@@ -200,7 +202,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
         return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
       }
       if (missing === 'off') return undefined;
-      return unresolvedDiagnostic(index, note, link, missing);
+      return unresolvedDiagnostic(index, note, link, missing, unresolved);
     }
     case 'missing-heading':
     case 'missing-block': {
@@ -243,8 +245,20 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
   return undefined;
 }
 
-function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, ): NoteDiagnostic {
-  const path = note.path;
+/**
+ * What an unresolved link's problem says depends only on the linkpath and whether it embeds: a note that links
+ * 10,000 times to names that do not exist asks for suggestions once per name, not once per link.
+ */
+type UnresolvedMemo = Map<string, Pick<NoteDiagnostic, 'code' | 'message' | 'data'>>;
+
+function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, memo?: UnresolvedMemo): NoteDiagnostic {
+  const key = `${link.embed ? '!' : ''}${link.path}`;
+  const said = memo?.get(key) ?? unresolvedProblem(index, link);
+  memo?.set(key, said);
+  return { path: note.path, range: link.path ? link.pathRange : link.range, severity, ...said };
+}
+
+function unresolvedProblem(index: VaultIndex, link: Link): Pick<NoteDiagnostic, 'code' | 'message' | 'data'> {
   const linkpath = link.path;
   // The accepted attachment formats of R3.9 (membership.ts).
   const isAttachment = isAttachmentPath(linkpath);
@@ -274,7 +288,7 @@ function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, se
       data.suggestions = similar;
     }
   }
-  return { path, range: link.path ? link.pathRange : link.range, severity, code, message, data };
+  return { code, message, data };
 }
 
 

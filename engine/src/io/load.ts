@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { NoteModel, ReadProblem } from '../model';
-import { parseNote } from '../syntax/parser';
+import { parseNote, parseNoteInSlices } from '../syntax/parser';
 import { checkTextSize, decodeNote, MAX_PARSED_NOTE_BYTES, tooLarge, type DecodedNote } from './reader';
 import { errorText, scanVault, type ScanOptions, type ScanWarning } from './scan';
 import { dirname, isNotePath } from '../vault/paths';
@@ -44,6 +44,8 @@ export interface LoadOptions extends ScanOptions {
   sliceMs?: number;
   /** How files are read (default: Node's fs). */
   fs?: VaultFs;
+  /** How the loader gives the event loop a turn between slices (default: one turn, `setImmediate`). */
+  pause?: () => Promise<void>;
 }
 
 export interface LoadedVault {
@@ -72,18 +74,50 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
   // thread-pool round trips for open, stat, read and close), and the slices keep the event loop free.
   let sliceStart = performance.now();
   for (let i = 0; i < total; i++) {
-    const model = readAndParseSync(root, notePaths[i], warnings, options.fs);
+    // Only a big note's parse is awaited: the loader's own slices cover the rest without a promise per note.
+    const parsed = readAndParseInSlices(root, notePaths[i], warnings, options.fs, sliceMs, options.pause);
+    const model = parsed instanceof Promise ? await parsed : parsed;
     if (model) models.push(model);
     const done = i + 1;
     if (options.onProgress && (done % 500 === 0 || done === total)) options.onProgress(done, total);
     if (performance.now() - sliceStart > sliceMs) {
-      await new Promise((r) => setImmediate(r));
+      await (options.pause ?? nextTurn)();
       sliceStart = performance.now();
     }
   }
   const index = new VaultIndex();
-  await index.loadInSlices(models, attachments, sliceMs);
+  await index.loadInSlices(models, attachments, sliceMs, options.pause);
   return { index, warnings, outside: scan.outside, rules };
+}
+
+/**
+ * Notes at least this big are parsed in time slices ({@link parseNoteInSlices}), yielding to the event loop in
+ * between: a 10 MB note takes seconds, and the server answers requests meanwhile. Smaller ones, parsed in a few
+ * milliseconds, are parsed at once.
+ */
+export const SLICED_PARSE_CHARACTERS = 256 * 1024;
+
+/** Reads one note as {@link readAndParse} does; a big note is parsed in slices of about `sliceMs` (then: a promise). */
+function readAndParseInSlices(
+  root: string,
+  rel: string,
+  warnings: ScanWarning[] | undefined,
+  files: VaultFs = nodeVaultFs,
+  sliceMs = SLICE_MS,
+  pause?: () => Promise<void>,
+): NoteModel | undefined | Promise<NoteModel> {
+  let read: BoundedRead;
+  try {
+    read = readNoteFileSync(path.join(root, ...rel.split('/')), files);
+  } catch (e) {
+    return readFailure(rel, e, warnings);
+  }
+  if (!('bytes' in read) || read.bytes.length < SLICED_PARSE_CHARACTERS) return parseRead(rel, read);
+  return parseDecodedInSlices(rel, decodeNote(read.bytes), sliceMs, pause);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 /** {@link readAndParse} without the promise: for the loader's time slices. */
@@ -144,7 +178,8 @@ export async function readAndParse(root: string, rel: string, warnings?: ScanWar
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
-  return parseRead(rel, read);
+  if (!('bytes' in read) || read.bytes.length < SLICED_PARSE_CHARACTERS) return parseRead(rel, read);
+  return parseDecodedInSlices(rel, decodeNote(read.bytes));
 }
 
 export function parseBytes(rel: string, bytes: Uint8Array): NoteModel {
@@ -154,6 +189,20 @@ export function parseBytes(rel: string, bytes: Uint8Array): NoteModel {
 /** An editor buffer's note model, with the same size limit as a file read from disk. */
 export function parseBuffer(rel: string, text: string): NoteModel {
   return parseDecoded(rel, checkTextSize(text));
+}
+
+/**
+ * {@link parseBuffer} in time slices: the same model, with turns of the event loop in between (see
+ * {@link SLICED_PARSE_CHARACTERS}). For a buffer that may have changed meanwhile, the caller compares versions.
+ */
+export function parseBufferInSlices(rel: string, text: string, sliceMs = SLICE_MS, pause?: () => Promise<void>): Promise<NoteModel> {
+  return parseDecodedInSlices(rel, checkTextSize(text), sliceMs, pause);
+}
+
+async function parseDecodedInSlices(rel: string, decoded: DecodedNote, sliceMs = SLICE_MS, pause?: () => Promise<void>): Promise<NoteModel> {
+  const note = await parseNoteInSlices(rel, decoded.text, sliceMs, pause);
+  note.readProblems.push(...decoded.problems);
+  return note;
 }
 
 function parseDecoded(rel: string, decoded: DecodedNote): NoteModel {

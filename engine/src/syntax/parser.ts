@@ -12,7 +12,7 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
-import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, Tag } from '../model';
+import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, ReadProblem, Tag } from '../model';
 import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
@@ -112,7 +112,89 @@ function hasTemplaterTag(text: string): boolean {
   return open >= 0 && text.indexOf('%>', open + 2) >= 0;
 }
 
-export function parseNote(path: string, text: string): NoteModel {
+/**
+ * At most this many links of one note are modelled; the rest are counted and reported once (`too-many-links`).
+ * A real index note has a few thousand links, while a 10 MB note of links has over half a million: modelling,
+ * resolving and checking them all costs seconds and hundreds of megabytes on every re-parse, for a note no one
+ * can read. The links are kept in document order, so the note's first ones still resolve and are checked. Above
+ * the 20,000 problems the editor is sent per note, so that a big real note meets that limit first.
+ */
+export const MAX_NOTE_LINKS = 25000;
+
+/** Where the scanners put links: a note, or the one-link sink of {@link parseLinkSource}. */
+type LinkSink = Pick<NoteModel, 'links' | 'omittedLinks'>;
+
+/** Where the first link over the limit stands, per note being parsed (several may be parsed in slices at once). */
+const firstOmittedLink = new WeakMap<LinkSink, Range>();
+
+/** Stands for a link over the limit once the first one has been seen: counted, never looked at. */
+const COUNTED_LINK = {} as Link;
+
+/** Whether text[from, to) holds a line break (a loop: `indexOf` would read on to the next one, wherever it is). */
+function hasLineBreak(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) return true;
+  return false;
+}
+
+function addLink(sink: LinkSink, link: Link): void {
+  if (sink.links.length < MAX_NOTE_LINKS) {
+    sink.links.push(link);
+    return;
+  }
+  if (!sink.omittedLinks) firstOmittedLink.set(sink, link.range);
+  sink.omittedLinks = (sink.omittedLinks ?? 0) + 1;
+}
+
+/** The one problem of a note over {@link MAX_NOTE_LINKS}, at its first link that is not modelled. */
+function tooManyLinks(sink: LinkSink): ReadProblem {
+  const omitted = sink.omittedLinks ?? 0;
+  const at = firstOmittedLink.get(sink) ?? range(0, 0, 0, 0);
+  return {
+    code: 'too-many-links',
+    message: `This note has ${MAX_NOTE_LINKS + omitted} links, over the limit of ${MAX_NOTE_LINKS} per note: the ${omitted} from line ${at.start.line + 1} on are not indexed or checked.`,
+    range: { start: at.start, end: at.start },
+  };
+}
+
+/**
+ * Parses one note. `windowLines` sets the size of the block parser's windows (see {@link blockTokenWindows}); only
+ * tests change it, to show that where the windows are cut changes nothing.
+ */
+export function parseNote(path: string, text: string, windowLines = BLOCK_WINDOW_LINES): NoteModel {
+  const steps = parseSteps(path, text, windowLines);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link parseNote}, giving the event loop a turn (`pause`, by default one turn) whenever it has worked about
+ * `sliceMs` without one: a 10 MB note takes seconds to parse, and a server must answer requests meanwhile. The
+ * result is the same model.
+ */
+export async function parseNoteInSlices(path: string, text: string, sliceMs = 20, pause: () => Promise<void> = nextTurn): Promise<NoteModel> {
+  const steps = parseSteps(path, text, BLOCK_WINDOW_LINES);
+  let until = performance.now() + sliceMs;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() >= until) {
+      await pause();
+      until = performance.now() + sliceMs;
+    }
+  }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+/** Inline units scanned between two chances to yield. */
+const UNITS_PER_STEP = 500;
+
+/** The parse, as steps: it yields between block windows and between runs of units, never inside one. */
+function* parseSteps(path: string, text: string, windowLines: number): Generator<void, NoteModel> {
   const lines = splitLines(text);
   const note: NoteModel = {
     path,
@@ -137,15 +219,18 @@ export function parseNote(path: string, text: string): NoteModel {
     for (let i = 0; i <= fmEnd; i++) body[i] = '';
   }
 
-  const tokens = md.parse(body.join('\n'), {});
   const codeLines = new Uint8Array(lines.length);
   const units: InlineUnit[] = [];
   const leafLines = new Uint8Array(lines.length);
   const containers: Block[] = [];
-  collectBlocks(note, tokens, lines, units, codeLines, leafLines, containers);
+  const collector = new BlockCollector(note, lines, units, codeLines, leafLines, containers);
+  yield;
+  for (const window of blockTokenWindows(body, windowLines)) {
+    collector.add(window.tokens, window.continuesList);
+    yield;
+  }
 
-  const texts = units.map((u) => unitText(lines, u));
-  const comments = findPercentComments(lines, units, texts);
+  const comments = findPercentComments(lines, units);
   for (const c of comments) note.opaque.push(range(c.sl, c.sc, c.el, c.ec));
   if (comments.length > 0) {
     note.headings = note.headings.filter((h) => !insideSpans(comments, h.line, h.textRange.start.character));
@@ -159,11 +244,13 @@ export function parseNote(path: string, text: string): NoteModel {
     while (firstComment < comments.length && comments[firstComment].el < units[u].startLine) firstComment++;
     let last = firstComment;
     while (last < comments.length && comments[last].sl < units[u].endLine) last++;
-    scanUnit(note, units[u], texts[u], firstComment === last ? NO_SPANS : comments.slice(firstComment, last));
+    scanUnit(note, units[u], unitText(lines, units[u]), firstComment === last ? NO_SPANS : comments.slice(firstComment, last));
+    if (u % UNITS_PER_STEP === UNITS_PER_STEP - 1) yield;
   }
   findDefinitions(note, lines, leafLines, codeLines, fmEnd, comments);
   markPlaceholders(note.links, lines);
-  note.blocks = blockMap(units, containers, note.blockIds);
+  if (note.omittedLinks) note.readProblems.push(tooManyLinks(note));
+  note.blocks = yield* blockMap(units, containers, note.blockIds);
 
   computeSections(note.headings, lines.length);
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
@@ -191,7 +278,7 @@ export function parseLinkSource(source: string): Link | undefined {
   const opaque = new Uint8Array(text.length);
   const { spans, escaped } = codeSpans(text, opaque, undefined, SLOT_ESCAPED_FIRST);
   for (const [s, e] of spans) opaque.fill(1, s, e);
-  const sink: Pick<NoteModel, 'links'> = { links: [] };
+  const sink: LinkSink = { links: [] };
   findMarkdownLinks(sink, map, text, opaque, escaped, new Uint8Array(text.length));
   const link = sink.links[0];
   const whole = link && sink.links.length === 1 && link.range.start.line === 0 && link.range.start.character === 0 && map.offset(link.range.end) === text.length;
@@ -216,7 +303,7 @@ function readFrontmatter(note: NoteModel, lines: string[], fmEnd: number): void 
   for (let i = 1; i < fmEnd; i++) {
     for (const [start, end, embed] of quotedWikiLinks(lines[i])) {
       const link = wikiLink(new LineMap(i, [lines[i]]), lines[i], start, end, embed);
-      if (link) note.links.push(link);
+      if (link) addLink(note, link);
     }
   }
 }
@@ -264,93 +351,198 @@ const BLOCK_KIND_OF_OPEN: Record<string, BlockKind> = {
   hr: 'other',
 };
 
-function collectBlocks(
-  note: NoteModel,
-  tokens: Token[],
-  lines: string[],
-  units: InlineUnit[],
-  codeLines: Uint8Array,
-  leafLines: Uint8Array,
-  containers: Block[],
-): void {
-  /** Open containers, innermost last. */
-  const stack: Array<{ type: string; start: number; end: number; callout: boolean }> = [];
-  /** Previous finished block per container depth, for ids standing alone after a block. */
-  const previousAtDepth: Array<{ kind: BlockKind; start: number; end: number } | undefined> = [];
-  let table: { start: number; end: number } | undefined;
+/** Lines per window of the block parse (see {@link blockTokenWindows}). */
+const BLOCK_WINDOW_LINES = 2000;
 
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const map = t.map;
-    const depth = stack.length;
-    if (t.nesting === 1 && map) {
-      const kind = BLOCK_KIND_OF_OPEN[t.type];
-      if (t.type === 'blockquote_open' || t.type === 'list_item_open' || t.type === 'bullet_list_open' || t.type === 'ordered_list_open') {
-        let callout = false;
-        if (t.type === 'blockquote_open') {
-          const quoteDepth = stack.filter((s) => s.type === 'blockquote_open').length + 1;
-          callout = readCallout(note, lines, map[0], map[1] - 1, quoteDepth);
-        }
-        // markdown-it counts the blank lines after a list item in its map; a block's range ends at its last text.
-        stack.push({ type: t.type, start: map[0], end: lastTextLine(lines, map[0], map[1] - 1), callout });
-        previousAtDepth[stack.length] = undefined;
-        continue;
-      }
-      if (t.type === 'table_open') {
-        table = { start: map[0], end: map[1] - 1 };
-        for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
-        continue;
-      }
-      if (t.type === 'tr_open') {
-        const tableInListItem = stack.some((s) => s.type === 'list_item_open');
-        units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], tableInListItem, ...namedBlock(stack, 'table', table!.start, table!.end, table!.end) });
-        continue;
-      }
-      if (t.type === 'paragraph_open' || t.type === 'heading_open') {
-        for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
-        const isHeading = t.type === 'heading_open';
-        const endLine = isHeading && tokens[i + 1]?.map ? tokens[i + 1].map![1] : map[1];
-        const unit: InlineUnit = {
-          kind: isHeading ? 'heading' : 'paragraph',
-          startLine: map[0],
-          endLine,
-          // The id ends the text: for a setext heading that is the line before its underline.
-          ...namedBlock(stack, kind ?? 'paragraph', map[0], map[1] - 1, Math.max(map[0], endLine - 1)),
-        };
-        if (!isHeading) unit.previous = previousAtDepth[depth];
-        units.push(unit);
-        if (isHeading) readHeading(note, lines, t, tokens[i + 1]);
-        continue;
-      }
-    } else if (t.nesting === 0 && map) {
-      if (t.type === 'fence' || t.type === 'code_block' || t.type === 'html_block') {
-        for (let l = map[0]; l < map[1]; l++) {
-          codeLines[l] = 1;
-          leafLines[l] = 1;
-        }
-        const last = Math.min(map[1], lines.length) - 1;
-        note.opaque.push(range(map[0], 0, last, lines[last].length));
-      } else if (t.type === 'hr') {
-        leafLines[map[0]] = 1;
-      } else {
-        continue;
-      }
-      previousAtDepth[depth] = { kind: BLOCK_KIND_OF_OPEN[t.type] ?? 'other', start: map[0], end: map[1] - 1 };
-    } else if (t.nesting === -1) {
-      if (t.type === 'table_close' && table) {
-        previousAtDepth[depth] = { kind: 'table', ...table };
-        table = undefined;
-      } else if (t.type === 'paragraph_close' || t.type === 'heading_close') {
-        const open = findOpen(tokens, i);
-        if (open?.map) previousAtDepth[depth] = { kind: t.type === 'heading_close' ? 'heading' : 'paragraph', start: open.map[0], end: open.map[1] - 1 };
-      } else if (stack.length > 0 && t.type === stack[stack.length - 1].type.replace('_open', '_close')) {
-        const closed = stack.pop()!;
-        const kind: BlockKind = closed.type === 'blockquote_open' ? (closed.callout ? 'callout' : 'quote') : closed.type === 'list_item_open' ? 'list-item' : 'list';
-        previousAtDepth[stack.length] = { kind, start: closed.start, end: closed.end };
-        // Outside any container, a quote is id-able whole, and a list by an id on its own line after it (R4.8).
-        if (stack.length === 0 && kind !== 'list-item') containers.push({ kind, startLine: closed.start, endLine: closed.end, idLine: closed.end });
+type StateBlockClass = new (src: string, md: MarkdownItInstance, env: object, tokens: Token[]) => { lineMax: number };
+
+/**
+ * markdown-it's block tokens of `src`, a window of about {@link BLOCK_WINDOW_LINES} lines at a time: together they
+ * are the token list of one whole-document parse. A whole 10 MB list of 280,000 items is 1.4 million tokens,
+ * 265 MB alive at once; a window's tokens are garbage once collected.
+ *
+ * Each window is block-parsed up to its last line, and handed out only up to the start of its last top-level
+ * block, which the next window parses again from its first line: every block before it ended before the window
+ * did, so it is what the whole-document parse makes of it (block rules only read forward, and at the start of a
+ * top-level block the parser's state is the initial one). When the window is one top-level list, it is cut
+ * before the list's last item instead, and the next window's list, which starts at that item with the same
+ * marker, is the same list going on (`continuesList`). Anything else that fills a window (a fence, a table, one
+ * huge item) is parsed again in a window twice as long.
+ */
+function* blockTokenWindows(lines: string[], windowLines: number): Generator<{ tokens: Token[]; continuesList: boolean }> {
+  const State = (md.block as unknown as { State: StateBlockClass }).State;
+  const tokenize = (md.block as unknown as { tokenize(state: unknown, start: number, end: number): void }).tokenize.bind(md.block);
+  const lineMax = lines.length;
+  let start = 0;
+  let size = windowLines;
+  let continuesList = false;
+  while (start < lineMax) {
+    const end = Math.min(start + size, lineMax);
+    // Each window is parsed on its own lines (what md.parse does with the block rules alone: the core's normalize
+    // step, then the block parser), so a window costs its size, and its lines are numbered from `start`.
+    const src = lines.slice(start, end).join('\n').replace(/\0/g, '\uFFFD');
+    const tokens: Token[] = [];
+    if (src !== '') {
+      const state = new State(src, md, {}, tokens);
+      tokenize(state, 0, state.lineMax);
+    }
+    for (const t of tokens) {
+      if (t.map) {
+        t.map[0] += start;
+        t.map[1] += start;
       }
     }
+    if (end >= lineMax) {
+      yield { tokens, continuesList };
+      return;
+    }
+    let lastTop = -1;
+    for (let i = tokens.length - 1; i >= 0 && lastTop < 0; i--) if (tokens[i].level === 0 && tokens[i].nesting !== -1) lastTop = i;
+    if (lastTop < 0) {
+      // Only blank lines.
+      start = end;
+      continue;
+    }
+    let cut = lastTop;
+    let endsInList = false;
+    if (lastTop === 0 && (tokens[0].type === 'bullet_list_open' || tokens[0].type === 'ordered_list_open')) {
+      for (let i = tokens.length - 1; i > 1 && !endsInList; i--) {
+        if (tokens[i].level === 1 && tokens[i].type === 'list_item_open') {
+          cut = i;
+          endsInList = true;
+        }
+      }
+    }
+    if (cut === 0) {
+      size *= 2;
+      continue;
+    }
+    yield { tokens: cut === tokens.length ? tokens : tokens.slice(0, cut), continuesList };
+    continuesList = endsInList;
+    start = tokens[cut].map![0];
+    size = windowLines;
+  }
+}
+
+/** An open list or quote while blocks are collected; `map` is its open token's (the last one, for a list continued across windows). */
+interface OpenContainer {
+  type: string;
+  start: number;
+  end: number;
+  callout: boolean;
+  map: [number, number];
+}
+
+/**
+ * Turns block tokens into the note's headings, callouts, opaque code blocks, inline units and top-level
+ * containers. Fed window by window (see {@link blockTokenWindows}): what it keeps between windows (the open
+ * containers, the previous block per depth, an open table) is exactly what a single pass over the whole token
+ * list would keep at the same point.
+ */
+class BlockCollector {
+  /** Open containers, innermost last. */
+  private readonly stack: OpenContainer[] = [];
+  /** Previous finished block per container depth, for ids standing alone after a block. */
+  private readonly previousAtDepth: Array<{ kind: BlockKind; start: number; end: number } | undefined> = [];
+  private table: { start: number; end: number } | undefined;
+
+  constructor(
+    private readonly note: NoteModel,
+    private readonly lines: string[],
+    private readonly units: InlineUnit[],
+    private readonly codeLines: Uint8Array,
+    private readonly leafLines: Uint8Array,
+    private readonly containers: Block[],
+  ) {}
+
+  /**
+   * Adds one window of tokens. `continuesList`: its first token opens the top-level list the previous window left
+   * open (the window was cut between two of its items); that list goes on, with this window's extent.
+   */
+  add(tokens: Token[], continuesList: boolean): void {
+    const { note, lines, units, codeLines, leafLines, containers, stack, previousAtDepth } = this;
+    let first = 0;
+    if (continuesList && stack.length === 1 && tokens[0]?.map) {
+      stack[0].map = tokens[0].map;
+      first = 1;
+    }
+    let table = this.table;
+    for (let i = first; i < tokens.length; i++) {
+      const t = tokens[i];
+      const map = t.map;
+      const depth = stack.length;
+      if (t.nesting === 1 && map) {
+        const kind = BLOCK_KIND_OF_OPEN[t.type];
+        if (t.type === 'blockquote_open' || t.type === 'list_item_open' || t.type === 'bullet_list_open' || t.type === 'ordered_list_open') {
+          let callout = false;
+          if (t.type === 'blockquote_open') {
+            const quoteDepth = stack.filter((s) => s.type === 'blockquote_open').length + 1;
+            callout = readCallout(note, lines, map[0], map[1] - 1, quoteDepth);
+          }
+          // markdown-it counts the blank lines after a list item in its map; a block's range ends at its last text.
+          stack.push({ type: t.type, start: map[0], end: lastTextLine(lines, map[0], map[1] - 1), callout, map });
+          previousAtDepth[stack.length] = undefined;
+          continue;
+        }
+        if (t.type === 'table_open') {
+          table = { start: map[0], end: map[1] - 1 };
+          for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
+          continue;
+        }
+        if (t.type === 'tr_open') {
+          const tableInListItem = stack.some((s) => s.type === 'list_item_open');
+          units.push({ kind: 'table-row', startLine: map[0], endLine: map[1], tableInListItem, ...namedBlock(stack, 'table', table!.start, table!.end, table!.end) });
+          continue;
+        }
+        if (t.type === 'paragraph_open' || t.type === 'heading_open') {
+          for (let l = map[0]; l < map[1]; l++) leafLines[l] = 1;
+          const isHeading = t.type === 'heading_open';
+          const endLine = isHeading && tokens[i + 1]?.map ? tokens[i + 1].map![1] : map[1];
+          const unit: InlineUnit = {
+            kind: isHeading ? 'heading' : 'paragraph',
+            startLine: map[0],
+            endLine,
+            // The id ends the text: for a setext heading that is the line before its underline.
+            ...namedBlock(stack, kind ?? 'paragraph', map[0], map[1] - 1, Math.max(map[0], endLine - 1)),
+          };
+          if (!isHeading) unit.previous = previousAtDepth[depth];
+          units.push(unit);
+          if (isHeading) readHeading(note, lines, t, tokens[i + 1]);
+          continue;
+        }
+      } else if (t.nesting === 0 && map) {
+        if (t.type === 'fence' || t.type === 'code_block' || t.type === 'html_block') {
+          for (let l = map[0]; l < map[1]; l++) {
+            codeLines[l] = 1;
+            leafLines[l] = 1;
+          }
+          const last = Math.min(map[1], lines.length) - 1;
+          note.opaque.push(range(map[0], 0, last, lines[last].length));
+        } else if (t.type === 'hr') {
+          leafLines[map[0]] = 1;
+        } else {
+          continue;
+        }
+        previousAtDepth[depth] = { kind: BLOCK_KIND_OF_OPEN[t.type] ?? 'other', start: map[0], end: map[1] - 1 };
+      } else if (t.nesting === -1) {
+        if (t.type === 'table_close' && table) {
+          previousAtDepth[depth] = { kind: 'table', ...table };
+          table = undefined;
+        } else if (t.type === 'paragraph_close' || t.type === 'heading_close') {
+          const open = findOpen(tokens, i);
+          if (open?.map) previousAtDepth[depth] = { kind: t.type === 'heading_close' ? 'heading' : 'paragraph', start: open.map[0], end: open.map[1] - 1 };
+        } else if (stack.length > 0 && t.type === stack[stack.length - 1].type.replace('_open', '_close')) {
+          const closed = stack.pop()!;
+          // A list continued across windows ends where its last window's list ends.
+          if (closed.type !== 'list_item_open' && closed.type !== 'blockquote_open') closed.end = lastTextLine(lines, closed.start, closed.map[1] - 1);
+          const kind: BlockKind = closed.type === 'blockquote_open' ? (closed.callout ? 'callout' : 'quote') : closed.type === 'list_item_open' ? 'list-item' : 'list';
+          previousAtDepth[stack.length] = { kind, start: closed.start, end: closed.end };
+          // Outside any container, a quote is id-able whole, and a list by an id on its own line after it (R4.8).
+          if (stack.length === 0 && kind !== 'list-item') containers.push({ kind, startLine: closed.start, endLine: closed.end, idLine: closed.end });
+        }
+      }
+    }
+    this.table = table;
   }
 }
 
@@ -375,7 +567,7 @@ function findOpen(tokens: Token[], closeIndex: number): Token | undefined {
  * a whole; otherwise the paragraph or heading itself.
  */
 function namedBlock(
-  stack: Array<{ type: string; start: number; end: number; callout: boolean }>,
+  stack: OpenContainer[],
   kind: BlockKind,
   start: number,
   end: number,
@@ -396,18 +588,26 @@ function namedBlock(
  * the end of its first paragraph, its own text; a lone `^id` paragraph is not a block of its own. Ids are
  * attached by the block they name, so the map and {@link findBlockId} cannot disagree.
  */
-function blockMap(units: InlineUnit[], containers: Block[], blockIds: BlockId[]): Block[] {
-  const byKey = new Map<string, Block>();
-  const key = (kind: BlockKind, start: number, end: number): string => `${kind}:${start}:${end}`;
+function* blockMap(units: InlineUnit[], containers: Block[], blockIds: BlockId[]): Generator<void, Block[]> {
+  // Blocks are told apart by kind and lines. Keyed by start line, then a short list per line: a string key per
+  // block cost most of the parse of a note of 280,000 list items.
+  const byStart = new Map<number, Block | Block[]>();
+  const all: Block[] = [];
+  const same = (k: Block, b: Block): boolean => k.kind === b.kind && k.endLine === b.endLine;
   const add = (b: Block): Block => {
-    const k = key(b.kind, b.startLine, b.endLine);
-    const known = byKey.get(k);
+    const atLine = byStart.get(b.startLine);
+    const known = atLine === undefined ? undefined : Array.isArray(atLine) ? atLine.find((k) => same(k, b)) : same(atLine, b) ? atLine : undefined;
     if (known) return known;
-    byKey.set(k, b);
+    if (atLine === undefined) byStart.set(b.startLine, b);
+    else if (Array.isArray(atLine)) atLine.push(b);
+    else byStart.set(b.startLine, [atLine, b]);
+    all.push(b);
     return b;
   };
-  for (const u of units) {
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i];
     if (!u.namesPrevious && !(u.tableInListItem && u.blockKind === 'table')) add({ kind: u.blockKind, startLine: u.blockStart, endLine: u.blockEnd, idLine: u.idLine });
+    if (i % (UNITS_PER_STEP * 10) === UNITS_PER_STEP * 10 - 1) yield;
   }
   for (const c of containers) add(c);
   for (const b of blockIds) {
@@ -416,7 +616,7 @@ function blockMap(units: InlineUnit[], containers: Block[], blockIds: BlockId[])
   }
   // Outer before inner; a list before its only item, which spans the same lines.
   const outerFirst = (b: Block): number => (b.kind === 'list' ? 0 : 1);
-  return [...byKey.values()].sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine || outerFirst(a) - outerFirst(b));
+  return all.sort((a, b) => a.startLine - b.startLine || b.endLine - a.endLine || outerFirst(a) - outerFirst(b));
 }
 
 const ATX_PREFIX = /^ {0,3}#{1,6}(?=[ \t]|$)[ \t]*/;
@@ -492,10 +692,14 @@ function readCallout(note: NoteModel, lines: string[], first: number, last: numb
 // `%%comments%%` (R1.6): they may span blocks, so their markers are paired over the whole document, in document
 // order. A `%%` inside a code block or a code span is code, not a marker.
 
-function findPercentComments(lines: string[], units: InlineUnit[], texts: UnitText[]): Span[] {
+function findPercentComments(lines: string[], units: InlineUnit[]): Span[] {
   const markers: Array<{ l: number; c: number }> = [];
   for (let u = 0; u < units.length; u++) {
-    const { text, map } = texts[u];
+    // Most units have no `%%`: their text is not even joined.
+    let marked = false;
+    for (let l = units[u].startLine; l < units[u].endLine && !marked; l++) marked = lines[l].includes('%%');
+    if (!marked) continue;
+    const { text, map } = unitText(lines, units[u]);
     if (!text.includes('%%')) continue;
     const { spans } = codeSpans(text, scratch(SLOT_OPAQUE, text.length), undefined, SLOT_ESCAPED);
     let span = 0;
@@ -604,9 +808,11 @@ function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, co
   for (const c of accepted) {
     if (opaque[c.start]) continue;
     const embed = c.start > 0 && text[c.start - 1] === '!' && !escaped[c.start - 1] && !opaque[c.start - 1];
-    const link = wikiLink(map, text, c.start, c.end, embed);
+    // Over the limit a link is only counted (wikiLink refuses a link text with a line break).
+    const overLimit = note.links.length >= MAX_NOTE_LINKS && note.omittedLinks !== undefined;
+    const link = overLimit ? (hasLineBreak(text, c.start, c.end) ? undefined : COUNTED_LINK) : wikiLink(map, text, c.start, c.end, embed);
     if (link) {
-      note.links.push(link);
+      addLink(note, link);
       taken.fill(1, embed ? c.start - 1 : c.start, c.end);
     }
   }
@@ -876,7 +1082,7 @@ function wikiLink(map: LineMap, text: string, start: number, end: number, embed:
  * destinations of all candidates are found in one shared pass, and titles are closed from precomputed positions,
  * so no candidate rescans text that an earlier one already read.
  */
-function findMarkdownLinks(note: Pick<NoteModel, 'links'>, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, taken: Uint8Array): void {
+function findMarkdownLinks(note: LinkSink, map: LineMap, text: string, opaque: Uint8Array, escaped: Uint8Array, taken: Uint8Array): void {
   const n = text.length;
   const closeOf = matchBrackets(text, opaque, escaped);
   const destinations = new Destinations(text);
@@ -900,7 +1106,7 @@ function findMarkdownLinks(note: Pick<NoteModel, 'links'>, map: LineMap, text: s
     }
     const embed = i > 0 && text[i - 1] === '!' && !escaped[i - 1] && !opaque[i - 1];
     const start = embed ? i - 1 : i;
-    note.links.push(markdownLink(map, text, start, dest.end, embed, i + 1, j, dest.start, dest.endOfDest));
+    addLink(note, markdownLink(map, text, start, dest.end, embed, i + 1, j, dest.start, dest.endOfDest));
     taken.fill(1, start, dest.end);
     i = text.indexOf('[', dest.end);
   }
@@ -1216,7 +1422,7 @@ function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array
       destination,
     };
     fillDestination(link, destination, (a, b) => range(l, destStart + a, l, destStart + b));
-    note.links.push(link);
+    addLink(note, link);
   }
 }
 

@@ -192,14 +192,14 @@ export class VaultIndex implements VaultView {
    * {@link load} in time slices: resolution of a large vault takes seconds, and a language server must keep
    * answering (cancellations, progress) meanwhile. `yieldEvery` is the longest slice in milliseconds.
    */
-  async loadInSlices(notes: Iterable<NoteModel>, attachments: Iterable<string>, yieldEvery = 20): Promise<IndexChange> {
+  async loadInSlices(notes: Iterable<NoteModel>, attachments: Iterable<string>, yieldEvery = 20, pause: () => Promise<void> = nextTurn): Promise<IndexChange> {
     const change = this.addAll(notes, attachments);
     const memo = new Map();
     let sliceStart = performance.now();
     for (const path of [...this.notes.keys()]) {
       this.resolveNote(path, memo);
       if (performance.now() - sliceStart > yieldEvery) {
-        await new Promise((r) => setImmediate(r));
+        await pause();
         sliceStart = performance.now();
       }
     }
@@ -349,9 +349,19 @@ export class VaultIndex implements VaultView {
     if (!note) return;
     this.unresolveNote(path);
     const targets: LinkTarget[] = new Array(note.links.length);
+    // Links that say the same thing resolve the same: an index note links to one name thousands of times. (An
+    // ordinary note's few links are resolved directly: the key would cost more than it saves.)
+    const said = reuse || note.links.length > MANY_LINKS ? new Map<string, LinkTarget>() : undefined;
     for (let i = 0; i < note.links.length; i++) {
       const link = note.links[i];
-      const t = (reuse && reuse.get(resolutionKey(link))) ?? resolveLink(link, path, this, memo);
+      let t: LinkTarget | undefined;
+      if (said) {
+        const key = resolutionKey(link);
+        t = said.get(key) ?? reuse?.get(key) ?? resolveLink(link, path, this, memo);
+        said.set(key, t);
+      } else {
+        t = resolveLink(link, path, this, memo);
+      }
       targets[i] = t;
       if (t.target !== undefined) {
         addTo(this.backlinks, t.target, path);
@@ -439,12 +449,19 @@ function resolutionKey(link: Link): string {
  * Which exports differ between two models of one note: the one diff every invalidation derives from. Equal
  * headings (text, level, lines) and block ids (id, kind, lines) mean equal results for every link into the note.
  */
+function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+/** From this many links on, a note's links are resolved once per distinct link (see resolveNote). */
+const MANY_LINKS = 256;
+
 export function exportChanges(before: NoteModel, after: NoteModel): ExportChanges {
   return {
     headings: before.headings.length !== after.headings.length || before.headings.some((h, i) => !sameHeading(h, after.headings[i])),
     blockIds: before.blockIds.length !== after.blockIds.length || before.blockIds.some((b, i) => !sameBlockId(b, after.blockIds[i])),
     names: before.title !== after.title || before.aliases.length !== after.aliases.length || before.aliases.some((a, i) => a !== after.aliases[i]),
-    frontmatter: frontmatterOf(before) !== frontmatterOf(after),
+    frontmatter: !sameFrontmatter(before, after),
     visibility: declaredVisibility(before) !== declaredVisibility(after),
   };
 }
@@ -457,9 +474,36 @@ function sameBlockId(a: BlockId, b: BlockId): boolean {
   return a.id === b.id && a.kind === b.kind && a.startLine === b.startLine && a.endLine === b.endLine;
 }
 
-function frontmatterOf(note: NoteModel): string {
-  const f = note.frontmatter;
-  return f ? JSON.stringify([f.data, f.keys.map((k) => k.key)]) : '';
+function sameFrontmatter(a: NoteModel, b: NoteModel): boolean {
+  const fa = a.frontmatter;
+  const fb = b.frontmatter;
+  if (!fa || !fb) return fa === fb;
+  return fa.keys.length === fb.keys.length && fa.keys.every((k, i) => k.key === fb.keys[i].key) && sameData(fa.data, fb.data, new Map());
+}
+
+/**
+ * Deep equality of parsed YAML. YAML aliases share one value between places (`*a` nine times over, seven levels
+ * deep, is a "billion laughs": 9^7 leaves, in a few lines of text), so each pair of values is compared once:
+ * linear in the size of the YAML text, where writing the values out, or a plain recursive compare, is not.
+ */
+function sameData(a: unknown, b: unknown, compared: Map<object, Set<object>>): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  let withA = compared.get(a);
+  if (withA?.has(b)) return true;
+  if (!withA) compared.set(a, (withA = new Set()));
+  // Assumed equal while the comparison is under way: a cycle (`&a [*a]`) compares as equal to itself.
+  withA.add(b);
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], compared)) return false;
+  }
+  return true;
 }
 
 /** Squashes the differences people make when typing a name: case, spaces, dashes, underscores, dots. */
