@@ -453,8 +453,12 @@ function sliceText(text: string, range: Range): string | undefined {
   return start === undefined || end === undefined || end < start ? undefined : text.slice(start, end);
 }
 
-/** The offset of an LSP position in `text`, lines ended by `\r\n`, `\n` or `\r`; undefined past a line's end. */
+/**
+ * The offset of an LSP position in `text`, lines ended by `\r\n`, `\n` or `\r`; undefined past a line's end, and
+ * for a position no document has (negative, fractional), which a client may send.
+ */
 function offsetAt(text: string, p: Position): number | undefined {
+  if (!Number.isInteger(p.line) || !Number.isInteger(p.character) || p.line < 0 || p.character < 0) return undefined;
   const eol = /\r\n|\r|\n/g;
   let offset = 0;
   for (let line = 0; line < p.line; line++) {

@@ -389,6 +389,16 @@ describe('refactorings', () => {
     assert.deepEqual(provideRefactorings(ctx, 'a.md', { start: { line: 1, character: 0 }, end: { line: 3, character: 4 } }), []);
     assert.deepEqual(provideRefactorings(ctx, 'a.md', { start: { line: 3, character: 10 }, end: { line: 3, character: 10 } }), [], 'no selection');
   });
+
+  it('offers no extraction for a range no document has (a negative line, a fractional character)', () => {
+    const text = 'Guide text\nmore\n';
+    const ctx = ctxWith({ 'a.md': text });
+    // A client may send these; an edit at line -1 would be refused by the edit builder as an internal error.
+    assert.deepEqual(provideRefactorings(ctx, 'a.md', { start: { line: -1, character: 0 }, end: { line: 1, character: 0 } }), []);
+    assert.deepEqual(provideRefactorings(ctx, 'a.md', { start: { line: 0, character: -3 }, end: { line: 1, character: 0 } }), []);
+    assert.deepEqual(provideRefactorings(ctx, 'a.md', { start: { line: 0, character: 0.5 }, end: { line: 1, character: 0 } }), []);
+    assert.equal(provideRefactorings(ctx, 'a.md', { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }).length, 2, 'a real selection still extracts');
+  });
 });
 
 describe('extracting keeps every link working', () => {
