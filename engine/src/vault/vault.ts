@@ -13,7 +13,7 @@
  * note changed, and the notes whose resolutions may have changed. Derived indexes (completion's names, workspace
  * symbols) subscribe with {@link VaultIndex.onChange}; the server publishes and mirrors from the same records.
  */
-import type { BlockId, Heading, Link, NoteModel } from '../model';
+import type { BlockId, FrontmatterEntry, FrontmatterValue, Heading, Link, NoteModel } from '../model';
 import { FileLookup } from './fileLookup';
 import { fileNameKey, linkNameKey, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
@@ -478,7 +478,23 @@ function sameFrontmatter(a: NoteModel, b: NoteModel): boolean {
   const fa = a.frontmatter;
   const fb = b.frontmatter;
   if (!fa || !fb) return fa === fb;
-  return fa.keys.length === fb.keys.length && fa.keys.every((k, i) => k.key === fb.keys[i].key) && sameData(fa.data, fb.data, new Map());
+  // The keys hold every value as written (an alias stays `*a`), which is what other notes read even when the YAML
+  // has an error and `data` is absent; `data` adds what aliases stand for.
+  return fa.keys.length === fb.keys.length && fa.keys.every((k, i) => sameEntry(k, fb.keys[i])) && sameData(fa.data, fb.data, new Map());
+}
+
+function sameEntry(a: FrontmatterEntry, b: FrontmatterEntry): boolean {
+  return a.key === b.key && sameValue(a.value, b.value);
+}
+
+/** Values as written, ranges aside: moving the frontmatter down a line changes nothing another note reads. */
+function sameValue(a: FrontmatterValue, b: FrontmatterValue): boolean {
+  if (a.kind !== b.kind || a.text !== b.text || a.type !== b.type || a.style !== b.style) return false;
+  const ia = a.items ?? [];
+  const ib = b.items ?? [];
+  const ea = a.entries ?? [];
+  const eb = b.entries ?? [];
+  return ia.length === ib.length && ea.length === eb.length && ia.every((v, i) => sameValue(v, ib[i])) && ea.every((e, i) => sameEntry(e, eb[i]));
 }
 
 /**
