@@ -422,16 +422,7 @@ function applyVaultSettings(vault: Vault): void {
 async function onObsidianConfigEvents(changes: ReadonlyArray<{ uri: string }>): Promise<void> {
   const vaults = new Set<Vault>();
   for (const change of changes) {
-    let fsPath: string;
-    try {
-      fsPath = URI.parse(change.uri).fsPath;
-    } catch {
-      continue;
-    }
-    for (const v of workspace.vaults) {
-      const rel = path.relative(v.root, fsPath);
-      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && isObsidianConfigPath(rel.split(path.sep).join('/'))) vaults.add(v);
-    }
+    for (const at of workspace.vaultPathsOf(change.uri)) if (isObsidianConfigPath(at.path)) vaults.add(at.vault);
   }
   for (const v of vaults) await loadObsidianSettings(v);
 }
@@ -1104,16 +1095,7 @@ async function redecideVaults(vaults: readonly Vault[]): Promise<Vault[]> {
 async function onVaultMarkerEvents(changes: ReadonlyArray<{ uri: string }>): Promise<void> {
   const folders = new Set<Vault>();
   for (const change of changes) {
-    let fsPath: string;
-    try {
-      fsPath = URI.parse(change.uri).fsPath;
-    } catch {
-      continue;
-    }
-    for (const v of workspace.vaults) {
-      const rel = path.relative(v.root, fsPath);
-      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel) && touchesVaultMarker(rel.split(path.sep).join('/'))) folders.add(v);
-    }
+    for (const at of workspace.vaultPathsOf(change.uri)) if (touchesVaultMarker(at.path)) folders.add(at.vault);
   }
   if (folders.size === 0) return;
   for (const v of await redecideVaults([...folders])) if (v.ready) await publishAll(v);

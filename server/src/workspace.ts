@@ -147,42 +147,38 @@ export class Workspace {
 
   /** The vault whose rules take this `file:` URI as a member, its vault path, and its file-system path. */
   private memberOf(uri: string): { vault: Vault; path: string; fsPath: string } | undefined {
-    let fsPath: string;
-    try {
-      const u = URI.parse(uri);
-      if (u.scheme !== 'file') return undefined;
-      fsPath = u.fsPath;
-    } catch {
-      return undefined;
-    }
-    for (const vault of this.vaults) {
-      const rel = path.relative(vault.root, fsPath);
-      if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
-      const p = rel.split(path.sep).join('/');
-      return vault.rules.isMember(p) ? { vault, path: p, fsPath } : undefined;
-    }
-    return undefined;
+    const at = this.vaultPathOf(uri);
+    return at && at.vault.rules.isMember(at.path) ? at : undefined;
   }
 
   /**
-   * The vault whose folder holds this `file:` URI and its vault path, whatever the vault's rules say of it and
-   * whether or not it exists: where a file or folder is being moved to or from.
+   * The vault whose folder holds this `file:` URI, its vault path and its file-system path, whatever the vault's
+   * rules say of it and whether or not it exists: where a file or folder is being moved to or from.
    */
-  vaultPathOf(uri: string): { vault: Vault; path: string } | undefined {
+  vaultPathOf(uri: string): { vault: Vault; path: string; fsPath: string } | undefined {
+    return this.vaultPathsOf(uri)[0];
+  }
+
+  /**
+   * Every vault whose folder holds this `file:` URI (a vault folder inside another's holds it for both), with
+   * its vault path and file-system path. The one place a URI becomes a vault path.
+   */
+  vaultPathsOf(uri: string): Array<{ vault: Vault; path: string; fsPath: string }> {
     let fsPath: string;
     try {
       const u = URI.parse(uri);
-      if (u.scheme !== 'file') return undefined;
+      if (u.scheme !== 'file') return [];
       fsPath = u.fsPath;
     } catch {
-      return undefined;
+      return [];
     }
+    const out: Array<{ vault: Vault; path: string; fsPath: string }> = [];
     for (const vault of this.vaults) {
       const rel = path.relative(vault.root, fsPath);
       if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
-      return { vault, path: rel.split(path.sep).join('/') };
+      out.push({ vault, path: rel.split(path.sep).join('/'), fsPath });
     }
-    return undefined;
+    return out;
   }
 
   uriOf(vault: Vault, p: string): string {

@@ -8,7 +8,7 @@
  */
 import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, Schema, visit, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Frontmatter, FrontmatterEntry, FrontmatterValue, Range } from '../model';
-import { ownString, range } from './text';
+import { LineMap, ownString, range } from './text';
 
 /** Where a vault keeps its frontmatter schema, relative to the vault root (read by io/schemaFile.ts). */
 export const FRONTMATTER_SCHEMA_PATH = '.ospo-notes/schema.json';
@@ -44,7 +44,8 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
     fm.data = {};
     return fm;
   }
-  const at = new OffsetMap(lines, end);
+  // YAML-text offsets → file positions: the YAML text is lines 1 … end - 1 of the file joined with `\n`.
+  const at = new LineMap(1, lines.slice(1, end));
   let doc: Document.Parsed;
   try {
     doc = parseDocument(yaml, { schema: CORE_SCHEMA, prettyErrors: false, uniqueKeys: true });
@@ -88,39 +89,9 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
   return fm;
 }
 
-/** YAML-text offsets → file positions; the YAML text is lines 1 … end - 1 of the file joined with `\n`. */
-class OffsetMap {
-  private readonly starts: number[] = [];
-
-  constructor(lines: readonly string[], end: number) {
-    let offset = 0;
-    for (let i = 1; i < end; i++) {
-      this.starts.push(offset);
-      offset += lines[i].length + 1;
-    }
-  }
-
-  position(offset: number): { line: number; character: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, character: offset - this.starts[lo] };
-  }
-
-  range(start: number, end: number): Range {
-    const s = this.position(start);
-    const e = this.position(Math.max(start, end));
-    return range(s.line, s.character, e.line, e.character);
-  }
-}
-
 type Pair = { key: unknown; value: unknown };
 
-function entriesOf(pairs: readonly Pair[], doc: Document.Parsed, at: OffsetMap, depth: number): FrontmatterEntry[] {
+function entriesOf(pairs: readonly Pair[], doc: Document.Parsed, at: LineMap, depth: number): FrontmatterEntry[] {
   const out: FrontmatterEntry[] = [];
   for (const pair of pairs) {
     const key = pair.key;
@@ -132,7 +103,7 @@ function entriesOf(pairs: readonly Pair[], doc: Document.Parsed, at: OffsetMap, 
   return out;
 }
 
-function valueOf(node: unknown, doc: Document.Parsed, at: OffsetMap, depth: number, keyRange: Range): FrontmatterValue {
+function valueOf(node: unknown, doc: Document.Parsed, at: LineMap, depth: number, keyRange: Range): FrontmatterValue {
   const n = node as YamlNode | null;
   if (n === null || n === undefined || !n.range) {
     // `key:` with nothing after it: an empty value right after the key's colon.
@@ -167,7 +138,7 @@ function scalarText(s: Scalar): string {
   return String(s.value ?? '');
 }
 
-function yamlErrorAt(err: YAMLError, doc: Document.Parsed, yaml: string, at: OffsetMap, lines: readonly string[], end: number): { message: string; range: Range } {
+function yamlErrorAt(err: YAMLError, doc: Document.Parsed, yaml: string, at: LineMap, lines: readonly string[], end: number): { message: string; range: Range } {
   // An unclosed flow list or map is reported by the parser where it gave up (the next line, or the end of the
   // block); the writer's mistake is the bracket that was never closed.
   const open = unclosedFlow(doc, yaml, err.pos[0]);

@@ -71,8 +71,9 @@ export class LineMap {
     return pos(this.firstLine + lo, offset - this.starts[lo]);
   }
 
+  /** The range from `start` to `end` (an `end` before `start` gives the empty range at `start`). */
   range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(end) };
+    return { start: this.position(start), end: this.position(Math.max(start, end)) };
   }
 
   /** Offset of a position, or -1 when the position is outside the block. */
