@@ -135,6 +135,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   settings = DEFAULT_SETTINGS;
   clientCanConfigure = clientWatchesDynamically = clientHasFolders = clientResolvesActionEdits = initialized = false;
   publishQueue.clear();
+  frontPublishQueue.clear();
   dirtyDocuments.clear();
   reindexCost.clear();
   reindexCostCharacters.clear();
@@ -602,15 +603,19 @@ async function publishAll(vault: Vault): Promise<void> {
 }
 
 /**
- * Notes waiting to have their problems re-published, per vault, in the order they were queued (the edited note
- * first). Queued paths coalesce: a note affected by ten edits in a row is published once, after them.
+ * Notes waiting to have their problems re-published, per vault, in the order they were queued. Queued paths
+ * coalesce: a note affected by ten edits in a row is published once, after them. The notes an edit or a file
+ * event changed go to the front queue: their writer is looking at them, while a change can also queue thousands of
+ * notes up a chain of embeds, and the edited note must not wait behind those.
  */
 const publishQueue = new Map<Vault, Set<string>>();
+const frontPublishQueue = new Map<Vault, Set<string>>();
 let publishing = false;
 
-function queuePublish(vault: Vault, paths: Iterable<string>): void {
-  let queued = publishQueue.get(vault);
-  if (!queued) publishQueue.set(vault, (queued = new Set()));
+function queuePublish(vault: Vault, paths: Iterable<string>, front = false): void {
+  const queues = front ? frontPublishQueue : publishQueue;
+  let queued = queues.get(vault);
+  if (!queued) queues.set(vault, (queued = new Set()));
   for (const p of paths) queued.add(p);
   if (!publishing) {
     publishing = true;
@@ -618,17 +623,29 @@ function queuePublish(vault: Vault, paths: Iterable<string>): void {
   }
 }
 
+/** The next queued note, from the front queue first; it leaves the queues. */
+function nextToPublish(): [Vault, string] | undefined {
+  for (const queues of [frontPublishQueue, publishQueue]) {
+    const next = queues.entries().next();
+    if (next.done) continue;
+    const [vault, queued] = next.value;
+    const p = queued.values().next().value as string;
+    queued.delete(p);
+    if (queued.size === 0) queues.delete(vault);
+    if (queues === frontPublishQueue) publishQueue.get(vault)?.delete(p);
+    return [vault, p];
+  }
+  return undefined;
+}
+
 /** Publishes the queue in time slices, so requests are answered in between. */
 async function drainPublishQueue(): Promise<void> {
   let sliceStart = Date.now();
   try {
     for (;;) {
-      const next = publishQueue.entries().next();
-      if (next.done) break;
-      const [vault, queued] = next.value;
-      const p = queued.values().next().value as string;
-      queued.delete(p);
-      if (queued.size === 0) publishQueue.delete(vault);
+      const next = nextToPublish();
+      if (!next) break;
+      const [vault, p] = next;
       if (workspace.vaults.includes(vault) && !publishLater(vault, p)) {
         const started = performance.now();
         publishNote(vault, p);
@@ -970,6 +987,7 @@ function noteReindexed(vault: Vault, model: NoteModel, version: number): void {
  * note's cleared), the client's file mirror told of files that came and went, the status refreshed.
  */
 function onIndexChanged(vault: Vault, change: IndexChange): void {
+  queuePublish(vault, [...change.changed, ...change.added], true);
   queuePublish(vault, change.resolutions);
   queuePublish(vault, change.removed);
   // And every note a registered rule may now judge differently (rules.ts `rulesToRerun`).

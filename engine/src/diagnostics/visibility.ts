@@ -114,7 +114,7 @@ function transclusionKey(index: VaultIndex, path: string): string {
     if (!link.embed || line <= fmEnd || !t || t.target === undefined || !isNotePath(t.target)) continue;
     const heading = headingsUpTo(note.headings, line);
     const blocks = note.blockIds.filter((b) => b.startLine <= line && line <= b.endLine).map((b) => b.id);
-    parts.push(`${heading}|${blocks.join(' ')}|${t.target}#${partName(index, t)}`);
+    parts.push(`${heading}|${blocks.join(' ')}|${t.target}#${partName(t)}`);
   }
   return parts.join('\u0000');
 }
@@ -132,10 +132,12 @@ function headingsUpTo(headings: readonly { line: number }[], line: number): numb
 }
 
 /** Which part of its target an embed shows, by heading index or block id (not by line). */
-function partName(index: VaultIndex, t: LinkTarget): string {
+function partName(t: LinkTarget): string {
   if (t.status !== 'resolved' || t.target === undefined) return `(${t.status})`;
   if (t.block) return `^${t.block.id}`;
-  if (t.heading) return `h${index.note(t.target)?.headings.indexOf(t.heading) ?? -1}`;
+  // By what the heading says, not by object: a target re-parsed with the same headings keeps its embedders'
+  // resolutions, whose heading objects are the old model's (an identity lookup would change every key up the chain).
+  if (t.heading) return `h${t.heading.level} ${t.heading.text}`;
   return '';
 }
 

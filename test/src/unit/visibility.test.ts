@@ -220,6 +220,19 @@ describe('visibility', () => {
       assert.equal(moved.filter((p) => p.startsWith('T')).length, 50);
     });
 
+    it('typing in a note whose heading others embed reaches none of the notes up their chains (regression)', () => {
+      // The embedders keep their resolutions when the target is re-parsed with the same headings: their heading
+      // objects are the old model's, and must still name the same part.
+      const notes: Record<string, string> = { 'Guide.md': pub('# Guide\n\n## Setup\n\nSteps.\n'), 'Mid.md': pub('![[Guide#Setup]]\n') };
+      for (let i = 0; i < 30; i++) notes[`Up${i}.md`] = pub('![[Mid]]\n');
+      const index = vault(notes);
+      assert.deepEqual(leaks(index, 'Up3.md'), []);
+      const beyond = (change: ReturnType<VaultIndex['upsertNote']>): string[] => [...visibilityRule.affected!(change, index)].filter((p) => !change.resolutions.has(p));
+      assert.deepEqual(beyond(index.upsertNote(parseNote('Guide.md', pub('# Guide\n\n## Setup\n\nSteps typed on.\n')))), []);
+      // Typing in Mid re-resolves it, reusing its embed's result, whose heading is the old model's of Guide.
+      assert.deepEqual(beyond(index.upsertNote(parseNote('Mid.md', pub('Typed.\n\n![[Guide#Setup]]\n')))), []);
+    });
+
     it('a memo made while a change is applied takes every chain up from it as affected', () => {
       const index = vault({ 'A.md': pub('![[B]]\n'), 'B.md': pub('x\n') });
       // No check has run on this index yet: affected() is the first to look.
