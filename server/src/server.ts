@@ -575,14 +575,8 @@ async function loadSchema(vault: Vault): Promise<boolean> {
 
 /** Whether a file event touches a vault's schema file (or the `.ospo-notes` folder holding it). */
 function touchesSchemaFile(vault: Vault, uri: string): boolean {
-  let fsPath: string;
-  try {
-    fsPath = URI.parse(uri).fsPath;
-  } catch {
-    return false;
-  }
-  const file = path.join(vault.root, ...FRONTMATTER_SCHEMA_PATH.split('/'));
-  return fsPath === file || fsPath === path.dirname(file);
+  const folder = FRONTMATTER_SCHEMA_PATH.slice(0, FRONTMATTER_SCHEMA_PATH.lastIndexOf('/'));
+  return workspace.vaultPathsOf(uri).some((at) => at.vault === vault && (at.path === FRONTMATTER_SCHEMA_PATH || at.path === folder));
 }
 
 /** A schema file created, changed or deleted applies at once: every note is checked again with the new schema. */
