@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
-import { LspTestClient, REPO } from './lspTestClient';
+import { copySampleVault, LspTestClient, REPO } from './lspTestClient';
 
 const OSPO = 'public/tech/OSPO.md';
 const CERN = 'public/orgs/CERN.md';
@@ -39,8 +39,7 @@ describe('edits carry the document version', function () {
   let client: LspTestClient;
 
   beforeEach(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-edits-'));
-    fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), root, { recursive: true });
+    root = copySampleVault('edits');
     client = new LspTestClient(root);
     await client.start();
   });

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol/node';
-import { LspTestClient, REPO } from './lspTestClient';
+import { copySampleVault, LspTestClient, REPO } from './lspTestClient';
 
 const OSPO = 'public/tech/OSPO.md';
 const DOCS = 'https://github.com/ospo-notes/ospo-notes/blob/main/docs/diagnostics/';
@@ -19,8 +19,7 @@ describe('encoding damage over LSP', function () {
   let client: LspTestClient;
 
   beforeEach(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-encoding-'));
-    fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), root, { recursive: true });
+    root = copySampleVault('encoding');
     client = new LspTestClient(root);
     await client.start();
   });

@@ -28,6 +28,13 @@ export function copyFixture(name: string): string {
   return dest;
 }
 
+/** A fresh copy of the bundled sample vault (`examples/ospo-vault`) in a temp folder: tests edit it freely. */
+export function copySampleVault(label: string): string {
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), `ospo-${label}-`));
+  fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), dest, { recursive: true });
+  return dest;
+}
+
 export class LspTestClient {
   readonly connection: MessageConnection;
   readonly process: ChildProcess;

@@ -12,7 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, RenameFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { parseNote } from '@ospo-notes/engine';
-import { LspTestClient, positionOf, REPO } from './lspTestClient';
+import { copySampleVault, LspTestClient, positionOf, REPO } from './lspTestClient';
 
 const OSPO = 'public/tech/OSPO.md';
 const OPEN_SOURCE = 'public/tech/OpenSource.md';
@@ -29,8 +29,7 @@ describe('rename over the protocol', function () {
   let initialCounts: number[][];
 
   beforeEach(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-rename-'));
-    fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), root, { recursive: true });
+    root = copySampleVault('rename');
     // Relative markdown links and a folder path, which a folder move must rewrite.
     fs.writeFileSync(path.join(root, LINKS), '# Links\n\n[CERN](../orgs/CERN.md) and [[public/orgs/Github]] and [[CERN]].\n');
     client = new LspTestClient(root);

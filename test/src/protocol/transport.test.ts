@@ -17,7 +17,7 @@ import {
   type Location,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
-import { LspTestClient, positionOf, REPO, SERVER } from './lspTestClient';
+import { copySampleVault, LspTestClient, positionOf, REPO, SERVER } from './lspTestClient';
 
 function tempVault(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-transport-'));
@@ -101,8 +101,7 @@ describe('language server transports and workspaces', function () {
     let root: string;
     let client: LspTestClient;
     beforeEach(async () => {
-      root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-protocol-'));
-      fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), root, { recursive: true });
+      root = copySampleVault('protocol');
       client = new LspTestClient(root);
       await client.start();
     });
