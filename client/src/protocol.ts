@@ -57,3 +57,15 @@ export interface FilesChanged {
   added: string[];
   removed: string[];
 }
+
+/**
+ * `ospo/notesChanged`: notes of one vault whose model changed, appeared or left (from the index's change records,
+ * coalesced over a short interval). Views of the vault (backlinks, tags, graph…) refresh from it.
+ */
+export const NOTES_CHANGED_NOTIFICATION = 'ospo/notesChanged';
+
+export interface NotesChanged {
+  uri: string;
+  /** Vault-relative paths of notes added, changed or removed since the last notification. */
+  paths: string[];
+}

@@ -154,6 +154,9 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   reindexTimer = undefined;
   fileEventQueues.clear();
   vaultsBusy.clear();
+  notesChangedPending.clear();
+  if (notesChangedTimer) clearTimeout(notesChangedTimer);
+  notesChangedTimer = undefined;
   connection.onInitialize(onInitialize);
   connection.onInitialized(onInitialized);
   connection.onDidChangeConfiguration(onConfigurationChanged);
@@ -990,6 +993,27 @@ function onIndexChanged(vault: Vault, change: IndexChange): void {
     void connection.sendNotification('ospo/filesChanged', { uri: vault.uri, added: [...change.added], removed: [...change.removed] });
   }
   if (change.resolutions.size > 0 || change.added.size > 0 || change.removed.size > 0) void connection.sendNotification('ospo/indexChanged', statusOf());
+  tellNotesChanged(vault, change);
+}
+
+/** Paths per vault URI that `ospo/notesChanged` has yet to send. */
+const notesChangedPending = new Map<string, Set<string>>();
+let notesChangedTimer: ReturnType<typeof setTimeout> | undefined;
+/** Views refresh from `ospo/notesChanged`; a burst of keystrokes or file events becomes one notification. */
+const NOTES_CHANGED_COALESCE_MS = 150;
+
+function tellNotesChanged(vault: Vault, change: IndexChange): void {
+  if (change.added.size + change.changed.size + change.removed.size === 0) return;
+  let pending = notesChangedPending.get(vault.uri);
+  if (!pending) notesChangedPending.set(vault.uri, (pending = new Set()));
+  for (const set of [change.added, change.changed, change.removed]) for (const p of set) pending.add(p);
+  notesChangedTimer ??= setTimeout(flushNotesChanged, NOTES_CHANGED_COALESCE_MS);
+}
+
+function flushNotesChanged(): void {
+  notesChangedTimer = undefined;
+  for (const [uri, paths] of notesChangedPending) void connection.sendNotification('ospo/notesChanged', { uri, paths: [...paths] });
+  notesChangedPending.clear();
 }
 
 async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<void> {

@@ -59,6 +59,7 @@ describe('vault rule', () => {
 
 describe('extension manifest: where it runs', () => {
   const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  const nls = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.nls.json'), 'utf8')) as Record<string, string>;
 
   it('activates in vaults and for markdown files, not in every folder with a README', () => {
     assert.deepEqual([...manifest.activationEvents].sort(), ['onLanguage:markdown', 'workspaceContains:.obsidian', 'workspaceContains:.ospo-notes']);
@@ -72,7 +73,9 @@ describe('extension manifest: where it runs', () => {
 
   it('offers "Treat this Folder as a Vault" until every folder is one, and the setting it writes', () => {
     const command = manifest.contributes.commands.find((c: { command: string }) => c.command === 'ospo-notes.treatAsVault');
-    assert.deepEqual(command, { command: 'ospo-notes.treatAsVault', title: 'Treat this Folder as a Vault', category: 'OSPO Notes' });
+    assert.deepEqual(command, { command: 'ospo-notes.treatAsVault', title: '%command.treatAsVault.title%', category: 'OSPO Notes' });
+    // The title the user sees is the English string of package.nls.json.
+    assert.equal(nls['command.treatAsVault.title'], 'Treat this Folder as a Vault');
     const palette = manifest.contributes.menus.commandPalette.find((c: { command: string }) => c.command === 'ospo-notes.treatAsVault');
     assert.equal(palette.when, 'workspaceFolderCount > 0 && !ospoNotes.everyFolderIsAVault');
     const setting = manifest.contributes.configuration.properties['ospoNotes.vaults'];
