@@ -1531,9 +1531,13 @@ const onFilesRequest = () =>
 
 function registerBacklinksRequests(): void {
   mentionCaches = new WeakMap();
+  mentionEditsInFlight.clear();
   connection.onRequest('ospo/backlinks', onBacklinksRequest);
   connection.onRequest('ospo/linkMentions', onLinkMentionsRequest);
 }
+
+/** Vault URI and path of the notes whose mention links are being applied (see onLinkMentionsRequest). */
+const mentionEditsInFlight = new Set<string>();
 
 /** Per vault, what each note's model was found to mention: a refresh re-reads only the notes that changed. */
 let mentionCaches = new WeakMap<Vault, MentionCache>();
@@ -1612,6 +1616,10 @@ const onLinkMentionsRequest = (params: { uri?: unknown; source?: unknown; mentio
       throw new ResponseError(LSPErrorCodes.RequestFailed, 'Both notes must be notes of the same indexed vault. Nothing was changed.');
     }
     const { vault } = target;
+    // One edit of a note's mentions at a time: a second request while the first edit is being applied would be
+    // planned from the text before it (a note not open has no version to refuse it by) and link a link again.
+    const busy = `${vault.uri}\u0000${source.path}`;
+    if (mentionEditsInFlight.has(busy)) throw new ResponseError(LSPErrorCodes.RequestFailed, `Mentions in ${source.path} are being linked already. Nothing more was changed.`);
     // The text and the version are read together, with no wait in between: the edit names the text it was made for.
     const text = workspace.textOf(vault, source.path);
     if (text === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read ${source.path}. Nothing was changed.`);
@@ -1620,8 +1628,13 @@ const onLinkMentionsRequest = (params: { uri?: unknown; source?: unknown; mentio
     if ('refused' in plan) throw new ResponseError(LSPErrorCodes.RequestFailed, plan.refused);
     const edit = new WorkspaceEditBuilder().addEdits(edited, plan.edits).build();
     const label = plan.edits.length === 1 ? 'Link mention' : `Link ${plan.edits.length} mentions`;
-    const result = await connection.workspace.applyEdit({ label, edit });
-    return { applied: result.applied, links: plan.edits.length, ...(result.failureReason ? { failureReason: result.failureReason } : {}) };
+    mentionEditsInFlight.add(busy);
+    try {
+      const result = await connection.workspace.applyEdit({ label, edit });
+      return { applied: result.applied, links: plan.edits.length, ...(result.failureReason ? { failureReason: result.failureReason } : {}) };
+    } finally {
+      mentionEditsInFlight.delete(busy);
+    }
   });
 
 // Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.

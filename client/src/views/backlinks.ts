@@ -156,8 +156,16 @@ export function registerBacklinksView(context: vscode.ExtensionContext, lc: Lang
   if (!note) void refresh();
 }
 
+/** Notes whose mentions are being linked: a second click meanwhile does nothing. */
+const linking = new Set<string>();
+
 async function linkMentions(lc: LanguageClient, params: LinkMentionsParams, refresh: () => void): Promise<void> {
+  if (linking.has(params.source)) return;
+  linking.add(params.source);
   try {
+    // Open (not shown): the server then edits the buffer at its version, which the editor checks, instead of the
+    // file on disk, which carries none.
+    await vscode.workspace.openTextDocument(vscode.Uri.parse(params.source));
     const result = await lc.sendRequest<LinkMentionsResult>(LINK_MENTIONS_REQUEST, params);
     if (!result.applied) {
       void vscode.window.showWarningMessage(localize('OSPO Notes: the mention was not linked: {0}', result.failureReason ?? localize('the note changed meanwhile; try again.')));
@@ -166,6 +174,8 @@ async function linkMentions(lc: LanguageClient, params: LinkMentionsParams, refr
     }
   } catch (e) {
     void vscode.window.showWarningMessage(localize('OSPO Notes: {0}', errorText(e)));
+  } finally {
+    linking.delete(params.source);
   }
   refresh();
 }

@@ -147,8 +147,13 @@ export function headingPathAt(note: NoteModel, line: number): string[] {
 
 /** At most this many source lines make a context; a longer paragraph or item shows the lines of the span alone. */
 export const MAX_CONTEXT_LINES = 4;
-/** A context longer than this is cut around the span, at word boundaries where it can be. */
+/** A context longer than this is cut after the span, at a word boundary where it can be. */
 export const MAX_CONTEXT_CHARACTERS = 200;
+/**
+ * At most this much text is shown before the span: a row of the view shows its start, and the link or mention
+ * must be in sight there (a paragraph's first sentence matters less than the words around it).
+ */
+export const MAX_CONTEXT_LEAD = 60;
 
 /**
  * The paragraph, heading or list item (its own text, not its sub-items) holding `span`, as one line; inside
@@ -159,7 +164,7 @@ export function blockContext(note: NoteModel, lines: readonly string[], span: Ra
   let first = span.start.line;
   let last = span.end.line;
   if (block) {
-    const end = block.kind === 'list-item' ? block.idLine : block.endLine;
+    const end = textEndOf(block);
     if (end >= span.end.line && end - block.startLine < MAX_CONTEXT_LINES) {
       first = block.startLine;
       last = end;
@@ -168,18 +173,23 @@ export function blockContext(note: NoteModel, lines: readonly string[], span: Ra
   return contextOf(lines, first, last, span);
 }
 
+/** The last line of a block's own text: a list item without its sub-items, a setext heading without its underline. */
+function textEndOf(b: Block): number {
+  return b.kind === 'list-item' || b.kind === 'heading' ? b.idLine : b.endLine;
+}
+
 function innermostTextBlock(blocks: readonly Block[], line: number): Block | undefined {
   let best: Block | undefined;
   for (const b of blocks) {
     if (b.kind !== 'paragraph' && b.kind !== 'heading' && b.kind !== 'list-item') continue;
-    const end = b.kind === 'list-item' ? b.idLine : b.endLine;
+    const end = textEndOf(b);
     if (b.startLine <= line && line <= end && (!best || b.startLine >= best.startLine)) best = b;
   }
   return best;
 }
 
-/** Leading indentation, quote markers, a list marker and a task box: what a context line does not show. */
-const LINE_PREFIX = /^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[.\][ \t]+)?)?/;
+/** Leading indentation, quote markers, a list marker and a task box, or a heading's `#`s: what a context line does not show. */
+const LINE_PREFIX = /^[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[.\][ \t]+)?|#{1,6}[ \t]+)?/;
 
 /** Lines `first`..`last` joined into one line, with `span` (within them) as the highlight, cut to length. */
 export function contextOf(lines: readonly string[], first: number, last: number, span: Range): ContextLine {
@@ -203,17 +213,16 @@ export function contextOf(lines: readonly string[], first: number, last: number,
 }
 
 function clip(text: string, hs: number, he: number): ContextLine {
-  if (text.length <= MAX_CONTEXT_CHARACTERS) return { text, highlight: [hs, he] };
-  const room = Math.max(0, MAX_CONTEXT_CHARACTERS - (he - hs));
-  let from = Math.max(0, hs - Math.floor(room / 2));
-  let to = Math.min(text.length, from + (he - hs) + room);
-  from = Math.max(0, Math.min(from, to - MAX_CONTEXT_CHARACTERS));
-  // Cut at a space near each end, so no word is shown in halves.
-  if (from > 0) {
+  // Cut at a space near each end where there is one, so no word is shown in halves.
+  let from = 0;
+  if (hs > MAX_CONTEXT_LEAD) {
+    from = hs - MAX_CONTEXT_LEAD;
     const space = text.indexOf(' ', from);
     if (space >= 0 && space < hs && space - from < 20) from = space + 1;
   }
-  if (to < text.length) {
+  let to = text.length;
+  if (to - from > MAX_CONTEXT_CHARACTERS) {
+    to = Math.max(he, from + MAX_CONTEXT_CHARACTERS);
     const space = text.lastIndexOf(' ', to);
     if (space > he && to - space < 20) to = space;
   }

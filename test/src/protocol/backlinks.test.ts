@@ -115,6 +115,23 @@ describe('ospo/backlinks and ospo/linkMentions', function () {
     assert.equal(after, before.replace('leads the WHO [[OSPO]]', 'leads the [[WHO]] [[OSPO]]').replace('OSHWA, WHO OSPO', 'OSHWA, [[WHO]] OSPO'));
   });
 
+  it('applies one of two requests sent at once for the same note, and refuses the other', async () => {
+    const before = fs.readFileSync(path.join(root, ...OSPO.split('/')), 'utf8');
+    const a = (await backlinks(WHO))!;
+    const mention = a.unlinked.notes[0].mentions[0];
+    const ask = (): Promise<unknown> => client.request('ospo/linkMentions', { uri: client.uri(WHO), source: client.uri(OSPO), mention: { range: mention.range, text: mention.text } });
+    const results = await Promise.allSettled([ask(), ask()]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected'],
+    );
+    assert.match(String((results[1] as PromiseRejectedResult).reason), /being linked already/);
+    assert.equal(client.appliedEdits.length, 1, 'one edit sent');
+    const changes = client.appliedEdits[0].edit.documentChanges as TextDocumentEdit[];
+    const after = TextDocument.applyEdits(TextDocument.create('x', 'markdown', 0, before), changes[0].edits as TextEdit[]);
+    assert.equal(after, before.replace('leads the WHO [[OSPO]]', 'leads the [[WHO]] [[OSPO]]'));
+  });
+
   it('refuses a mention that is no longer there, and applies nothing', async () => {
     const before = await client.open(OSPO);
     const a = (await backlinks(WHO))!;

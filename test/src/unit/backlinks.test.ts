@@ -94,6 +94,16 @@ describe('backlinks', () => {
     assert.deepEqual(reads, ['y.md']);
   });
 
+  it("shows a heading's text without its #s or a setext underline", () => {
+    const text = '## About [[WHO]]\n\nAlso [[WHO]] here\n======\n';
+    const note = parseNote('h.md', text);
+    const lines = splitLines(text);
+    assert.deepEqual(
+      note.links.map((l) => blockContext(note, lines, l.range).text),
+      ['About [[WHO]]', 'Also [[WHO]] here'],
+    );
+  });
+
   it('cuts a long context around the link, at word boundaries', () => {
     const long = `${'word '.repeat(80)}[[WHO]]${' more'.repeat(80)}`;
     const note = parseNote('l.md', long);
@@ -102,6 +112,7 @@ describe('backlinks', () => {
     assert.ok(c.text.startsWith('…') && c.text.endsWith('…'));
     assert.equal(c.text.slice(...c.highlight), '[[WHO]]');
     assert.doesNotMatch(c.text, /…or|wor…/, 'no word cut in half');
+    assert.ok(c.highlight[0] <= 61, `at most 60 characters before the link, not ${c.highlight[0]}`);
   });
 
   it('stops when the request is cancelled', () => {
