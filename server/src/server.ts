@@ -108,7 +108,7 @@ import {
   VaultRules,
   WorkspaceEditBuilder,
 } from '@ospo-notes/engine';
-import { findUnlinkedMentions, MentionCache, planMentionLinks, provideBacklinks, type MentionRef } from '@ospo-notes/engine';
+import { findUnlinkedMentions, MentionCache, planMentionLinks, provideBacklinksInSlices, type MentionRef } from '@ospo-notes/engine';
 import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
@@ -1576,9 +1576,9 @@ const onBacklinksRequest = (params: { uri?: unknown; limit?: unknown }, token: C
     // Mentions are found in the notes' texts with their models: edited open notes are brought up to their buffers.
     reindexDirtyNotes(vault);
     const ctx = { ...vault.ctx, cancellation: token };
-    const linked = provideBacklinks(ctx, notePath);
+    // Both read notes' texts (the linking notes', every note's): in slices, answering other requests in between.
+    const linked = await provideBacklinksInSlices(ctx, notePath, nextTurn);
     const limit = typeof params.limit === 'number' && Number.isFinite(params.limit) && params.limit >= 0 ? Math.floor(params.limit) : undefined;
-    // The scan reads the vault's texts: in slices, answering other requests in between (a request waits for it).
     const unlinked = await findUnlinkedMentions(ctx, notePath, { limit, pause: nextTurn, cache: mentionCacheOf(vault) });
     const uriOf = (p: string): string => workspace.uriOf(vault, p);
     return {

@@ -68,19 +68,40 @@ export interface Backlinks {
  * outline, not what links to it (Obsidian's backlinks pane does the same).
  */
 export function provideBacklinks(ctx: FeatureContext, path: string): Backlinks {
-  const notes: LinkingNote[] = [];
-  let count = 0;
-  for (const source of [...ctx.index.backlinksOf(path)].sort(compareStrings)) {
-    throwIfCancelled(ctx.cancellation);
-    if (source === path) continue;
-    const note = ctx.index.note(source);
-    if (!note) continue;
-    const linking = linkingNote(ctx, note, path);
-    if (!linking) continue;
-    notes.push(linking);
-    count += linking.count;
+  const result: Backlinks = { path, notes: [], count: 0 };
+  for (const source of linkingPaths(ctx, path)) addLinkingNote(ctx, path, source, result);
+  return result;
+}
+
+/**
+ * {@link provideBacklinks} with `pause` awaited between slices of about `sliceMs`: a note linked from thousands
+ * of notes reads all their texts, and other requests are answered meanwhile. Cancellation is checked in every
+ * slice.
+ */
+export async function provideBacklinksInSlices(ctx: FeatureContext, path: string, pause: () => Promise<void>, sliceMs = 10): Promise<Backlinks> {
+  const result: Backlinks = { path, notes: [], count: 0 };
+  let sliceEnd = Date.now() + sliceMs;
+  for (const source of linkingPaths(ctx, path)) {
+    if (Date.now() >= sliceEnd) {
+      await pause();
+      sliceEnd = Date.now() + sliceMs;
+    }
+    addLinkingNote(ctx, path, source, result);
   }
-  return { path, notes, count };
+  return result;
+}
+
+function linkingPaths(ctx: FeatureContext, path: string): string[] {
+  return [...ctx.index.backlinksOf(path)].filter((p) => p !== path).sort(compareStrings);
+}
+
+function addLinkingNote(ctx: FeatureContext, path: string, source: string, into: Backlinks): void {
+  throwIfCancelled(ctx.cancellation);
+  const note = ctx.index.note(source);
+  const linking = note && linkingNote(ctx, note, path);
+  if (!linking) return;
+  into.notes.push(linking);
+  into.count += linking.count;
 }
 
 function linkingNote(ctx: FeatureContext, note: NoteModel, path: string): LinkingNote | undefined {

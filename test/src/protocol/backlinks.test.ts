@@ -7,7 +7,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol/node';
+import * as os from 'os';
+import { CancellationTokenSource, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { copySampleVault, LspTestClient } from './lspTestClient';
 
 const WHO = 'public/orgs/WHO.md';
@@ -145,5 +146,47 @@ describe('ospo/backlinks and ospo/linkMentions', function () {
     );
     assert.equal(client.appliedEdits.length, sent, 'no edit was sent');
     await assert.rejects(client.request('ospo/linkMentions', { uri: client.uri(WHO), source: client.uri(OSPO), mention: { range: 'x', text: 1 } }), /mention must be/);
+  });
+});
+
+describe('ospo/backlinks on a big vault', function () {
+  this.timeout(120000);
+  let root: string;
+  let client: LspTestClient;
+  const NOTES = 3000;
+
+  before(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-backlinks-big-'));
+    fs.mkdirSync(path.join(root, '.obsidian'));
+    fs.mkdirSync(path.join(root, 'n'));
+    fs.writeFileSync(path.join(root, 'WHO.md'), '---\ntitle: World Health Organization\n---\n# WHO\n');
+    const paragraph = 'Notes about open source software, licences, releases and the people that write them. '.repeat(30);
+    for (let i = 0; i < NOTES; i++) {
+      fs.writeFileSync(path.join(root, 'n', `${i}.md`), `# Note ${i}\n\n${paragraph}\n\nThe WHO and [[WHO]] again.\n\n${paragraph}\n`);
+    }
+    client = new LspTestClient(root);
+    await client.start();
+  });
+
+  after(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('answers other requests while it reads the vault, and stops when cancelled', async () => {
+    const order: string[] = [];
+    const scan = client.request<Answer>('ospo/backlinks', { uri: client.uri('WHO.md') }).then((a) => (order.push('backlinks'), a));
+    const symbols = client.request('textDocument/documentSymbol', { textDocument: { uri: client.uri('n/7.md') } }).then(() => order.push('documentSymbol'));
+    const [answer] = await Promise.all([scan, symbols]);
+    assert.deepEqual(order, ['documentSymbol', 'backlinks'], 'the quick request is not kept waiting behind the scan');
+    assert.equal(answer.linked.notes.length, NOTES);
+    assert.equal(answer.unlinked.count, 200, 'the default limit');
+    assert.equal(answer.unlinked.more, NOTES - 200);
+
+    // Cancelled while it reads the linking notes (thousands of them): answered RequestCancelled.
+    const source = new CancellationTokenSource();
+    const cancelled = client.connection.sendRequest('ospo/backlinks', { uri: client.uri('WHO.md') }, source.token);
+    setTimeout(() => source.cancel(), 5);
+    await assert.rejects(cancelled, (e: { code?: number }) => e.code === -32800);
   });
 });

@@ -15,6 +15,7 @@ import {
   parseNote,
   planMentionLinks,
   provideBacklinks,
+  provideBacklinksInSlices,
   RequestCancelledError,
   VaultIndex,
   DEFAULT_VAULT_SETTINGS,
@@ -117,6 +118,18 @@ describe('backlinks', () => {
 
   it('stops when the request is cancelled', () => {
     assert.throws(() => provideBacklinks({ ...ctx, cancellation: { isCancellationRequested: true } }, 'orgs/WHO.md'), RequestCancelledError);
+  });
+
+  it('in slices: the same answer, with pauses, and stops once cancelled', async () => {
+    let pauses = 0;
+    const sliced = await provideBacklinksInSlices(ctx, 'orgs/WHO.md', async () => void pauses++, 0);
+    assert.deepEqual(sliced, provideBacklinks(ctx, 'orgs/WHO.md'));
+    assert.equal(pauses, 2, 'one pause before each linking note');
+    const cancellation = { isCancellationRequested: false };
+    await assert.rejects(
+      provideBacklinksInSlices({ ...ctx, cancellation }, 'orgs/WHO.md', async () => void (cancellation.isCancellationRequested = true), 0),
+      RequestCancelledError,
+    );
   });
 });
 
