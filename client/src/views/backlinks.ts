@@ -75,6 +75,8 @@ export function registerBacklinksView(context: vscode.ExtensionContext, lc: Lang
 
   /** The note the view shows: the active markdown editor's, kept while the focus is elsewhere (the view itself). */
   let note: vscode.Uri | undefined;
+  /** The vault of the last answer: notifications about other vaults leave the view alone. */
+  let shownVault: string | undefined;
   let request = 0;
   let cancel: vscode.CancellationTokenSource | undefined;
 
@@ -105,6 +107,7 @@ export function registerBacklinksView(context: vscode.ExtensionContext, lc: Lang
       // An older answer must not overwrite a newer one.
       if (n !== request) return;
       const name = noteName(uri.path);
+      shownVault = answer?.vaultUri;
       if (!answer) {
         show([], localize('“{0}” is not a note of an indexed vault (yet).', name), undefined);
         return;
@@ -136,8 +139,9 @@ export function registerBacklinksView(context: vscode.ExtensionContext, lc: Lang
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(follow),
     view.onDidChangeVisibility((e) => e.visible && scheduler.shown()),
-    events.onNotesChanged(() => scheduler.trigger()),
-    events.onFilesChanged(() => scheduler.trigger()),
+    // Any note of the shown note's vault can start or stop linking or mentioning it; other vaults cannot.
+    events.onNotesChanged((c) => (shownVault === undefined || c.uri === shownVault) && scheduler.trigger()),
+    events.onFilesChanged((c) => (shownVault === undefined || c.uri === shownVault) && scheduler.trigger()),
     events.onIndexed(() => scheduler.trigger()),
     lc.onDidChangeState(() => scheduler.trigger()),
     vscode.commands.registerCommand(COMMANDS.refresh, () => void refresh()),

@@ -2,7 +2,8 @@
  * The Backlinks view in the real editor (code-server + Chromium, the packaged `.vsix`), on the sample vault:
  * `WHO.md` open, the view lists the notes linking to it with their context lines (the link highlighted) under
  * "Linked mentions", and the two plain-text "WHO"s of `OSPO.md` under "Unlinked mentions"; "Link Mention" on one
- * of them turns it into `[[WHO]]` in `OSPO.md`, and the view moves it to the linked mentions.
+ * of them turns it into `[[WHO]]` in `OSPO.md`, and the view moves it to the linked mentions. Typed into `WHO.md`, a
+ * new acronym's mentions appear in the view before any save.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -169,5 +170,22 @@ describe('OSPO Notes in code-server: the Backlinks view (DOM)', function () {
     await runCommand(page, 'File: Save All Files');
     await eventually(async () => read('public/tech/OSPO.md'), (t) => t.includes('- [[Samuel Mbuthia]]: leads the [[WHO]] [[OSPO]]'), 'OSPO.md on disk');
     await screenshot(page, 'backlinks-mention-linked');
+
+    // Live as the user types: WHO.md gets a second acronym, and the view lists its mentions without a save.
+    await openFile(page, 'public/orgs/WHO.md');
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('acronym: [WHO, NVIDIA]', { delay: 20 });
+    const live = await eventually(
+      () => rows(page),
+      (r) => r.some((x) => x.highlighted.includes('NVIDIA')),
+      'the mentions of the new acronym',
+    );
+    const nvidia = live.filter((x) => x.highlighted.includes('NVIDIA')).map((x) => x.label);
+    assert.ok(nvidia.some((l) => l.startsWith('Presentations by NVIDIA')), JSON.stringify(nvidia));
+    assert.equal(await page.locator('.tab.dirty', { hasText: 'WHO.md' }).count(), 1, 'unsaved: the view follows the buffer');
   });
 });
