@@ -5,7 +5,8 @@
  * What counts as a mention, as Obsidian's backlinks pane counts it: the name as a whole word, case-insensitively
  * (`who` mentions `WHO`), never inside `WHOLE`; word boundaries are Unicode letters, marks and digits, so `Café`
  * is not mentioned in `Cafés` and `WHO's` mentions `WHO`. Never inside a link (its path or its text), code
- * (spans, fenced or indented blocks), math, comments, HTML, frontmatter, tags, block ids or a URL.
+ * (spans, fenced or indented blocks), math, comments, HTML, frontmatter, tags, block ids, a URL or the text of a
+ * reference link (`[text][label]`).
  *
  * The index holds models, not texts: each note's text comes from `FeatureContext.getText` (the open buffer, else
  * the file through the io layer). The scan is one regular expression over each note's text (linear in the vault's
@@ -78,6 +79,8 @@ const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
 const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>]*|\bwww\.[^\s<>]+|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/giu;
 /** Inline HTML tags, comments and autolinks (`<https://…>`): attribute values and addresses are not text. */
 const HTML_LIKE = /<\/?[A-Za-z][^<>]*>|<![^<>]*>/g;
+/** Reference links (`[text][label]`, `[text][]`), which the parser does not model: their text is link text. */
+const REFERENCE_LINK = /\[[^[\]]*\]\[[^[\]]*\]/g;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -205,6 +208,7 @@ class Exclusions {
     // Each search only where its sign is on the line: most lines hold neither, and the searches cost more than this.
     if (text.includes('://') || text.includes('www.') || text.includes('@')) addMatches(URL_LIKE, text, spans);
     if (text.includes('<')) addMatches(HTML_LIKE, text, spans);
+    if (text.includes('][')) addMatches(REFERENCE_LINK, text, spans);
     return spans;
   }
 }

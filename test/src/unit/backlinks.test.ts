@@ -170,7 +170,7 @@ describe('unlinked mentions', () => {
     assert.deepEqual(mentions('the world health organization met'), ['0:4:world health organization'], 'the longest name at a place');
   });
 
-  it('never matches inside links, link text, code, frontmatter, tags, block ids, URLs or HTML', () => {
+  it('never matches inside links, link text, reference links, code, frontmatter, tags, block ids, URLs or HTML', () => {
     const text = [
       '---', // 0
       'org: WHO', // 1
@@ -185,8 +185,12 @@ describe('unlinked mentions', () => {
       '', // 10
       'https://example.org/WHO www.WHO.int <span title="WHO">x</span> <https://x.org/WHO> who@x.org', // 11
       '%% WHO %% <!-- WHO --> end WHO ^WHO', // 12
+      '', // 13
+      '[the WHO office][1] and [WHO][] but WHO', // 14
+      '', // 15
+      '[1]: orgs/WHO.md', // 16
     ].join('\n');
-    assert.deepEqual(mentions(text), ['4:20:WHO', '12:27:WHO']);
+    assert.deepEqual(mentions(text), ['4:20:WHO', '12:27:WHO', '14:36:WHO']);
   });
 
   it('scans the other notes in path order, with context and heading path', async () => {
