@@ -96,12 +96,17 @@ export class MentionMatcher {
   readonly key: string;
 
   constructor(readonly terms: readonly MentionTerm[]) {
-    const sorted = [...terms].sort((a, b) => b.text.length - a.text.length);
-    this.each = sorted.map((term) => ({
+    // Names are NFC; a note saved decomposed (macOS writes `é` as `e` + U+0301) spells them as NFD: both are searched.
+    const spellings = terms.flatMap((term) => {
+      const nfd = term.text.normalize('NFD');
+      return nfd === term.text ? [{ term, text: term.text }] : [{ term, text: term.text }, { term, text: nfd }];
+    });
+    const sorted = spellings.sort((a, b) => b.text.length - a.text.length);
+    this.each = sorted.map(({ term, text }) => ({
       term,
-      re: new RegExp(escapeRegExp(term.text), 'iuy'),
-      wordStart: WORD_CHARACTER.test(String.fromCodePoint(term.text.codePointAt(0)!)),
-      wordEnd: WORD_CHARACTER.test(lastCodePoint(term.text, term.text.length)),
+      re: new RegExp(escapeRegExp(text), 'iuy'),
+      wordStart: WORD_CHARACTER.test(String.fromCodePoint(text.codePointAt(0)!)),
+      wordEnd: WORD_CHARACTER.test(lastCodePoint(text, text.length)),
     }));
     this.any = new RegExp(sorted.map((t) => escapeRegExp(t.text)).join('|') || '(?!)', 'giu');
     this.key = sorted.map((t) => t.text).join('\u0000');

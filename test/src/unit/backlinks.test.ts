@@ -167,6 +167,8 @@ describe('unlinked mentions', () => {
     assert.deepEqual(mentions('WHOLE and WHO, who; WHO\'s. SWHO WHO2 _WHO_'), ['0:10:WHO', '0:15:who', '0:20:WHO', '0:38:WHO']);
     assert.deepEqual(mentions('éWHO WHOé ÉWHO WHO'), ['0:15:WHO'], 'accented letters are word characters');
     assert.deepEqual(mentions('Café cafés café', ['Café']), ['0:0:Café', '0:11:café']);
+    const nfd = 'Cafe\u0301 here';
+    assert.deepEqual(mentions(nfd, ['Café']), [`0:0:${'Cafe\u0301'}`], 'a decomposed spelling is the same name');
     assert.deepEqual(mentions('the world health organization met'), ['0:4:world health organization'], 'the longest name at a place');
   });
 
