@@ -68,9 +68,12 @@ export function backlinksSummary(answer: BacklinksAnswer, t: Localize = plainLoc
   return t('{0} linked · {1} unlinked', answer.linked.count, unlinked);
 }
 
-/** The tree for one answer: two sections, or none when nothing links to or mentions the note. */
+/**
+ * The tree for one answer: two sections, or none when nothing links to or mentions the note (and no name of it was
+ * too short to search, which the unlinked section's tooltip says).
+ */
 export function backlinksTree(answer: BacklinksAnswer, t: Localize = plainLocalize): BacklinkNode[] {
-  if (answer.linked.count === 0 && answer.unlinked.count === 0 && answer.unlinked.more === 0) return [];
+  if (answer.linked.count === 0 && answer.unlinked.count === 0 && answer.unlinked.more === 0 && answer.unlinked.skippedTerms.length === 0) return [];
   const linked: BacklinkNode = {
     kind: 'section',
     id: 'linked',
@@ -86,7 +89,12 @@ export function backlinksTree(answer: BacklinksAnswer, t: Localize = plainLocali
     id: 'unlinked',
     label: t('Unlinked mentions'),
     description: String(total),
-    tooltip: answer.unlinked.terms.length > 0 ? t('Plain-text occurrences of: {0}', answer.unlinked.terms.join(', ')) : undefined,
+    tooltip: [
+      answer.unlinked.terms.length > 0 ? t('Plain-text occurrences of: {0}', answer.unlinked.terms.join(', ')) : undefined,
+      answer.unlinked.skippedTerms.length > 0 ? t('Not searched, too short: {0}', answer.unlinked.skippedTerms.join(', ')) : undefined,
+    ]
+      .filter((s): s is string => s !== undefined)
+      .join('\n') || undefined,
     contextValue: CONTEXT.unlinkedSection,
     children: answer.unlinked.notes.map((n) => mentioningNoteNode(answer.uri, n, t)),
     expanded: true,

@@ -79,8 +79,11 @@ describe('client: backlinks view tree', () => {
     assert.equal(more.label, '2 more mentions not shown');
   });
 
-  it('is empty when nothing links to or mentions the note', () => {
-    assert.deepEqual(backlinksTree({ ...ANSWER, linked: { count: 0, notes: [] }, unlinked: { ...ANSWER.unlinked, count: 0, more: 0, notes: [] } }), []);
+  it('is empty when nothing links to or mentions the note, and says which names were too short to search', () => {
+    const none = { ...ANSWER, linked: { count: 0, notes: [] }, unlinked: { ...ANSWER.unlinked, count: 0, more: 0, notes: [] } };
+    assert.deepEqual(backlinksTree(none), []);
+    const short = backlinksTree({ ...none, unlinked: { ...none.unlinked, terms: [], skippedTerms: ['Go'] } });
+    assert.equal(short[1].tooltip, 'Not searched, too short: Go');
   });
 });
 
