@@ -75,8 +75,11 @@ export interface FoundMention {
 }
 
 const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
-/** Web addresses written bare, and e-mail addresses: their letters are not mentions. */
-const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>]*|\bwww\.[^\s<>]+|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+/giu;
+/**
+ * Web addresses written bare, and e-mail addresses: their letters are not mentions. An address starts only where a
+ * run of its characters starts (the look-behind), so a long run without `@` is read once, not once per character.
+ */
+const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s<>]*|\bwww\.[^\s<>]+|(?<![\p{L}\p{N}_.+-])[\p{L}\p{N}_.+-]+@[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)+/giu;
 /** Inline HTML tags, comments and autolinks (`<https://…>`): attribute values and addresses are not text. */
 const HTML_LIKE = /<\/?[A-Za-z][^<>]*>|<![^<>]*>/g;
 /** Reference links (`[text][label]`, `[text][]`), which the parser does not model: their text is link text. */

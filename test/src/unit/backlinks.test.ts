@@ -195,6 +195,13 @@ describe('unlinked mentions', () => {
     assert.deepEqual(mentions(text), ['4:20:WHO', '12:27:WHO', '14:36:WHO']);
   });
 
+  it('reads a long line with an @ in linear time', () => {
+    const line = `${'a'.repeat(200_000)}@b WHO`;
+    const started = performance.now();
+    assert.deepEqual(mentions(line), [`0:${line.length - 3}:WHO`]);
+    assert.ok(performance.now() - started < 500, `${Math.round(performance.now() - started)} ms`);
+  });
+
   it('scans the other notes in path order, with context and heading path', async () => {
     const ctx = vault({
       'orgs/WHO.md': WHO,
