@@ -124,7 +124,9 @@ export class MentionMatcher {
 
   /** The mentions in a note's text, given the note's model (what is a link, code, frontmatter…), in order. */
   mentionsIn(note: NoteModel, text: string, lines: readonly string[] = splitLines(text)): FoundMention[] {
-    if (!this.mayMention(text)) return [];
+    // Past the parser's link limit, links are counted but not located: their text could not be told from plain
+    // text, and a link written into one would break it. Such a note (a generated index) is not searched.
+    if (note.omittedLinks !== undefined || !this.mayMention(text)) return [];
     const excluded = new Exclusions(note);
     const out: FoundMention[] = [];
     for (let l = 0; l < lines.length; l++) {
@@ -132,6 +134,8 @@ export class MentionMatcher {
       if (excluded.wholeLine(l)) continue;
       this.any.lastIndex = 0;
       let spans: Array<[number, number]> | undefined;
+      // Matches come left to right and the spans are disjoint and sorted: one pointer walks them once per line.
+      let next = 0;
       for (let m = this.any.exec(line); m; m = this.any.exec(line)) {
         const at = m.index;
         const found = this.matchAt(line, at);
@@ -141,7 +145,8 @@ export class MentionMatcher {
         }
         const end = at + found.length;
         spans ??= excluded.spansOf(l, line);
-        if (spans.some(([s, e]) => s < end && at < e)) {
+        while (next < spans.length && spans[next][1] <= at) next++;
+        if (next < spans.length && spans[next][0] < end) {
           this.any.lastIndex = at + 1;
           continue;
         }
@@ -210,14 +215,24 @@ class Exclusions {
     return this.whole.has(line);
   }
 
-  /** The excluded spans of a line: the model's, and the URLs and HTML the model does not record. */
+  /**
+   * The excluded spans of a line, merged, sorted and disjoint: the model's, and the URLs, HTML and reference links
+   * the model does not record.
+   */
   spansOf(line: number, text: string): Array<[number, number]> {
     const spans = [...(this.partial.get(line) ?? [])];
     // Each search only where its sign is on the line: most lines hold neither, and the searches cost more than this.
     if (text.includes('://') || text.includes('www.') || text.includes('@')) addMatches(URL_LIKE, text, spans);
     if (text.includes('<')) addMatches(HTML_LIKE, text, spans);
     if (text.includes('][')) addMatches(REFERENCE_LINK, text, spans);
-    return spans;
+    spans.sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [s, e] of spans) {
+      const last = merged[merged.length - 1];
+      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+      else merged.push([s, e]);
+    }
+    return merged;
   }
 }
 

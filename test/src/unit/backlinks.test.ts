@@ -195,6 +195,21 @@ describe('unlinked mentions', () => {
     assert.deepEqual(mentions(text), ['4:20:WHO', '12:27:WHO', '14:36:WHO']);
   });
 
+  it('does not search a note whose links are past the limit (their places are unknown)', () => {
+    const text = '[[x|WHO]] WHO\n';
+    const note = parseNote('n.md', text);
+    const m = new MentionMatcher([{ text: 'WHO', kind: 'name' }]);
+    assert.equal(m.mentionsIn(note, text).length, 1);
+    assert.deepEqual(m.mentionsIn({ ...note, omittedLinks: 1 }, text), []);
+  });
+
+  it('reads a line of thousands of links and mentions in linear time', () => {
+    const line = '[[a]] WHO '.repeat(20_000);
+    const started = performance.now();
+    assert.equal(mentions(line).length, 20_000);
+    assert.ok(performance.now() - started < 1000, `${Math.round(performance.now() - started)} ms`);
+  });
+
   it('reads a long line with an @ in linear time', () => {
     const line = `${'a'.repeat(200_000)}@b WHO`;
     const started = performance.now();
