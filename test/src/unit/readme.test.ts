@@ -29,7 +29,7 @@ const WRITTEN_WITH_THEIR_VIEWS = new Set([
   'docs/images/tour-graph.png',
   'docs/images/tour-tags.png',
   'docs/images/tour-placeholders.png',
-  'docs/images/tour-daily-notes.png',
+  'docs/images/tour-daily.png',
   'docs/images/tour-heading-search.png',
 ]);
 
