@@ -66,11 +66,19 @@ function hasWords(text) {
   return /\p{L}{2}/u.test(text.replace(/\$\([\w~-]+\)/g, ''));
 }
 
-/** The literal text of an expression written as a string, or undefined (a call, a variable, …). */
-function literalText(expr) {
-  if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return expr.text;
-  if (ts.isTemplateExpression(expr)) return [expr.head.text, ...expr.templateSpans.map((s) => s.literal.text)].join(' ');
-  return undefined;
+/**
+ * The literal texts an expression may evaluate to: a string or template literal, either branch of `a ? b : c`,
+ * either side of `+` or `??`; nothing for a call or a variable (a translate call's result is not a literal).
+ */
+function literalTexts(expr) {
+  if (ts.isParenthesizedExpression(expr)) return literalTexts(expr.expression);
+  if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return [expr.text];
+  if (ts.isTemplateExpression(expr)) return [[expr.head.text, ...expr.templateSpans.map((s) => s.literal.text)].join(' ')];
+  if (ts.isConditionalExpression(expr)) return [...literalTexts(expr.whenTrue), ...literalTexts(expr.whenFalse)];
+  if (ts.isBinaryExpression(expr) && [ts.SyntaxKind.PlusToken, ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(expr.operatorToken.kind)) {
+    return [...literalTexts(expr.left), ...literalTexts(expr.right)];
+  }
+  return [];
 }
 
 /**
@@ -91,16 +99,13 @@ export function untranslatedTexts(sourceDir = SOURCES) {
     const visit = (node) => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && SHOWN_FIRST_ARGUMENT.has(node.expression.name.text)) {
         const first = node.arguments[0];
-        const literal = first && literalText(first);
-        if (literal !== undefined && hasWords(literal)) report(first, literal);
+        if (first) for (const literal of literalTexts(first)) if (hasWords(literal)) report(first, literal);
       }
       if (ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && SHOWN_PROPERTIES.has(node.name.text)) {
-        const literal = literalText(node.initializer);
-        if (literal !== undefined && hasWords(literal)) report(node.initializer, literal);
+        for (const literal of literalTexts(node.initializer)) if (hasWords(literal)) report(node.initializer, literal);
       }
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left) && SHOWN_PROPERTIES.has(node.left.name.text)) {
-        const literal = literalText(node.right);
-        if (literal !== undefined && hasWords(literal)) report(node.right, literal);
+        for (const literal of literalTexts(node.right)) if (hasWords(literal)) report(node.right, literal);
       }
       ts.forEachChild(node, visit);
     };

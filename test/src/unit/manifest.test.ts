@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DOCUMENTED_CODES, REPOSITORY_URL } from '@ospo-notes/engine';
@@ -141,6 +142,33 @@ describe('extension run-time strings (l10n/bundle.l10n.json)', () => {
   it('shows no text without a translate call in the modules that talk to VS Code', async () => {
     const { untranslatedTexts } = await scriptModule('l10n.mjs');
     assert.deepEqual(untranslatedTexts(), []);
+  });
+
+  it('finds a text shown without a translate call, and a message that is not a literal (the checks above can fail)', async () => {
+    const { extractMessages, untranslatedTexts } = await scriptModule('l10n.mjs');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-l10n-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'shown.ts'),
+        [
+          "import * as vscode from 'vscode';",
+          "vscode.window.showInformationMessage('Plain English');",
+          "vscode.window.showWarningMessage(ok ? vscode.l10n.t('Fine {0}', 1) : 'Not fine');",
+          "item.tooltip = `Tip for ${name}`;",
+          "const pick = { placeHolder: 'Pick one', label: vscode.l10n.t('Translated') };",
+          "vscode.window.setStatusBarMessage(`$(sync) ${vscode.l10n.t('Working')}`);",
+          'vscode.l10n.t(message);',
+        ].join('\n'),
+      );
+      const found = (untranslatedTexts(dir) as string[]).map((f) => f.replace(/^.*shown\.ts:/, ''));
+      assert.deepEqual(found, ['2: Plain English', '3: Not fine', '4: Tip for  ', '5: Pick one']);
+      const { messages, problems } = extractMessages(dir);
+      assert.deepEqual(messages, ['Fine {0}', 'Translated', 'Working']);
+      assert.equal(problems.length, 1);
+      assert.match(problems[0], /shown\.ts:7: the message of vscode\.l10n\.t is not a string literal/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fills placeholders in English as vscode.l10n.t does, leaving one without an argument as written', () => {
