@@ -25,6 +25,9 @@ import {
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
+import { useTranslator } from './l10n';
+import { codeArgument, problemDocItems, problemDocPath, type ShownProblem } from './problemDocs';
+import { diagnosticDocUrl } from '@ospo-notes/engine';
 import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import { parseVisibility, type Visibility } from '@ospo-notes/engine';
@@ -42,9 +45,6 @@ import {
 } from './protocol';
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
 import { VaultFiles } from './vaultFiles';
-import { useTranslator } from './l10n';
-import { codeArgument, problemDocItems, problemDocPath, type ShownProblem } from './problemDocs';
-import { diagnosticDocUrl } from '@ospo-notes/engine';
 
 const SECTION = 'ospoNotes';
 const COMMANDS = {
