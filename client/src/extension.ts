@@ -25,12 +25,12 @@ import {
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { useTranslator } from './l10n';
-import { codeArgument, problemDocItems, problemDocPath, type ShownProblem } from './problemDocs';
-import { diagnosticDocUrl } from '@ospo-notes/engine';
 import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import { parseVisibility, type Visibility } from '@ospo-notes/engine';
+import { useTranslator } from './l10n';
+import { codeArgument, problemDocItems, problemDocPath, type ShownProblem } from './problemDocs';
+import { diagnosticDocUrl } from '@ospo-notes/engine';
 import {
   CHECK_VAULT_REQUEST,
   FILES_CHANGED_NOTIFICATION,
