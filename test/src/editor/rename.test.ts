@@ -95,7 +95,7 @@ describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (
     // Obsidian's "Automatically update internal links" off, and the editor's own question is that "ask").
     const dialog = page.locator('.monaco-dialog-box', { hasText: "Extension 'OSPO Notes' wants to make refactoring changes with this file move" });
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    await screenshot(page, 'rename-02-confirm-refactoring');
+    await screenshot(page, 'tour-rename');
     await dialog.locator('.monaco-button', { hasText: /^OK$/ }).first().click();
 
     // The file moved, and every note linking to it now names the new file: VS Code opens the edited notes as
