@@ -27,8 +27,6 @@ const COMMANDS = {
 /** Typing sends a notification every 150 ms or so; the view redraws once typing pauses. */
 const REFRESH_DELAY_MS = 300;
 
-const localize = (message: string, ...args: Array<string | number>): string => vscode.l10n.t(message, ...args);
-
 class BacklinksProvider implements vscode.TreeDataProvider<BacklinkNode> {
   private readonly changed = new vscode.EventEmitter<BacklinkNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -57,7 +55,7 @@ class BacklinksProvider implements vscode.TreeDataProvider<BacklinkNode> {
     if (node.open) {
       const r = node.open.range;
       const selection = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-      item.command = { command: 'vscode.open', title: localize('Open'), arguments: [vscode.Uri.parse(node.open.uri), { selection, preview: true } satisfies vscode.TextDocumentShowOptions] };
+      item.command = { command: 'vscode.open', title: vscode.l10n.t('Open'), arguments: [vscode.Uri.parse(node.open.uri), { selection, preview: true } satisfies vscode.TextDocumentShowOptions] };
     }
     return item;
   }
@@ -92,11 +90,11 @@ export function registerBacklinksView(context: vscode.ExtensionContext, lc: Lang
     cancel?.dispose();
     cancel = undefined;
     if (!note) {
-      show([], localize('Open a markdown note to see the notes that link to it and mention it.'), undefined);
+      show([], vscode.l10n.t('Open a markdown note to see the notes that link to it and mention it.'), undefined);
       return;
     }
     if (lc.state !== State.Running && lc.state !== State.Starting) {
-      show([], localize('The OSPO Notes language server is not running.'), undefined);
+      show([], vscode.l10n.t('The OSPO Notes language server is not running.'), undefined);
       return;
     }
     const uri = note;
@@ -109,14 +107,14 @@ export function registerBacklinksView(context: vscode.ExtensionContext, lc: Lang
       const name = noteName(uri.path);
       shownVault = answer?.vaultUri;
       if (!answer) {
-        show([], localize('“{0}” is not a note of an indexed vault (yet).', name), undefined);
+        show([], vscode.l10n.t('“{0}” is not a note of an indexed vault (yet).', name), undefined);
         return;
       }
-      const roots = backlinksTree(answer, localize);
-      show(roots, roots.length === 0 ? localize('Nothing links to or mentions “{0}” yet.', name) : undefined, `${name} · ${backlinksSummary(answer, localize)}`);
+      const roots = backlinksTree(answer);
+      show(roots, roots.length === 0 ? vscode.l10n.t('Nothing links to or mentions “{0}” yet.', name) : undefined, `${name} · ${backlinksSummary(answer)}`);
     } catch (e) {
       if (n !== request || source.token.isCancellationRequested) return;
-      show([], localize('Could not list the backlinks: {0}', errorText(e)), undefined);
+      show([], vscode.l10n.t('Could not list the backlinks: {0}', errorText(e)), undefined);
     }
   };
 
@@ -172,12 +170,12 @@ async function linkMentions(lc: LanguageClient, params: LinkMentionsParams, refr
     await vscode.workspace.openTextDocument(vscode.Uri.parse(params.source));
     const result = await lc.sendRequest<LinkMentionsResult>(LINK_MENTIONS_REQUEST, params);
     if (!result.applied) {
-      void vscode.window.showWarningMessage(localize('OSPO Notes: the mention was not linked: {0}', result.failureReason ?? localize('the note changed meanwhile; try again.')));
+      void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: the mention was not linked: {0}', result.failureReason ?? vscode.l10n.t('the note changed meanwhile; try again.')));
     } else {
-      vscode.window.setStatusBarMessage(result.links === 1 ? localize('$(link) Linked 1 mention') : localize('$(link) Linked {0} mentions', result.links), 4000);
+      vscode.window.setStatusBarMessage(result.links === 1 ? vscode.l10n.t('$(link) Linked 1 mention') : vscode.l10n.t('$(link) Linked {0} mentions', result.links), 4000);
     }
   } catch (e) {
-    void vscode.window.showWarningMessage(localize('OSPO Notes: {0}', errorText(e)));
+    void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: {0}', errorText(e)));
   } finally {
     linking.delete(params.source);
   }

@@ -4,14 +4,11 @@
  * `backlinks.ts` turns these nodes into VS Code tree items.
  *
  * Linked mentions: note → (the whole note's links directly, then one group per target heading or block) → context
- * lines. Unlinked mentions: note → lines. Labels go through `t`, the view's localiser (`vscode.l10n.t`).
+ * lines. Unlinked mentions: note → lines. Texts go through `l10n.t` (client/src/l10n.ts: `vscode.l10n.t` in the
+ * editor, English in tests).
  */
+import { l10n } from '../l10n';
 import type { BacklinkOccurrenceInfo, BacklinksAnswer, LinkingNoteInfo, MentioningNoteInfo, TextRange, UnlinkedMentionInfo } from '../protocol';
-
-/** `vscode.l10n.t` with its `{0}` placeholders, or a plain substitute in tests. */
-export type Localize = (message: string, ...args: Array<string | number>) => string;
-
-export const plainLocalize: Localize = (message, ...args) => message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
 
 export type BacklinkNodeKind = 'section' | 'note' | 'group' | 'line' | 'more';
 
@@ -63,44 +60,44 @@ function folderOf(path: string): string {
 }
 
 /** The view's description: how many links and mentions. */
-export function backlinksSummary(answer: BacklinksAnswer, t: Localize = plainLocalize): string {
+export function backlinksSummary(answer: BacklinksAnswer): string {
   const unlinked = answer.unlinked.count + answer.unlinked.more;
-  return t('{0} linked · {1} unlinked', answer.linked.count, unlinked);
+  return l10n.t('{0} linked · {1} unlinked', answer.linked.count, unlinked);
 }
 
 /**
  * The tree for one answer: two sections, or none when nothing links to or mentions the note (and no name of it was
  * too short to search, which the unlinked section's tooltip says).
  */
-export function backlinksTree(answer: BacklinksAnswer, t: Localize = plainLocalize): BacklinkNode[] {
+export function backlinksTree(answer: BacklinksAnswer): BacklinkNode[] {
   if (answer.linked.count === 0 && answer.unlinked.count === 0 && answer.unlinked.more === 0 && answer.unlinked.skippedTerms.length === 0) return [];
   const linked: BacklinkNode = {
     kind: 'section',
     id: 'linked',
-    label: t('Linked mentions'),
+    label: l10n.t('Linked mentions'),
     description: String(answer.linked.count),
     contextValue: CONTEXT.linkedSection,
-    children: answer.linked.notes.map((n) => linkingNoteNode(n, t)),
+    children: answer.linked.notes.map((n) => linkingNoteNode(n)),
     expanded: true,
   };
   const total = answer.unlinked.count + answer.unlinked.more;
   const unlinked: BacklinkNode = {
     kind: 'section',
     id: 'unlinked',
-    label: t('Unlinked mentions'),
+    label: l10n.t('Unlinked mentions'),
     description: String(total),
     tooltip: [
-      answer.unlinked.terms.length > 0 ? t('Plain-text occurrences of: {0}', answer.unlinked.terms.join(', ')) : undefined,
-      answer.unlinked.skippedTerms.length > 0 ? t('Not searched, too short: {0}', answer.unlinked.skippedTerms.join(', ')) : undefined,
+      answer.unlinked.terms.length > 0 ? l10n.t('Plain-text occurrences of: {0}', answer.unlinked.terms.join(', ')) : undefined,
+      answer.unlinked.skippedTerms.length > 0 ? l10n.t('Not searched, too short: {0}', answer.unlinked.skippedTerms.join(', ')) : undefined,
     ]
       .filter((s): s is string => s !== undefined)
       .join('\n') || undefined,
     contextValue: CONTEXT.unlinkedSection,
-    children: answer.unlinked.notes.map((n) => mentioningNoteNode(answer.uri, n, t)),
+    children: answer.unlinked.notes.map((n) => mentioningNoteNode(answer.uri, n)),
     expanded: true,
   };
   if (answer.unlinked.more > 0) {
-    unlinked.children.push({ kind: 'more', id: 'unlinked/more', label: t('{0} more mentions not shown', answer.unlinked.more), contextValue: CONTEXT.more, icon: 'ellipsis', children: [] });
+    unlinked.children.push({ kind: 'more', id: 'unlinked/more', label: l10n.t('{0} more mentions not shown', answer.unlinked.more), contextValue: CONTEXT.more, icon: 'ellipsis', children: [] });
   }
   return [linked, unlinked];
 }
@@ -121,10 +118,10 @@ function noteNode(uri: string, path: string, title: string | undefined, count: n
   };
 }
 
-function linkingNoteNode(n: LinkingNoteInfo, t: Localize): BacklinkNode {
+function linkingNoteNode(n: LinkingNoteInfo): BacklinkNode {
   const node = noteNode(n.uri, n.path, n.title, n.count, CONTEXT.linkingNote, 'linked');
   for (const g of n.groups) {
-    const lines = g.occurrences.map((o) => linkLine(n, o, t));
+    const lines = g.occurrences.map((o) => linkLine(n, o));
     if (g.kind === 'note') {
       node.children.push(...lines);
       continue;
@@ -133,8 +130,8 @@ function linkingNoteNode(n: LinkingNoteInfo, t: Localize): BacklinkNode {
       kind: 'group',
       id: `linked/${n.path}/${g.kind}/${g.label ?? ''}/${g.line ?? ''}`,
       label: g.label ?? '',
-      description: g.kind === 'missing' ? t('not found') : String(g.occurrences.length),
-      tooltip: g.kind === 'heading' ? t('Links to the heading “{0}”', g.label ?? '') : g.kind === 'block' ? t('Links to the block {0}', g.label ?? '') : t('Links to {0}, which the note does not have', g.label ?? ''),
+      description: g.kind === 'missing' ? l10n.t('not found') : String(g.occurrences.length),
+      tooltip: g.kind === 'heading' ? l10n.t('Links to the heading “{0}”', g.label ?? '') : g.kind === 'block' ? l10n.t('Links to the block {0}', g.label ?? '') : l10n.t('Links to {0}, which the note does not have', g.label ?? ''),
       contextValue: CONTEXT.group,
       icon: g.kind === 'heading' ? 'symbol-key' : g.kind === 'block' ? 'symbol-reference' : 'warning',
       children: lines,
@@ -144,19 +141,19 @@ function linkingNoteNode(n: LinkingNoteInfo, t: Localize): BacklinkNode {
   return node;
 }
 
-function where(headingPath: string[], line: number, t: Localize): string {
-  return headingPath.length > 0 ? headingPath.join(' › ') : t('line {0}', line + 1);
+function where(headingPath: string[], line: number): string {
+  return headingPath.length > 0 ? headingPath.join(' › ') : l10n.t('line {0}', line + 1);
 }
 
-function linkLine(n: LinkingNoteInfo, o: BacklinkOccurrenceInfo, t: Localize): BacklinkNode {
+function linkLine(n: LinkingNoteInfo, o: BacklinkOccurrenceInfo): BacklinkNode {
   const line = o.range.start.line;
-  const kind = o.embed ? t('embed') : undefined;
+  const kind = o.embed ? l10n.t('embed') : undefined;
   return {
     kind: 'line',
     id: `linked/${n.path}/${line}:${o.range.start.character}`,
     label: o.context.text,
     highlights: [o.context.highlight],
-    description: [kind, where(o.headingPath, line, t)].filter((s): s is string => !!s).join(' · '),
+    description: [kind, where(o.headingPath, line)].filter((s): s is string => !!s).join(' · '),
     tooltip: `${n.path}:${line + 1}`,
     contextValue: CONTEXT.link,
     icon: o.embed ? 'file-symlink-file' : 'link',
@@ -165,25 +162,25 @@ function linkLine(n: LinkingNoteInfo, o: BacklinkOccurrenceInfo, t: Localize): B
   };
 }
 
-function mentioningNoteNode(target: string, n: MentioningNoteInfo, t: Localize): BacklinkNode {
+function mentioningNoteNode(target: string, n: MentioningNoteInfo): BacklinkNode {
   const node = noteNode(n.uri, n.path, n.title, n.count, CONTEXT.mentioningNote, 'unlinked');
   node.mentionsIn = { target, source: n.uri };
-  node.children = n.mentions.map((m) => mentionLine(target, n, m, t));
+  node.children = n.mentions.map((m) => mentionLine(target, n, m));
   if (n.count > n.mentions.length) {
-    node.children.push({ kind: 'more', id: `unlinked/${n.path}/more`, label: t('{0} more mentions not shown', n.count - n.mentions.length), contextValue: CONTEXT.more, icon: 'ellipsis', children: [] });
+    node.children.push({ kind: 'more', id: `unlinked/${n.path}/more`, label: l10n.t('{0} more mentions not shown', n.count - n.mentions.length), contextValue: CONTEXT.more, icon: 'ellipsis', children: [] });
   }
   return node;
 }
 
-function mentionLine(target: string, n: MentioningNoteInfo, m: UnlinkedMentionInfo, t: Localize): BacklinkNode {
+function mentionLine(target: string, n: MentioningNoteInfo, m: UnlinkedMentionInfo): BacklinkNode {
   const line = m.range.start.line;
   return {
     kind: 'line',
     id: `unlinked/${n.path}/${line}:${m.range.start.character}`,
     label: m.context.text,
     highlights: [m.context.highlight],
-    description: where(m.headingPath, line, t),
-    tooltip: t('“{0}” at line {1} of {2}: link it with “Link Mention”', m.text, line + 1, n.path),
+    description: where(m.headingPath, line),
+    tooltip: l10n.t('“{0}” at line {1} of {2}: link it with “Link Mention”', m.text, line + 1, n.path),
     contextValue: CONTEXT.mention,
     icon: 'mention',
     open: { uri: n.uri, range: m.range },
