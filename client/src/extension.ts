@@ -45,6 +45,9 @@ import {
 } from './protocol';
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
 import { VaultFiles } from './vaultFiles';
+import { NOTES_CHANGED_NOTIFICATION, type NotesChanged } from './protocol';
+import { registerBacklinksView } from './views/backlinks';
+import { ServerEvents } from './views/serverEvents';
 
 const SECTION = 'ospoNotes';
 const COMMANDS = {
@@ -175,10 +178,16 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     }
   };
 
+  // Views subscribe to the server's notifications through these events (one client handler per method).
+  const serverEvents = new ServerEvents();
+  context.subscriptions.push(serverEvents);
+  lc.onNotification(NOTES_CHANGED_NOTIFICATION, (c: NotesChanged) => serverEvents.notesChanged(c));
+
   lc.onNotification(INDEXED_NOTIFICATION, (s: IndexStatus) => {
     status = s;
     renderStatus();
     void refreshFiles();
+    serverEvents.vaultIndexed(s);
   });
   lc.onNotification(INDEX_CHANGED_NOTIFICATION, (s: IndexStatus) => {
     status = s;
@@ -186,7 +195,12 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   });
   lc.onNotification(FILES_CHANGED_NOTIFICATION, (c: FilesChanged) => {
     if (files.apply(c)) previewRefresh.trigger();
+    serverEvents.filesChanged(c);
   });
+
+  // --- views ---------------------------------------------------------------------------------------------------
+
+  registerBacklinksView(context, lc, serverEvents);
   context.subscriptions.push(
     lc.onDidChangeState((e) => {
       if (e.newState === State.Running) {

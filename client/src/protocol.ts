@@ -69,3 +69,97 @@ export interface NotesChanged {
   /** Vault-relative paths of notes added, changed or removed since the last notification. */
   paths: string[];
 }
+
+// --- The Backlinks view ------------------------------------------------------------------------------------------
+
+/** `ospo/backlinks` `{ uri, limit? }`: the linked and unlinked mentions of the note at `uri`; null when it is no indexed note. */
+export const BACKLINKS_REQUEST = 'ospo/backlinks';
+/**
+ * `ospo/linkMentions` `{ uri, source, mention? }`: turns the unlinked mention `mention` (as `ospo/backlinks` gave
+ * it), or every unlinked mention, of the note `uri` in the note `source` into links; the server applies the edit
+ * through `workspace/applyEdit`. A mention no longer there is refused with an error saying so.
+ */
+export const LINK_MENTIONS_REQUEST = 'ospo/linkMentions';
+
+export interface BacklinksParams {
+  uri: string;
+  /** Unlinked mentions returned at most (the server's default otherwise); the rest are counted in `more`. */
+  limit?: number;
+}
+
+export interface TextRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** Text around a link or mention, on one line, with the link or mention at `highlight` (start, end). */
+export interface MentionContext {
+  text: string;
+  highlight: [number, number];
+}
+
+export interface BacklinkOccurrenceInfo {
+  range: TextRange;
+  syntax: 'wiki' | 'markdown' | 'definition';
+  embed: boolean;
+  context: MentionContext;
+  headingPath: string[];
+}
+
+export interface BacklinkGroupInfo {
+  /** What the links name of the target: the whole note, a heading, a block, or a heading or block it lacks. */
+  kind: 'note' | 'heading' | 'block' | 'missing';
+  /** The heading's text, `^id`, or `#subpath` as written for a missing one. */
+  label?: string;
+  line?: number;
+  occurrences: BacklinkOccurrenceInfo[];
+}
+
+export interface LinkingNoteInfo {
+  uri: string;
+  path: string;
+  title?: string;
+  groups: BacklinkGroupInfo[];
+  count: number;
+}
+
+export interface UnlinkedMentionInfo {
+  range: TextRange;
+  text: string;
+  term: string;
+  termKind: 'name' | 'title' | 'alias' | 'acronym';
+  context: MentionContext;
+  headingPath: string[];
+}
+
+export interface MentioningNoteInfo {
+  uri: string;
+  path: string;
+  title?: string;
+  mentions: UnlinkedMentionInfo[];
+  /** Every mention in the note (more than `mentions` when the limit was reached). */
+  count: number;
+}
+
+export interface BacklinksAnswer {
+  uri: string;
+  vaultUri: string;
+  path: string;
+  linked: { notes: LinkingNoteInfo[]; count: number };
+  unlinked: { notes: MentioningNoteInfo[]; count: number; more: number; terms: string[]; skippedTerms: string[] };
+}
+
+export interface LinkMentionsParams {
+  /** The note mentioned. */
+  uri: string;
+  /** The note holding the mentions. */
+  source: string;
+  /** One mention as the view showed it; absent: every unlinked mention in `source`. */
+  mention?: { range: TextRange; text: string };
+}
+
+export interface LinkMentionsResult {
+  applied: boolean;
+  links: number;
+  failureReason?: string;
+}

@@ -54,6 +54,10 @@ export * from './features/references';
 export * from './features/rename';
 export * from './features/symbols';
 
+// Backlinks and unlinked mentions (the Backlinks view).
+export * from './features/backlinks';
+export * from './features/unlinkedMentions';
+
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
 export * from './diagnostics/encoding';

@@ -108,6 +108,7 @@ import {
   VaultRules,
   WorkspaceEditBuilder,
 } from '@ospo-notes/engine';
+import { findUnlinkedMentions, MentionCache, planMentionLinks, provideBacklinksInSlices, type MentionRef } from '@ospo-notes/engine';
 import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
@@ -183,6 +184,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onRequest('ospo/status', onStatusRequest);
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
   connection.onRequest('ospo/files', onFilesRequest);
+  registerBacklinksRequests();
   documents.listen(connection);
   connection.listen();
 }
@@ -1521,6 +1523,119 @@ const onCheckVaultRequest = async () => {
 
 const onFilesRequest = () =>
   workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Backlinks view: `ospo/backlinks` (linked and unlinked mentions of a note) and `ospo/linkMentions` (turn
+// one mention, or all of a note's, into links). The rules are the engine's (features/backlinks.ts,
+// features/unlinkedMentions.ts); here only URIs, versions and the editor's edit.
+
+function registerBacklinksRequests(): void {
+  mentionCaches = new WeakMap();
+  mentionEditsInFlight.clear();
+  connection.onRequest('ospo/backlinks', onBacklinksRequest);
+  connection.onRequest('ospo/linkMentions', onLinkMentionsRequest);
+}
+
+/** Vault URI and path of the notes whose mention links are being applied (see onLinkMentionsRequest). */
+const mentionEditsInFlight = new Set<string>();
+
+/** Per vault, what each note's model was found to mention: a refresh re-reads only the notes that changed. */
+let mentionCaches = new WeakMap<Vault, MentionCache>();
+
+function mentionCacheOf(vault: Vault): MentionCache {
+  let cache = mentionCaches.get(vault);
+  if (!cache) mentionCaches.set(vault, (cache = new MentionCache()));
+  return cache;
+}
+
+/** {@link guard} for handlers that await: a cancellation or an exception answers the request, the server lives on. */
+async function guardAsync<T>(name: string, token: CancellationToken | undefined, work: () => Promise<T>): Promise<T | ResponseError<void>> {
+  if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof ResponseError) return e as ResponseError<void>;
+    if (e instanceof RequestCancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+    return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error).message ?? e}`);
+  }
+}
+
+/** The vault and path of a note named by a view's request (by URI), or undefined when it is no indexed note. */
+function viewedNote(uri: unknown): { vault: Vault; path: string } | undefined {
+  if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'the request needs the note\'s uri');
+  const loc = located(uri);
+  return loc && isNotePath(loc.path) && loc.vault.index.note(loc.path) ? loc : undefined;
+}
+
+const onBacklinksRequest = (params: { uri?: unknown; limit?: unknown }, token: CancellationToken) =>
+  guardAsync('backlinks', token, async () => {
+    const loc = viewedNote(params?.uri);
+    if (!loc) return null;
+    const { vault, path: notePath } = loc;
+    // Mentions are found in the notes' texts with their models: edited open notes are brought up to their buffers.
+    reindexDirtyNotes(vault);
+    const ctx = { ...vault.ctx, cancellation: token };
+    // Both read notes' texts (the linking notes', every note's): in slices, answering other requests in between.
+    const linked = await provideBacklinksInSlices(ctx, notePath, nextTurn);
+    const limit = typeof params.limit === 'number' && Number.isFinite(params.limit) && params.limit >= 0 ? Math.floor(params.limit) : undefined;
+    const unlinked = await findUnlinkedMentions(ctx, notePath, { limit, pause: nextTurn, cache: mentionCacheOf(vault) });
+    const uriOf = (p: string): string => workspace.uriOf(vault, p);
+    return {
+      uri: uriOf(notePath),
+      vaultUri: vault.uri,
+      path: notePath,
+      linked: { notes: linked.notes.map((n) => ({ uri: uriOf(n.path), ...n })), count: linked.count },
+      unlinked: {
+        notes: unlinked.notes.map((n) => ({ uri: uriOf(n.path), ...n })),
+        count: unlinked.count,
+        more: unlinked.more,
+        terms: unlinked.terms.map((t) => t.text),
+        skippedTerms: unlinked.skippedTerms.map((t) => t.text),
+      },
+    };
+  });
+
+function mentionArgument(raw: unknown): MentionRef | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const m = raw as Partial<MentionRef>;
+  const isPos = (p: unknown): boolean => typeof p === 'object' && p !== null && Number.isInteger((p as { line: unknown }).line) && Number.isInteger((p as { character: unknown }).character);
+  if (typeof m.text !== 'string' || !m.range || !isPos(m.range.start) || !isPos(m.range.end)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'ospo/linkMentions: mention must be { range, text }');
+  }
+  return { range: m.range, text: m.text };
+}
+
+const onLinkMentionsRequest = (params: { uri?: unknown; source?: unknown; mention?: unknown }, token: CancellationToken) =>
+  guardAsync('linkMentions', token, async () => {
+    const target = viewedNote(params?.uri);
+    if (typeof params.source !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'ospo/linkMentions needs { uri, source, mention? }');
+    const source = workspace.locate(params.source);
+    const mention = mentionArgument(params.mention);
+    if (!target || !source || source.vault !== target.vault || !source.vault.index.note(source.path)) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, 'Both notes must be notes of the same indexed vault. Nothing was changed.');
+    }
+    const { vault } = target;
+    // One edit of a note's mentions at a time: a second request while the first edit is being applied would be
+    // planned from the text before it (a note not open has no version to refuse it by) and link a link again.
+    const busy = `${vault.uri}\u0000${source.path}`;
+    if (mentionEditsInFlight.has(busy)) throw new ResponseError(LSPErrorCodes.RequestFailed, `Mentions in ${source.path} are being linked already. Nothing more was changed.`);
+    // The text and the version are read together, with no wait in between: the edit names the text it was made for.
+    const text = workspace.textOf(vault, source.path);
+    if (text === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read ${source.path}. Nothing was changed.`);
+    const edited = editTarget(vault, source.path);
+    const plan = planMentionLinks(vault.ctx, target.path, source.path, text, mention);
+    if ('refused' in plan) throw new ResponseError(LSPErrorCodes.RequestFailed, plan.refused);
+    const edit = new WorkspaceEditBuilder().addEdits(edited, plan.edits).build();
+    const label = plan.edits.length === 1 ? 'Link mention' : `Link ${plan.edits.length} mentions`;
+    mentionEditsInFlight.add(busy);
+    try {
+      const result = await connection.workspace.applyEdit({ label, edit });
+      return { applied: result.applied, links: plan.edits.length, ...(result.failureReason ? { failureReason: result.failureReason } : {}) };
+    } finally {
+      mentionEditsInFlight.delete(busy);
+    }
+  });
 
 // Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
 if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
