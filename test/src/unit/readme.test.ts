@@ -20,12 +20,10 @@ const README = read('README.md');
  * have all landed.
  */
 const WRITTEN_WITH_THEIR_VIEWS = new Set([
-  'docs/backlinks.md',
   'docs/graph.md',
   'docs/tags.md',
   'docs/daily-notes.md',
   'docs/beside-vscode-markdown.md',
-  'docs/images/tour-backlinks.png',
   'docs/images/tour-graph.png',
   'docs/images/tour-tags.png',
   'docs/images/tour-placeholders.png',
