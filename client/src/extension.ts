@@ -25,7 +25,7 @@ import {
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
+import { absoluteInside, expandTemplate, planCreateNote, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import { parseVisibility, type Visibility } from '@ospo-notes/engine';
 import {
@@ -337,8 +337,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       const config = vscode.workspace.getConfiguration(SECTION, doc.uri);
-      const newNoteFolder = (await vaultSettings(loc.vault.root, doc.uri)).newNoteFolder;
-      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, newNoteFolder);
+      const effective = await vaultSettings(loc.vault.root, doc.uri);
+      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, effective.newNoteFolder);
       if (plan.kind === 'refuse') {
         void vscode.window.showWarningMessage(`OSPO Notes: ${plan.reason}`);
         return;
@@ -354,7 +354,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         const template = config.get<string>('newNoteTemplate', '') || vaultNewNoteTemplate(loc.vault.root);
         try {
           await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(abs)));
-          await vscode.workspace.fs.writeFile(uri, Buffer.from(renderTemplate(template, plan.title), 'utf8'));
+          await vscode.workspace.fs.writeFile(uri, Buffer.from(expandTemplate(template, { title: plan.title, now: new Date(), ...effective.templates }), 'utf8'));
         } catch (e) {
           void vscode.window.showErrorMessage(`OSPO Notes: could not create "${plan.path}": ${errorText(e)}`);
           return;

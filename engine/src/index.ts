@@ -54,6 +54,10 @@ export * from './features/references';
 export * from './features/rename';
 export * from './features/symbols';
 
+// Daily notes and templates (Obsidian's core plugins).
+export * from './features/dailyNotes';
+export * from './features/templates';
+
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';
 export * from './diagnostics/encoding';

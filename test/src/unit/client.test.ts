@@ -13,13 +13,16 @@ import {
   DEFAULT_NEW_NOTE_TEMPLATE,
   newNotePath,
   planCreateNote,
-  renderTemplate,
+  expandTemplate,
   staysInsideReally,
 } from '../../../client/out/newNote';
 import { previewOptions, Throttle, type Clock } from '../../../client/out/previewHost';
 import type { IndexStatus, VaultCheck } from '../../../client/out/protocol';
 import { checkSummary, counted, formatCount, ProblemCounter, quietFolders, statusView, visibleProblemCount } from '../../../client/out/status';
 import { VaultFiles } from '../../../client/out/vaultFiles';
+
+/** A new note's text from its template, as created for `title`. */
+const renderTemplate = (template: string, title: string): string => expandTemplate(template, { title, now: new Date(2024, 0, 5, 9, 7) });
 
 const ROOT = path.resolve(os.tmpdir(), 'vault-under-test');
 

@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readSchemaFile, readSchemaFileSync } from '@ospo-notes/engine';
-import { renderTemplate, vaultNewNoteTemplate } from '../../../client/out/newNote';
+import { expandTemplate, vaultNewNoteTemplate } from '../../../client/out/newNote';
+
+/** A new note's text from its template, as created for `title`. */
+const renderTemplate = (template: string, title: string): string => expandTemplate(template, { title, now: new Date(2024, 0, 5, 9, 7) });
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'server/out/cli.js');
