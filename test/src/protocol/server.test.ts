@@ -49,7 +49,7 @@ describe('language server over stdio', function () {
       ],
     );
     const status = await client.request<{ vaults: Array<{ notes: number; files: number; ready: boolean }> }>('ospo/status', {});
-    assert.deepStrictEqual(status.vaults.map((v) => [v.notes, v.files, v.ready]), [[7, 8, true]]);
+    assert.deepStrictEqual(status.vaults.map((v) => [v.notes, v.files, v.ready]), [[9, 10, true]]);
   });
 
   it('re-publishes another note\'s diagnostics when a heading it links to changes, and back', async () => {

@@ -72,7 +72,7 @@ describe('cli: ospo-notes check', function () {
       const m = SUMMARY.exec(lines[5]);
       assert.ok(m, lines[5]);
       assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 4, 0, 0]);
-      assert.match(lines[5], /^7 notes and 1 attachment checked in /);
+      assert.match(lines[5], /^9 notes and 1 attachment checked in /);
     });
 
     it('prints exact JSON objects with 1-based lines and columns', () => {
