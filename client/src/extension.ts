@@ -41,6 +41,7 @@ import {
   type VaultFileList,
 } from './protocol';
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
+import { registerDailyNoteCommands } from './dailyNotes';
 import { VaultFiles } from './vaultFiles';
 
 const SECTION = 'ospoNotes';
@@ -366,6 +367,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       await vscode.window.showTextDocument(uri, { preview: false });
     }),
   );
+
+  registerDailyNoteCommands(context, lc, output);
 
   return {
     extendMarkdownIt(md: Md): Md {
