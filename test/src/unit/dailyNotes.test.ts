@@ -15,6 +15,7 @@ import {
   type FeatureContext,
   type VaultSettings,
 } from '@ospo-notes/engine';
+import { localClock } from '../../../client/out/localClock';
 
 /** Friday 5 January 2024, 08:30 local time. */
 const NOW = new Date(2024, 0, 5, 8, 30);
@@ -119,5 +120,12 @@ describe('daily notes', () => {
       assert.equal(go('next', undefined, new Date(2024, 0, 4, 0, 1)), 'Journal/2024-01-05.md');
       assert.equal(go('previous', undefined, NOW), 'Journal/2024-01-02.md', 'today itself is not before today');
     });
+  });
+
+  it('the client sends its local wall-clock time, which the server reads back as the same day and time', () => {
+    const late = new Date(2024, 11, 31, 23, 59, 7);
+    assert.equal(localClock(late), '2024-12-31T23:59:07');
+    assert.equal(new Date(localClock(late)).getTime(), late.getTime(), 'no offset: read as local time');
+    assert.equal(localClock(new Date(987, 0, 2, 3, 4, 5)), '0987-01-02T03:04:05');
   });
 });
