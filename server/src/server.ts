@@ -1551,7 +1551,7 @@ interface VaultRequest {
 
 /**
  * The vault a request is about: the active note's (`uri`), else the one `vaultUri` names, else the only one; and
- * the note's path when `uri` is a note of it. Undefined with the reason when there is none (or it is indexing).
+ * the note's path when `uri` is a note of it; or why there is none (or it is still being indexed).
  */
 function requestVault(params: VaultRequest): { vault: Vault; path?: string } | { message: string } {
   const uri = typeof params.uri === 'string' ? params.uri : undefined;
