@@ -32,6 +32,7 @@ import weekYear from 'dayjs/plugin/weekYear';
 import { isMap, isNode, isScalar, isSeq, parseDocument, Schema, type Document, type Pair, type YAMLMap } from 'yaml';
 import type { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { frontmatterEnd, yamlScalar } from '../syntax/frontmatter';
+import { DATE_TIME_TAG, TITLE_TAG } from '../syntax/templateTags';
 import { stem } from '../vault/paths';
 import { vaultSettingsOf, type FeatureContext } from './context';
 import { newNotePath } from './newNote';
@@ -115,8 +116,6 @@ export interface TemplateValues {
   timeFormat?: string;
 }
 
-const TITLE_TAG = /{{title}}/gi;
-const DATE_TIME_TAG = /{{(date|time)(?::(.*?))?}}/gi;
 /** A frontmatter line whose whole unquoted value is `{{title}}`. */
 const WHOLE_VALUE_TITLE = /^(\s*[^\s:#][^:]*:[ \t]+){{title}}([ \t]*)$/i;
 
