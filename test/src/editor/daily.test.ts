@@ -31,6 +31,19 @@ import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Runs a command that opens a quick input of its own from the palette: the harness's `runCommand` waits for the
+ * quick input to close, which such a command's never does.
+ */
+async function startCommand(page: BrowserSession['page'], label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget .quick-input-box input');
+  await palette.waitFor({ state: 'visible', timeout: 15_000 });
+  await palette.fill(`>${label}`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
 async function eventually<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -116,14 +129,7 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
-    // The command opens a quick pick of its own: the palette's `runCommand` (which waits for the quick input to
-    // close) does not fit, so it is run from the palette by hand.
-    await page.keyboard.press('F1');
-    const palette = page.locator('.quick-input-widget .quick-input-box input');
-    await palette.waitFor({ state: 'visible', timeout: 15_000 });
-    await palette.fill('>OSPO Notes: Insert Template');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'OSPO Notes: Insert Template' }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.press('Enter');
+    await startCommand(page, 'OSPO Notes: Insert Template');
     await page.locator('.quick-input-widget .quick-input-box input[placeholder="Template to insert at the cursor"]').waitFor({ state: 'visible', timeout: 15_000 });
     const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Meeting' });
     await row.first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -134,5 +140,37 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
     assert.match(text.split('\n').slice(0, 6).join('\n'), /^tags: \[.*\bmeeting\]$/m, `the template's tag merged into the note's frontmatter: ${text}`);
     assert.equal(text.split('\n').filter((l) => l === '---').length, 2, 'one frontmatter block');
     await screenshot(page, 'daily-insert-template');
+  });
+
+  it('"Open Previous / Next Daily Note" go by date: today\'s note → the 2023-11-28 event note → back', async () => {
+    assert.ok(browser && workspace, 'the session of the tests above');
+    const page = browser.page;
+    const { iso } = today();
+    await openFile(page, `private/journal/${iso}.md`);
+    await runCommand(page, 'OSPO Notes: Open Previous Daily Note');
+    // The only other note named by a date in the format is the sample's event note.
+    await activeTab(page, '2023-11-28.md').waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(page, 'OSPO Notes: Open Previous Daily Note');
+    await page.locator('.notification-toast', { hasText: 'There is no earlier daily note than "public/events/2023-11-28.md".' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await runCommand(page, 'OSPO Notes: Open Next Daily Note');
+    await activeTab(page, `${iso}.md`).waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
+  it('"New Note from Template" asks the name and creates the note from templates/Meeting', async () => {
+    assert.ok(browser && workspace, 'the session of the tests above');
+    const page = browser.page;
+    const { iso } = today();
+    await startCommand(page, 'OSPO Notes: New Note from Template');
+    await page.locator('.quick-input-widget .quick-input-box input[placeholder="Template of the new note"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Meeting' }).first().click();
+    const name = page.locator('.quick-input-widget .quick-input-box input[placeholder="Note name (or folder/name)"]');
+    await name.waitFor({ state: 'visible', timeout: 15_000 });
+    await name.fill('Board sync');
+    await page.keyboard.press('Enter');
+    await activeTab(page, 'Board sync.md').waitFor({ state: 'visible', timeout: 30_000 });
+    const text = await eventually(() => visibleEditorText(page), (t) => t.includes(`## Board sync: meeting of ${iso}`), 'the new note from its template');
+    assert.ok(text.startsWith('---\ntags: [meeting]\n---'), text);
+    const abs = path.join(workspace!, 'Board sync.md');
+    await eventually(() => (fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : ''), (t) => t.includes(`## Board sync: meeting of ${iso}`), 'Board sync.md on disk at the vault root');
   });
 });
