@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { readObsidianConfig } from '@ospo-notes/engine';
 import { localClock } from './localClock';
 import {
   DAILY_NOTE_REQUEST,
@@ -19,6 +20,7 @@ import {
   type LspWorkspaceEdit,
   type NoteFromTemplateParams,
   type NoteFromTemplateResult,
+  type IndexStatus,
   type TemplatesResult,
   type VaultRequestParams,
 } from './protocol';
@@ -31,7 +33,12 @@ export const DAILY_NOTE_COMMANDS = {
   newNoteFromTemplate: 'ospo-notes.newNoteFromTemplate',
 } as const;
 
-export function registerDailyNoteCommands(context: vscode.ExtensionContext, lc: LanguageClient, output: vscode.LogOutputChannel): void {
+/** What the extension tells this module: a vault finished indexing (`ospo/indexed`). */
+export interface DailyNoteHooks {
+  vaultsIndexed(status: IndexStatus): void;
+}
+
+export function registerDailyNoteCommands(context: vscode.ExtensionContext, lc: LanguageClient, output: vscode.LogOutputChannel): DailyNoteHooks {
   /** Sends a request once the server runs; a failure is said once and logged. */
   const ask = async <R>(method: string, params: object): Promise<R | undefined> => {
     if (lc.state !== State.Running) {
@@ -72,8 +79,8 @@ export function registerDailyNoteCommands(context: vscode.ExtensionContext, lc: 
     vscode.window.setStatusBarMessage(vscode.l10n.t('$(new-file) Created {0}', label), 4000);
   };
 
-  const openDaily = async (which: DailyNoteParams['which']): Promise<void> => {
-    const result = await ask<DailyNoteResult>(DAILY_NOTE_REQUEST, { ...where(), which, now: localClock() } satisfies DailyNoteParams);
+  const openDaily = async (which: DailyNoteParams['which'], at: VaultRequestParams = where()): Promise<void> => {
+    const result = await ask<DailyNoteResult>(DAILY_NOTE_REQUEST, { ...at, which, now: localClock() } satisfies DailyNoteParams);
     if (!result) return;
     switch (result.kind) {
       case 'open':
@@ -159,4 +166,22 @@ export function registerDailyNoteCommands(context: vscode.ExtensionContext, lc: 
       await createAndOpen(result.edit, result.uri, result.path);
     }),
   );
+
+  // Obsidian's "Open daily note on startup" (`autorun` in .obsidian/daily-notes.json): today's note once per
+  // vault, when the vault is first ready in this window.
+  const startedUp = new Set<string>();
+  return {
+    vaultsIndexed(status: IndexStatus): void {
+      for (const v of status.vaults) {
+        if (!v.ready || !v.vault || startedUp.has(v.uri)) continue;
+        startedUp.add(v.uri);
+        const root = vscode.Uri.parse(v.uri);
+        if (root.scheme !== 'file') continue;
+        void readObsidianConfig(root.fsPath).then(
+          (read) => (read.settings.dailyNotes.autorun ? openDaily('today', { vaultUri: v.uri }) : undefined),
+          (e) => output.warn(`Could not read the daily notes settings of ${v.name}: ${e instanceof Error ? e.message : String(e)}`),
+        );
+      }
+    },
+  };
 }

@@ -152,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   const lc = new LanguageClient('ospoNotes', 'OSPO Notes', serverOptions, clientOptions);
   lc.registerFeature(new OwnFileWatcher());
   client = lc;
+  const dailyNotes = registerDailyNoteCommands(context, lc, output);
 
   let filesRequest = 0;
   const refreshFiles = async (): Promise<void> => {
@@ -171,6 +172,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     status = s;
     renderStatus();
     void refreshFiles();
+    dailyNotes.vaultsIndexed(s);
   });
   lc.onNotification(INDEX_CHANGED_NOTIFICATION, (s: IndexStatus) => {
     status = s;
@@ -367,8 +369,6 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       await vscode.window.showTextDocument(uri, { preview: false });
     }),
   );
-
-  registerDailyNoteCommands(context, lc, output);
 
   return {
     extendMarkdownIt(md: Md): Md {

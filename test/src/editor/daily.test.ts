@@ -174,3 +174,36 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
     await eventually(() => (fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : ''), (t) => t.includes(`## Board sync: meeting of ${iso}`), 'Board sync.md on disk at the vault root');
   });
 });
+
+describe('OSPO Notes in code-server: "Open daily note on startup" (DOM)', function () {
+  this.timeout(180_000);
+  let tools: EditorTools;
+  let server: CodeServer | undefined;
+  let browser: BrowserSession | undefined;
+  let workspace: string | undefined;
+
+  before(function () {
+    tools = toolsOrSkip(this);
+    ensureVsix();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (workspace) removeDir(path.dirname(workspace));
+  });
+
+  it('opens today\'s note by itself when .obsidian/daily-notes.json says autorun', async () => {
+    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'daily-autorun');
+    const config = path.join(workspace, '.obsidian', 'daily-notes.json');
+    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, 'utf8')), autorun: true }));
+    const { iso, long } = today();
+    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
+    browser = await launchBrowser({ tools });
+    const page = browser.page;
+    await openWorkbench(page, server);
+    await activeTab(page, `${iso}.md`).waitFor({ state: 'visible', timeout: 60_000 });
+    await eventually(() => visibleEditorText(page), (t) => t.includes(`# ${long}`), 'the expanded template');
+    assert.ok(fs.existsSync(path.join(workspace, 'private', 'journal', `${iso}.md`)));
+  });
+});
