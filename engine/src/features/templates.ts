@@ -29,7 +29,7 @@ import isoWeek from 'dayjs/plugin/isoWeek';
 import localizedFormat from 'dayjs/plugin/localizedFormat';
 import weekOfYear from 'dayjs/plugin/weekOfYear';
 import weekYear from 'dayjs/plugin/weekYear';
-import { isMap, isNode, isScalar, isSeq, parseDocument, Schema, type Document, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, parseDocument, Schema, type Document, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { frontmatterEnd, yamlScalar } from '../syntax/frontmatter';
 import { DATE_TIME_TAG, TITLE_TAG } from '../syntax/templateTags';
@@ -172,8 +172,8 @@ export type TemplateInsertion = { ok: true; edits: TextEdit[] } | { ok: false; r
  * selection; empty: the cursor). The template's body goes there; its frontmatter is merged into the note's:
  *
  * - a key the note does not have is added after the note's keys, as the template writes it;
- * - a key both have whose values are lists (or the note's a list, the template's one value) gets the template's
- *   items the note's list does not hold yet, after the note's;
+ * - a key both have whose values are lists gets the template's items the note's list does not hold yet, after
+ *   the note's; a lone value on either side counts as a one-item list (R7.4: `tags: work` is `[work]`);
  * - a key the note has with no value (`key:`) takes the template's value;
  * - any other key the note has keeps the note's value: a template never overwrites what the note says.
  *
@@ -234,6 +234,13 @@ export function mergeFrontmatterInto(note: Document, template: Document): boolea
         changed = true;
       }
       continue;
+    }
+    if (isScalar(mine.value) && isSeq(pair.value)) {
+      // A lone value where the template has a list is a one-item list, as Obsidian reads `tags: work` (R7.4).
+      const list = note.createNode([mine.value.clone()]) as YAMLSeq;
+      list.flow = pair.value.flow;
+      mine.value = list;
+      changed = true;
     }
     if (isSeq(mine.value)) {
       const have = new Set(mine.value.items.map((item) => JSON.stringify(toJs(item, note))));

@@ -173,6 +173,8 @@ describe('templates', () => {
     it('a block list gets the template\'s items; a lone value joins a list', () => {
       const out = insert('---\ntags:\n  - a\n---\nbody\n', '---\ntags: b\n---\n', cursor(4, 0));
       assert.deepEqual(parseNote('n.md', out).frontmatter?.data, { tags: ['a', 'b'] });
+      assert.equal(insert('---\ntags: work\n---\nbody\n', '---\ntags: [meeting, work]\n---\n', cursor(3, 0)), '---\ntags: [work, meeting]\n---\nbody\n');
+      assert.equal(insert('---\ntitle: Mine\n---\n', '---\ntitle: Theirs\n---\n', cursor(3, 0)), '---\ntitle: Mine\n---\n', 'a scalar of the note is kept');
     });
 
     it('a note without frontmatter gets the template\'s at its top', () => {
