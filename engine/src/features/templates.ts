@@ -51,7 +51,11 @@ const momentExtras: dayjs.PluginFunc = (_option, Dayjs) => {
       const text = String(locale.ordinal ? locale.ordinal(n) : n);
       return text.startsWith('[') ? text : `[${text}]`;
     };
-    const rewritten = template.replace(/\[[^\]]*\]|DDDo|DDDD|DDD|Mo|Qo|Wo|E|e/g, (token) => {
+    const two = (n: number): string => String(n % 100).padStart(2, '0');
+    // Tokens dayjs or its plugins format as Moment does pass through; the others are written out here. The
+    // time-zone names (`z`, `zz`) need a time-zone database: Moment without moment-timezone writes nothing for
+    // them, and so does this (advancedFormat would throw without dayjs's timezone plugin).
+    const rewritten = template.replace(/\[[^\]]*\]|LTS|LT|L{1,4}|l{1,4}|DDDo|DDDD|DDD|Mo|Qo|Wo|Y{1,6}|gggg|gg|GGGG|GG|S+|N{1,5}|y+|z+|E|e/g, (token) => {
       switch (token) {
         case 'DDDo':
           return ordinal(this.dayOfYear());
@@ -70,11 +74,33 @@ const momentExtras: dayjs.PluginFunc = (_option, Dayjs) => {
         case 'e':
           // The locale's day of the week; `en` weeks start on Sunday, as Moment's `en`.
           return `[${(this.day() - (locale.weekStart ?? 0) + 7) % 7}]`;
+        case 'Y':
+        case 'YYY':
+          return `[${this.year()}]`;
+        case 'YYYYY':
+          return `[${String(this.year()).padStart(5, '0')}]`;
+        case 'YYYYYY':
+          return `[${this.year() < 0 ? '-' : '+'}${String(Math.abs(this.year())).padStart(6, '0')}]`;
+        case 'gg':
+          return `[${two(this.weekYear())}]`;
+        case 'GG':
+          return `[${two(this.isoWeekYear())}]`;
+        case 'N':
+        case 'NN':
+        case 'NNN':
+        case 'NNNNN':
+          return this.year() > 0 ? '[AD]' : '[BC]';
+        case 'NNNN':
+          return this.year() > 0 ? '[Anno Domini]' : '[Before Christ]';
         default:
+          if (/^S+$/.test(token)) return `[${(String(this.millisecond()).padStart(3, '0') + '000000').slice(0, Math.min(token.length, 9))}]`;
+          if (/^y+$/.test(token)) return `[${this.year() > 0 ? this.year() : 1 - this.year()}]`;
+          if (/^z+$/.test(token)) return '';
           return token;
       }
     });
-    return format.call(this, rewritten);
+    // An empty format is dayjs's ISO default: a format that wrote only nothing stays nothing.
+    return rewritten === '' ? '' : format.call(this, rewritten);
   };
 };
 
@@ -87,9 +113,13 @@ dayjs.extend(weekOfYear);
 dayjs.extend(weekYear);
 dayjs.extend(momentExtras);
 
-/** `date` (local time) in a Moment format. */
+/** `date` (local time) in a Moment format; a format the library cannot write is given back as typed, never thrown. */
 export function formatDate(date: Date, format: string): string {
-  return dayjs(date).format(format);
+  try {
+    return dayjs(date).format(format);
+  } catch {
+    return format;
+  }
 }
 
 /**

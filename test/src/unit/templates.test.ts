@@ -80,6 +80,20 @@ describe('templates', () => {
       ['LL', 'January 5, 2024'],
       ['LLL', 'January 5, 2024 9:07 AM'],
       ['LLLL', 'Friday, January 5, 2024 9:07 AM'],
+      ['Y', '2024'],
+      ['YYYYY', '02024'],
+      ['gg', '24'],
+      ['GG', '24'],
+      ['S', '0'],
+      ['SS', '04'],
+      ['SSSS', '0450'],
+      ['N', 'AD'],
+      ['NNNN', 'Anno Domini'],
+      ['y', '2024'],
+      ['l', '1/5/2024'],
+      ['ll', 'Jan 5, 2024'],
+      ['z', ''],
+      ['[at] HH:mm zz', 'at 09:07 '],
       ['[Week] W [of] GGGG', 'Week 1 of 2024'],
       ['[Do] Do', 'Do 5th'],
       ['dddd, MMMM Do YYYY', 'Friday, January 5th 2024'],
@@ -100,6 +114,16 @@ describe('templates', () => {
       // Monday 30 December 2024 is in ISO week 1 of 2025, and in the `en` week 1 of 2025.
       assert.equal(formatDate(new Date(2024, 11, 30), 'GGGG-[W]WW gggg-[w]ww DDDD'), '2025-W01 2025-w01 365');
       assert.equal(['11', '12', '13', '21', '22', '23', '31'].map((d) => formatDate(new Date(2024, 0, Number(d)), 'Do')).join(' '), '11th 12th 13th 21st 22nd 23rd 31st');
+    });
+
+    it('never throws, whatever the format: every letter, alone and repeated, formats to text', () => {
+      for (let c = 33; c < 127; c++) {
+        for (const n of [1, 2, 3, 4, 5, 7]) {
+          const format = String.fromCharCode(c).repeat(n);
+          assert.equal(typeof formatDate(NOW, format), 'string', format);
+          assert.equal(typeof formatDate(NOW, `[${format}] ${format} x${format}`), 'string', format);
+        }
+      }
     });
 
     it('reads a date back strictly', () => {
