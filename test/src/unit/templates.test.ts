@@ -122,6 +122,8 @@ describe('templates', () => {
           const format = String.fromCharCode(c).repeat(n);
           assert.equal(typeof formatDate(NOW, format), 'string', format);
           assert.equal(typeof formatDate(NOW, `[${format}] ${format} x${format}`), 'string', format);
+          assert.doesNotThrow(() => parseDate('2024-01-05', format), format);
+          assert.doesNotThrow(() => parseDate(format, `YYYY${format}`), format);
         }
       }
     });
