@@ -25,7 +25,7 @@ import {
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
+import { absoluteInside, expandTemplate, planCreateNote, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import { parseVisibility, type Visibility } from '@ospo-notes/engine';
 import { useTranslator } from './l10n';
@@ -44,6 +44,7 @@ import {
   type VaultFileList,
 } from './protocol';
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
+import { registerDailyNoteCommands } from './dailyNotes';
 import { VaultFiles } from './vaultFiles';
 import { NOTES_CHANGED_NOTIFICATION, type NotesChanged } from './protocol';
 import { registerBacklinksView } from './views/backlinks';
@@ -163,6 +164,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   const lc = new LanguageClient('ospoNotes', 'OSPO Notes', serverOptions, clientOptions);
   lc.registerFeature(new OwnFileWatcher());
   client = lc;
+  const dailyNotes = registerDailyNoteCommands(context, lc, output);
 
   let filesRequest = 0;
   const refreshFiles = async (): Promise<void> => {
@@ -188,6 +190,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     renderStatus();
     void refreshFiles();
     serverEvents.vaultIndexed(s);
+    dailyNotes.vaultsIndexed(s);
   });
   lc.onNotification(INDEX_CHANGED_NOTIFICATION, (s: IndexStatus) => {
     status = s;
@@ -362,8 +365,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         return;
       }
       const config = vscode.workspace.getConfiguration(SECTION, doc.uri);
-      const newNoteFolder = (await vaultSettings(loc.vault.root, doc.uri)).newNoteFolder;
-      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, newNoteFolder);
+      const effective = await vaultSettings(loc.vault.root, doc.uri);
+      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, effective.newNoteFolder);
       if (plan.kind === 'refuse') {
         void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: {0}', plan.reason));
         return;
@@ -379,7 +382,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         const template = config.get<string>('newNoteTemplate', '') || vaultNewNoteTemplate(loc.vault.root);
         try {
           await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(abs)));
-          await vscode.workspace.fs.writeFile(uri, Buffer.from(renderTemplate(template, plan.title), 'utf8'));
+          await vscode.workspace.fs.writeFile(uri, Buffer.from(expandTemplate(template, { title: plan.title, now: new Date(), ...effective.templates }), 'utf8'));
         } catch (e) {
           void vscode.window.showErrorMessage(vscode.l10n.t('OSPO Notes: could not create "{0}": {1}', plan.path, errorText(e)));
           return;

@@ -163,3 +163,60 @@ export interface LinkMentionsResult {
   links: number;
   failureReason?: string;
 }
+// ---------------------------------------------------------------------------------------------------------------
+// Daily notes and templates (server.ts "Daily notes and templates"; the rules are engine/src/features/dailyNotes.ts
+// and templates.ts). Every request names the vault by the active note's `uri`, else by `vaultUri` (optional with
+// one vault), and sends the user's local wall-clock time as `now` (`YYYY-MM-DDTHH:mm:ss`, no offset), so dates
+// are the user's and tests can fix the clock.
+
+export const DAILY_NOTE_REQUEST = 'ospo/dailyNote';
+export const TEMPLATES_REQUEST = 'ospo/templates';
+export const INSERT_TEMPLATE_REQUEST = 'ospo/insertTemplate';
+export const NOTE_FROM_TEMPLATE_REQUEST = 'ospo/noteFromTemplate';
+
+export interface VaultRequestParams {
+  /** The active note, if any: its vault, and (previous/next, insert) the note itself. */
+  uri?: string;
+  vaultUri?: string;
+}
+
+export interface DailyNoteParams extends VaultRequestParams {
+  which: 'today' | 'previous' | 'next';
+  now: string;
+}
+
+/** A workspace edit as LSP writes it (`documentChanges`: a `CreateFile`, then the new note's text). */
+export type LspWorkspaceEdit = import('vscode-languageserver-types').WorkspaceEdit;
+
+/**
+ * `open`: the note exists; `create`: apply `edit` (it creates the note with its text), then open `uri`;
+ * `none`: there is no such note (previous/next), `refused`: the settings do not allow it; `message` says why.
+ */
+export type DailyNoteResult =
+  | { kind: 'open'; uri: string; path: string }
+  | { kind: 'create'; uri: string; path: string; edit: LspWorkspaceEdit }
+  | { kind: 'none' | 'refused'; message: string };
+
+/** The templates folder's notes, or why there are none to pick. */
+export type TemplatesResult = { ok: true; folder: string; templates: Array<{ path: string; uri: string }> } | { ok: false; message: string };
+
+export interface InsertTemplateParams extends VaultRequestParams {
+  uri: string;
+  /** The selection the template replaces (empty: the cursor). */
+  range: import('vscode-languageserver-types').Range;
+  /** The template's vault path, as `ospo/templates` lists it. */
+  template: string;
+  now: string;
+}
+
+/** The edit of the note (at its buffer's version), or why the template cannot be inserted. */
+export type InsertTemplateResult = { ok: true; edit: LspWorkspaceEdit } | { ok: false; message: string };
+
+export interface NoteFromTemplateParams extends VaultRequestParams {
+  template: string;
+  /** The new note's name (or a path from the vault root, as a link writes it). */
+  name: string;
+  now: string;
+}
+
+export type NoteFromTemplateResult = { ok: true; uri: string; path: string; edit: LspWorkspaceEdit } | { ok: false; message: string };

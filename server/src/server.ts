@@ -110,6 +110,7 @@ import {
 } from '@ospo-notes/engine';
 import { findUnlinkedMentions, MentionCache, planMentionLinks, provideBacklinksInSlices, type MentionRef } from '@ospo-notes/engine';
 import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
+import { adjacentDailyNote, dailyNoteDate, planDailyNote, planNoteFromTemplate, planTemplateInsertion, templateNotes } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
@@ -185,6 +186,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
   connection.onRequest('ospo/files', onFilesRequest);
   registerBacklinksRequests();
+  registerDailyNoteAndTemplateRequests();
   documents.listen(connection);
   connection.listen();
 }
@@ -1636,6 +1638,132 @@ const onLinkMentionsRequest = (params: { uri?: unknown; source?: unknown; mentio
       mentionEditsInFlight.delete(busy);
     }
   });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Daily notes and templates (client/src/protocol.ts `ospo/dailyNote`, `ospo/templates`, `ospo/insertTemplate`,
+// `ospo/noteFromTemplate`). The rules are the engine's (features/dailyNotes.ts, templates.ts); here the vault is
+// found, the user's clock read, and the edits built: a new note is a `CreateFile` and its text, the client applies
+// it and opens the note.
+
+function registerDailyNoteAndTemplateRequests(): void {
+  connection.onRequest<DailyNoteAnswer, void>('ospo/dailyNote', onDailyNoteRequest);
+  connection.onRequest<TemplatesAnswer, void>('ospo/templates', onTemplatesRequest);
+  connection.onRequest<EditAnswer, void>('ospo/insertTemplate', onInsertTemplateRequest);
+  connection.onRequest<NoteAnswer, void>('ospo/noteFromTemplate', onNoteFromTemplateRequest);
+}
+
+/** The answers, as client/src/protocol.ts types them. */
+type DailyNoteAnswer = { kind: 'open'; uri: string; path: string } | { kind: 'create'; uri: string; path: string; edit: WorkspaceEdit } | { kind: 'none' | 'refused'; message: string };
+type TemplatesAnswer = { ok: true; folder: string; templates: Array<{ path: string; uri: string }> } | { ok: false; message: string };
+type EditAnswer = { ok: true; edit: WorkspaceEdit } | { ok: false; message: string };
+type NoteAnswer = { ok: true; uri: string; path: string; edit: WorkspaceEdit } | { ok: false; message: string };
+
+interface VaultRequest {
+  uri?: unknown;
+  vaultUri?: unknown;
+  now?: unknown;
+}
+
+/**
+ * The vault a request is about: the active note's (`uri`), else the one `vaultUri` names, else the only one; and
+ * the note's path when `uri` is a note of it; or why there is none (or it is still being indexed).
+ */
+function requestVault(params: VaultRequest): { vault: Vault; path?: string } | { message: string } {
+  const uri = typeof params.uri === 'string' ? params.uri : undefined;
+  const loc = uri !== undefined ? located(uri) : undefined;
+  let vault = loc?.vault;
+  if (!vault && uri !== undefined) vault = workspace.locate(uri)?.vault;
+  if (!vault && typeof params.vaultUri === 'string') {
+    const root = fsPathOf(params.vaultUri);
+    vault = workspace.vaults.find((v) => v.uri === params.vaultUri || (root !== undefined && v.root === root));
+  }
+  if (!vault && workspace.vaults.length === 1) vault = workspace.vaults[0];
+  if (!vault) return { message: workspace.vaults.length === 0 ? 'Open a vault folder first.' : 'Open a note of the vault first: the workspace has several vaults.' };
+  if (!vault.ready) return { message: `The vault ${vault.name} is still being indexed; try again in a moment.` };
+  return { vault, path: loc && loc.vault === vault && isNotePath(loc.path) ? loc.path : undefined };
+}
+
+/** The user's local wall-clock time the client sent (`YYYY-MM-DDTHH:mm:ss`, read as local time); else the server's. */
+function requestClock(params: VaultRequest): Date {
+  if (typeof params.now === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(params.now)) {
+    const d = new Date(params.now);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  return new Date();
+}
+
+/** A new note's edit: created (never over a file), then its text. */
+function noteCreationEdit(vault: Vault, p: string, text: string): WorkspaceEdit {
+  const uri = workspace.uriOf(vault, p);
+  const edit = new WorkspaceEditBuilder().createFile(uri);
+  if (text !== '') edit.insert({ uri, version: null }, { line: 0, character: 0 }, text);
+  return edit.build();
+}
+
+const onDailyNoteRequest = (params: VaultRequest & { which?: unknown }, token?: CancellationToken) =>
+  guard('dailyNote', token, (): DailyNoteAnswer | ResponseError<void> => {
+    const at = requestVault(params);
+    if ('message' in at) return { kind: 'refused', message: at.message };
+    const now = requestClock(params);
+    if (params.which === 'previous' || params.which === 'next') {
+      const found = adjacentDailyNote(at.vault.ctx, params.which, at.path, now);
+      if (!found) {
+        const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+        return { kind: 'none', message: `There is no ${params.which === 'previous' ? 'earlier' : 'later'} daily note than ${at.path !== undefined && adjacentFrom(at.vault, at.path) ? `"${at.path}"` : `today (${day})`}.` };
+      }
+      return { kind: 'open', uri: workspace.uriOf(at.vault, found.path), path: found.path };
+    }
+    if (params.which !== 'today') return new ResponseError(ErrorCodes.InvalidParams, 'ospo/dailyNote needs which: "today", "previous" or "next"');
+    const plan = planDailyNote(at.vault.ctx, now);
+    if (plan.kind === 'refuse') return { kind: 'refused', message: plan.reason };
+    if (plan.kind === 'open') return { kind: 'open', uri: workspace.uriOf(at.vault, plan.path), path: plan.path };
+    return { kind: 'create', uri: workspace.uriOf(at.vault, plan.path), path: plan.path, edit: noteCreationEdit(at.vault, plan.path, plan.text) };
+  });
+
+/** Whether previous/next counted from the note at `p` (a daily note) rather than from today. */
+function adjacentFrom(vault: Vault, p: string): boolean {
+  return dailyNoteDate(vault.settings.dailyNotes, p) !== undefined;
+}
+
+const onTemplatesRequest = (params: VaultRequest, token?: CancellationToken) =>
+  guard('templates', token, (): TemplatesAnswer => {
+    const at = requestVault(params ?? {});
+    if ('message' in at) return { ok: false, message: at.message };
+    const listed = templateNotes(at.vault.ctx);
+    if (!listed.ok) return { ok: false, message: listed.reason };
+    return { ok: true, folder: listed.folder, templates: listed.paths.map((p) => ({ path: p, uri: workspace.uriOf(at.vault, p) })) };
+  });
+
+const onInsertTemplateRequest = (params: VaultRequest & { range?: Range; template?: unknown }, token?: CancellationToken) =>
+  guard('insertTemplate', token, (): EditAnswer | ResponseError<void> => {
+    if (typeof params.uri !== 'string' || typeof params.template !== 'string' || !isRange(params.range)) {
+      return new ResponseError(ErrorCodes.InvalidParams, 'ospo/insertTemplate needs { uri, range, template, now }');
+    }
+    const at = requestVault(params);
+    if ('message' in at) return { ok: false, message: at.message };
+    if (at.path === undefined) return { ok: false, message: 'Templates are inserted into notes of a vault: open one first.' };
+    // The text and the version are read together, with no wait in between: the edit names the text it was made for.
+    const target = editTarget(at.vault, at.path);
+    const planned = planTemplateInsertion(at.vault.ctx, at.path, params.range, params.template, requestClock(params));
+    if (!planned.ok) return { ok: false, message: planned.reason };
+    return { ok: true, edit: new WorkspaceEditBuilder().addEdits(target, planned.edits).build() };
+  });
+
+const onNoteFromTemplateRequest = (params: VaultRequest & { template?: unknown; name?: unknown }, token?: CancellationToken) =>
+  guard('noteFromTemplate', token, (): NoteAnswer | ResponseError<void> => {
+    if (typeof params.template !== 'string' || typeof params.name !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'ospo/noteFromTemplate needs { template, name, now }');
+    const at = requestVault(params);
+    if ('message' in at) return { ok: false, message: at.message };
+    const planned = planNoteFromTemplate(at.vault.ctx, params.name, params.template, at.path ?? '', requestClock(params));
+    if (!planned.ok) return { ok: false, message: planned.reason };
+    if (!at.vault.rules.isMember(planned.path)) return { ok: false, message: `"${planned.path}" would be outside the vault's notes (an ignored or hidden folder); choose another name or folder.` };
+    return { ok: true, uri: workspace.uriOf(at.vault, planned.path), path: planned.path, edit: noteCreationEdit(at.vault, planned.path, planned.text) };
+  });
+
+function isRange(r: unknown): r is Range {
+  const pos = (p: unknown): boolean => p !== null && typeof p === 'object' && Number.isInteger((p as Range['start']).line) && Number.isInteger((p as Range['start']).character);
+  return r !== null && typeof r === 'object' && pos((r as Range).start) && pos((r as Range).end);
+}
 
 // Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
 if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
