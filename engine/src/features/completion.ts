@@ -201,6 +201,9 @@ const ANY = 0;
 const NO_MATCH = -1;
 
 function isAlnum(c: string): boolean {
+  // ASCII without a regular expression: this runs for every candidate position of every heading and name.
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
   return /[\p{L}\p{N}]/u.test(c);
 }
 

@@ -28,6 +28,8 @@ export interface CatalogHeading {
    * that the link reaches this one and not the first (R4.4); else `linkText`.
    */
   subpath: string;
+  /** The order among equal scores that needs no string comparison: higher levels, then shorter texts, first. */
+  tie: number;
 }
 
 export interface HeadingSearchHit extends CatalogHeading {
@@ -57,7 +59,7 @@ function catalogOf(note: NoteModel): CatalogHeading[] {
     // A later duplicate is reached through its parent chain; the first through its own text.
     const subpath = seen.has(key) && stack.length > 1 ? stack.map((h) => headingLinkText(h.text)).join('#') : linkText;
     seen.add(key);
-    out.push({ path: note.path, heading, linkText, low: lookupKey(linkText), subpath });
+    out.push({ path: note.path, heading, linkText, low: lookupKey(linkText), subpath, tie: heading.level * 100000 + Math.min(linkText.length, 99999) });
   }
   return out;
 }
@@ -111,15 +113,15 @@ export function prepareHeadingSearch(index: VaultIndex): void {
 export function searchHeadings(index: VaultIndex, score: (low: string, linkText: string) => number, options: HeadingSearchOptions): { hits: HeadingSearchHit[]; total: number } {
   const recent = options.recentRank;
   const NOT_RECENT = Number.MAX_SAFE_INTEGER;
-  const rank = (h: CatalogHeading): number => recent?.get(h.path) ?? NOT_RECENT;
-  const compare = (a: HeadingSearchHit, b: HeadingSearchHit): number =>
-    b.score - a.score ||
-    rank(a) - rank(b) ||
-    a.heading.level - b.heading.level ||
-    a.linkText.length - b.linkText.length ||
+  // Negative when `a` (with score `sa`) ranks before `b`. Called only for a candidate that could enter the list,
+  // and with numbers first: most ties are settled without comparing strings.
+  const compare = (sa: number, a: CatalogHeading, sb: number, b: CatalogHeading): number =>
+    sb - sa ||
+    (recent ? (recent.get(a.path) ?? NOT_RECENT) - (recent.get(b.path) ?? NOT_RECENT) : 0) ||
+    a.tie - b.tie ||
     (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
     a.heading.line - b.heading.line;
-  // A sorted list of at most `limit`: a candidate is built only when it beats the last one kept.
+  // A sorted list of at most `limit`; a hit is allocated only when it enters.
   const kept: HeadingSearchHit[] = [];
   const limit = Math.max(0, options.limit);
   let total = 0;
@@ -133,18 +135,16 @@ export function searchHeadings(index: VaultIndex, score: (low: string, linkText:
       if (limit === 0) continue;
       if (kept.length === limit) {
         const worst = kept[kept.length - 1];
-        if (s < worst.score) continue;
+        if (s < worst.score || compare(s, h, worst.score, worst) >= 0) continue;
       }
-      const hit: HeadingSearchHit = { ...h, score: s };
-      if (kept.length === limit && compare(hit, kept[kept.length - 1]) >= 0) continue;
       let lo = 0;
       let hi = kept.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (compare(kept[mid], hit) <= 0) lo = mid + 1;
+        if (compare(kept[mid].score, kept[mid], s, h) <= 0) lo = mid + 1;
         else hi = mid;
       }
-      kept.splice(lo, 0, hit);
+      kept.splice(lo, 0, { ...h, score: s });
       if (kept.length > limit) kept.pop();
     }
   }
