@@ -1073,6 +1073,7 @@ function headingSearchCompletion(req: Request, from: number, typed: string, styl
   const { hits } = searchHeadings(index, (low, orig) => headingSearchScore(query, low, orig), {
     limit: req.options.maxItems ?? HEADING_SEARCH_ITEMS,
     recentRank,
+    query,
     cancellation: req.ctx.cancellation,
   });
   const wiki = style === 'wiki' ? req.wiki! : undefined;

@@ -30,6 +30,23 @@ export interface CatalogHeading {
   subpath: string;
   /** The order among equal scores that needs no string comparison: higher levels, then shorter texts, first. */
   tie: number;
+  /** Which characters `low` holds, as {@link charMask} sets them: a query needing others is skipped at once. */
+  mask: number;
+}
+
+/**
+ * A 32-bit set of the characters of a lower-cased text: one bit per ASCII letter, one for digits, one for any other
+ * non-blank character. Every match (exact to letters in order) needs each character of the query in the text.
+ */
+export function charMask(low: string): number {
+  let mask = 0;
+  for (let i = 0; i < low.length; i++) {
+    const c = low.charCodeAt(i);
+    if (c >= 97 && c <= 122) mask |= 1 << (c - 97);
+    else if (c >= 48 && c <= 57) mask |= 1 << 26;
+    else if (c !== 32) mask |= 1 << 27;
+  }
+  return mask;
 }
 
 export interface HeadingSearchHit extends CatalogHeading {
@@ -42,6 +59,8 @@ export interface HeadingSearchOptions {
   limit: number;
   /** Position of a path among the notes open or recently used: ranked first among equal scores. */
   recentRank?: ReadonlyMap<string, number>;
+  /** The lower-cased query: headings lacking one of its characters are not scored (see {@link charMask}). */
+  query?: string;
   cancellation?: Cancellation;
 }
 
@@ -59,7 +78,8 @@ function catalogOf(note: NoteModel): CatalogHeading[] {
     // A later duplicate is reached through its parent chain; the first through its own text.
     const subpath = seen.has(key) && stack.length > 1 ? stack.map((h) => headingLinkText(h.text)).join('#') : linkText;
     seen.add(key);
-    out.push({ path: note.path, heading, linkText, low: lookupKey(linkText), subpath, tie: heading.level * 100000 + Math.min(linkText.length, 99999) });
+    const low = lookupKey(linkText);
+    out.push({ path: note.path, heading, linkText, low, subpath, tie: heading.level * 100000 + Math.min(linkText.length, 99999), mask: charMask(low) });
   }
   return out;
 }
@@ -124,11 +144,13 @@ export function searchHeadings(index: VaultIndex, score: (low: string, linkText:
   // A sorted list of at most `limit`; a hit is allocated only when it enters.
   const kept: HeadingSearchHit[] = [];
   const limit = Math.max(0, options.limit);
+  const needed = options.query === undefined ? 0 : charMask(options.query);
   let total = 0;
   let visited = 0;
   for (const headings of catalog(index).byNote.values()) {
     if ((++visited & 511) === 0) throwIfCancelled(options.cancellation);
     for (const h of headings) {
+      if ((h.mask & needed) !== needed) continue;
       const s = score(h.low, h.linkText);
       if (s < 0) continue;
       total++;

@@ -24,6 +24,8 @@ export interface OurFigures {
   /** `[[##query` (vault-wide heading search) and `[[^^query` (block search), typed at a paragraph's end. */
   headingSearch?: Summary;
   blockSearch?: Summary;
+  /** The same with a plain `[[query`: what typing into a note costs before any search. */
+  typedLinkCompletion?: Summary;
   /** didChange → publishDiagnostics for the edited note. */
   editToDiagnostics?: Summary;
   peakRssBytes: number | 'unavailable';
@@ -137,6 +139,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     }
     return summarize(times);
   }
+  figures.typedLinkCompletion = await searchSeries('[[', ['', 'o', 'key', 'key ideas', 'overview', 'zz']);
   figures.headingSearch = await searchSeries('[[##', ['', 'o', 'key', 'key ideas', 'overview', 'zz']);
   figures.blockSearch = await searchSeries('[[^^', ['the', 'key ideas', 'zz']);
 
