@@ -110,6 +110,13 @@ describe('completion: vault-wide heading search [[##', () => {
     assert.deepEqual(v.complete('Current.md', `[[##zebra${CURSOR}`).labels, []);
   });
 
+  it('finds headings by letters beyond ASCII, digits and punctuation', () => {
+    const v = vault({ 'Current.md': '', 'Menu.md': '# Café crème\n\n## 2023 review\n\n## Q&A session\n' });
+    assert.deepEqual(v.complete('Current.md', `[[##crè${CURSOR}`).labels, ['Café crème']);
+    assert.deepEqual(v.complete('Current.md', `[[##023${CURSOR}`).labels, ['2023 review']);
+    assert.deepEqual(v.complete('Current.md', `[[##q&a${CURSOR}`).labels, ['Q&A session']);
+  });
+
   it('searchHeadings keeps the best k and counts every match', () => {
     const notes: Record<string, string> = {};
     for (let i = 0; i < 40; i++) notes[`${i}.md`] = `# Heading ${i}\n\n## Other ${i}\n`;
