@@ -64,6 +64,33 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, tim
   }
 }
 
+/** Where on screen the character `offset` into the first visible occurrence of `needle` in the active editor is. */
+async function textPoint(page: Page, needle: string, offset: number): Promise<{ x: number; y: number }> {
+  const line = page.locator('.editor-group-container.active .view-lines .view-line', { hasText: needle }).first();
+  await line.waitFor({ state: 'visible', timeout: 10_000 });
+  return line.evaluate(
+    (el, [text, k]) => {
+      const walker = (el.ownerDocument as unknown as { createTreeWalker(n: unknown, f: number): { nextNode(): { textContent: string } | null } }).createTreeWalker(el, 4);
+      const nodes: Array<{ textContent: string }> = [];
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+      const whole = nodes.map((n) => n.textContent).join('').replace(/\u00a0/g, ' ');
+      let at = whole.indexOf(text as string) + (k as number);
+      for (const n of nodes) {
+        if (at < n.textContent.length) {
+          const range = (el.ownerDocument as unknown as { createRange(): { setStart(n: unknown, o: number): void; setEnd(n: unknown, o: number): void; getBoundingClientRect(): { x: number; y: number; width: number; height: number } } }).createRange();
+          range.setStart(n, at);
+          range.setEnd(n, at + 1);
+          const r = range.getBoundingClientRect();
+          return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        }
+        at -= n.textContent.length;
+      }
+      throw new Error(`${text as string} not in the line`);
+    },
+    [needle, offset] as const,
+  );
+}
+
 /** The suggest widget's focused row (its aria-label). */
 async function focusedSuggestion(page: Page): Promise<string> {
   return (await page.locator('.editor-widget.suggest-widget.visible .monaco-list-row.focused').first().getAttribute('aria-label')) ?? '';
@@ -174,6 +201,29 @@ describe('OSPO Notes in code-server beside the built-in Markdown support (DOM)',
     await page.locator('.editor-widget.suggest-widget.visible').waitFor({ state: 'hidden', timeout: 5_000 });
     const last = (await visibleEditorText(page)).split('\n').pop();
     assert.equal(last, 'See [[OpenSource#Licences]]');
+  });
+
+  it("the hover of [[WHO#OSPO]] previews WHO's section with working links", async function () {
+    await openFile(page, OSPO);
+    // Back to the top, where `- [[WHO#OSPO]]` is.
+    await typeInEditor(page, '', { at: 'start' });
+    const at = await textPoint(page, '[[WHO#OSPO]]', 4);
+    const hover = page.locator('.monaco-hover:visible').first();
+    await waitFor(async () => {
+      await page.mouse.move(at.x, at.y);
+      await sleep(1200);
+      const t = (await hover.innerText().catch(() => '')).replace(/\s+/g, ' ');
+      return t.includes('Samuel Mbuthia') ? t : undefined;
+    }, 'the hover of [[WHO#OSPO]]');
+    const text = (await hover.innerText()).replace(/\s+/g, ' ');
+    saveArtifact('coexist-hover-preview.txt', text);
+    await screenshot(page, 'coexist-hover-preview');
+    assert.ok(!text.includes('[['), `no raw wiki-link in the preview: ${text}`);
+    // The preview's wiki-links are links a person can click.
+    const link = hover.locator('a', { hasText: 'Samuel Mbuthia' }).first();
+    assert.ok(await link.isVisible(), text);
+    await link.click();
+    await page.locator('.editor-group-container.active .tab.active[aria-label^="Samuel Mbuthia.md"]').waitFor({ state: 'visible', timeout: 15_000 });
   });
 
   it("the hover of a link that leads nowhere states its problem once, with a quick fix", async function () {
