@@ -19,6 +19,7 @@ import {
   type ClientCapabilities,
   type FeatureState,
   type LanguageClientOptions,
+  type Middleware,
   type ServerOptions,
   type StaticFeature,
 } from 'vscode-languageclient/node';
@@ -49,6 +50,7 @@ import { VaultFiles } from './vaultFiles';
 import { NOTES_CHANGED_NOTIFICATION, type NotesChanged } from './protocol';
 import { registerBacklinksView } from './views/backlinks';
 import { ServerEvents } from './views/serverEvents';
+import { BUILTIN_MARKDOWN_EXTENSION, leaveHeadingsToBuiltin, OWN_OUTLINE_SETTING, withoutHeadingSymbols } from './builtinMarkdown';
 
 const SECTION = 'ospoNotes';
 const COMMANDS = {
@@ -159,6 +161,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         if (problems.set(uri.toString(), visibleProblemCount(diagnostics, (d) => d.severity === vscode.DiagnosticSeverity.Hint))) scheduleStatus();
         next(uri, diagnostics);
       },
+      ...besideBuiltinMarkdown(),
     },
   };
   const lc = new LanguageClient('ospoNotes', 'OSPO Notes', serverOptions, clientOptions);
@@ -525,4 +528,21 @@ class OwnFileWatcher implements StaticFeature {
     return { kind: 'static' };
   }
   clear(): void {}
+}
+
+/**
+ * Client middleware that leaves the Outline, breadcrumbs and workspace headings to VS Code's built-in Markdown
+ * support when it is enabled, so they are not shown twice (see builtinMarkdown.ts). Read at each request: enabling
+ * or disabling either side applies at once.
+ */
+function besideBuiltinMarkdown(): Pick<Middleware, 'provideDocumentSymbols' | 'provideWorkspaceSymbols'> {
+  const leave = (): boolean =>
+    leaveHeadingsToBuiltin(vscode.extensions.getExtension(BUILTIN_MARKDOWN_EXTENSION) !== undefined, vscode.workspace.getConfiguration(SECTION).get<boolean>(OWN_OUTLINE_SETTING));
+  return {
+    provideDocumentSymbols: (document, token, next) => (leave() ? [] : next(document, token)),
+    provideWorkspaceSymbols: async (query, token, next) => {
+      const found = await next(query, token);
+      return found && leave() ? withoutHeadingSymbols(found, vscode.SymbolKind.String) : found;
+    },
+  };
 }

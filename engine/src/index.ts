@@ -70,3 +70,4 @@ export * from './diagnostics/frontmatterSchema';
 export * from './diagnostics/rule';
 export * from './diagnostics/rules';
 export * from './diagnostics/visibility';
+export * from './features/completionHeadingSearch';

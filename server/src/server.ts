@@ -89,6 +89,7 @@ import {
   type NoteAction,
   provideReferences,
   provideWorkspaceSymbols,
+  provideWorkspaceSymbolsAcross,
   prepareRename,
   readSchemaFile,
   readAndParse,
@@ -334,7 +335,7 @@ async function indexVault(vault: Vault): Promise<void> {
   // Build the completion names and the workspace symbol list now, so that the user's first `[[` or symbol
   // search does not pay for them.
   prepareCompletion(vault.index);
-  provideWorkspaceSymbols(vault.index, '', 1);
+  provideWorkspaceSymbols(vault.index, '', 1, undefined, vault.ctx.getText);
   void connection.sendNotification('ospo/indexed', statusOf());
   // Settings that changed while the vault was being indexed apply now.
   if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);
@@ -1213,19 +1214,20 @@ const onDocumentSymbol: Handler<'onDocumentSymbol'> = (params, token) =>
     return note ? provideDocumentSymbols(note) : [];
   });
 
+/** Most workspace symbols one query answers, across all vaults: the editor re-filters as the user types. */
+const WORKSPACE_SYMBOL_LIMIT = 500;
+
 const onWorkspaceSymbol: Handler<'onWorkspaceSymbol'> = (params, token) =>
-  guard('workspaceSymbol', token, () =>
-    workspace.vaults.flatMap((v) =>
-      v.ready
-        ? provideWorkspaceSymbols(v.index, params.query, 500, token).map((s) => ({
-            name: s.name,
-            kind: s.kind,
-            containerName: s.containerName,
-            location: toLocation(v, s.location),
-          }))
-        : [],
-    ),
-  );
+  guard('workspaceSymbol', token, () => {
+    const vaults = workspace.vaults.filter((v) => v.ready);
+    const sources = vaults.map((v) => ({ index: v.index, getText: v.ctx.getText }));
+    return provideWorkspaceSymbolsAcross(sources, params.query, WORKSPACE_SYMBOL_LIMIT, token).map(({ source, symbol: s }) => ({
+      name: s.name,
+      kind: s.kind,
+      containerName: s.containerName,
+      location: toLocation(vaults[source], s.location),
+    }));
+  });
 
 const onDocumentLinks: Handler<'onDocumentLinks'> = (params, token) =>
   guard('documentLinks', token, () => {

@@ -42,6 +42,7 @@ import type { IndexChange, VaultIndex } from '../vault/vault';
 import { noteVisibility } from '../vault/visibility';
 import type { VaultSettings } from '../vault/vaultSettings';
 import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
+import { headingPlace, prepareHeadingSearch, searchHeadings, type HeadingSearchHit } from './completionHeadingSearch';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -200,6 +201,9 @@ const ANY = 0;
 const NO_MATCH = -1;
 
 function isAlnum(c: string): boolean {
+  // ASCII without a regular expression: this runs for every candidate position of every heading and name.
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
   return /[\p{L}\p{N}]/u.test(c);
 }
 
@@ -419,6 +423,7 @@ function nameCache(index: VaultIndex): NameCache {
  */
 export function prepareCompletion(index: VaultIndex): void {
   nameCache(index);
+  prepareHeadingSearch(index);
 }
 
 function fileEntry(path: string): NameEntry {
@@ -503,6 +508,7 @@ function wikiCompletion(req: Request): CompletionList | undefined {
   // path completion either.
   if (inner.includes('|')) return emptyList();
   if (inner.startsWith('^^')) return blockSearch(req, start, inner.slice(2));
+  if (inner.startsWith('##')) return headingSearchCompletion(req, start, inner.slice(2), 'wiki');
   const hash = inner.indexOf('#');
   if (hash >= 0) {
     req.wiki.subStart = start + hash + 1;
@@ -744,6 +750,7 @@ function markdownLinkCompletion(req: Request): CompletionList | undefined {
     }
   }
   if (uriScheme(dest) !== undefined) return emptyList();
+  if (!angle && dest.startsWith('##')) return headingSearchCompletion(req, start, dest.slice(2), 'markdown');
   const hash = dest.indexOf('#');
   if (hash < 0) return fileCompletion(req, start, dest, 'markdown', angle);
   const target = targetNote(req, percentDecode(dest.slice(0, hash)).trim());
@@ -1002,8 +1009,11 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
       hit.ids.add(id);
     }
     const whole = wholeLinkEdit(req, start, req.line.slice(start, req.ch), { target: hit.path, subpath: `^${id}`, display: after.display });
+    const place = headingPlace(hit.path);
     const item: CompletionItem = {
       label: excerpt(block.text),
+      // Where the block lives, as `[[##` shows it: its note and folder.
+      labelDetails: { description: place.folder === '' ? place.note : `${place.note} · ${place.folder}` },
       kind: CompletionItemKind.Text,
       detail: `${hit.path}${block.id === undefined ? ` (new ^${id})` : ` ^${id}`}`,
       documentation: { kind: MarkupKind.Markdown, value: block.text },
@@ -1030,6 +1040,85 @@ function attachIdWriter(req: Request, item: CompletionItem, path: string, block:
   const args: AddBlockIdArgs = { path, line: block.idLine, id, kind: block.kind, lineText: lines[block.idLine] };
   const command: Command = { title: 'Add block id', command: ADD_BLOCK_ID_COMMAND, arguments: [args] };
   item.command = command;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Heading search: `[[##text`, `](##text`
+
+/** Most headings `[[##` offers; typing narrows them (the list is always incomplete). */
+const HEADING_SEARCH_ITEMS = 50;
+
+/**
+ * How a query matches a heading's link text for `[[##`: exact, prefix, prefix of a word, then a substring inside
+ * a word, then letters in order from a word start, then anywhere. The list's filter text is the typed text, so
+ * VS Code keeps every item in this order, mid-word matches included.
+ */
+function headingSearchScore(query: string, low: string, orig: string): number {
+  const tier = matchTier(query, low, orig, false);
+  if (tier === NO_MATCH) return -1;
+  if (tier >= WORD_PREFIX || query === '') return tier * 10;
+  return low.includes(query) ? WORD_PREFIX * 10 - 5 : tier * 10;
+}
+
+/**
+ * Headings of every note matching what follows `##`, written as a link to the heading by the link writer in the
+ * vault's style and path form: `[[Note#Heading]]` (`![[…]]` in an embed, a markdown link when the vault writes
+ * those), or in a markdown link `Note.md#Heading`. `from` is where the `##` is.
+ */
+function headingSearchCompletion(req: Request, from: number, typed: string, style: 'wiki' | 'markdown'): CompletionList {
+  const index = req.ctx.index;
+  const query = lookupKey(style === 'markdown' ? percentDecode(typed) : typed).replace(/\s+/g, ' ').trim();
+  const recentRank = new Map<string, number>();
+  (req.options.recentPaths ?? []).forEach((p, i) => recentRank.has(p) || recentRank.set(p, i));
+  const { hits } = searchHeadings(index, (low, orig) => headingSearchScore(query, low, orig), {
+    limit: req.options.maxItems ?? HEADING_SEARCH_ITEMS,
+    recentRank,
+    query,
+    cancellation: req.ctx.cancellation,
+  });
+  const wiki = style === 'wiki' ? req.wiki! : undefined;
+  // A wiki-link is rewritten whole, from its `[[` (or `!`), as the writer may write another style; a markdown
+  // link's destination from the `##`.
+  const begin = wiki ? (wiki.embed ? wiki.open - 1 : wiki.open) : from;
+  const filterText = req.line.slice(begin, req.ch);
+  const items: CompletionItem[] = [];
+  for (const hit of hits) {
+    // The subpath must reach this very heading (the first of equal texts wins, R4.4): checked for the few kept.
+    const note = index.note(hit.path);
+    if (!note || matchHeadingChain(hit.subpath, note.headings).heading?.line !== hit.heading.line) continue;
+    const item = writable(() => headingHitItem(req, hit, begin, style));
+    if (!item) continue;
+    item.filterText = filterText;
+    item.sortText = sortKey(items.length);
+    items.push(item);
+  }
+  // Always incomplete: the filter text is the typed text, so each keystroke asks again and the ranking here holds.
+  return { isIncomplete: true, items };
+}
+
+function headingHitItem(req: Request, hit: HeadingSearchHit, begin: number, style: 'wiki' | 'markdown'): CompletionItem {
+  const files = req.ctx.index.files;
+  const { note, folder } = headingPlace(hit.path);
+  const base: CompletionItem = {
+    label: hit.heading.text,
+    labelDetails: { description: folder === '' ? note : `${note} · ${folder}` },
+    kind: CompletionItemKind.Reference,
+    detail: `${'#'.repeat(hit.heading.level)} ${hit.heading.text} — ${hit.path}`,
+  };
+  if (style === 'wiki') {
+    const rest = wikiRest(req.line, req.ch, inTable(req));
+    const link: LinkRequest = { from: req.path, target: hit.path, subpath: hit.subpath, display: rest.display, embed: req.wiki!.embed, inTable: inTable(req) };
+    // Frontmatter holds wiki-links only (R7.5): one that cannot be written there is no item.
+    if (req.inFrontmatter) {
+      const problem = wikiLinkProblem(files, link, req.settings.linkFormat.pathForm);
+      if (problem) throw new LinkWriteError(problem);
+    }
+    const format: LinkFormat = req.inFrontmatter ? { ...req.settings.linkFormat, style: 'wiki' } : req.settings.linkFormat;
+    return { ...base, textEdit: TextEdit.replace(lineRange(req, begin, rest.end), writeLink(files, link, format)) };
+  }
+  const tail = markdownTail(req.line, req.ch, false, false);
+  const path = writeLinkPath(files, req.path, hit.path, { ...req.settings.linkFormat, style: 'markdown' }, { name: true });
+  return { ...base, textEdit: TextEdit.replace(lineRange(req, begin, tail.end), `${path}#${encodeMarkdownPath(hit.subpath)}${tail.closing}`) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,15 +1,17 @@
 /**
  * Hover on a link: a markdown preview of what it points at (the note's opening, the heading's section, the block,
- * an image), always headed by the target's vault path; for links that do not resolve, the same explanation the
- * diagnostics give.
+ * an image), always headed by the target's vault path, its links rendered as working links. A link's problem is
+ * the diagnostics' to show (the editor puts them, with their quick fixes, in the same hover): the hover explains
+ * only an unresolved link that no diagnostic reports.
  *
  * Previews are note text rendered as markdown, so nothing is escaped. What is guarded against is a cut: an
  * excerpt that ends inside a fenced code block gets its fence closed, so the rest of the hover is not swallowed
  * into the code block.
  */
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
-import type { Link, NoteModel, Position } from '../model';
-import type { LinkTarget } from '../vault/links';
+import type { Link, NoteModel, Position, Range } from '../model';
+import { resolveLink, type LinkTarget } from '../vault/links';
+import { escapeLinkText } from '../vault/linkWriter';
 import { noteDiagnostics } from '../diagnostics/rules';
 import { extname, isNotePath, stem } from '../vault/paths';
 import { fileKind } from '../vault/membership';
@@ -30,6 +32,12 @@ export interface HoverOptions {
 
 const SEPARATOR = '\n\n---\n\n';
 
+/** Text put in place of a one-line range of a previewed excerpt. */
+export interface TextReplacement {
+  range: Range;
+  text: string;
+}
+
 export function provideHover(ctx: FeatureContext, path: string, position: Position, options: HoverOptions): Hover | undefined {
   const key = provideFrontmatterHover(ctx, path, position);
   if (key) return key;
@@ -45,10 +53,11 @@ export function provideHover(ctx: FeatureContext, path: string, position: Positi
     const preview = isNotePath(t.target) ? notePreview(ctx, t, options) : attachmentPreview(t.target, options);
     if (preview) sections.push(preview);
   }
-  // Unresolved parts get the diagnostics' wording; resolved links may carry a note too (ambiguous, slug match).
-  const problems = linkProblems(ctx, path, at.link);
-  if (problems.length > 0) sections.push(problems.join('\n\n'));
-  else if (t.status !== 'resolved') sections.push(fallbackProblem(t, at.link));
+  // A problem the diagnostics report on this link is shown by the editor in this same hover, with its quick
+  // fixes: it is not repeated here. Only an unresolved link nothing reports (its severity set to off) is
+  // explained here.
+  if (t.status !== 'resolved' && linkProblems(ctx, path, at.link).length === 0) sections.push(fallbackProblem(t, at.link));
+  if (sections.length === 0) return undefined;
 
   return { contents: { kind: MarkupKind.Markdown, value: sections.join(SEPARATOR) }, range: at.link.range };
 }
@@ -96,8 +105,46 @@ function notePreview(ctx: FeatureContext, t: LinkTarget, options: HoverOptions):
     from = note.frontmatter ? note.frontmatter.range.end.line + 1 : 0;
     to = lines.length - 1;
   }
-  const body = excerpt(lines, from, to, note, options.maxLines ?? 20, options.maxChars ?? 1500);
+  const body = excerpt(lines, from, to, note, options.maxLines ?? 20, options.maxChars ?? 1500, previewLinks(ctx, target, note, lines, from, to, options));
   return body === '' ? '*Empty.*' : body;
+}
+
+/**
+ * The links of a previewed excerpt as markdown the hover renders as working links: a resolved wiki-link or vault
+ * markdown link becomes a link to the file's URI (with `#L<line>` for a heading or block, as document links
+ * write it), an image embed the image, an unresolved link its text, plainly. External links stay as written.
+ */
+function previewLinks(ctx: FeatureContext, path: string, note: NoteModel, lines: readonly string[], from: number, to: number, options: HoverOptions): TextReplacement[] {
+  const out: TextReplacement[] = [];
+  const targets = ctx.index.linkTargets(path);
+  for (let i = 0; i < note.links.length; i++) {
+    const link = note.links[i];
+    const { start, end } = link.range;
+    if (start.line !== end.line || start.line < from || start.line > to) continue;
+    if (link.syntax !== 'wiki' && link.syntax !== 'markdown') continue;
+    const t = targets[i] ?? resolveLink(link, path, ctx.index);
+    if (t.status === 'external' || link.external) continue;
+    const inTable = lines[start.line].includes('|');
+    const shown = escapeLinkText(linkLabel(link, t.target), inTable);
+    if (t.target === undefined) {
+      out.push({ range: link.range, text: shown });
+      continue;
+    }
+    const line = t.block ? t.block.startLine : t.heading ? t.heading.line : undefined;
+    const uri = imageDestination(options.toUri(t.target)) + (line === undefined ? '' : `#L${line + 1}`);
+    const image = link.embed && fileKind(t.target) === 'image';
+    out.push({ range: link.range, text: image ? `![${shown}](${uri})` : `[${shown}](${uri})` });
+  }
+  return out;
+}
+
+/** What a link shows: its display text, else what Obsidian shows for it (`Note`, `Note > Heading`). */
+function linkLabel(link: Link, target: string | undefined): string {
+  if (link.display !== undefined && link.display.trim() !== '') return link.display;
+  const name = link.path !== '' ? link.path.replace(/\.md$/i, '') : target !== undefined ? stem(target) : '';
+  if (link.subpath === undefined || link.subpath === '') return name;
+  const sub = link.subpath.startsWith('^') ? link.subpath : link.subpath.split('#').filter((s) => s !== '').pop() ?? '';
+  return name === '' ? sub : `${name} > ${sub}`;
 }
 
 function attachmentPreview(target: string, options: HoverOptions): string {
@@ -107,8 +154,8 @@ function attachmentPreview(target: string, options: HoverOptions): string {
 }
 
 /**
- * The explanations the diagnostics give for this link (they decide what "unresolved" means and suggest
- * fixes); computed for the hovered note only.
+ * The problems the diagnostics report on this link (they decide what "unresolved" means and suggest fixes);
+ * computed for the hovered note only.
  */
 function linkProblems(ctx: FeatureContext, path: string, link: Link): string[] {
   return (ctx.problems?.(path) ?? noteDiagnostics(ctx.index, path, { outside: ctx.outside?.(), frontmatterSchema: ctx.frontmatterSchema?.(), defaultVisibility: ctx.defaultVisibility }))
@@ -123,9 +170,9 @@ function fallbackProblem(t: LinkTarget, link: Link): string {
     case 'outside-vault':
       return `Link '${link.path}' points outside the vault.`;
     case 'missing-heading':
-      return `No heading '${t.failedSegment ?? link.subpath ?? ''}' in this note.`;
+      return `No heading '${t.failedSegment ?? link.subpath ?? ''}' in '${t.target !== undefined ? stem(t.target) : link.path}'.`;
     case 'missing-block':
-      return `No block '${link.subpath ?? ''}' in this note.`;
+      return `No block '${link.subpath ?? ''}' in '${t.target !== undefined ? stem(t.target) : link.path}'.`;
     default:
       return `'${link.path}' not found in the vault.`;
   }
@@ -136,18 +183,23 @@ function fallbackProblem(t: LinkTarget, link: Link): string {
  * ends dropped, at most `maxLines` lines and about `maxChars` characters, cut at a line boundary (only a single
  * line longer than the limit is cut inside), and any code fence left open by the cut closed again.
  */
-export function excerpt(lines: readonly string[], from: number, to: number, note: NoteModel, maxLines: number, maxChars: number): string {
+export function excerpt(lines: readonly string[], from: number, to: number, note: NoteModel, maxLines: number, maxChars: number, replacements: readonly TextReplacement[] = []): string {
   const first = Math.max(0, from);
   const last = Math.min(to, lines.length - 1);
   const out: string[] = [];
   for (let l = first; l <= last; l++) out.push(lines[l]);
-  // Markers are removed right to left so that the earlier ranges on the same line stay valid.
-  const markers = note.blockIds.filter((b) => b.range.start.line >= first && b.range.start.line <= last && b.range.start.line === b.range.end.line);
-  markers.sort((a, b) => b.range.start.character - a.range.start.character);
-  for (const b of markers) {
-    const i = b.range.start.line - first;
+  // Markers are removed (and links replaced) right to left so that the earlier ranges on the same line stay valid.
+  const edits: Array<TextReplacement & { marker: boolean }> = note.blockIds
+    .filter((b) => b.range.start.line >= first && b.range.start.line <= last && b.range.start.line === b.range.end.line)
+    .map((b) => ({ range: b.range, text: '', marker: true }));
+  for (const r of replacements) if (r.range.start.line >= first && r.range.start.line <= last && r.range.start.line === r.range.end.line) edits.push({ ...r, marker: false });
+  edits.sort((a, b) => a.range.start.line - b.range.start.line || b.range.start.character - a.range.start.character);
+  for (const e of edits) {
+    const i = e.range.start.line - first;
     const line = out[i];
-    out[i] = (line.slice(0, b.range.start.character).trimEnd() + line.slice(b.range.end.character)).trimEnd();
+    out[i] = e.marker
+      ? (line.slice(0, e.range.start.character).trimEnd() + line.slice(e.range.end.character)).trimEnd()
+      : line.slice(0, e.range.start.character) + e.text + line.slice(e.range.end.character);
   }
   while (out.length > 0 && out[0].trim() === '') out.shift();
   while (out.length > 0 && out[out.length - 1].trim() === '') out.pop();

@@ -1,6 +1,6 @@
 /**
  * Document symbols (the outline: headings nested by level, with each section's callouts and block ids inside)
- * and workspace symbols (notes, aliases and headings of the whole vault, fuzzy-matched).
+ * and workspace symbols (notes, aliases, headings and block ids of the whole vault, fuzzy-matched).
  *
  * Workspace symbols must stay fast on 100k-note vaults, where every query would otherwise walk a million
  * headings and lower-case their names. Each note's entries are built once per note model (models are replaced,
@@ -123,7 +123,7 @@ interface Entry {
   symbol: WorkspaceSymbolEntry;
   /** The name's lookup key (NFC, lower case): what queries are matched against. */
   key: string;
-  /** Notes before aliases before headings when scores tie. */
+  /** Notes before aliases before headings before block ids when scores tie. */
   rank: number;
 }
 
@@ -136,7 +136,28 @@ const noteEntries = new WeakMap<NoteModel, Entry[]>();
  */
 const flatLists = new WeakMap<VaultIndex, { entries: Entry[] | undefined }>();
 
-function entriesOf(note: NoteModel): Entry[] {
+/** How many words of a block a workspace symbol shows after its `^id`. */
+const BLOCK_WORDS = 8;
+
+/**
+ * `^id` and the first words of the block it names (without list or quote markers and the id itself), so that a
+ * block can be found by its id or by what it says.
+ */
+function blockSymbolName(id: string, lines: readonly string[] | undefined, startLine: number, endLine: number, idRange: Range): string {
+  if (!lines) return `^${id}`;
+  const words: string[] = [];
+  for (let l = startLine; l <= endLine && l < lines.length && words.length <= BLOCK_WORDS; l++) {
+    let line = lines[l];
+    if (l === idRange.start.line) line = line.slice(0, idRange.start.character) + line.slice(idRange.end.character);
+    line = line.replace(/^(?:[ \t]*>)+/, '').replace(/^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[.\][ \t]+)?/, '');
+    for (const w of line.split(/\s+/)) if (w !== '' && !/^[|:-]+$/.test(w)) words.push(w);
+  }
+  if (words.length === 0) return `^${id}`;
+  const shown = words.slice(0, BLOCK_WORDS).join(' ');
+  return `^${id} ${shown}${words.length > BLOCK_WORDS ? '…' : ''}`;
+}
+
+function entriesOf(note: NoteModel, getText?: (path: string) => string | undefined): Entry[] {
   let entries = noteEntries.get(note);
   if (entries) return entries;
   const name = stem(note.path);
@@ -150,44 +171,75 @@ function entriesOf(note: NoteModel): Entry[] {
     const range: Range = { start: { line: h.line, character: 0 }, end: h.textRange.end };
     entries.push({ symbol: { name: h.text, kind: SymbolKind.String, location: { path: note.path, range }, containerName: name }, key: lookupKey(h.text), rank: 2 });
   }
+  if (note.blockIds.length > 0) {
+    // The text is read once per model, and only for notes that have block ids.
+    const text = getText?.(note.path);
+    const lines = text === undefined ? undefined : splitLines(text);
+    for (const b of note.blockIds) {
+      const blockName = blockSymbolName(b.id, lines, b.startLine, b.endLine, b.range);
+      entries.push({ symbol: { name: blockName, kind: SymbolKind.Key, location: { path: note.path, range: b.range }, containerName: name }, key: lookupKey(blockName), rank: 3 });
+    }
+  }
   noteEntries.set(note, entries);
   return entries;
 }
 
-function flatList(index: VaultIndex): Entry[] {
+function flatList(index: VaultIndex, getText?: (path: string) => string | undefined): Entry[] {
   let cached = flatLists.get(index);
   if (!cached) {
     const list: { entries: Entry[] | undefined } = { entries: undefined };
     index.onChange((change) => {
       if (change.added.size > 0 || change.removed.size > 0) list.entries = undefined;
-      else for (const e of change.exports.values()) if (e.headings || e.names) list.entries = undefined;
+      else for (const e of change.exports.values()) if (e.headings || e.names || e.blockIds) list.entries = undefined;
+      // A block id's symbol shows the block's first words: a note with ids that changed at all is listed anew.
+      for (const p of change.changed) if ((index.note(p)?.blockIds.length ?? 0) > 0) list.entries = undefined;
     });
     flatLists.set(index, (cached = list));
   }
   if (cached.entries) return cached.entries;
   const entries: Entry[] = [];
-  for (const note of index.allNotes()) for (const e of entriesOf(note)) entries.push(e);
+  for (const note of index.allNotes()) for (const e of entriesOf(note, getText)) entries.push(e);
   return (cached.entries = entries);
 }
 
 /**
- * Notes, aliases and headings whose names contain the query's characters in order (case-insensitive; spaces in
- * the query are ignored), best `limit` first: whole-name and prefix matches, then substrings, then subsequences
- * with fewer gaps and matches at word starts, shorter names first. An empty query lists notes first.
+ * Notes, aliases, headings and block ids whose names contain the query's characters in order (case-insensitive;
+ * spaces in the query are ignored), best `limit` first: whole-name and prefix matches, then substrings, then
+ * subsequences with fewer gaps and matches at word starts, shorter names first; among equals notes, aliases,
+ * headings, then block ids. An empty query lists notes first. `getText` gives block ids their block's first words
+ * (without it they are listed by id alone).
  */
-export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256, cancellation?: Cancellation): WorkspaceSymbolEntry[] {
+export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256, cancellation?: Cancellation, getText?: (path: string) => string | undefined): WorkspaceSymbolEntry[] {
+  return provideWorkspaceSymbolsAcross([{ index, getText }], query, limit, cancellation).map((r) => r.symbol);
+}
+
+/** A vault searched by {@link provideWorkspaceSymbolsAcross}. */
+export interface SymbolSource {
+  index: VaultIndex;
+  getText?: (path: string) => string | undefined;
+}
+
+/**
+ * {@link provideWorkspaceSymbols} over several vaults at once: the best `limit` of all of them together (not
+ * `limit` per vault), each with the position of its vault in `sources`.
+ */
+export function provideWorkspaceSymbolsAcross(sources: readonly SymbolSource[], query: string, limit: number, cancellation?: Cancellation): Array<{ source: number; symbol: WorkspaceSymbolEntry }> {
   if (limit <= 0) return [];
   const q = lookupKey(query).replace(/\s+/g, '');
-  const entries = flatList(index);
+  const lists = sources.map((s) => flatList(s.index, s.getText));
   const best = new TopK(limit);
-  for (let i = 0; i < entries.length; i++) {
-    if ((i & 1023) === 1023) throwIfCancelled(cancellation);
-    const e = entries[i];
-    const s = q === '' ? 0 : fuzzyScore(q, e.key);
-    if (s < 0) continue;
-    best.offer({ score: s, rank: e.rank, order: i });
+  let order = 0;
+  for (let v = 0; v < lists.length; v++) {
+    const entries = lists[v];
+    for (let i = 0; i < entries.length; i++, order++) {
+      if ((i & 1023) === 1023) throwIfCancelled(cancellation);
+      const e = entries[i];
+      const s = q === '' ? 0 : fuzzyScore(q, e.key);
+      if (s < 0) continue;
+      best.offer({ score: s, rank: e.rank, order, source: v, at: i });
+    }
   }
-  return best.sorted().map((c) => entries[c.order].symbol);
+  return best.sorted().map((c) => ({ source: c.source, symbol: lists[c.source][c.at].symbol }));
 }
 
 /**
@@ -225,6 +277,9 @@ interface Candidate {
   score: number;
   rank: number;
   order: number;
+  /** Which vault and which entry of its list. */
+  source: number;
+  at: number;
 }
 
 /** True when `a` should be listed before `b`. */

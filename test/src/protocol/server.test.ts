@@ -249,7 +249,8 @@ describe('language server: symlinks leading outside the vault', function () {
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: client.uri(OSPO) }, position: positionOf(client.text(OSPO), '[[passwd]]', 3) });
     const value = hover ? (hover.contents as { value: string }).value : '';
     assert.ok(!/TOP SECRET|root:x/.test(value.replace('passwd#TOP SECRET', '')), value);
-    assert.ok(value.includes("Link 'passwd' leads to a symlink that points outside the vault; it is not read."), value);
+    // The problem is the diagnostic's to show (the editor puts it in the same hover): the hover does not repeat it.
+    assert.ok(!value.includes('points outside the vault'), value);
     const files = await fileList();
     assert.ok(files.includes(OSPO), 'the vault itself is listed');
     assert.deepEqual(files.filter((f) => f === 'passwd.md' || f.startsWith('etc/')), []);

@@ -222,13 +222,18 @@ describe('navigation: hover', () => {
     assert.equal(hoverText(ctx2, 'a.md', at(0, 4)), '`x (1).png`\n\n---\n\n![x (1)](file:///vault/x%20%281%29.png)');
   });
 
-  it('explains unresolved links as the diagnostics do', () => {
-    assert.equal(hoverText(ctx, 'Home.md', at(11, col(HOME, 11, 'Nowhere'))), "Note 'Nowhere' not found in the vault.");
-    assert.equal(
-      hoverText(ctx, 'Home.md', at(11, col(HOME, 11, 'TargetAlias'))),
-      "Note 'TargetAlias' not found in the vault. 'TargetAlias' is an alias of 'Target'; aliases do not resolve links: write [[Target|TargetAlias]].",
-    );
-    assert.equal(hoverText(ctx, 'Home.md', at(11, col(HOME, 11, 'Nope'))), "`Notes/Target.md`\n\n---\n\nNo heading 'Nope' in 'Target'.");
+  it("leaves a link's problem to its diagnostic, shown in the same hover with its quick fixes", () => {
+    // The editor shows the diagnostic in the hover: the hover itself adds nothing for a link that leads nowhere.
+    assert.equal(provideHover(ctx, 'Home.md', at(11, col(HOME, 11, 'Nowhere')), { toUri }), undefined);
+    assert.equal(provideHover(ctx, 'Home.md', at(11, col(HOME, 11, 'TargetAlias')), { toUri }), undefined);
+    // A missing heading: where the link leads, and no second copy of the problem.
+    assert.equal(hoverText(ctx, 'Home.md', at(11, col(HOME, 11, 'Nope'))), '`Notes/Target.md`');
+  });
+
+  it('explains an unresolved link once when no diagnostic reports it (severity off)', () => {
+    const quiet = { ...ctx, problems: () => [] };
+    assert.equal(hoverText(quiet, 'Home.md', at(11, col(HOME, 11, 'Nowhere'))), "'Nowhere' not found in the vault.");
+    assert.equal(hoverText(quiet, 'Home.md', at(11, col(HOME, 11, 'Nope'))), "`Notes/Target.md`\n\n---\n\nNo heading 'Nope' in 'Target'.");
   });
 
   it('gives no hover off links and on external links', () => {

@@ -22,11 +22,9 @@ const README = read('README.md');
 const WRITTEN_WITH_THEIR_VIEWS = new Set([
   'docs/graph.md',
   'docs/tags.md',
-  'docs/beside-vscode-markdown.md',
   'docs/images/tour-graph.png',
   'docs/images/tour-tags.png',
   'docs/images/tour-placeholders.png',
-  'docs/images/tour-heading-search.png',
 ]);
 
 /** The English text of a manifest string (`%key%` through package.nls.json). */

@@ -301,8 +301,9 @@ describe('visibility', () => {
         (provideHover({ index: plain, getText: () => 'x\n' }, 'P.md', { line: 0, character }, { toUri: (p) => p })!.contents as { value: string }).value.split('\n')[0];
       assert.equal(hoverTitle(3), '`Scribble.md`');
       assert.equal(hoverTitle(16), '`Site.md` · public note');
+      // The private-link problem is its diagnostic's to show (the editor puts it in the same hover): not repeated.
       const h = provideHover(ctx, 'A.md', { line: 3, character: 3 }, { toUri: (p) => `file:///${p}` });
-      assert.match((h!.contents as { value: string }).value, /Public note 'A' links to private note 'Secret Plan'/);
+      assert.doesNotMatch((h!.contents as { value: string }).value, /links to private note/);
     });
   });
 });

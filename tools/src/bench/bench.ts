@@ -149,6 +149,9 @@ async function serverAndPeerRows(args: Args, dir: string): Promise<void> {
   o.push(`| hover | ${p(ours.hover, 'p50')} | ${p(ours.hover, 'p95')} | ≤ 5 ms |`);
   o.push(`| references | ${p(ours.references, 'p50')} | ${p(ours.references, 'p95')} | ≤ 5 ms |`);
   o.push(`| workspace symbols | ${p(ours.workspaceSymbol, 'p50')} | ${p(ours.workspaceSymbol, 'p95')} | |`);
+  o.push(`| completion \`[[\` typed at a paragraph's end (the note re-indexed first) | ${p(ours.typedLinkCompletion, 'p50')} | ${p(ours.typedLinkCompletion, 'p95')} | |`);
+  o.push(`| completion \`[[##\` (every heading), typed the same way | ${p(ours.headingSearch, 'p50')} | ${p(ours.headingSearch, 'p95')} | ≤ 20 ms |`);
+  o.push(`| completion \`[[^^\` (block search), typed the same way | ${p(ours.blockSearch, 'p50')} | ${p(ours.blockSearch, 'p95')} | |`);
   o.push(`| edit → diagnostics | ${p(ours.editToDiagnostics, 'p50')} | ${p(ours.editToDiagnostics, 'p95')} | ≤ 20 ms |`);
   o.push(`| server peak RSS | ${typeof ours.peakRssBytes === 'number' ? formatBytes(ours.peakRssBytes) : ours.peakRssBytes} | | ≤ 200 MB |`);
   for (const n of [...new Set(ours.notes)]) o.push(`\n! ${n}`);

@@ -21,6 +21,11 @@ export interface OurFigures {
   referencesFirstMs?: number;
   /** A workspace symbol query on the warm index, for comparison with the peer's cold one. */
   workspaceSymbol?: Summary;
+  /** `[[##query` (vault-wide heading search) and `[[^^query` (block search), typed at a paragraph's end. */
+  headingSearch?: Summary;
+  blockSearch?: Summary;
+  /** The same with a plain `[[query`: what typing into a note costs before any search. */
+  typedLinkCompletion?: Summary;
   /** didChange → publishDiagnostics for the edited note. */
   editToDiagnostics?: Summary;
   peakRssBytes: number | 'unavailable';
@@ -115,6 +120,28 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     if (r.ok) symbolTimes.push(r.ms);
   }
   figures.workspaceSymbol = summarize(symbolTimes);
+
+  // Vault-wide searches: the trigger and a query typed at a paragraph's end, completion asked, the text removed.
+  async function searchSeries(trigger: string, queries: readonly string[]): Promise<Summary | undefined> {
+    const times: number[] = [];
+    const sites = byKind('edit').slice(0, 10);
+    for (let i = 0; i < sites.length * queries.length && i < calls; i++) {
+      const s = sites[i % sites.length];
+      await open(s.file);
+      const u = uri(s.file);
+      const typed = ` ${trigger}${queries[i % queries.length]}`;
+      const at = { line: s.line, character: s.character };
+      await client.changeDocument(u, { start: at, end: at }, typed);
+      const r = await client.request('textDocument/completion', { textDocument: { uri: u }, position: { line: s.line, character: s.character + typed.length } }, 10000);
+      if (r.ok) times.push(r.ms);
+      else notes.push(`${trigger} completion: ${r.reason}`);
+      await client.changeDocument(u, { start: at, end: { line: s.line, character: s.character + typed.length } }, '');
+    }
+    return summarize(times);
+  }
+  figures.typedLinkCompletion = await searchSeries('[[', ['', 'o', 'key', 'key ideas', 'overview', 'zz']);
+  figures.headingSearch = await searchSeries('[[##', ['', 'o', 'key', 'key ideas', 'overview', 'zz']);
+  figures.blockSearch = await searchSeries('[[^^', ['the', 'key ideas', 'zz']);
 
   // Each edit inserts a broken link at a paragraph end; the time runs until the note's new diagnostics arrive.
   const editTimes: number[] = [];
