@@ -33,7 +33,7 @@ import {
   type CodeServer,
   type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
+import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -182,7 +182,7 @@ describe('OSPO Notes in code-server: where it is active (DOM)', function () {
       await screenshot(page, 'activation-05-restricted-mode');
 
       // Activated by the vault's .obsidian/ (no note opened yet), indexed and checked.
-      const notes = fs.readdirSync(EXAMPLE_VAULT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).length;
+      const notes = sampleNoteCount();
       const item = page.locator('.part.statusbar .statusbar-item', { hasText: `${notes} notes · 4 problems` });
       await item.first().waitFor({ state: 'visible', timeout: 60_000 });
       const problems = await readProblems(page, { waitFor: 'looks like a web address', timeoutMs: 20_000 });

@@ -25,7 +25,7 @@ import {
   type CodeServer,
   type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
+import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -113,7 +113,7 @@ describe('OSPO Notes in code-server: the Backlinks view (DOM)', function () {
     browser = await launchBrowser({ tools });
     const page = browser.page;
     await openWorkbench(page, server);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /7 notes/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: `${sampleNoteCount()} notes` }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
     await openFile(page, 'public/orgs/WHO.md');
     await runCommand(page, /Focus on Backlinks View/);

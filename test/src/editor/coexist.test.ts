@@ -27,7 +27,7 @@ import {
   type BrowserSession,
   type CodeServer,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
+import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
 
 const OSPO = 'public/tech/OSPO.md';
 const NOWHERE = "Note 'Nowhere' not found in the vault.";
@@ -122,7 +122,7 @@ describe('OSPO Notes in code-server beside the built-in Markdown support (DOM)',
     page = browser.page;
     await openWorkbench(page, server);
     await openFile(page, OSPO);
-    const notes = fs.readdirSync(EXAMPLE_VAULT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).length;
+    const notes = sampleNoteCount();
     await page.locator('.part.statusbar .statusbar-item', { hasText: `${notes} notes ·` }).first().waitFor({ state: 'visible', timeout: 60_000 });
   });
 

@@ -27,7 +27,7 @@ import {
   type CodeServer,
   type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
+import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -100,7 +100,7 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
     browser = await launchBrowser({ tools });
     const page = browser.page;
     await openWorkbench(page, server);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /9 notes · \d+ problems?/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${sampleNoteCount()} notes · \\d+ problems?`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
     await runCommand(page, "OSPO Notes: Open Today's Note");
     // The tab is named by today's date in the format (YYYY-MM-DD), and shows the template expanded.

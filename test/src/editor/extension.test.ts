@@ -31,7 +31,7 @@ import {
   type BrowserSession,
   type CodeServer,
 } from './harness';
-import { EXAMPLE_VAULT, REPO_ROOT, VSIX, ensureBundle, ensureVsix } from './suite/prepare';
+import { EXAMPLE_VAULT, REPO_ROOT, VSIX, ensureBundle, ensureVsix, sampleNoteCount } from './suite/prepare';
 
 const OSPO = 'public/tech/OSPO.md';
 const WHO = 'public/orgs/WHO.md';
@@ -127,7 +127,7 @@ describe('OSPO Notes in code-server: packaged extension on the sample vault (DOM
     await openWorkbench(page, server);
     await openFile(page, OSPO);
     // The extension's status bar item: activated, server started, vault indexed and checked.
-    const notes = fs.readdirSync(EXAMPLE_VAULT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).length;
+    const notes = sampleNoteCount();
     const status = page.locator('.part.statusbar .statusbar-item', { hasText: `${notes} notes · 4 problems` });
     await status.first().waitFor({ state: 'visible', timeout: 60_000 });
     await screenshot(page, 'extension-01-indexed');

@@ -26,7 +26,7 @@ import {
   type BrowserSession,
   type CodeServer,
 } from './harness';
-import { EXAMPLE_VAULT, REPO_ROOT, VSIX, ensureVsix } from './suite/prepare';
+import { EXAMPLE_VAULT, REPO_ROOT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
 
 const OSPO = 'public/tech/OSPO.md';
 const QUICK_INPUT_ROWS = '.quick-input-widget .quick-input-list .monaco-list-row';
@@ -48,7 +48,7 @@ describe('OSPO Notes in code-server: Show Output, Open Problems Documentation, t
     await openWorkbench(page, server);
     await openFile(page, OSPO);
     // Indexed and checked: the status item counts the vault's notes and problems.
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /7 notes · 4 problems/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: `${sampleNoteCount()} notes · 4 problems` }).first().waitFor({ state: 'visible', timeout: 60_000 });
   });
 
   afterEach(async function () {

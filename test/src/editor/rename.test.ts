@@ -25,7 +25,7 @@ import {
   type CodeServer,
   type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
+import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -73,7 +73,7 @@ describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (
     const page = browser.page;
     await openWorkbench(page, server);
     // Indexed: the status item counts the vault's notes and its own problems (none of them a broken link).
-    const status = page.locator('.part.statusbar .statusbar-item', { hasText: /9 notes · \d+ problems?/ }).first();
+    const status = page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${sampleNoteCount()} notes · \\d+ problems?`) }).first();
     await status.waitFor({ state: 'visible', timeout: 60_000 });
     await sleep(1000);
     statusBefore = (await status.innerText()).trim();

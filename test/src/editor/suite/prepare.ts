@@ -12,6 +12,10 @@ import * as path from 'node:path';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 /** The sample vault the editor tests open (always as a temp copy). */
 export const EXAMPLE_VAULT = path.join(REPO_ROOT, 'examples', 'ospo-vault');
+/** The sample vault's notes, as the status item counts them: tests follow the sample as it grows. */
+export function sampleNoteCount(): number {
+  return fs.readdirSync(EXAMPLE_VAULT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md') && !f.split(path.sep).some((s) => s.startsWith('.'))).length;
+}
 /** The compiled in-editor suite (index.ts next to this file). */
 export const SUITE_MODULE = path.join(__dirname, 'index.js');
 /** Where `npm run package` writes the extension. */
