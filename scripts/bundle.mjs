@@ -31,6 +31,8 @@ fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const results = await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', metafile: true }),
+  // The graph panel's webview script (client/webview): a browser bundle with d3-force, run by the webview's nonce.
+  esbuild.build({ ...common, platform: 'browser', target: 'chrome114', format: 'iife', entryPoints: ['client/webview/graph.ts'], outfile: 'dist/graphView.js', metafile: true }),
 ]);
 for (const r of results) {
   for (const [file, info] of Object.entries(r.metafile.outputs)) {

@@ -42,6 +42,7 @@ import {
 } from './protocol';
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
 import { VaultFiles } from './vaultFiles';
+import { registerGraphView } from './views/graph';
 
 const SECTION = 'ospoNotes';
 const COMMANDS = {
@@ -151,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   const lc = new LanguageClient('ospoNotes', 'OSPO Notes', serverOptions, clientOptions);
   lc.registerFeature(new OwnFileWatcher());
   client = lc;
+  registerGraphView(context, lc);
 
   let filesRequest = 0;
   const refreshFiles = async (): Promise<void> => {
