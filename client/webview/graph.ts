@@ -8,8 +8,9 @@
  * Canvas 2D rather than WebGL: it renders the same with or without a GPU, and a viewport-culled, batched 2D
  * canvas draws 10,000 nodes within a frame.
  */
-import { forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 import { quadtree, type Quadtree } from 'd3-quadtree';
+import { createLayout, isRunning, readPositions, type FromLayout, type ToLayout } from './layout';
+import { drawScene, fitCamera, type Scene, type Theme, type View } from './render';
 import type { VaultGraph } from '@ospo-notes/engine';
 import {
   adjacency,
@@ -36,15 +37,11 @@ import {
 } from '../src/views/graphModel';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; getState(): unknown; setState(state: unknown): void };
-
-interface SimNode extends SimulationNodeDatum {
-  i: number;
-}
-type SimLink = SimulationLinkDatum<SimNode>;
+/** The layout worker's bundled source (layoutWorker.ts), put in by scripts/bundle.mjs. */
+declare const LAYOUT_WORKER_SOURCE: string | undefined;
 
 const vscode = acquireVsCodeApi();
 const canvas = document.getElementById('graph') as HTMLCanvasElement;
-const context = canvas.getContext('2d')!;
 const depthSelect = document.getElementById('depth') as HTMLSelectElement;
 const depthControl = document.getElementById('depth-control') as HTMLElement;
 const colourButtons = Array.from(document.querySelectorAll<HTMLButtonElement>('button[data-colour-by]'));
@@ -60,22 +57,36 @@ const tooltip = document.getElementById('tooltip') as HTMLElement;
 const LIST_LIMIT = 300;
 /** Layout time per animation frame, in milliseconds (at least one tick is always run). */
 const FRAME_BUDGET_MS = 12;
-/** Below this many nodes every label is drawn; above, only when zoomed in far enough (or highlighted). */
-const ALWAYS_LABEL_BELOW = 80;
 
 let graph: VaultGraph | undefined;
 let mode: GraphMode = 'local';
 let colourBy: ColourBy = 'folder';
 let strings: GraphStrings | undefined;
-let nodes: SimNode[] = [];
+/** The number of nodes drawn, and where each is (world units). */
+let count = 0;
+let xs: Float32Array = new Float32Array(0);
+let ys: Float32Array = new Float32Array(0);
 let adj: Adjacency = { offsets: new Uint32Array(1), neighbours: new Uint32Array(0) };
 let groups: Groups = { group: new Int32Array(0), names: [], counts: [] };
 /** Per group rank: its palette slot (-1: the "other" colour), stable per name while the panel lives. */
 let slotOfRank: Int32Array = new Int32Array(0);
 const colourSlots: Record<ColourBy, ColourSlots> = { folder: new ColourSlots(PALETTE_SIZE), tag: new ColourSlots(PALETTE_SIZE) };
 let radius = new Float32Array(0);
-let simulation: Simulation<SimNode, SimLink> | undefined;
-let tree: Quadtree<SimNode> | undefined;
+/** Per node: its palette slot (-1: the "other" colour). */
+let colour: Int32Array = new Int32Array(0);
+/** The worker draws on the canvas (an OffscreenCanvas); otherwise the page does, on its own context. */
+let offscreen = false;
+let pageContext: CanvasRenderingContext2D | undefined;
+/** The layout runs in a worker; where workers are refused, in the page, a time budget per frame. */
+let worker: Worker | undefined;
+let workerState: 'starting' | 'ready' | 'none' = 'starting';
+/** A layout asked for while the worker was starting. */
+let pendingAlpha: number | undefined;
+let pageLayout: ReturnType<typeof createLayout> | undefined;
+let layoutRunning = false;
+/** Counts the layouts started in the worker, as the worker does: positions of an older graph are dropped. */
+let layoutGeneration = 0;
+let tree: Quadtree<number> | undefined;
 let treeStale = true;
 /** World → screen: screen = world × scale + (tx, ty), in CSS pixels. */
 let scale = 1;
@@ -150,15 +161,18 @@ function open(node: number): void {
 
 function setGraph(next: VaultGraph | undefined): void {
   // Nodes that stay keep their place, so that a live refresh does not throw the picture around.
-  const before = new Map<string, SimNode>();
-  if (graph) for (const n of nodes) before.set(keyOf(graph, n.i), n);
-  simulation?.stop();
-  simulation = undefined;
+  const before = new Map<string, number>();
+  if (graph) for (let i = 0; i < count; i++) before.set(keyOf(graph, i), i);
+  const oldXs = xs;
+  const oldYs = ys;
   graph = next;
   hovered = -1;
   listFocus = -1;
   if (!graph) {
-    nodes = [];
+    stopLayout();
+    count = 0;
+    xs = new Float32Array(0);
+    ys = new Float32Array(0);
     radius = new Float32Array(0);
     renderList();
     renderLegend();
@@ -167,46 +181,139 @@ function setGraph(next: VaultGraph | undefined): void {
   }
   const g = graph;
   adj = adjacency(g);
-  const count = g.paths.length;
+  count = g.paths.length;
   radius = new Float32Array(count);
   for (let i = 0; i < count; i++) radius[i] = nodeRadius(degreeOf(adj, i));
+  xs = new Float32Array(count).fill(NaN);
+  ys = new Float32Array(count).fill(NaN);
   let known = 0;
-  nodes = new Array(count);
   for (let i = 0; i < count; i++) {
     const old = before.get(keyOf(g, i));
-    nodes[i] = old ? { i, x: old.x, y: old.y, vx: 0, vy: 0 } : { i };
-    if (old) known++;
+    if (old === undefined) continue;
+    xs[i] = oldXs[old];
+    ys[i] = oldYs[old];
+    known++;
   }
   // A new node starts next to a neighbour that already has a place, rather than at a random spot.
   if (known > 0) {
-    for (const n of nodes) {
-      if (n.x !== undefined) continue;
-      for (let k = adj.offsets[n.i]; k < adj.offsets[n.i + 1]; k++) {
-        const m = nodes[adj.neighbours[k]];
-        if (m.x !== undefined) {
-          n.x = m.x + (Math.random() - 0.5) * 30;
-          n.y = m.y! + (Math.random() - 0.5) * 30;
+    for (let i = 0; i < count; i++) {
+      if (!Number.isNaN(xs[i])) continue;
+      for (let k = adj.offsets[i]; k < adj.offsets[i + 1]; k++) {
+        const m = adj.neighbours[k];
+        if (!Number.isNaN(xs[m])) {
+          xs[i] = xs[m] + (Math.random() - 0.5) * 30;
+          ys[i] = ys[m] + (Math.random() - 0.5) * 30;
           break;
         }
       }
     }
   }
-  const links: SimLink[] = [];
-  for (let e = 0; e < g.edges.length; e += STRIDE) links.push({ source: g.edges[e], target: g.edges[e + 1] });
-  const big = count > 2000;
-  simulation = forceSimulation<SimNode, SimLink>(nodes)
-    .force('link', forceLink<SimNode, SimLink>(links).distance(big ? 30 : 50))
-    .force('charge', forceManyBody<SimNode>().strength(big ? -25 : -120).theta(big ? 1.2 : 0.9).distanceMax(big ? 300 : 600))
-    .force('x', forceX<SimNode>(0).strength(big ? 0.02 : 0.05))
-    .force('y', forceY<SimNode>(0).strength(big ? 0.02 : 0.05))
-    .alphaDecay(big ? 0.035 : 0.0228)
-    .stop();
-  // The simulation runs from our frame loop, a time budget per frame, never from its own timer.
-  simulation.alpha(known === count && count > 0 ? 0.15 : known > 0 ? 0.6 : 1);
   if (known === 0) userMoved = false;
-  treeStale = true;
-  document.body.dataset.layout = 'running';
   regroup();
+  startLayout(g, known === count && count > 0 ? 0.15 : known > 0 ? 0.6 : 1);
+  treeStale = true;
+  requestFrame();
+}
+
+function startLayout(g: VaultGraph, alpha: number): void {
+  layoutRunning = true;
+  document.body.dataset.layout = 'running';
+  if (workerState === 'starting') {
+    // The worker has not said hello yet: the layout starts once it has, or in the page if it cannot.
+    pendingAlpha = Math.max(pendingAlpha ?? 0, alpha);
+    return;
+  }
+  const edgeCount = g.edges.length / STRIDE;
+  const sources = new Uint32Array(edgeCount);
+  const targets = new Uint32Array(edgeCount);
+  for (let e = 0; e < edgeCount; e++) {
+    sources[e] = g.edges[e * STRIDE];
+    targets[e] = g.edges[e * STRIDE + 1];
+  }
+  if (worker && workerState === 'ready') {
+    pageLayout = undefined;
+    const drawn = offscreen
+      ? { radius, kinds: g.kinds, visibility: g.visibility, labels: g.labels, edges: g.edges, center: g.center ?? -1, colour, offsets: adj.offsets, neighbours: adj.neighbours, view: view(), autoFit: !userMoved }
+      : undefined;
+    // Counted as the worker counts its starts: positions from an earlier layout are then told apart.
+    layoutGeneration++;
+    worker.postMessage({ type: 'start', count, sources, targets, xs: xs.slice(), ys: ys.slice(), alpha, scene: drawn } satisfies ToLayout);
+    return;
+  }
+  // No worker: the same layout in the page. Until it has run, nodes without a place get d3's.
+  pageLayout = createLayout(count, sources, targets, xs, ys, alpha);
+  readPositions(pageLayout.nodes, xs, ys);
+}
+
+function stopLayout(): void {
+  layoutRunning = false;
+  pageLayout = undefined;
+  worker?.postMessage({ type: 'stop' } satisfies ToLayout);
+}
+
+/**
+ * Starts the worker that lays the graph out and, where the canvas can be handed over (an OffscreenCanvas), draws
+ * it too. Until it says hello the page waits; if it cannot start (a policy, an old engine) both run in the page.
+ */
+function startWorker(): void {
+  const fail = () => {
+    if (workerState !== 'starting') return;
+    worker?.terminate();
+    worker = undefined;
+    workerState = 'none';
+    resumePending();
+  };
+  try {
+    if (typeof LAYOUT_WORKER_SOURCE !== 'string') throw new Error('no worker source');
+    const url = URL.createObjectURL(new Blob([LAYOUT_WORKER_SOURCE], { type: 'text/javascript' }));
+    const w = new Worker(url);
+    worker = w;
+    w.onmessage = (event: MessageEvent<FromLayout>) => {
+      const m = event.data;
+      if (m.type === 'hello') {
+        if (workerState !== 'starting') return;
+        workerState = 'ready';
+        try {
+          const off = canvas.transferControlToOffscreen();
+          w.postMessage({ type: 'canvas', canvas: off } satisfies ToLayout, [off]);
+          offscreen = true;
+        } catch {
+          // No OffscreenCanvas here: the worker lays out, the page draws.
+          offscreen = false;
+        }
+        resumePending();
+      } else onPositions(m);
+    };
+    w.onerror = fail;
+    setTimeout(fail, 3000);
+  } catch {
+    fail();
+  }
+}
+
+function resumePending(): void {
+  const alpha = pendingAlpha;
+  pendingAlpha = undefined;
+  if (graph && alpha !== undefined) startLayout(graph, alpha);
+  requestFrame();
+}
+
+function onPositions(m: FromLayout): void {
+  if (m.type !== 'positions') return;
+  // The worker counts its layouts as the page does: an answer for a graph since replaced is dropped.
+  if (m.generation !== layoutGeneration || m.xs.length !== count) return;
+  xs = m.xs;
+  ys = m.ys;
+  layoutRunning = m.running;
+  drawStats.inWorker = m.drawn;
+  document.body.dataset.layout = layoutRunning ? 'running' : 'settled';
+  treeStale = true;
+  if (offscreen) {
+    // The worker drew these positions already, with the camera it reports.
+    if (m.camera && !userMoved) ({ scale, tx, ty } = m.camera);
+    return;
+  }
+  if (!userMoved) fit();
   requestFrame();
 }
 
@@ -219,6 +326,9 @@ function regroup(): void {
   if (graph) {
     groups = nodeGroups(graph, colourBy);
     slotOfRank = colourSlots[colourBy].assign(groups);
+    colour = new Int32Array(count);
+    for (let i = 0; i < count; i++) colour[i] = groups.group[i] >= 0 ? slotOfRank[groups.group[i]] : -1;
+    if (offscreen) worker?.postMessage({ type: 'colours', colour } satisfies ToLayout);
   }
   renderLegend();
   renderList();
@@ -235,53 +345,35 @@ function requestFrame(): void {
 
 function frame(): void {
   frameRequested = false;
-  const sim = simulation;
-  let running = false;
-  if (sim && sim.alpha() >= sim.alphaMin()) {
+  const local = pageLayout;
+  if (local && layoutRunning) {
     const start = performance.now();
-    do sim.tick();
-    while (performance.now() - start < FRAME_BUDGET_MS && sim.alpha() >= sim.alphaMin());
+    do local.simulation.tick();
+    while (performance.now() - start < FRAME_BUDGET_MS && isRunning(local.simulation));
+    readPositions(local.nodes, xs, ys);
     treeStale = true;
-    running = sim.alpha() >= sim.alphaMin();
+    layoutRunning = isRunning(local.simulation);
     if (!userMoved) fit();
+    if (layoutRunning) requestFrame();
   }
-  document.body.dataset.layout = running ? 'running' : 'settled';
+  document.body.dataset.layout = layoutRunning ? 'running' : 'settled';
+  const drawStart = performance.now();
   draw();
-  if (running) requestFrame();
+  const drawMs = performance.now() - drawStart;
+  drawStats.last = drawMs;
+  drawStats.longest = Math.max(drawStats.longest, drawMs);
+  drawStats.frames++;
 }
 
+/** How long drawing in the page takes, and how many drawings the worker has made (what the editor tests report). */
+const drawStats = { last: 0, longest: 0, frames: 0, inWorker: 0 };
+
 function fit(): void {
-  if (nodes.length === 0) return;
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const n of nodes) {
-    const r = radius[n.i];
-    if (n.x! - r < minX) minX = n.x! - r;
-    if (n.x! + r > maxX) maxX = n.x! + r;
-    if (n.y! - r < minY) minY = n.y! - r;
-    if (n.y! + r > maxY) maxY = n.y! + r;
-  }
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
-  const pad = 40;
-  scale = Math.min(4, Math.max(0.02, Math.min((w - 2 * pad) / Math.max(1, maxX - minX), (h - 2 * pad) / Math.max(1, maxY - minY))));
-  tx = w / 2 - ((minX + maxX) / 2) * scale;
-  ty = h / 2 - ((minY + maxY) / 2) * scale;
+  const camera = fitCamera({ count, xs, ys, radius }, canvas.clientWidth, canvas.clientHeight);
+  if (camera) ({ scale, tx, ty } = camera);
 }
 
 // --- drawing ----------------------------------------------------------------------------------------------------
-
-interface Theme {
-  background: string;
-  foreground: string;
-  muted: string;
-  accent: string;
-  palette: string[];
-  other: string;
-  font: string;
-}
 
 function readTheme(): Theme {
   const style = getComputedStyle(document.body);
@@ -316,179 +408,74 @@ new MutationObserver(() => {
 }).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
 
 function colourOf(node: number): string {
-  const rank = groups.group[node];
-  const slot = rank >= 0 ? slotOfRank[rank] : -1;
-  return slot >= 0 && slot < theme.palette.length ? theme.palette[slot] : theme.other;
+  return theme.palette[colour[node]] ?? theme.other;
+}
+
+function scene(): Scene | undefined {
+  if (!graph) return undefined;
+  return { count, xs, ys, radius, kinds: graph.kinds, visibility: graph.visibility, labels: graph.labels, edges: graph.edges, center: graph.center ?? -1, colour, adj };
+}
+
+function view(): View {
+  return { width: canvas.clientWidth, height: canvas.clientHeight, dpr, scale, tx, ty, focus: hovered >= 0 ? hovered : listFocus, theme };
 }
 
 function draw(): void {
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
-  const ctx = context;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.fillStyle = theme.background;
-  ctx.fillRect(0, 0, w, h);
-  const g = graph;
-  if (!g || nodes.length === 0) return;
-  ctx.setTransform(dpr * scale, 0, 0, dpr * scale, dpr * tx, dpr * ty);
-  // What is in view, in world units (with a margin for the largest node and its label).
-  const margin = 20 / scale + 16;
-  const x0 = -tx / scale - margin;
-  const y0 = -ty / scale - margin;
-  const x1 = (w - tx) / scale + margin;
-  const y1 = (h - ty) / scale + margin;
-  const inView = (n: SimNode) => n.x! >= x0 && n.x! <= x1 && n.y! >= y0 && n.y! <= y1;
-
-  const focus = hovered >= 0 ? hovered : listFocus;
-  const lit = focus >= 0 ? neighbourSet(focus) : undefined;
-
-  // Edges: plain links solid, embeds dashed; those of the focused node drawn again on top in the accent colour.
-  ctx.lineWidth = Math.max(0.5, 1 / scale);
-  ctx.strokeStyle = theme.muted;
-  ctx.globalAlpha = lit ? 0.12 : 0.35;
-  for (const embeds of [false, true]) {
-    ctx.setLineDash(embeds ? [4 / scale, 3 / scale] : []);
-    ctx.beginPath();
-    for (let e = 0; e < g.edges.length; e += STRIDE) {
-      if (((g.edges[e + 2] & EDGE_EMBED_BIT) !== 0) !== embeds) continue;
-      const a = nodes[g.edges[e]];
-      const b = nodes[g.edges[e + 1]];
-      if (!inView(a) && !inView(b)) continue;
-      ctx.moveTo(a.x!, a.y!);
-      ctx.lineTo(b.x!, b.y!);
-    }
-    ctx.stroke();
+  // Until the worker has started, the canvas is not touched: it may still be handed over.
+  if (workerState === 'starting') return;
+  if (offscreen) {
+    // The worker draws; it hears of every change of size, camera, focus or theme.
+    worker?.postMessage({ type: 'view', view: view(), autoFit: !userMoved } satisfies ToLayout);
+    return;
   }
-  ctx.setLineDash([]);
-  if (lit) {
-    ctx.globalAlpha = 0.9;
-    ctx.strokeStyle = theme.accent;
-    ctx.lineWidth = Math.max(1, 1.5 / scale);
-    ctx.beginPath();
-    for (let k = adj.offsets[focus]; k < adj.offsets[focus + 1]; k++) {
-      const b = nodes[adj.neighbours[k]];
-      ctx.moveTo(nodes[focus].x!, nodes[focus].y!);
-      ctx.lineTo(b.x!, b.y!);
-    }
-    ctx.stroke();
-  }
-
-  // Nodes, batched by colour: one path per colour and shape.
-  const drawNodes = (alpha: number, only?: Set<number>) => {
-    ctx.globalAlpha = alpha;
-    const buckets = new Map<string, number[]>();
-    const hollow: number[] = [];
-    const ringed: number[] = [];
-    for (const n of nodes) {
-      if (only && !only.has(n.i)) continue;
-      if (!inView(n)) continue;
-      if (g.kinds[n.i] === KIND_UNRESOLVED) {
-        hollow.push(n.i);
-        continue;
-      }
-      const c = colourOf(n.i);
-      let b = buckets.get(c);
-      if (!b) buckets.set(c, (b = []));
-      b.push(n.i);
-      if (g.visibility[n.i] === VISIBILITY_PRIVATE) ringed.push(n.i);
-    }
-    for (const [c, members] of buckets) {
-      ctx.fillStyle = c;
-      ctx.beginPath();
-      for (const i of members) {
-        const n = nodes[i];
-        const r = radius[i];
-        if (g.kinds[i] === KIND_ATTACHMENT) {
-          ctx.rect(n.x! - r * 0.8, n.y! - r * 0.8, r * 1.6, r * 1.6);
-        } else {
-          ctx.moveTo(n.x! + r, n.y!);
-          ctx.arc(n.x!, n.y!, r, 0, 2 * Math.PI);
-        }
-      }
-      ctx.fill();
-    }
-    // Unresolved targets: hollow circles, the placeholders of notes not written yet.
-    ctx.strokeStyle = theme.muted;
-    ctx.lineWidth = Math.max(1, 1.5 / scale);
-    ctx.beginPath();
-    for (const i of hollow) {
-      const n = nodes[i];
-      ctx.moveTo(n.x! + radius[i], n.y!);
-      ctx.arc(n.x!, n.y!, radius[i], 0, 2 * Math.PI);
-    }
-    ctx.stroke();
-    // Private notes: a dashed ring around the dot.
-    ctx.strokeStyle = theme.foreground;
-    ctx.lineWidth = Math.max(0.75, 1.25 / scale);
-    ctx.setLineDash([2.5, 2]);
-    ctx.beginPath();
-    for (const i of ringed) {
-      const n = nodes[i];
-      const r = radius[i] + 2.5;
-      ctx.moveTo(n.x! + r, n.y!);
-      ctx.arc(n.x!, n.y!, r, 0, 2 * Math.PI);
-    }
-    ctx.stroke();
-    ctx.setLineDash([]);
-  };
-  drawNodes(lit ? 0.25 : 1);
-  if (lit) drawNodes(1, lit);
-
-  // The local graph's centre and the focused node: a ring in the accent colour.
-  ctx.globalAlpha = 1;
-  ctx.strokeStyle = theme.accent;
-  ctx.lineWidth = Math.max(1.5, 2 / scale);
-  ctx.beginPath();
-  for (const i of [g.center ?? -1, focus]) {
-    if (i < 0) continue;
-    const n = nodes[i];
-    const r = radius[i] + 5;
-    ctx.moveTo(n.x! + r, n.y!);
-    ctx.arc(n.x!, n.y!, r, 0, 2 * Math.PI);
-  }
-  ctx.stroke();
-
-  // Labels at a constant screen size; all of them in a small graph, else only once zoomed in (or highlighted).
-  const fontPx = 11;
-  ctx.font = `${fontPx / scale}px ${theme.font}`;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  const all = nodes.length < ALWAYS_LABEL_BELOW || scale > 1.2;
-  for (const n of nodes) {
-    const isLit = lit?.has(n.i) ?? false;
-    if (!all && !isLit && n.i !== g.center) continue;
-    if (!inView(n)) continue;
-    ctx.globalAlpha = lit && !isLit ? 0.3 : 1;
-    ctx.fillStyle = g.kinds[n.i] === KIND_UNRESOLVED ? theme.muted : theme.foreground;
-    ctx.fillText(g.labels[n.i], n.x!, n.y! + radius[n.i] + 4 / scale);
-  }
-  ctx.globalAlpha = 1;
-}
-
-function neighbourSet(node: number): Set<number> {
-  const set = new Set<number>([node]);
-  for (let k = adj.offsets[node]; k < adj.offsets[node + 1]; k++) set.add(adj.neighbours[k]);
-  return set;
+  pageContext ??= canvas.getContext('2d')!;
+  drawScene(pageContext, scene(), view());
 }
 
 // --- pointer, wheel, keyboard -------------------------------------------------------------------------------------
 
 function nodeAt(clientX: number, clientY: number): number {
-  if (nodes.length === 0) return -1;
+  if (count === 0) return -1;
   if (treeStale || !tree) {
-    tree = quadtree<SimNode>()
-      .x((n) => n.x!)
-      .y((n) => n.y!)
-      .addAll(nodes);
+    const x = xs;
+    const y = ys;
+    tree = quadtree<number>()
+      .x((i) => x[i])
+      .y((i) => y[i])
+      .addAll(Array.from({ length: count }, (_, i) => i));
     treeStale = false;
   }
   const rect = canvas.getBoundingClientRect();
   const wx = (clientX - rect.left - tx) / scale;
   const wy = (clientY - rect.top - ty) / scale;
   const found = tree.find(wx, wy, 16 + 6 / scale);
-  if (!found) return -1;
-  const d = Math.hypot(found.x! - wx, found.y! - wy);
-  return d <= radius[found.i] + 6 / scale ? found.i : -1;
+  if (found === undefined) return -1;
+  const d = Math.hypot(xs[found] - wx, ys[found] - wy);
+  return d <= radius[found] + 6 / scale ? found : -1;
+}
+
+/** Dragging a node pins it under the pointer and wakes the layout around it. */
+function pin(node: number, x: number, y: number): void {
+  xs[node] = x;
+  ys[node] = y;
+  treeStale = true;
+  if (pageLayout) {
+    const n = pageLayout.nodes[node];
+    n.fx = x;
+    n.fy = y;
+    if (pageLayout.simulation.alpha() < 0.2) pageLayout.simulation.alpha(0.2);
+    layoutRunning = true;
+  } else if (worker) {
+    worker.postMessage({ type: 'pin', node, x, y } satisfies ToLayout);
+    layoutRunning = true;
+  }
+}
+
+function release(node: number): void {
+  if (pageLayout) {
+    const n = pageLayout.nodes[node];
+    n.fx = n.fy = null;
+  } else worker?.postMessage({ type: 'release', node } satisfies ToLayout);
 }
 
 let drag: { node: number; startX: number; startY: number; lastX: number; lastY: number; moved: boolean; pointer: number } | undefined;
@@ -505,11 +492,8 @@ canvas.addEventListener('pointermove', (e) => {
     if (drag.moved) {
       if (drag.node >= 0) {
         // Dragging a node pins it under the pointer and wakes the layout around it.
-        const n = nodes[drag.node];
         const rect = canvas.getBoundingClientRect();
-        n.fx = (e.clientX - rect.left - tx) / scale;
-        n.fy = (e.clientY - rect.top - ty) / scale;
-        if (simulation && simulation.alpha() < 0.2) simulation.alpha(0.2);
+        pin(drag.node, (e.clientX - rect.left - tx) / scale, (e.clientY - rect.top - ty) / scale);
         userMoved = true;
       } else {
         tx += e.clientX - drag.lastX;
@@ -529,11 +513,7 @@ canvas.addEventListener('pointerup', (e) => {
   if (!drag || drag.pointer !== e.pointerId) return;
   const d = drag;
   drag = undefined;
-  if (d.node >= 0) {
-    const n = nodes[d.node];
-    n.fx = null;
-    n.fy = null;
-  }
+  if (d.node >= 0 && d.moved) release(d.node);
   if (!d.moved && d.node >= 0) open(d.node);
 });
 
@@ -681,8 +661,11 @@ function resize(): void {
   dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
-  canvas.width = Math.max(1, Math.round(w * dpr));
-  canvas.height = Math.max(1, Math.round(h * dpr));
+  // Once handed to the worker the canvas is sized there, from the view it is sent.
+  if (!offscreen) {
+    canvas.width = Math.max(1, Math.round(w * dpr));
+    canvas.height = Math.max(1, Math.round(h * dpr));
+  }
   if (!userMoved) fit();
   requestFrame();
 }
@@ -693,8 +676,16 @@ new ResizeObserver(resize).observe(canvas);
   nodeScreenPosition(path: string): { x: number; y: number } | undefined {
     const i = graph ? graph.paths.indexOf(path) : -1;
     if (i < 0) return undefined;
-    return { x: nodes[i].x! * scale + tx, y: nodes[i].y! * scale + ty };
+    return { x: xs[i] * scale + tx, y: ys[i] * scale + ty };
+  },
+  drawStats(): typeof drawStats {
+    return { ...drawStats };
+  },
+  /** Where the layout runs: `worker`, or `page` where workers are refused. */
+  layoutRunsIn(): string {
+    return pageLayout ? 'page' : worker && workerState === 'ready' ? (offscreen ? 'worker, drawn in the worker' : 'worker') : 'none';
   },
 };
 
+startWorker();
 vscode.postMessage({ type: 'ready' });

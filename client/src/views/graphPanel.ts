@@ -23,11 +23,12 @@ export function makeNonce(): string {
 
 /**
  * The content security policy: nothing by default; the stylesheet from the extension; the script by its nonce
- * (no inline script, no eval, nothing from the network). Styles set from the script through the CSSOM are not
- * inline styles and need no `unsafe-inline`.
+ * (no inline script, no eval, nothing from the network); the layout worker from the blob: URL the script makes of
+ * its own bundled text (VS Code webviews start workers no other way). Styles set from the script through the
+ * CSSOM are not inline styles and need no `unsafe-inline`.
  */
 export function graphCsp(cspSource: string, nonce: string): string {
-  return [`default-src 'none'`, `style-src ${cspSource}`, `img-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+  return [`default-src 'none'`, `style-src ${cspSource}`, `img-src ${cspSource}`, `font-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `worker-src blob:`].join('; ');
 }
 
 export function graphHtml(input: GraphHtmlInput): string {

@@ -104,6 +104,7 @@ describe('graph view: the webview page', () => {
     const csp = graphCsp('https://res.example', 'abc123');
     assert.match(csp, /^default-src 'none'; /);
     assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
+    assert.match(csp, /worker-src blob:(;|$)/, 'the layout worker, from the bundled text of the script');
     assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline|https?:\/\/(?!res\.example)|\*/);
   });
 
