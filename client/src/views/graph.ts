@@ -2,18 +2,18 @@
  * The graph panels: "Open Local Graph" (the active note's neighbourhood, following the active editor) and "Open
  * Vault Graph" (every note of the vault). Each is a webview in a side column that draws what the server's
  * `ospo/graph` answers (client/webview/graph.ts, bundled into dist/graphView.js) and refreshes from
- * `ospo/notesChanged` while it is visible. The data, the rules and the layout all live elsewhere: this module
+ * `ospo/notesChanged`, `ospo/filesChanged` and `ospo/indexed` (ServerEvents) while it is visible. The data, the rules and the layout all live elsewhere: this module
  * moves messages between the server, the webview and the editor.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { effectiveVaultSettings, newNotePath, readObsidianConfig, readOwnVaultSettings, type VaultGraph } from '@ospo-notes/engine';
-import { GRAPH_REQUEST, NOTES_CHANGED_NOTIFICATION, type GraphParams, type GraphResponse, type NotesChanged } from '../protocol';
-import { absoluteInside, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from '../newNote';
+import { GRAPH_REQUEST, type GraphParams, type GraphResponse } from '../protocol';
+import { absoluteInside, expandTemplate, staysInsideReally, vaultNewNoteTemplate } from '../newNote';
 import { KIND_ATTACHMENT, KIND_UNRESOLVED, STRIDE, type ColourBy, type FromWebview, type GraphMode, type GraphStrings, type ToWebview } from './graphModel';
 import { Debouncer, graphHtml, makeNonce } from './graphPanel';
-import { onServerNotification } from './serverEvents';
+import type { ServerEvents } from './serverEvents';
 
 export const GRAPH_COMMANDS = { openLocal: 'ospo-notes.openLocalGraph', openVault: 'ospo-notes.openVaultGraph' } as const;
 const VIEW_TYPE = { local: 'ospoNotes.localGraph', vault: 'ospoNotes.vaultGraph' } as const;
@@ -22,7 +22,7 @@ const COLOUR_BY_KEY = 'ospoNotes.graph.colourBy';
 /** Typing re-indexes the note on every keystroke; the graph follows a beat later. */
 const REFRESH_DEBOUNCE_MS = 300;
 
-export function registerGraphView(context: vscode.ExtensionContext, client: LanguageClient): void {
+export function registerGraphView(context: vscode.ExtensionContext, client: LanguageClient, events: ServerEvents): void {
   const panels = new Map<GraphMode, GraphPanel>();
   const show = (mode: GraphMode) => {
     const existing = panels.get(mode);
@@ -33,30 +33,30 @@ export function registerGraphView(context: vscode.ExtensionContext, client: Lang
   context.subscriptions.push(
     vscode.commands.registerCommand(GRAPH_COMMANDS.openLocal, () => show('local')),
     vscode.commands.registerCommand(GRAPH_COMMANDS.openVault, () => show('vault')),
-    onServerNotification<NotesChanged>(client, NOTES_CHANGED_NOTIFICATION, (c) => {
-      for (const p of panels.values()) p.notesChanged(c);
-    }),
+    // Notes changed, files came or went, a vault finished indexing: each can change what the graph shows.
+    events.onNotesChanged((c) => panels.forEach((p) => p.vaultChanged(c.uri))),
+    events.onFilesChanged((c) => panels.forEach((p) => p.vaultChanged(c.uri))),
+    events.onIndexed(() => panels.forEach((p) => p.vaultChanged(undefined))),
     { dispose: () => [...panels.values()].forEach((p) => p.dispose()) },
   );
 }
 
 function graphStrings(): GraphStrings {
-  const t = vscode.l10n.t;
   return {
-    depth: t('Depth'),
-    colourBy: t('Colour by'),
-    folder: t('Folder'),
-    tag: t('Tag'),
-    search: t('Find a note in the graph'),
-    nodes: t('Nodes'),
-    publicNote: t('Public note'),
-    privateNote: t('Private note (dashed ring)'),
-    attachment: t('Attachment (square)'),
-    unresolved: t('Not created yet (hollow)'),
-    noTag: t('No tag'),
-    root: t('Vault root'),
-    more: t('{0} more: type to narrow the list'),
-    graphLabel: t('Graph of the notes and their links'),
+    depth: vscode.l10n.t('Depth'),
+    colourBy: vscode.l10n.t('Colour by'),
+    folder: vscode.l10n.t('Folder'),
+    tag: vscode.l10n.t('Tag'),
+    search: vscode.l10n.t('Find a note in the graph'),
+    nodes: vscode.l10n.t('Nodes'),
+    publicNote: vscode.l10n.t('Public note'),
+    privateNote: vscode.l10n.t('Private note (dashed ring)'),
+    attachment: vscode.l10n.t('Attachment (square)'),
+    unresolved: vscode.l10n.t('Not created yet (hollow)'),
+    noTag: vscode.l10n.t('No tag'),
+    root: vscode.l10n.t('Vault root'),
+    more: vscode.l10n.t('{0} more: type to narrow the list'),
+    graphLabel: vscode.l10n.t('Graph of the notes and their links'),
   };
 }
 
@@ -130,8 +130,9 @@ class GraphPanel {
     this.panel.reveal(undefined, true);
   }
 
-  notesChanged(change: NotesChanged): void {
-    if (this.last?.vault !== undefined && change.uri !== this.last.vault) return;
+  /** Something in the vault `uri` changed (undefined: any vault): refresh soon if that is the vault shown. */
+  vaultChanged(uri: string | undefined): void {
+    if (uri !== undefined && this.last?.vault !== undefined && uri !== this.last.vault) return;
     this.stale = true;
     if (this.panel.visible) this.refreshSoon.trigger();
   }
@@ -219,7 +220,7 @@ class GraphPanel {
     const settings = effectiveVaultSettings((await readObsidianConfig(root)).settings, own);
     const planned = newNotePath(linkpath, source, settings.newNoteFolder);
     if (!planned.ok) {
-      void vscode.window.showWarningMessage(`OSPO Notes: ${planned.reason}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: {0}', planned.reason));
       return;
     }
     const abs = absoluteInside(root, planned.path);
@@ -234,7 +235,7 @@ class GraphPanel {
       const template = config.get<string>('newNoteTemplate', '') || vaultNewNoteTemplate(root);
       try {
         await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(abs)));
-        await vscode.workspace.fs.writeFile(uri, Buffer.from(renderTemplate(template, planned.title), 'utf8'));
+        await vscode.workspace.fs.writeFile(uri, Buffer.from(expandTemplate(template, { title: planned.title, now: new Date(), ...settings.templates }), 'utf8'));
       } catch (e) {
         void vscode.window.showErrorMessage(vscode.l10n.t('OSPO Notes: could not create "{0}": {1}', planned.path, e instanceof Error ? e.message : String(e)));
         return;

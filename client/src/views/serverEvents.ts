@@ -1,26 +1,37 @@
 /**
- * One handler per server notification, shared by every view: `LanguageClient.onNotification` keeps a single
- * handler per method (a second registration replaces the first), so the views subscribe here and this module
- * registers one dispatcher per method that calls them all.
+ * The server's notifications that views refresh from, as events any number of views can subscribe to: the
+ * language client keeps one handler per notification method, so extension.ts registers that one handler and
+ * fires these.
  */
-import type * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import * as vscode from 'vscode';
+import type { FilesChanged, IndexStatus, NotesChanged } from '../protocol';
 
-const dispatchers = new WeakMap<LanguageClient, Map<string, Set<(params: unknown) => void>>>();
+export class ServerEvents implements vscode.Disposable {
+  private readonly notes = new vscode.EventEmitter<NotesChanged>();
+  private readonly files = new vscode.EventEmitter<FilesChanged>();
+  private readonly indexed = new vscode.EventEmitter<IndexStatus>();
+  /** `ospo/notesChanged`: notes added, changed or removed. */
+  readonly onNotesChanged = this.notes.event;
+  /** `ospo/filesChanged`: files that entered or left a vault. */
+  readonly onFilesChanged = this.files.event;
+  /** `ospo/indexed`: a vault finished loading. */
+  readonly onIndexed = this.indexed.event;
 
-export function onServerNotification<P>(client: LanguageClient, method: string, handler: (params: P) => void): vscode.Disposable {
-  let methods = dispatchers.get(client);
-  if (!methods) dispatchers.set(client, (methods = new Map()));
-  let handlers = methods.get(method);
-  if (!handlers) {
-    const set = new Set<(params: unknown) => void>();
-    handlers = set;
-    methods.set(method, set);
-    client.onNotification(method, (params: unknown) => {
-      for (const h of [...set]) h(params);
-    });
+  notesChanged(c: NotesChanged): void {
+    this.notes.fire(c);
   }
-  const h = handler as (params: unknown) => void;
-  handlers.add(h);
-  return { dispose: () => void handlers!.delete(h) };
+
+  filesChanged(c: FilesChanged): void {
+    this.files.fire(c);
+  }
+
+  vaultIndexed(s: IndexStatus): void {
+    this.indexed.fire(s);
+  }
+
+  dispose(): void {
+    this.notes.dispose();
+    this.files.dispose();
+    this.indexed.dispose();
+  }
 }
