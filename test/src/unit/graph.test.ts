@@ -183,7 +183,8 @@ describe('graph: the whole vault', () => {
     assert.ok(graphEdgeCount(g) >= 5 * N - 10, `${graphEdgeCount(g)} edges`);
     assert.equal(g.folders.length, 40);
     assert.equal(g.tagNames.length, 20);
-    assert.ok(ms < 400, `built in ${ms.toFixed(0)} ms`);
+    // About 170 ms on an idle machine; the bound leaves room for a loaded one.
+    assert.ok(ms < 900, `built in ${ms.toFixed(0)} ms`);
     const bytes = JSON.stringify(g).length;
     // Arrays and tables: four numbers per edge, a few strings per node. (One object per edge with its field names,
     // `{"source":1234,"target":5678,"kinds":1,"count":1}`, would alone be 50 bytes an edge.)
