@@ -33,9 +33,21 @@ const common = {
 };
 
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+// The graph webview's layout worker, built first: the page script carries it as text and starts it from a blob:
+// URL (the only way a VS Code webview may start a worker).
+const webview = { ...common, platform: 'browser', target: 'chrome114', format: 'iife', sourcemap: false };
+const layoutWorker = await esbuild.build({ ...webview, entryPoints: ['client/webview/layoutWorker.ts'], write: false });
 const results = await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], metafile: true }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', metafile: true }),
+  // The graph panel's webview script (client/webview): a browser bundle with d3-force, run by the webview's nonce.
+  esbuild.build({
+    ...webview,
+    entryPoints: ['client/webview/graph.ts'],
+    outfile: 'dist/graphView.js',
+    define: { LAYOUT_WORKER_SOURCE: JSON.stringify(layoutWorker.outputFiles[0].text) },
+    metafile: true,
+  }),
 ]);
 for (const r of results) {
   for (const [file, info] of Object.entries(r.metafile.outputs)) {

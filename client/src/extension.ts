@@ -47,6 +47,7 @@ import {
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
 import { registerDailyNoteCommands } from './dailyNotes';
 import { VaultFiles } from './vaultFiles';
+import { registerGraphView } from './views/graph';
 import { NOTES_CHANGED_NOTIFICATION, type NotesChanged } from './protocol';
 import { registerBacklinksView } from './views/backlinks';
 import { ServerEvents } from './views/serverEvents';
@@ -207,6 +208,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   // --- views ---------------------------------------------------------------------------------------------------
 
   registerBacklinksView(context, lc, serverEvents);
+  registerGraphView(context, lc, serverEvents);
   context.subscriptions.push(
     lc.onDidChangeState((e) => {
       if (e.newState === State.Running) {

@@ -70,6 +70,25 @@ export interface NotesChanged {
   paths: string[];
 }
 
+/**
+ * `ospo/graph`: the local graph of a note (`{ uri, depth }`, the note's document URI, depth 1–3) or a vault's
+ * whole graph (`{ vault, whole: true }`, the vault's folder URI, or any document URI inside it). The engine's
+ * `VaultGraph` (engine/src/features/graph.ts: parallel arrays per node, one flat edge array) with the vault it
+ * belongs to; `graph` is absent while the vault is indexing or when the note is not in a vault.
+ */
+export const GRAPH_REQUEST = 'ospo/graph';
+
+export type GraphParams = { uri: string; depth?: number } | { vault?: string; whole: true };
+
+export interface GraphResponse {
+  /** The vault's folder URI: node paths are relative to it. */
+  vault?: string;
+  ready: boolean;
+  graph?: import('@ospo-notes/engine').VaultGraph;
+  /** Why there is no graph, in words for the user (not a vault, still indexing, not a note). */
+  reason?: string;
+}
+
 // --- The Backlinks view ------------------------------------------------------------------------------------------
 
 /** `ospo/backlinks` `{ uri, limit? }`: the linked and unlinked mentions of the note at `uri`; null when it is no indexed note. */

@@ -49,6 +49,7 @@ export * from './features/encodingFixes';
 export * from './features/folding';
 export * from './features/frontmatterFixes';
 export * from './features/frontmatterHover';
+export * from './features/graph';
 export * from './features/newNote';
 export * from './features/hover';
 export * from './features/references';

@@ -60,6 +60,11 @@ import {
   isNotePath,
   isObsidianConfigPath,
   loadFrontmatterSchema,
+  localGraph,
+  MAX_GRAPH_DEPTH,
+  MIN_GRAPH_DEPTH,
+  vaultGraph,
+  type VaultGraph,
   type MembershipSettings,
   nodeVaultFs,
   type NoteDiagnostic,
@@ -186,6 +191,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onRequest('ospo/status', onStatusRequest);
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
   connection.onRequest('ospo/files', onFilesRequest);
+  connection.onRequest('ospo/graph', onGraphRequest);
   registerBacklinksRequests();
   registerDailyNoteAndTemplateRequests();
   documents.listen(connection);
@@ -1527,6 +1533,35 @@ const onCheckVaultRequest = async () => {
 
 const onFilesRequest = () =>
   workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// `ospo/graph`: the graph view's data (engine/src/features/graph.ts). `{ uri, depth }` is a note's local graph,
+// `{ vault, whole: true }` a vault's whole graph (`vault`: the folder's URI, or any document URI inside it; left
+// out when there is one vault). Answers `{ vault, ready, graph?, reason? }`; bad parameters are InvalidParams.
+
+const onGraphRequest = (params: unknown, token: CancellationToken) => guard('graph', token, () => graphAnswer(params, token));
+
+function graphAnswer(params: unknown, token: CancellationToken): { vault?: string; ready: boolean; graph?: VaultGraph; reason?: string } | ResponseError<void> {
+  const p = (typeof params === 'object' && params !== null ? params : {}) as { uri?: unknown; depth?: unknown; vault?: unknown; whole?: unknown };
+  if (p.whole === true) {
+    if (p.vault !== undefined && typeof p.vault !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'ospo/graph: "vault" must be a URI string');
+    const vault = p.vault === undefined ? (workspace.vaults.length === 1 ? workspace.vaults[0] : undefined) : (workspace.vaults.find((v) => v.uri === p.vault) ?? workspace.locate(p.vault)?.vault);
+    if (!vault) return { ready: false, reason: p.vault === undefined ? 'Open a note of the vault whose graph you want to see.' : 'That folder is not open as a vault.' };
+    if (!vault.ready) return { vault: vault.uri, ready: false, reason: 'The vault is still being indexed.' };
+    return { vault: vault.uri, ready: true, graph: vaultGraph({ ...vault.ctx, cancellation: token, defaultVisibility: settings.visibility.default }) };
+  }
+  if (typeof p.uri !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'ospo/graph needs { uri, depth } (a note) or { vault, whole: true }');
+  if (p.depth !== undefined && !(Number.isInteger(p.depth) && (p.depth as number) >= MIN_GRAPH_DEPTH && (p.depth as number) <= MAX_GRAPH_DEPTH)) {
+    return new ResponseError(ErrorCodes.InvalidParams, `ospo/graph: "depth" must be a whole number from ${MIN_GRAPH_DEPTH} to ${MAX_GRAPH_DEPTH}`);
+  }
+  const where = workspace.locate(p.uri);
+  if (!where) return { ready: false, reason: 'This file is not part of a vault.' };
+  if (!where.vault.ready) return { vault: where.vault.uri, ready: false, reason: 'The vault is still being indexed.' };
+  const loc = located(p.uri) ?? where;
+  const graph = localGraph({ ...loc.vault.ctx, cancellation: token, defaultVisibility: settings.visibility.default }, loc.path, (p.depth as number | undefined) ?? MIN_GRAPH_DEPTH);
+  if (!graph) return { vault: loc.vault.uri, ready: true, reason: 'This file is not a note of the vault.' };
+  return { vault: loc.vault.uri, ready: true, graph };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The Backlinks view: `ospo/backlinks` (linked and unlinked mentions of a note) and `ospo/linkMentions` (turn
