@@ -20,9 +20,7 @@ const README = read('README.md');
  * have all landed.
  */
 const WRITTEN_WITH_THEIR_VIEWS = new Set([
-  'docs/graph.md',
   'docs/tags.md',
-  'docs/images/tour-graph.png',
   'docs/images/tour-tags.png',
   'docs/images/tour-placeholders.png',
 ]);
