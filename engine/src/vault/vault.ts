@@ -15,7 +15,7 @@
  */
 import type { BlockId, FrontmatterEntry, FrontmatterValue, Heading, Link, NoteModel } from '../model';
 import { FileLookup } from './fileLookup';
-import { fileNameKey, linkNameKey, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
+import { fileNameKey, linkNameKey, newResolutionMemo, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
 import { declaredVisibility } from './visibility';
 
@@ -183,7 +183,7 @@ export class VaultIndex implements VaultView {
    */
   load(notes: Iterable<NoteModel>, attachments: Iterable<string>): IndexChange {
     const change = this.addAll(notes, attachments);
-    const memo = new Map();
+    const memo = newResolutionMemo();
     for (const path of this.notes.keys()) this.resolveNote(path, memo);
     return this.emit(change);
   }
@@ -194,7 +194,7 @@ export class VaultIndex implements VaultView {
    */
   async loadInSlices(notes: Iterable<NoteModel>, attachments: Iterable<string>, yieldEvery = 20, pause: () => Promise<void> = nextTurn): Promise<IndexChange> {
     const change = this.addAll(notes, attachments);
-    const memo = new Map();
+    const memo = newResolutionMemo();
     let sliceStart = performance.now();
     for (const path of [...this.notes.keys()]) {
       this.resolveNote(path, memo);
@@ -367,7 +367,7 @@ export class VaultIndex implements VaultView {
         addTo(this.backlinks, t.target, path);
         if (link.embed && isNotePath(t.target)) addTo(this.embedders, t.target, path);
       }
-      if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link)) this.addWaiting(key, path);
+      if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link, memo)) this.addWaiting(key, path);
     }
     this.targets.set(path, targets);
   }
