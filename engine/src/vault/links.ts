@@ -59,12 +59,14 @@ export interface ResolutionMemo {
   readonly byFolder: Map<string, PathResolution>;
   /** Linkpath → the result of a link without subpath whose resolution is the same from every folder: shared. */
   readonly plain: Map<string, LinkTarget>;
+  /** A resolution that found a file → subpath (with the link's syntax) → the shared result. */
+  readonly subpaths: Map<PathResolution, Map<string, LinkTarget>>;
   /** Linkpath → its {@link linkNameKey}. */
   readonly nameKeys: Map<string, string>;
 }
 
 export function newResolutionMemo(): ResolutionMemo {
-  return { byPath: new Map(), byFolder: new Map(), plain: new Map(), nameKeys: new Map() };
+  return { byPath: new Map(), byFolder: new Map(), plain: new Map(), subpaths: new Map(), nameKeys: new Map() };
 }
 
 /** The folder of the note being resolved; links come note by note, so one remembered answer serves them all. */
@@ -92,6 +94,15 @@ export function resolveLink(link: Link, sourcePath: string, vault: VaultView, me
     if (shared) return shared;
   }
   const resolution = memoResolution(link.path, sourcePath, vault, memo);
+  if (link.subpath !== undefined && resolution.target !== undefined) {
+    // A found file's subpath result reads only the target's headings and block ids and the link's syntax.
+    let bySubpath = memo.subpaths.get(resolution);
+    if (!bySubpath) memo.subpaths.set(resolution, (bySubpath = new Map()));
+    const key = `${link.syntax === 'wiki' ? 'w' : 'm'}${link.subpath}`;
+    let result = bySubpath.get(key);
+    if (!result) bySubpath.set(key, (result = linkResult(link, sourcePath, vault, resolution)));
+    return result;
+  }
   const result = linkResult(link, sourcePath, vault, resolution);
   if (link.subpath === undefined && memo.byPath.get(link.path) === resolution) memo.plain.set(link.path, result);
   return result;

@@ -17,6 +17,7 @@ import type { BlockId, FrontmatterEntry, FrontmatterValue, Heading, Link, NoteMo
 import { FileLookup } from './fileLookup';
 import { fileNameKey, linkNameKey, newResolutionMemo, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
+import { StringSetMap } from './stringSets';
 import { declaredVisibility } from './visibility';
 
 /** Which exports of a note (what other notes and the derived indexes read of it) changed. */
@@ -84,17 +85,17 @@ export class VaultIndex implements VaultView {
   private readonly notes = new Map<string, NoteModel>();
   /** Per note, the resolution of each of its links (same order as `note.links`). */
   private readonly targets = new Map<string, LinkTarget[]>();
-  private readonly backlinks = new Map<string, Set<string>>();
+  private readonly backlinks = new StringSetMap();
   /** Target note path → notes with an embed (`![[…]]`, `![…](…)`) resolved to it: who transcludes it. */
-  private readonly embedders = new Map<string, Set<string>>();
-  private readonly waiting = new Map<string, Set<string>>();
+  private readonly embedders = new StringSetMap();
+  private readonly waiting = new StringSetMap();
   /**
    * The keys of `waiting`, bucketed like {@link NameIndex}: the links whose "did you mean" a file's name can change
    * (a near name appearing or disappearing changes the suggestions even though the link stays unresolved).
    */
-  private readonly waitingBuckets = new Map<string, Set<string>>();
-  private readonly aliasIndex = new Map<string, Set<string>>();
-  private readonly titleIndex = new Map<string, Set<string>>();
+  private readonly waitingBuckets = new StringSetMap();
+  private readonly aliasIndex = new StringSetMap();
+  private readonly titleIndex = new StringSetMap();
   private readonly tagIndex = new Map<string, Map<string, number>>();
   private readonly names = new NameIndex();
   /** The editor's document version of each note last upserted from an open buffer. */
@@ -146,26 +147,26 @@ export class VaultIndex implements VaultView {
 
   /** Notes with at least one link resolved to `path` (any subpath). */
   backlinksOf(path: string): ReadonlySet<string> {
-    return this.backlinks.get(path) ?? EMPTY;
+    return this.backlinks.get(path);
   }
 
   /** Notes with at least one embed resolved to the note `path` (any subpath): the reverse transclusion edges. */
   embeddersOf(path: string): ReadonlySet<string> {
-    return this.embedders.get(path) ?? EMPTY;
+    return this.embedders.get(path);
   }
 
   /** Notes whose `aliases` contain this text (case-insensitive). Aliases do not resolve links (R3.7). */
   notesWithAlias(alias: string): ReadonlySet<string> {
-    return this.aliasIndex.get(lookupKey(alias)) ?? EMPTY;
+    return this.aliasIndex.get(lookupKey(alias));
   }
 
   notesWithTitle(title: string): ReadonlySet<string> {
-    return this.titleIndex.get(lookupKey(title)) ?? EMPTY;
+    return this.titleIndex.get(lookupKey(title));
   }
 
   /** Notes with a link whose last path segment is this name (resolved or not). */
   notesLinkingName(name: string): ReadonlySet<string> {
-    return this.waiting.get(linkNameKey(name)) ?? EMPTY;
+    return this.waiting.get(linkNameKey(name));
   }
 
   /** Every tag (case-folded key → notes using it with their counts). */
@@ -256,7 +257,7 @@ export class VaultIndex implements VaultView {
       // Drop the old links' edges while the old model is still in place: they are keyed by its links.
       this.unresolveNote(path);
       this.indexNoteNames(previous, -1);
-      if (exports.headings || exports.blockIds) for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
+      if (exports.headings || exports.blockIds) for (const p of this.backlinks.values(path)) affected.add(p);
       if (exports.names) this.addNotesWaitingOnNames(previous, affected);
     }
     if (exports.headings || exports.blockIds || exports.names || exports.frontmatter || exports.visibility) change.exports.set(path, exports);
@@ -285,7 +286,7 @@ export class VaultIndex implements VaultView {
 
   /** Notes with links waiting under one of the note's aliases or its title: their suggestions name it. */
   private addNotesWaitingOnNames(note: NoteModel, affected: Set<string>): void {
-    for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
+    for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.values(linkNameKey(name))) affected.add(p);
   }
 
   /** Adds a non-note file (image, pdf…); the record's `resolutions` hold the notes whose links it may change. */
@@ -310,7 +311,7 @@ export class VaultIndex implements VaultView {
     this.versions.delete(path);
     this.names.remove(path);
     this.addNotesWaitingNear(path, affected);
-    for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
+    for (const p of this.backlinks.values(path)) affected.add(p);
     if (note) {
       change.exports.set(path, ALL_EXPORTS);
       this.addNotesWaitingOnNames(note, affected);
@@ -364,8 +365,8 @@ export class VaultIndex implements VaultView {
       }
       targets[i] = t;
       if (t.target !== undefined) {
-        addTo(this.backlinks, t.target, path);
-        if (link.embed && isNotePath(t.target)) addTo(this.embedders, t.target, path);
+        this.backlinks.add(t.target, path);
+        if (link.embed && isNotePath(t.target)) this.embedders.add(t.target, path);
       }
       if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link, memo)) this.addWaiting(key, path);
     }
@@ -380,8 +381,8 @@ export class VaultIndex implements VaultView {
       const t = old[i];
       const link = note.links[i];
       if (t.target !== undefined) {
-        removeFrom(this.backlinks, t.target, path);
-        if (link?.embed) removeFrom(this.embedders, t.target, path);
+        this.backlinks.delete(t.target, path);
+        if (link?.embed) this.embedders.delete(t.target, path);
       }
       if (link) for (const key of waitingKeys(link)) this.removeWaiting(key, path);
     }
@@ -391,16 +392,16 @@ export class VaultIndex implements VaultView {
   private addWaiting(key: string, path: string): void {
     if (!this.waiting.has(key)) {
       const loose = looseName(key);
-      if (loose) addTo(this.waitingBuckets, loose.slice(0, 2), key);
+      if (loose) this.waitingBuckets.add(loose.slice(0, 2), key);
     }
-    addTo(this.waiting, key, path);
+    this.waiting.add(key, path);
   }
 
   private removeWaiting(key: string, path: string): void {
-    removeFrom(this.waiting, key, path);
+    this.waiting.delete(key, path);
     if (!this.waiting.has(key)) {
       const loose = looseName(key);
-      if (loose) removeFrom(this.waitingBuckets, loose.slice(0, 2), key);
+      if (loose) this.waitingBuckets.delete(loose.slice(0, 2), key);
     }
   }
 
@@ -410,18 +411,23 @@ export class VaultIndex implements VaultView {
    */
   private addNotesWaitingNear(path: string, affected: Set<string>): void {
     const key = fileNameKey(path);
-    for (const p of this.waiting.get(key) ?? EMPTY) affected.add(p);
+    for (const p of this.waiting.values(key)) affected.add(p);
     const loose = looseName(key);
     if (!loose) return;
-    for (const k of this.waitingBuckets.get(loose.slice(0, 2)) ?? EMPTY) {
-      if (k !== key && isNearName(looseName(k), loose)) for (const p of this.waiting.get(k) ?? EMPTY) affected.add(p);
+    for (const k of this.waitingBuckets.values(loose.slice(0, 2))) {
+      if (k !== key && isNearName(looseName(k), loose)) for (const p of this.waiting.values(k)) affected.add(p);
     }
   }
 
   private indexNoteNames(note: NoteModel, delta: 1 | -1): void {
-    const op = delta > 0 ? addTo : removeFrom;
-    for (const alias of note.aliases) op(this.aliasIndex, lookupKey(alias), note.path);
-    if (note.title) op(this.titleIndex, lookupKey(note.title), note.path);
+    for (const alias of note.aliases) {
+      if (delta > 0) this.aliasIndex.add(lookupKey(alias), note.path);
+      else this.aliasIndex.delete(lookupKey(alias), note.path);
+    }
+    if (note.title) {
+      if (delta > 0) this.titleIndex.add(lookupKey(note.title), note.path);
+      else this.titleIndex.delete(lookupKey(note.title), note.path);
+    }
     for (const tag of note.tags) {
       const key = lookupKey(tag.name);
       let m = this.tagIndex.get(key);
@@ -437,8 +443,6 @@ export class VaultIndex implements VaultView {
     }
   }
 }
-
-const EMPTY: ReadonlySet<string> = new Set();
 
 /** Everything of a link that its resolution reads (see resolveLink), for one source note. */
 function resolutionKey(link: Link): string {
@@ -532,30 +536,30 @@ function looseName(key: string): string {
  * against a handful of names, not the vault; a typo in the first two characters is not suggested.
  */
 class NameIndex {
-  private readonly byLoose = new Map<string, Set<string>>();
-  private readonly buckets = new Map<string, Set<string>>();
+  private readonly byLoose = new StringSetMap();
+  private readonly buckets = new StringSetMap();
 
   add(path: string): void {
     const loose = looseName(fileNameKey(path));
     if (!loose) return;
-    addTo(this.byLoose, loose, path);
-    addTo(this.buckets, loose.slice(0, 2), path);
+    this.byLoose.add(loose, path);
+    this.buckets.add(loose.slice(0, 2), path);
   }
 
   remove(path: string): void {
     const loose = looseName(fileNameKey(path));
-    removeFrom(this.byLoose, loose, path);
-    removeFrom(this.buckets, loose.slice(0, 2), path);
+    this.byLoose.delete(loose, path);
+    this.buckets.delete(loose.slice(0, 2), path);
   }
 
   similar(key: string, limit: number): string[] {
     const loose = looseName(key);
     if (!loose) return [];
-    const exact = [...(this.byLoose.get(loose) ?? [])].sort(byLength);
+    const exact = [...this.byLoose.values(loose)].sort(byLength);
     if (exact.length >= limit) return exact.slice(0, limit);
     const maxDistance = nearDistance(loose);
     const scored: Array<[number, string]> = [];
-    for (const path of this.buckets.get(loose.slice(0, 2)) ?? []) {
+    for (const path of this.buckets.values(loose.slice(0, 2))) {
       const other = looseName(fileNameKey(path));
       if (other === loose || Math.abs(other.length - loose.length) > maxDistance) continue;
       const d = editDistance(loose, other, maxDistance);
@@ -600,20 +604,4 @@ export function editDistance(a: string, b: string, max: number): number {
     [prev, cur] = [cur, prev];
   }
   return prev[b.length];
-}
-
-function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  let s = map.get(key);
-  if (!s) {
-    s = new Set();
-    map.set(key, s);
-  }
-  s.add(value);
-}
-
-function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
-  const s = map.get(key);
-  if (!s) return;
-  s.delete(value);
-  if (s.size === 0) map.delete(key);
 }
