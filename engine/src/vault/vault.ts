@@ -392,7 +392,7 @@ export class VaultIndex implements VaultView {
   private addWaiting(key: string, path: string): void {
     if (!this.waiting.has(key)) {
       const loose = looseName(key);
-      if (loose) this.waitingBuckets.add(loose.slice(0, 2), key);
+      if (loose) this.waitingBuckets.add(bucketOf(loose), key);
     }
     this.waiting.add(key, path);
   }
@@ -401,7 +401,7 @@ export class VaultIndex implements VaultView {
     this.waiting.delete(key, path);
     if (!this.waiting.has(key)) {
       const loose = looseName(key);
-      if (loose) this.waitingBuckets.delete(loose.slice(0, 2), key);
+      if (loose) this.waitingBuckets.delete(bucketOf(loose), key);
     }
   }
 
@@ -414,8 +414,11 @@ export class VaultIndex implements VaultView {
     for (const p of this.waiting.values(key)) affected.add(p);
     const loose = looseName(key);
     if (!loose) return;
-    for (const k of this.waitingBuckets.values(loose.slice(0, 2))) {
-      if (k !== key && isNearName(looseName(k), loose)) for (const p of this.waiting.values(k)) affected.add(p);
+    // A waiting name of length n lists this file when the lengths differ by at most nearDistance (≤ 2).
+    for (let n = Math.max(1, loose.length - 2); n <= loose.length + 2; n++) {
+      for (const k of this.waitingBuckets.values(bucketOf(loose, n))) {
+        if (k !== key && isNearName(looseName(k), loose)) for (const p of this.waiting.values(k)) affected.add(p);
+      }
     }
   }
 
@@ -532,24 +535,33 @@ function looseName(key: string): string {
 }
 
 /**
- * Name lookup for "did you mean". Names are bucketed by their first two loose characters so a query compares
- * against a handful of names, not the vault; a typo in the first two characters is not suggested.
+ * The bucket of a loose name for "did you mean": its first two characters and its length (`length`, to look up
+ * the neighbouring lengths). A query compares only against names it can list (same start, length within the edit
+ * distance), so its cost does not grow with the vault: a vault whose names all start alike (`Note 00001` …
+ * `Note 99999`) would otherwise put every name in one bucket. A typo in the first two characters is not suggested.
  */
+function bucketOf(loose: string, length = loose.length): string {
+  return `${loose.slice(0, 2)}\u0000${length}`;
+}
+
+/** Name lookup for "did you mean": each distinct loose name once, bucketed by {@link bucketOf}. */
 class NameIndex {
+  /** Loose name → the files that have it. */
   private readonly byLoose = new StringSetMap();
+  /** Bucket → the distinct loose names in it. */
   private readonly buckets = new StringSetMap();
 
   add(path: string): void {
     const loose = looseName(fileNameKey(path));
     if (!loose) return;
     this.byLoose.add(loose, path);
-    this.buckets.add(loose.slice(0, 2), path);
+    this.buckets.add(bucketOf(loose), loose);
   }
 
   remove(path: string): void {
     const loose = looseName(fileNameKey(path));
     this.byLoose.delete(loose, path);
-    this.buckets.delete(loose.slice(0, 2), path);
+    if (loose && !this.byLoose.has(loose)) this.buckets.delete(bucketOf(loose), loose);
   }
 
   similar(key: string, limit: number): string[] {
@@ -559,11 +571,12 @@ class NameIndex {
     if (exact.length >= limit) return exact.slice(0, limit);
     const maxDistance = nearDistance(loose);
     const scored: Array<[number, string]> = [];
-    for (const path of this.buckets.values(loose.slice(0, 2))) {
-      const other = looseName(fileNameKey(path));
-      if (other === loose || Math.abs(other.length - loose.length) > maxDistance) continue;
-      const d = editDistance(loose, other, maxDistance);
-      if (d <= maxDistance) scored.push([d, path]);
+    for (let n = Math.max(1, loose.length - maxDistance); n <= loose.length + maxDistance; n++) {
+      for (const other of this.buckets.values(bucketOf(loose, n))) {
+        if (other === loose) continue;
+        const d = editDistance(loose, other, maxDistance);
+        if (d <= maxDistance) for (const path of this.byLoose.values(other)) scored.push([d, path]);
+      }
     }
     scored.sort((a, b) => a[0] - b[0] || byLength(a[1], b[1]));
     return [...exact, ...scored.map(([, p]) => p)].slice(0, limit);
