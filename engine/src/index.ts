@@ -33,6 +33,7 @@ export * from './vault/links';
 export * from './vault/membership';
 export * from './vault/paths';
 export * from './vault/resolve';
+export * from './vault/stringSets';
 export * from './vault/vault';
 export * from './vault/vaultSettings';
 export * from './vault/vaultRule';

@@ -275,6 +275,16 @@ class TopK<T> {
     return [...this.heap].sort(this.compare);
   }
 
+  /** The worst item kept once the limit is reached (anything not better is turned away), else undefined. */
+  get worst(): T | undefined {
+    return this.heap.length >= this.limit ? this.heap[0] : undefined;
+  }
+
+  /** Counts a candidate that is known not to make the cut, without building it. */
+  turnAway(): void {
+    this.total++;
+  }
+
   // The root is the worst kept item.
   private up(i: number): void {
     const h = this.heap;
@@ -323,6 +333,18 @@ interface NameEntry {
   pathLow: string;
   /** Vault path lower-cased with its extension (what markdown links write). */
   fullLow: string;
+  /** {@link charMask} of `nameLow`, `pathLow`, `fileLow` and `fullLow`. */
+  chars: { name: number; path: number; file: number; full: number };
+}
+
+/**
+ * The characters of a lower-cased text as a 32-bit set (by code unit, modulo 32): a text lacking one of a
+ * query's characters has a bit missing, so a match is ruled out with one AND. Collisions only let more through.
+ */
+function charMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) mask |= 1 << (text.charCodeAt(i) & 31);
+  return mask;
 }
 
 interface NoteNames {
@@ -431,14 +453,17 @@ function fileEntry(path: string): NameEntry {
   const name = (note ? stem(path) : basename(path)).normalize('NFC');
   const fullLow = lookupKey(path);
   const nameLow = lookupKey(name);
+  const fileLow = note ? lookupKey(basename(path)) : nameLow;
+  const pathLow = note ? fullLow.slice(0, fullLow.length - NOTE_EXTENSION.length - 1) : fullLow;
   return {
     kind: note ? 'note' : 'attachment',
     path,
     name,
     nameLow,
-    fileLow: note ? lookupKey(basename(path)) : nameLow,
-    pathLow: note ? fullLow.slice(0, fullLow.length - NOTE_EXTENSION.length - 1) : fullLow,
+    fileLow,
+    pathLow,
     fullLow,
+    chars: { name: charMask(nameLow), path: charMask(pathLow), file: charMask(fileLow), full: charMask(fullLow) },
   };
 }
 
@@ -450,7 +475,8 @@ function noteNames(note: NoteModel): NoteNames {
     const low = lookupKey(name);
     if (name === '' || used.has(low)) return;
     used.add(low);
-    entries.push({ kind, path: note.path, name, nameLow: low, fileLow: low, pathLow: low, fullLow: low });
+    const mask = charMask(low);
+    entries.push({ kind, path: note.path, name, nameLow: low, fileLow: low, pathLow: low, fullLow: low, chars: { name: mask, path: mask, file: mask, full: mask } });
   };
   for (const a of note.aliases) add('alias', a);
   if (note.title) add('title', note.title);
@@ -543,13 +569,11 @@ type LinkStyle = 'wiki' | 'embed' | 'markdown';
 interface FileCandidate {
   entry: NameEntry;
   tier: number;
-  /** Position in the caller's recent notes, {@link NOT_RECENT} when absent. */
-  recent: number;
+  /** Tier, the note itself last, recent notes first and (nothing typed) the kind, as one number: smaller is better. */
+  rank: number;
   /** Matched on the file name with its extension: the filterText must have it too. */
   withExtension: boolean;
 }
-
-const NOT_RECENT = Number.MAX_SAFE_INTEGER;
 
 function fileCompletion(req: Request, start: number, typed: string, style: LinkStyle, angle = false): CompletionList {
   const index = req.ctx.index;
@@ -562,37 +586,46 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
   (req.options.recentPaths ?? []).forEach((p, i) => recentRank.has(p) || recentRank.set(p, i));
   const kindRank = (e: NameEntry): number => (e.kind === 'note' ? 0 : e.kind === 'attachment' ? (style === 'embed' ? 0 : 2) : 1);
   // Among equals: recent notes first, then files before their alternative names when nothing is typed yet, then
-  // shorter names; the note being edited comes last.
-  const self = (c: FileCandidate): number => (c.entry.path === req.path ? 1 : 0);
-  const compare = (a: FileCandidate, b: FileCandidate): number =>
-    b.tier - a.tier ||
-    self(a) - self(b) ||
-    a.recent - b.recent ||
-    (query === '' ? kindRank(a.entry) - kindRank(b.entry) : 0) ||
-    a.entry.name.length - b.entry.name.length ||
-    kindRank(a.entry) - kindRank(b.entry) ||
-    (a.entry.nameLow < b.entry.nameLow ? -1 : a.entry.nameLow > b.entry.nameLow ? 1 : 0) ||
-    (a.entry.path < b.entry.path ? -1 : a.entry.path > b.entry.path ? 1 : a.entry.kind < b.entry.kind ? -1 : 1);
+  // shorter names; the note being edited comes last. The leading criteria are folded into one number (`rank`,
+  // smaller is better) so that most of a large vault's candidates are turned away by one comparison with the
+  // worst kept, without building a candidate.
+  const recents = (req.options.recentPaths ?? []).length;
+  const rankOf = (e: NameEntry, tier: number): number =>
+    (((EXACT - tier) * 2 + (e.path === req.path ? 1 : 0)) * (recents + 1) + (recentRank.get(e.path) ?? recents)) * 3 + (query === '' ? kindRank(e) : 0);
+  const byName = (a: NameEntry, b: NameEntry): number =>
+    a.name.length - b.name.length ||
+    kindRank(a) - kindRank(b) ||
+    (a.nameLow < b.nameLow ? -1 : a.nameLow > b.nameLow ? 1 : 0) ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : 1);
+  const compare = (a: FileCandidate, b: FileCandidate): number => a.rank - b.rank || byName(a.entry, b.entry);
   const top = new TopK<FileCandidate>(req.options.maxItems ?? DEFAULT_MAX_ITEMS, compare);
   // Notes are matched by name without `.md` in wiki-links, and with it when the query has a dot (`[[Note.md`,
   // R2.1) and in markdown links, which write it.
   const withExtension = markdown || query.includes('.');
+  const queryChars = charMask(query);
   let considered = 0;
+  const offer = (e: NameEntry, tier: number, ext: boolean): void => {
+    const rank = rankOf(e, tier);
+    const worst = top.worst;
+    if (worst && (rank > worst.rank || (rank === worst.rank && byName(e, worst.entry) > 0))) top.turnAway();
+    else top.push({ entry: e, tier, rank, withExtension: ext });
+  };
   const consider = (e: NameEntry): void => {
     if ((++considered & 1023) === 0) throwIfCancelled(req.ctx.cancellation);
     if (e.kind !== 'note' && e.kind !== 'attachment') {
       if (e.path === req.path) return;
-      const tier = matchTier(query, e.nameLow, e.name, wordStartOnly);
-      if (tier !== NO_MATCH) top.push({ entry: e, tier, recent: recentRank.get(e.path) ?? NOT_RECENT, withExtension: false });
+      const tier = (e.chars.name & queryChars) === queryChars ? matchTier(query, e.nameLow, e.name, wordStartOnly) : NO_MATCH;
+      if (tier !== NO_MATCH) offer(e, tier, false);
       return;
     }
-    let tier = markdown ? NO_MATCH : matchTier(query, byPath ? e.pathLow : e.nameLow, byPath ? e.pathLow : e.name, wordStartOnly);
+    // Every tier needs each character of the query in the name: a name without one of them is no match.
+    let tier = markdown || (e.chars[byPath ? 'path' : 'name'] & queryChars) !== queryChars ? NO_MATCH : matchTier(query, byPath ? e.pathLow : e.nameLow, byPath ? e.pathLow : e.name, wordStartOnly);
     let ext = false;
-    if (tier === NO_MATCH && withExtension) {
+    if (tier === NO_MATCH && withExtension && (e.chars[byPath ? 'full' : 'file'] & queryChars) === queryChars) {
       tier = matchTier(query, byPath ? e.fullLow : e.fileLow, byPath ? e.fullLow : e.fileLow, wordStartOnly);
       ext = true;
     }
-    if (tier !== NO_MATCH) top.push({ entry: e, tier, recent: recentRank.get(e.path) ?? NOT_RECENT, withExtension: ext });
+    if (tier !== NO_MATCH) offer(e, tier, ext);
   };
   for (const e of cache.fileEntries()) consider(e);
   // Alternative names complete wiki-links only: a markdown link has no place for them (R3.7).

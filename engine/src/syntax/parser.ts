@@ -12,7 +12,7 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
-import type { Block, BlockId, BlockKind, Callout, Heading, Link, NoteModel, Range, ReadProblem, Tag } from '../model';
+import type { Block, BlockId, BlockKind, Callout, FrontmatterEntry, FrontmatterValue, Heading, Link, NoteModel, Range, ReadProblem, Tag } from '../model';
 import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
@@ -258,7 +258,41 @@ function* parseSteps(path: string, text: string, windowLines: number): Generator
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
   const damage = findEncodingDamage(text, note.opaque);
   if (damage.length > 0) note.encodingDamage = damage;
+  return fitArrays(note);
+}
+
+/**
+ * The model's lists copied to their exact length. A list grown by `push` keeps room for more (a list of one
+ * item has room for 17), and models are kept for as long as the vault is open: at 10,000 notes the spare room is
+ * some 14 MB. A copy of a list takes only what it holds.
+ */
+function fitArrays(note: NoteModel): NoteModel {
+  const fit = <T>(list: T[]): T[] => (list.length === 0 ? [] : list.slice());
+  note.aliases = fit(note.aliases);
+  note.headings = fit(note.headings);
+  note.blockIds = fit(note.blockIds);
+  note.blocks = fit(note.blocks);
+  note.links = fit(note.links);
+  note.tags = fit(note.tags);
+  note.callouts = fit(note.callouts);
+  note.opaque = fit(note.opaque);
+  note.readProblems = fit(note.readProblems);
+  if (note.frontmatter) note.frontmatter.keys = fitEntries(note.frontmatter.keys, fit);
   return note;
+}
+
+function fitEntries(entries: FrontmatterEntry[], fit: <T>(list: T[]) => T[]): FrontmatterEntry[] {
+  for (const e of entries) fitValue(e.value, fit);
+  return fit(entries);
+}
+
+function fitValue(value: FrontmatterValue, fit: <T>(list: T[]) => T[]): void {
+  // Values nest at most MAX_VALUE_DEPTH deep (frontmatter.ts): the recursion is bounded.
+  if (value.items) {
+    for (const item of value.items) fitValue(item, fit);
+    value.items = fit(value.items);
+  }
+  if (value.entries) value.entries = fitEntries(value.entries, fit);
 }
 
 /**

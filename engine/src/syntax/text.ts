@@ -87,9 +87,13 @@ export class LineMap {
 /**
  * A copy of `s` that does not keep the string it was sliced from alive. V8 represents `text.slice(a, b)` as a
  * view into `text`; a model that stores such slices would retain every note's whole text (and markdown-it's
- * copy of it) for as long as the model lives. Prepending a character forces a flat copy; the slice of that copy
- * retains only the copy.
+ * copy of it) for as long as the model lives. The copy is the engine's interned string for that text (a property
+ * name is interned): one flat string, shared by every model that holds the same text (a vault writes the same
+ * link paths, tags and keys thousands of times), where a copy by slicing would be two objects per text.
  */
 export function ownString(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+  if (s.length < 13) return s;
+  const holder: Record<string, 0> = { [s]: 0 };
+  for (const key in holder) return key;
+  return s;
 }

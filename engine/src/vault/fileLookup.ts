@@ -8,14 +8,15 @@
  */
 
 import { basename, lookupKey, NOTE_EXTENSION, normalizeVaultPath } from './paths';
+import { StringSetMap } from './stringSets';
 
 export class FileLookup {
   /** Canonical path → its lookup key (cached: suffix tests compare against it on every lookup). */
   private readonly files = new Map<string, string>();
   /** Lookup key of the whole path → canonical paths (several only on case-sensitive file systems). */
-  private readonly byKey = new Map<string, Set<string>>();
+  private readonly byKey = new StringSetMap();
   /** Lookup key of the file name → canonical paths. */
-  private readonly byName = new Map<string, Set<string>>();
+  private readonly byName = new StringSetMap();
 
   constructor(paths: Iterable<string> = []) {
     for (const p of paths) this.add(p);
@@ -31,8 +32,8 @@ export class FileLookup {
     if (p === '' || this.files.has(p)) return false;
     const key = lookupKey(p);
     this.files.set(p, key);
-    addTo(this.byKey, key, p);
-    addTo(this.byName, basename(key), p);
+    this.byKey.add(key, p);
+    this.byName.add(basename(key), p);
     return true;
   }
 
@@ -42,8 +43,8 @@ export class FileLookup {
     const key = this.files.get(p);
     if (key === undefined) return false;
     this.files.delete(p);
-    removeFrom(this.byKey, key, p);
-    removeFrom(this.byName, basename(key), p);
+    this.byKey.delete(key, p);
+    this.byName.delete(basename(key), p);
     return true;
   }
 
@@ -65,12 +66,12 @@ export class FileLookup {
 
   /** Files whose whole vault path equals `path` case-insensitively. */
   withPath(path: string): string[] {
-    return [...(this.byKey.get(lookupKey(normalizeVaultPath(path))) ?? [])];
+    return [...this.byKey.values(lookupKey(normalizeVaultPath(path)))];
   }
 
   /** Files whose file name (extension included) equals `name` case-insensitively: `Note.md`, `x.PDF`. */
   withName(name: string): string[] {
-    return [...(this.byName.get(lookupKey(name)) ?? [])];
+    return [...this.byName.values(lookupKey(name))];
   }
 
   /** Notes named `noteName` + `.md`, case-insensitively: `withNoteName('log')` finds `a/Log.md`. */
@@ -85,8 +86,7 @@ export class FileLookup {
   withPathSuffix(suffix: string): string[] {
     const s = lookupKey(normalizeVaultPath(suffix));
     if (s === '') return [];
-    const named = this.byName.get(basename(s));
-    if (!named) return [];
+    const named = this.byName.values(basename(s));
     const out: string[] = [];
     const tail = `/${s}`;
     for (const p of named) {
@@ -95,19 +95,6 @@ export class FileLookup {
     }
     return out;
   }
-}
-
-function addTo(index: Map<string, Set<string>>, key: string, path: string): void {
-  const set = index.get(key);
-  if (set) set.add(path);
-  else index.set(key, new Set([path]));
-}
-
-function removeFrom(index: Map<string, Set<string>>, key: string, path: string): void {
-  const set = index.get(key);
-  if (!set) return;
-  set.delete(path);
-  if (set.size === 0) index.delete(key);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { BlockId, Heading, Link, NoteModel } from '../model';
 import type { FileLookup } from './fileLookup';
 import { dirname, isNotePath } from './paths';
 import { percentDecode } from '../syntax/destinations';
-import { findBlockId, matchHeadingChain, matchMarkdownFragment, parseSubpath, resolveLinkpath, type PathResolution } from './resolve';
+import { dependsOnSourceFolder, findBlockId, matchHeadingChain, matchMarkdownFragment, parseSubpath, resolveLinkpath, type PathResolution } from './resolve';
 
 /** The small seam between resolution and whatever holds the vault (the index, a test's in-memory vault). */
 export interface VaultView {
@@ -48,10 +48,26 @@ export interface LinkTarget {
 }
 
 /**
- * Linkpath resolutions keyed by source folder and linkpath: resolution depends on nothing else, so a bulk load
- * resolves each distinct (folder, linkpath) pair once. Valid only while the file set does not change.
+ * What a bulk load has resolved so far, to resolve each distinct thing once: valid only while neither the file
+ * set nor any note changes. A vault has far fewer distinct linkpaths than links (an index note links to one name
+ * thousands of times, a hundred notes link to `Home`), and most resolutions do not depend on where the link is.
  */
-export type ResolutionMemo = Map<string, PathResolution>;
+export interface ResolutionMemo {
+  /** Linkpath → its resolution, when that is the same from every folder (see dependsOnSourceFolder). */
+  readonly byPath: Map<string, PathResolution>;
+  /** Source folder, NUL, linkpath → its resolution, for the others. */
+  readonly byFolder: Map<string, PathResolution>;
+  /** Linkpath → the result of a link without subpath whose resolution is the same from every folder: shared. */
+  readonly plain: Map<string, LinkTarget>;
+  /** A resolution that found a file → subpath (with the link's syntax) → the shared result. */
+  readonly subpaths: Map<PathResolution, Map<string, LinkTarget>>;
+  /** Linkpath → its {@link linkNameKey}. */
+  readonly nameKeys: Map<string, string>;
+}
+
+export function newResolutionMemo(): ResolutionMemo {
+  return { byPath: new Map(), byFolder: new Map(), plain: new Map(), subpaths: new Map(), nameKeys: new Map() };
+}
 
 /** The folder of the note being resolved; links come note by note, so one remembered answer serves them all. */
 let lastSource = '';
@@ -64,17 +80,49 @@ function folderOf(sourcePath: string): string {
   return lastFolder;
 }
 
+/**
+ * What `link`, written in the note `sourcePath`, points at. With a `memo` (a bulk load), the result may be an
+ * object shared with other links that say the same: results are read, never changed.
+ */
 export function resolveLink(link: Link, sourcePath: string, vault: VaultView, memo?: ResolutionMemo): LinkTarget {
   if (link.external) return { status: 'external' };
   // `[[]]` or `[x]()`; `[x](#)` and `[[#]]` name this note and are fine (R2.8).
   if (link.path === '' && link.subpath === undefined) return { status: 'empty' };
-  let resolution: PathResolution | undefined;
-  const key = memo && link.path !== '' ? `${folderOf(sourcePath)}\u0000${link.path}` : undefined;
-  if (key !== undefined) resolution = memo!.get(key);
-  if (!resolution) {
-    resolution = resolveLinkpath(link.path, sourcePath, vault.files);
-    if (key !== undefined) memo!.set(key, resolution);
+  if (!memo || link.path === '') return linkResult(link, sourcePath, vault, resolveLinkpath(link.path, sourcePath, vault.files));
+  if (link.subpath === undefined) {
+    const shared = memo.plain.get(link.path);
+    if (shared) return shared;
   }
+  const resolution = memoResolution(link.path, sourcePath, vault, memo);
+  if (link.subpath !== undefined && resolution.target !== undefined) {
+    // A found file's subpath result reads only the target's headings and block ids and the link's syntax.
+    let bySubpath = memo.subpaths.get(resolution);
+    if (!bySubpath) memo.subpaths.set(resolution, (bySubpath = new Map()));
+    const key = `${link.syntax === 'wiki' ? 'w' : 'm'}${link.subpath}`;
+    let result = bySubpath.get(key);
+    if (!result) bySubpath.set(key, (result = linkResult(link, sourcePath, vault, resolution)));
+    return result;
+  }
+  const result = linkResult(link, sourcePath, vault, resolution);
+  if (link.subpath === undefined && memo.byPath.get(link.path) === resolution) memo.plain.set(link.path, result);
+  return result;
+}
+
+function memoResolution(linkpath: string, sourcePath: string, vault: VaultView, memo: ResolutionMemo): PathResolution {
+  const anywhere = memo.byPath.get(linkpath);
+  if (anywhere) return anywhere;
+  const key = `${folderOf(sourcePath)}\u0000${linkpath}`;
+  let resolution = memo.byFolder.get(key);
+  if (!resolution) {
+    resolution = resolveLinkpath(linkpath, sourcePath, vault.files);
+    if (dependsOnSourceFolder(linkpath, resolution)) memo.byFolder.set(key, resolution);
+    else memo.byPath.set(linkpath, resolution);
+  }
+  return resolution;
+}
+
+/** The result of `link` once its linkpath is resolved: the `#` fallback of markdown links, the subpath. */
+function linkResult(link: Link, sourcePath: string, vault: VaultView, resolution: PathResolution): LinkTarget {
   // Obsidian writes `#` unencoded in markdown-link paths (`[x](Sub/We!rd%20[x]%20#1.md)`, R6.2): when the text
   // before the `#` names nothing, the whole destination may be the file's name.
   if (resolution.target === undefined && link.syntax !== 'wiki' && link.subpath !== undefined && link.destination !== undefined) {
@@ -128,10 +176,16 @@ export function fileNameKey(path: string): string {
  * The name keys a link waits under (see VaultIndex): its linkpath's, and for a markdown link with a `#`, also
  * the whole destination's, since that may be a file name with an unencoded `#` (see resolveLink).
  */
-export function waitingKeys(link: Link): string[] {
-  const keys = link.path !== '' ? [linkNameKey(link.path)] : [];
+export function waitingKeys(link: Link, memo?: ResolutionMemo): string[] {
+  const keys = link.path !== '' ? [memo ? memoNameKey(link.path, memo) : linkNameKey(link.path)] : [];
   if (link.syntax !== 'wiki' && link.subpath !== undefined && link.destination !== undefined && !link.external) {
     keys.push(linkNameKey(percentDecode(link.destination).trim()));
   }
   return keys;
+}
+
+function memoNameKey(linkpath: string, memo: ResolutionMemo): string {
+  let key = memo.nameKeys.get(linkpath);
+  if (key === undefined) memo.nameKeys.set(linkpath, (key = linkNameKey(linkpath)));
+  return key;
 }

@@ -75,7 +75,7 @@ export function resolveLinkpath(linkpath: string, sourcePath: string, files: Fil
   if (text.endsWith('/')) return { candidates: [], rule: 'none' };
 
   const absolute = text.startsWith('/');
-  const relative = /^\.\.?(\/|$)/.test(text);
+  const relative = isRelativeLinkpath(text);
   const base = relative ? dirname(source).split('/') : [];
   const parts = [...base, ...text.split('/')];
   const strict = resolveDotSegments(parts);
@@ -99,6 +99,20 @@ export function resolveLinkpath(linkpath: string, sourcePath: string, files: Fil
     if (matches.length > 0) return pickCandidate(path, source, matches);
   }
   return climbsOut ? { candidates: [], rule: 'none', outsideVault: true } : { candidates: [], rule: 'none' };
+}
+
+/**
+ * Whether {@link resolveLinkpath} read the source note's folder to reach `resolution` of `linkpath`: a relative
+ * path (`./`, `../`), or a tie-break that looked for a candidate beside the source (R3.6 step 2). Every other
+ * resolution is the same from any note, so a bulk load resolves each such linkpath once for the whole vault.
+ */
+export function dependsOnSourceFolder(linkpath: string, resolution: PathResolution): boolean {
+  return resolution.rule === 'same-folder' || resolution.rule === 'shortest' || resolution.rule === 'self' || isRelativeLinkpath(linkpath);
+}
+
+/** `./x`, `../x`, `.`, `..`: resolved against the source note's folder (R3.5). */
+function isRelativeLinkpath(text: string): boolean {
+  return /^\.\.?(\/|$)/.test(text);
 }
 
 /**

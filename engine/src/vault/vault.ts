@@ -15,8 +15,9 @@
  */
 import type { BlockId, FrontmatterEntry, FrontmatterValue, Heading, Link, NoteModel } from '../model';
 import { FileLookup } from './fileLookup';
-import { fileNameKey, linkNameKey, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
+import { fileNameKey, linkNameKey, newResolutionMemo, resolveLink, waitingKeys, type LinkTarget, type ResolutionMemo, type VaultView } from './links';
 import { isNotePath, lookupKey, stem } from './paths';
+import { StringSetMap } from './stringSets';
 import { declaredVisibility } from './visibility';
 
 /** Which exports of a note (what other notes and the derived indexes read of it) changed. */
@@ -84,17 +85,17 @@ export class VaultIndex implements VaultView {
   private readonly notes = new Map<string, NoteModel>();
   /** Per note, the resolution of each of its links (same order as `note.links`). */
   private readonly targets = new Map<string, LinkTarget[]>();
-  private readonly backlinks = new Map<string, Set<string>>();
+  private readonly backlinks = new StringSetMap();
   /** Target note path → notes with an embed (`![[…]]`, `![…](…)`) resolved to it: who transcludes it. */
-  private readonly embedders = new Map<string, Set<string>>();
-  private readonly waiting = new Map<string, Set<string>>();
+  private readonly embedders = new StringSetMap();
+  private readonly waiting = new StringSetMap();
   /**
    * The keys of `waiting`, bucketed like {@link NameIndex}: the links whose "did you mean" a file's name can change
    * (a near name appearing or disappearing changes the suggestions even though the link stays unresolved).
    */
-  private readonly waitingBuckets = new Map<string, Set<string>>();
-  private readonly aliasIndex = new Map<string, Set<string>>();
-  private readonly titleIndex = new Map<string, Set<string>>();
+  private readonly waitingBuckets = new StringSetMap();
+  private readonly aliasIndex = new StringSetMap();
+  private readonly titleIndex = new StringSetMap();
   private readonly tagIndex = new Map<string, Map<string, number>>();
   private readonly names = new NameIndex();
   /** The editor's document version of each note last upserted from an open buffer. */
@@ -146,26 +147,26 @@ export class VaultIndex implements VaultView {
 
   /** Notes with at least one link resolved to `path` (any subpath). */
   backlinksOf(path: string): ReadonlySet<string> {
-    return this.backlinks.get(path) ?? EMPTY;
+    return this.backlinks.get(path);
   }
 
   /** Notes with at least one embed resolved to the note `path` (any subpath): the reverse transclusion edges. */
   embeddersOf(path: string): ReadonlySet<string> {
-    return this.embedders.get(path) ?? EMPTY;
+    return this.embedders.get(path);
   }
 
   /** Notes whose `aliases` contain this text (case-insensitive). Aliases do not resolve links (R3.7). */
   notesWithAlias(alias: string): ReadonlySet<string> {
-    return this.aliasIndex.get(lookupKey(alias)) ?? EMPTY;
+    return this.aliasIndex.get(lookupKey(alias));
   }
 
   notesWithTitle(title: string): ReadonlySet<string> {
-    return this.titleIndex.get(lookupKey(title)) ?? EMPTY;
+    return this.titleIndex.get(lookupKey(title));
   }
 
   /** Notes with a link whose last path segment is this name (resolved or not). */
   notesLinkingName(name: string): ReadonlySet<string> {
-    return this.waiting.get(linkNameKey(name)) ?? EMPTY;
+    return this.waiting.get(linkNameKey(name));
   }
 
   /** Every tag (case-folded key → notes using it with their counts). */
@@ -183,7 +184,7 @@ export class VaultIndex implements VaultView {
    */
   load(notes: Iterable<NoteModel>, attachments: Iterable<string>): IndexChange {
     const change = this.addAll(notes, attachments);
-    const memo = new Map();
+    const memo = newResolutionMemo();
     for (const path of this.notes.keys()) this.resolveNote(path, memo);
     return this.emit(change);
   }
@@ -194,7 +195,7 @@ export class VaultIndex implements VaultView {
    */
   async loadInSlices(notes: Iterable<NoteModel>, attachments: Iterable<string>, yieldEvery = 20, pause: () => Promise<void> = nextTurn): Promise<IndexChange> {
     const change = this.addAll(notes, attachments);
-    const memo = new Map();
+    const memo = newResolutionMemo();
     let sliceStart = performance.now();
     for (const path of [...this.notes.keys()]) {
       this.resolveNote(path, memo);
@@ -256,7 +257,7 @@ export class VaultIndex implements VaultView {
       // Drop the old links' edges while the old model is still in place: they are keyed by its links.
       this.unresolveNote(path);
       this.indexNoteNames(previous, -1);
-      if (exports.headings || exports.blockIds) for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
+      if (exports.headings || exports.blockIds) for (const p of this.backlinks.values(path)) affected.add(p);
       if (exports.names) this.addNotesWaitingOnNames(previous, affected);
     }
     if (exports.headings || exports.blockIds || exports.names || exports.frontmatter || exports.visibility) change.exports.set(path, exports);
@@ -285,7 +286,7 @@ export class VaultIndex implements VaultView {
 
   /** Notes with links waiting under one of the note's aliases or its title: their suggestions name it. */
   private addNotesWaitingOnNames(note: NoteModel, affected: Set<string>): void {
-    for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.get(linkNameKey(name)) ?? EMPTY) affected.add(p);
+    for (const name of [...note.aliases, note.title ?? '']) for (const p of this.waiting.values(linkNameKey(name))) affected.add(p);
   }
 
   /** Adds a non-note file (image, pdf…); the record's `resolutions` hold the notes whose links it may change. */
@@ -310,7 +311,7 @@ export class VaultIndex implements VaultView {
     this.versions.delete(path);
     this.names.remove(path);
     this.addNotesWaitingNear(path, affected);
-    for (const p of this.backlinks.get(path) ?? EMPTY) affected.add(p);
+    for (const p of this.backlinks.values(path)) affected.add(p);
     if (note) {
       change.exports.set(path, ALL_EXPORTS);
       this.addNotesWaitingOnNames(note, affected);
@@ -364,10 +365,10 @@ export class VaultIndex implements VaultView {
       }
       targets[i] = t;
       if (t.target !== undefined) {
-        addTo(this.backlinks, t.target, path);
-        if (link.embed && isNotePath(t.target)) addTo(this.embedders, t.target, path);
+        this.backlinks.add(t.target, path);
+        if (link.embed && isNotePath(t.target)) this.embedders.add(t.target, path);
       }
-      if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link)) this.addWaiting(key, path);
+      if (t.status !== 'external' && t.status !== 'empty') for (const key of waitingKeys(link, memo)) this.addWaiting(key, path);
     }
     this.targets.set(path, targets);
   }
@@ -380,8 +381,8 @@ export class VaultIndex implements VaultView {
       const t = old[i];
       const link = note.links[i];
       if (t.target !== undefined) {
-        removeFrom(this.backlinks, t.target, path);
-        if (link?.embed) removeFrom(this.embedders, t.target, path);
+        this.backlinks.delete(t.target, path);
+        if (link?.embed) this.embedders.delete(t.target, path);
       }
       if (link) for (const key of waitingKeys(link)) this.removeWaiting(key, path);
     }
@@ -391,16 +392,16 @@ export class VaultIndex implements VaultView {
   private addWaiting(key: string, path: string): void {
     if (!this.waiting.has(key)) {
       const loose = looseName(key);
-      if (loose) addTo(this.waitingBuckets, loose.slice(0, 2), key);
+      if (loose) this.waitingBuckets.add(bucketOf(loose), key);
     }
-    addTo(this.waiting, key, path);
+    this.waiting.add(key, path);
   }
 
   private removeWaiting(key: string, path: string): void {
-    removeFrom(this.waiting, key, path);
+    this.waiting.delete(key, path);
     if (!this.waiting.has(key)) {
       const loose = looseName(key);
-      if (loose) removeFrom(this.waitingBuckets, loose.slice(0, 2), key);
+      if (loose) this.waitingBuckets.delete(bucketOf(loose), key);
     }
   }
 
@@ -410,18 +411,26 @@ export class VaultIndex implements VaultView {
    */
   private addNotesWaitingNear(path: string, affected: Set<string>): void {
     const key = fileNameKey(path);
-    for (const p of this.waiting.get(key) ?? EMPTY) affected.add(p);
+    for (const p of this.waiting.values(key)) affected.add(p);
     const loose = looseName(key);
     if (!loose) return;
-    for (const k of this.waitingBuckets.get(loose.slice(0, 2)) ?? EMPTY) {
-      if (k !== key && isNearName(looseName(k), loose)) for (const p of this.waiting.get(k) ?? EMPTY) affected.add(p);
+    // A waiting name of length n lists this file when the lengths differ by at most nearDistance (≤ 2).
+    for (let n = Math.max(1, loose.length - 2); n <= loose.length + 2; n++) {
+      for (const k of this.waitingBuckets.values(bucketOf(loose, n))) {
+        if (k !== key && isNearName(looseName(k), loose)) for (const p of this.waiting.values(k)) affected.add(p);
+      }
     }
   }
 
   private indexNoteNames(note: NoteModel, delta: 1 | -1): void {
-    const op = delta > 0 ? addTo : removeFrom;
-    for (const alias of note.aliases) op(this.aliasIndex, lookupKey(alias), note.path);
-    if (note.title) op(this.titleIndex, lookupKey(note.title), note.path);
+    for (const alias of note.aliases) {
+      if (delta > 0) this.aliasIndex.add(lookupKey(alias), note.path);
+      else this.aliasIndex.delete(lookupKey(alias), note.path);
+    }
+    if (note.title) {
+      if (delta > 0) this.titleIndex.add(lookupKey(note.title), note.path);
+      else this.titleIndex.delete(lookupKey(note.title), note.path);
+    }
     for (const tag of note.tags) {
       const key = lookupKey(tag.name);
       let m = this.tagIndex.get(key);
@@ -437,8 +446,6 @@ export class VaultIndex implements VaultView {
     }
   }
 }
-
-const EMPTY: ReadonlySet<string> = new Set();
 
 /** Everything of a link that its resolution reads (see resolveLink), for one source note. */
 function resolutionKey(link: Link): string {
@@ -528,38 +535,48 @@ function looseName(key: string): string {
 }
 
 /**
- * Name lookup for "did you mean". Names are bucketed by their first two loose characters so a query compares
- * against a handful of names, not the vault; a typo in the first two characters is not suggested.
+ * The bucket of a loose name for "did you mean": its first two characters and its length (`length`, to look up
+ * the neighbouring lengths). A query compares only against names it can list (same start, length within the edit
+ * distance), so its cost does not grow with the vault: a vault whose names all start alike (`Note 00001` …
+ * `Note 99999`) would otherwise put every name in one bucket. A typo in the first two characters is not suggested.
  */
+function bucketOf(loose: string, length = loose.length): string {
+  return `${loose.slice(0, 2)}\u0000${length}`;
+}
+
+/** Name lookup for "did you mean": each distinct loose name once, bucketed by {@link bucketOf}. */
 class NameIndex {
-  private readonly byLoose = new Map<string, Set<string>>();
-  private readonly buckets = new Map<string, Set<string>>();
+  /** Loose name → the files that have it. */
+  private readonly byLoose = new StringSetMap();
+  /** Bucket → the distinct loose names in it. */
+  private readonly buckets = new StringSetMap();
 
   add(path: string): void {
     const loose = looseName(fileNameKey(path));
     if (!loose) return;
-    addTo(this.byLoose, loose, path);
-    addTo(this.buckets, loose.slice(0, 2), path);
+    this.byLoose.add(loose, path);
+    this.buckets.add(bucketOf(loose), loose);
   }
 
   remove(path: string): void {
     const loose = looseName(fileNameKey(path));
-    removeFrom(this.byLoose, loose, path);
-    removeFrom(this.buckets, loose.slice(0, 2), path);
+    this.byLoose.delete(loose, path);
+    if (loose && !this.byLoose.has(loose)) this.buckets.delete(bucketOf(loose), loose);
   }
 
   similar(key: string, limit: number): string[] {
     const loose = looseName(key);
     if (!loose) return [];
-    const exact = [...(this.byLoose.get(loose) ?? [])].sort(byLength);
+    const exact = [...this.byLoose.values(loose)].sort(byLength);
     if (exact.length >= limit) return exact.slice(0, limit);
     const maxDistance = nearDistance(loose);
     const scored: Array<[number, string]> = [];
-    for (const path of this.buckets.get(loose.slice(0, 2)) ?? []) {
-      const other = looseName(fileNameKey(path));
-      if (other === loose || Math.abs(other.length - loose.length) > maxDistance) continue;
-      const d = editDistance(loose, other, maxDistance);
-      if (d <= maxDistance) scored.push([d, path]);
+    for (let n = Math.max(1, loose.length - maxDistance); n <= loose.length + maxDistance; n++) {
+      for (const other of this.buckets.values(bucketOf(loose, n))) {
+        if (other === loose) continue;
+        const d = editDistance(loose, other, maxDistance);
+        if (d <= maxDistance) for (const path of this.byLoose.values(other)) scored.push([d, path]);
+      }
     }
     scored.sort((a, b) => a[0] - b[0] || byLength(a[1], b[1]));
     return [...exact, ...scored.map(([, p]) => p)].slice(0, limit);
@@ -600,20 +617,4 @@ export function editDistance(a: string, b: string, max: number): number {
     [prev, cur] = [cur, prev];
   }
   return prev[b.length];
-}
-
-function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
-  let s = map.get(key);
-  if (!s) {
-    s = new Set();
-    map.set(key, s);
-  }
-  s.add(value);
-}
-
-function removeFrom(map: Map<string, Set<string>>, key: string, value: string): void {
-  const s = map.get(key);
-  if (!s) return;
-  s.delete(value);
-  if (s.size === 0) map.delete(key);
 }

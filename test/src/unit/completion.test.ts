@@ -278,6 +278,37 @@ describe('completion', () => {
       assert.deepEqual(c.labels, ['Note 000', 'Note 001', 'Note 002', 'Note 003', 'Note 004']);
     });
 
+    it('keeps the best items whatever the limit: a short list is the start of a long one (seeded vaults)', () => {
+      let seed = 7;
+      const next = (n: number): number => {
+        seed = (seed * 1664525 + 1013904223) >>> 0;
+        return seed % n;
+      };
+      const words = ['Note', 'note', 'Nota', 'Topic', 'topic-x', 'Meeting', 'Ideas', 'Índice', 'area'];
+      for (let round = 0; round < 4; round++) {
+        const notes: Array<[string, string]> = [];
+        for (let i = 0; i < 400; i++) {
+          const name = `${words[next(words.length)]} ${next(60)}`;
+          const alias = next(4) === 0 ? `---\naliases: [${words[next(words.length)]} alias ${i}]\n---\n` : '';
+          notes.push([`${['', 'a/', 'a/b/', 'c/'][next(4)]}${name}.md`, alias]);
+        }
+        notes.push(['Current.md', '']);
+        const v = new MemoryVault(notes, ['img/Note 1.png', 'img/note 2.pdf']);
+        const recentPaths = [notes[next(400)][0], notes[next(400)][0], notes[next(400)][0], 'Current.md'];
+        for (const typed of ['', 'no', 'Note 1', 'tpc', 'a/', 'ea', 'zz', 'í', '.md']) {
+          for (const embed of ['', '!']) {
+            const full = v.complete('Current.md', `${embed}[[${typed}${CURSOR}`, { recentPaths, maxItems: 1000 });
+            for (const limit of [1, 7, 40]) {
+              const short = v.complete('Current.md', `${embed}[[${typed}${CURSOR}`, { recentPaths, maxItems: limit });
+              const what = `round ${round}, ${embed}[[${typed}, limit ${limit}`;
+              assert.deepEqual(short.list.items.map((i) => `${i.label} ${i.detail}`), full.list.items.slice(0, limit).map((i) => `${i.label} ${i.detail}`), what);
+              assert.equal(short.list.isIncomplete, full.list.items.length > limit, what);
+            }
+          }
+        }
+      }
+    });
+
     it('follows the vault as files are added, renamed and removed', () => {
       const v = vault();
       assert.deepEqual(v.complete('Current.md', `[[Zeb${CURSOR}`).labels, []);
