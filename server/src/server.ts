@@ -47,6 +47,8 @@ import {
   addBlockIdEdit,
   applyFileEvents,
   applyMembership,
+  defaultCacheFolder,
+  ModelCache,
   COMPLETION_TRIGGER_CHARACTERS,
   confineToVault,
   decideVault,
@@ -157,6 +159,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   notesChangedPending.clear();
   if (notesChangedTimer) clearTimeout(notesChangedTimer);
   notesChangedTimer = undefined;
+  resetModelCaches();
   connection.onInitialize(onInitialize);
   connection.onInitialized(onInitialized);
   connection.onDidChangeConfiguration(onConfigurationChanged);
@@ -203,6 +206,8 @@ interface Settings {
   visibility: { default: Visibility };
   /** Ours that override the vault's Obsidian settings (`links.*`, `newNoteFolder`, `templates.folder`). */
   own: OwnVaultSettings;
+  /** `ospoNotes.cache.enabled`: parsed notes are stored on disk for the next start. */
+  cache: { enabled: boolean };
 }
 
 const DEFAULT_SETTINGS: Settings = {
@@ -213,6 +218,7 @@ const DEFAULT_SETTINGS: Settings = {
   filesExclude: [],
   visibility: { default: DEFAULT_VISIBILITY },
   own: readOwnVaultSettings(undefined),
+  cache: { enabled: true },
 };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
@@ -234,6 +240,7 @@ const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): Initia
   for (const f of folders) workspace.addFolder(f.uri, f.name);
   const initial = params.initializationOptions as Partial<Settings> | undefined;
   if (initial) settings = normalizeSettings(initial);
+  readCacheFolder(params.initializationOptions);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -310,7 +317,7 @@ async function indexVault(vault: Vault): Promise<void> {
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
     await loadSchema(vault);
-    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`), backgroundTurn);
+    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`), backgroundTurn, openModelCache(vault));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
   } finally {
@@ -332,6 +339,7 @@ async function indexVault(vault: Vault): Promise<void> {
   prepareCompletion(vault.index);
   provideWorkspaceSymbols(vault.index, '', 1);
   void connection.sendNotification('ospo/indexed', statusOf());
+  scheduleCacheWrite(vault);
   // Settings that changed while the vault was being indexed apply now.
   if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);
 }
@@ -352,6 +360,7 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     ...(typeof s.newNoteTemplate === 'string' ? { newNoteTemplate: s.newNoteTemplate } : {}),
     visibility: { default: parseVisibility((s.visibility as { default?: unknown } | undefined)?.default) },
     own: readOwnVaultSettings(s),
+    cache: { enabled: (s.cache as { enabled?: unknown } | undefined)?.enabled !== false },
   };
 }
 
@@ -459,12 +468,13 @@ async function applyMembershipChange(vault: Vault): Promise<void> {
   vaultsBusy.add(vault);
   let result: Awaited<ReturnType<typeof applyMembership>>;
   try {
-    result = await applyMembership(vault.root, vault.index, rules, buffers);
+    result = await applyMembership(vault.root, vault.index, rules, buffers, modelCaches.get(vault));
   } finally {
     vaultsBusy.delete(vault);
   }
   void applyQueuedFileEvents(vault);
   const { added, removed, affected, outside } = result;
+  scheduleCacheWrite(vault);
   vault.outside = new FileLookup(outside);
   if (removed.length > 0 || added.length > 0) {
     connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
@@ -1024,7 +1034,10 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs);
+  const cache = modelCaches.get(loc.vault);
+  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs, cache);
+  if (!model) cache?.forget(loc.path);
+  scheduleCacheWrite(loc.vault);
   onIndexChanged(loc.vault, model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path));
 }
 
@@ -1082,7 +1095,9 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
           if (vault.outside.add(p)) connection.console.warn(`${vault.name}: ${p}: symlink leads outside the vault: not read`);
         },
         fs: vaultFs,
+        cache: modelCaches.get(vault),
       });
+      scheduleCacheWrite(vault);
       if (workspace.vaults.includes(vault)) onIndexChanged(vault, change);
     }
   } catch (e) {
@@ -1491,9 +1506,9 @@ function onDidRenameFiles(params: RenameFilesParams): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
 
-function statusOf(): { vaults: Array<{ uri: string; name: string; vault: boolean; ready: boolean; notes: number; files: number; problems: number }> } {
+function statusOf(): { vaults: Array<{ uri: string; name: string; vault: boolean; ready: boolean; notes: number; files: number; problems: number; cache?: ModelCacheState }> } {
   return {
-    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, vault: publishScope(v) === 'vault', ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size })),
+    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, vault: publishScope(v) === 'vault', ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size, ...cacheStatusOf(v) })),
   };
 }
 
@@ -1524,3 +1539,53 @@ const onFilesRequest = () =>
 
 // Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
 if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model cache (engine io/modelCache.ts): each vault's parsed notes on disk, so that the next start parses only
+// the notes that changed. The folder comes from the client (`initializationOptions.cacheFolder`: VS Code's
+// storage for the workspace), else the user's cache folder, so that every LSP client gets warm starts.
+
+/** How long after the last change the cache is written (in the background, in slices). */
+const CACHE_WRITE_DELAY_MS = 1500;
+
+let cacheFolder = defaultCacheFolder();
+const modelCaches = new Map<Vault, ModelCache>();
+
+function resetModelCaches(): void {
+  for (const c of modelCaches.values()) c.dispose();
+  modelCaches.clear();
+  cacheFolder = defaultCacheFolder();
+}
+
+function readCacheFolder(options: unknown): void {
+  const folder = (options as { cacheFolder?: unknown } | undefined)?.cacheFolder;
+  if (typeof folder === 'string' && path.isAbsolute(folder)) cacheFolder = folder;
+}
+
+/** A fresh cache for a vault's (re)load, or none when `ospoNotes.cache.enabled` is off. */
+function openModelCache(vault: Vault): ModelCache | undefined {
+  modelCaches.get(vault)?.dispose();
+  modelCaches.delete(vault);
+  if (!settings.cache.enabled) return undefined;
+  const cache = ModelCache.open({ dir: cacheFolder, root: vault.root, log: (line) => connection.console.log(`${vault.name}: ${line}`) });
+  modelCaches.set(vault, cache);
+  return cache;
+}
+
+function scheduleCacheWrite(vault: Vault): void {
+  if (workspace.vaults.includes(vault)) modelCaches.get(vault)?.scheduleWrite(CACHE_WRITE_DELAY_MS);
+}
+
+/** What `ospo/status` says of a vault's cache: whether it was read, and how many notes came from it. */
+interface ModelCacheState {
+  state: 'read' | 'rebuilt';
+  reason?: string;
+  hits: number;
+  misses: number;
+  writes: number;
+}
+
+function cacheStatusOf(vault: Vault): { cache?: ModelCacheState } {
+  const c = modelCaches.get(vault)?.status;
+  return c ? { cache: { state: c.state, ...(c.reason ? { reason: c.reason } : {}), hits: c.hits, misses: c.misses, writes: c.writes } } : {};
+}
