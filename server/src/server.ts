@@ -186,6 +186,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onRequest('ospo/status', onStatusRequest);
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
   connection.onRequest('ospo/files', onFilesRequest);
+  connection.onShutdown(onShutdownWriteCaches);
   documents.listen(connection);
   connection.listen();
 }
@@ -1570,6 +1571,11 @@ function openModelCache(vault: Vault): ModelCache | undefined {
   const cache = ModelCache.open({ dir: cacheFolder, root: vault.root, log: (line) => connection.console.log(`${vault.name}: ${line}`) });
   modelCaches.set(vault, cache);
   return cache;
+}
+
+/** Changes not written yet are written before the process ends (the client waits for the shutdown answer). */
+async function onShutdownWriteCaches(): Promise<void> {
+  await Promise.all([...modelCaches.values()].map((c) => c.flush()));
 }
 
 function scheduleCacheWrite(vault: Vault): void {
