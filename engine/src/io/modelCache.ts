@@ -416,10 +416,6 @@ export class ModelCache {
     for (const [p, e] of snapshot) {
       const model = e.model ?? this.decodeEntry(e);
       if (!model) continue;
-      if (bytes > this.maxBytes) {
-        overflow++;
-        continue;
-      }
       let encoded: Buffer;
       try {
         encoded = encoder.encode(model);
@@ -430,6 +426,11 @@ export class ModelCache {
       }
       const pathBytes = Buffer.from(p, 'utf8');
       const head = Buffer.concat([varintBytes(pathBytes.length), pathBytes, Buffer.from(e.hash, 'hex'), varintBytes(encoded.length)]);
+      // The bound holds for the entries; the shared string table is what they refer to, a fraction of them.
+      if (bytes + head.length + encoded.length > this.maxBytes) {
+        overflow++;
+        continue;
+      }
       parts.push(head, encoded);
       bytes += head.length + encoded.length;
       written++;
