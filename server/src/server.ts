@@ -318,7 +318,7 @@ async function indexVault(vault: Vault): Promise<void> {
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
     await loadSchema(vault);
-    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`), backgroundTurn, openModelCache(vault));
+    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`), backgroundTurn, await openModelCache(vault));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
   } finally {
@@ -1564,11 +1564,12 @@ function readCacheFolder(options: unknown): void {
 }
 
 /** A fresh cache for a vault's (re)load, or none when `ospoNotes.cache.enabled` is off. */
-function openModelCache(vault: Vault): ModelCache | undefined {
+async function openModelCache(vault: Vault): Promise<ModelCache | undefined> {
   modelCaches.get(vault)?.dispose();
   modelCaches.delete(vault);
   if (!settings.cache.enabled) return undefined;
-  const cache = ModelCache.open({ dir: cacheFolder, root: vault.root, log: (line) => connection.console.log(`${vault.name}: ${line}`) });
+  // Read without blocking: requests are answered while a big vault's cache is read and checked.
+  const cache = await ModelCache.load({ dir: cacheFolder, root: vault.root, log: (line) => connection.console.log(`${vault.name}: ${line}`) });
   modelCaches.set(vault, cache);
   return cache;
 }

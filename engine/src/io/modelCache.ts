@@ -175,73 +175,113 @@ export class ModelCache {
   /** Opens a vault's cache: reads and checks its file (one read; a file that fails any check is not used). */
   static open(options: ModelCacheOptions): ModelCache {
     const cache = new ModelCache(options);
-    const reason = cache.read();
+    let data: Buffer | undefined;
+    let reason: string | undefined;
+    try {
+      data = fs.readFileSync(cache.file);
+    } catch (e) {
+      reason = readError(e);
+    }
+    if (data) {
+      const checked = cache.check(data);
+      reason = typeof checked === 'string' ? checked : cache.index(checked, createHash('sha1').update(checked.payload).digest('hex'));
+    }
+    return cache.opened(reason);
+  }
+
+  /**
+   * {@link open} without blocking: the file is read asynchronously and its checksum computed in slices (a
+   * 100,000-note vault's cache is hundreds of megabytes), so a server answers requests meanwhile.
+   */
+  static async load(options: ModelCacheOptions, pause: () => Promise<void> = nextTurn): Promise<ModelCache> {
+    const cache = new ModelCache(options);
+    let data: Buffer | undefined;
+    let reason: string | undefined;
+    try {
+      data = await fs.promises.readFile(cache.file);
+    } catch (e) {
+      reason = readError(e);
+    }
+    if (data) {
+      const checked = cache.check(data);
+      if (typeof checked === 'string') reason = checked;
+      else {
+        const hash = createHash('sha1');
+        for (let at = 0; at < checked.payload.length; at += CHECKSUM_SLICE_BYTES) {
+          hash.update(checked.payload.subarray(at, at + CHECKSUM_SLICE_BYTES));
+          await pause();
+        }
+        reason = cache.index(checked, hash.digest('hex'));
+      }
+    }
+    return cache.opened(reason);
+  }
+
+  private opened(reason: string | undefined): this {
     if (reason === undefined) {
-      cache.status.state = 'read';
+      this.status.state = 'read';
       // Read counts as use: a vault that is opened but never changes keeps its file (see pruneFolder).
       try {
         const now = new Date();
-        fs.utimesSync(cache.file, now, now);
+        fs.utimesSync(this.file, now, now);
       } catch {
         // A read-only cache folder still serves reads.
       }
-      cache.log(`model cache: ${cache.status.stored} notes stored in ${cache.file}`);
+      this.log(`model cache: ${this.status.stored} notes stored in ${this.file}`);
     } else {
-      cache.status.reason = reason;
-      cache.dirty = true;
-      cache.log(`model cache: ${cache.file}: ${reason}: rebuilding it`);
+      this.status.reason = reason;
+      this.dirty = true;
+      this.log(`model cache: ${this.file}: ${reason}: rebuilding it`);
     }
-    return cache;
+    return this;
   }
 
-  /** Reads the file; the reason it cannot be used, or undefined. */
-  private read(): string | undefined {
-    let data: Buffer;
-    try {
-      data = fs.readFileSync(this.file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return code === 'ENOENT' ? 'no cache yet' : `cannot be read (${code ?? (e as Error).message})`;
-    }
+  /** The file's header and payload, or why it cannot be used (everything but the checksum is checked). */
+  private check(data: Buffer): string | { header: CacheHeader; payload: Buffer } {
     if (data.length < MAGIC.length + 4 || !data.subarray(0, MAGIC.length).equals(MAGIC)) return 'not a model cache file (or truncated)';
     const headerLength = data.readUInt32LE(MAGIC.length);
     const payloadAt = MAGIC.length + 4 + headerLength;
     if (payloadAt > data.length) return 'truncated';
-    let header: { key?: CacheKey; tablesBytes?: number; payloadBytes?: number; checksum?: string; entries?: number };
+    let header: CacheHeader;
     try {
-      header = JSON.parse(data.toString('utf8', MAGIC.length + 4, payloadAt)) as typeof header;
+      header = JSON.parse(data.toString('utf8', MAGIC.length + 4, payloadAt)) as CacheHeader;
     } catch {
       return 'corrupted (unreadable header)';
     }
     const changed = keyDifference(header.key, this.key);
     if (changed) return changed;
     if (header.payloadBytes !== data.length - payloadAt) return data.length - payloadAt < (header.payloadBytes ?? 0) ? 'truncated' : 'corrupted (wrong length)';
-    const payload = data.subarray(payloadAt);
-    if (createHash('sha1').update(payload).digest('hex') !== header.checksum) return 'corrupted (checksum mismatch)';
+    return { header, payload: data.subarray(payloadAt) };
+  }
+
+  /** Lists the entries of a checked payload whose checksum is `checksum`; the reason it cannot be used, or undefined. */
+  private index({ header, payload }: { header: CacheHeader; payload: Buffer }, checksum: string): string | undefined {
+    if (checksum !== header.checksum) return 'corrupted (checksum mismatch)';
     try {
-      const tablesBytes = header.tablesBytes ?? -1;
-      if (!(tablesBytes >= 0 && tablesBytes <= payload.length)) throw new CorruptDataError('tables');
-      this.decoder = new PlainDecoder(payload.subarray(0, tablesBytes));
-      let at = tablesBytes;
+      // Entries first, then the string and shape tables (written last, once every entry has added to them).
+      const entriesBytes = header.entriesBytes ?? -1;
+      if (!(entriesBytes >= 0 && entriesBytes <= payload.length)) throw new CorruptDataError('tables');
+      this.decoder = new PlainDecoder(payload.subarray(entriesBytes));
+      let at = 0;
       const varint = (): number => {
         let n = 0;
         let mul = 1;
         for (;;) {
           const b = payload[at++];
-          if (b === undefined) throw new CorruptDataError('truncated');
+          if (b === undefined || at > entriesBytes) throw new CorruptDataError('truncated');
           n += (b & 0x7f) * mul;
           if (b < 0x80) return n;
           mul *= 0x80;
         }
       };
-      while (at < payload.length) {
+      while (at < entriesBytes) {
         const pathLength = varint();
         const p = payload.toString('utf8', at, at + pathLength);
         at += pathLength;
         const hash = payload.toString('hex', at, at + 20);
         at += 20;
         const modelLength = varint();
-        if (at + modelLength > payload.length) throw new CorruptDataError('entry');
+        if (at + modelLength > entriesBytes) throw new CorruptDataError('entry');
         this.entries.set(p, { hash, bytes: payload.subarray(at, at + modelLength) });
         at += modelLength;
       }
@@ -405,8 +445,20 @@ export class ModelCache {
 
   private async write(): Promise<void> {
     const encoder = new PlainEncoder();
-    const parts: Buffer[] = [];
+    // The payload in chunks of about a megabyte, hashed as it grows: no copy of the whole file, no long pause.
+    const chunks: Buffer[] = [];
+    const checksum = createHash('sha1');
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
     let bytes = 0;
+    const seal = (): void => {
+      if (pending.length === 0) return;
+      const chunk = Buffer.concat(pending, pendingBytes);
+      checksum.update(chunk);
+      chunks.push(chunk);
+      pending = [];
+      pendingBytes = 0;
+    };
     let written = 0;
     let refused = 0;
     let overflow = 0;
@@ -431,24 +483,36 @@ export class ModelCache {
         overflow++;
         continue;
       }
-      parts.push(head, encoded);
+      pending.push(head, encoded);
+      pendingBytes += head.length + encoded.length;
       bytes += head.length + encoded.length;
+      if (pendingBytes > CHUNK_BYTES) seal();
       written++;
       if (performance.now() - sliceStart > this.sliceMs) {
-        await new Promise((r) => setImmediate(r));
+        await nextTurn();
         sliceStart = performance.now();
       }
     }
+    seal();
     const tables = encoder.tables();
-    const payload = Buffer.concat([tables, ...parts]);
-    const checksum = createHash('sha1').update(payload).digest('hex');
-    const header = Buffer.from(JSON.stringify({ key: this.key, root: this.options.root, entries: written, tablesBytes: tables.length, payloadBytes: payload.length, checksum }), 'utf8');
+    checksum.update(tables);
+    chunks.push(tables);
+    const header = Buffer.from(
+      JSON.stringify({ key: this.key, root: this.options.root, entries: written, entriesBytes: bytes, payloadBytes: bytes + tables.length, checksum: checksum.digest('hex') } satisfies CacheHeader),
+      'utf8',
+    );
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      await fs.promises.writeFile(temp, Buffer.concat([MAGIC, length, header, payload]));
+      const out = await fs.promises.open(temp, 'w');
+      try {
+        await out.writev([MAGIC, length, header]);
+        for (let i = 0; i < chunks.length; i += 64) await out.writev(chunks.slice(i, i + 64));
+      } finally {
+        await out.close();
+      }
       await fs.promises.rename(temp, this.file);
     } catch (e) {
       await fs.promises.rm(temp, { force: true }).catch(() => undefined);
@@ -459,6 +523,32 @@ export class ModelCache {
     if (refused > 0) this.log(`model cache: ${refused} notes not stored (their models are not plain data)`);
     if (overflow > 0) this.log(`model cache: ${this.file} is bounded at ${Math.round(this.maxBytes / 1048576)} MB: ${overflow} notes not stored (parsed at each start)`);
   }
+}
+
+/** The JSON header of a cache file. */
+interface CacheHeader {
+  key?: CacheKey;
+  root?: string;
+  entries?: number;
+  /** Bytes of the entries, which the payload starts with; the string and shape tables follow. */
+  entriesBytes?: number;
+  payloadBytes?: number;
+  /** SHA-1 of the payload, hex. */
+  checksum?: string;
+}
+
+/** Bytes of a cache file hashed between two turns of the event loop when it is read without blocking. */
+const CHECKSUM_SLICE_BYTES = 8 * 1024 * 1024;
+/** The size of the chunks a cache file is written in. */
+const CHUNK_BYTES = 1024 * 1024;
+
+function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+function readError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no cache yet' : `cannot be read (${code ?? (e as Error).message})`;
 }
 
 /** Cache files of vaults not opened for this long are deleted when another is written (the folder stays bounded). */

@@ -238,6 +238,26 @@ describe('model cache', () => {
     assert.deepStrictEqual(models(warm.index), models(await coldStart(root)));
   });
 
+  it('reading without blocking finds what reading at once finds, and rejects the same damage', async () => {
+    const root = tempDir('vault');
+    writeVault(root, SAMPLE_NOTES);
+    const dir = tempDir('dir');
+    const { cache } = await cachedStart(root, dir);
+    let turns = 0;
+    const loaded = await ModelCache.load({ dir, root }, async () => void turns++);
+    assert.equal(loaded.status.state, 'read');
+    assert.equal(loaded.status.stored, Object.keys(SAMPLE_NOTES).length);
+    assert.ok(turns >= 1);
+    const { index } = await loadVault(root, { cache: loaded });
+    assert.deepStrictEqual(models(index), models(await coldStart(root)));
+    const data = fs.readFileSync(cache.file);
+    data[data.length - 1] ^= 0x40;
+    fs.writeFileSync(cache.file, data);
+    const damagedLoad = await ModelCache.load({ dir, root });
+    assert.equal(damagedLoad.status.state, 'rebuilt');
+    assert.equal(damagedLoad.status.reason, 'corrupted (checksum mismatch)');
+  });
+
   it('take: a hash that does not match is a miss', () => {
     const root = tempDir('vault');
     const dir = tempDir('dir');
