@@ -287,6 +287,7 @@ const onInitialized: Handler<'onInitialized'> = async () => {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       for (const f of e.removed) {
         const v = workspace.removeFolder(f.uri);
+        if (v) void releaseModelCache(v);
         if (v) for (const p of v.published.keys()) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
         if (v && schemaProblemsPublished.delete(v)) void connection.sendDiagnostics({ uri: schemaFileUri(v), diagnostics: [] });
       }
@@ -1577,6 +1578,13 @@ async function openModelCache(vault: Vault): Promise<ModelCache | undefined> {
 /** Changes not written yet are written before the process ends (the client waits for the shutdown answer). */
 async function onShutdownWriteCaches(): Promise<void> {
   await Promise.all([...modelCaches.values()].map((c) => c.flush()));
+}
+
+/** A vault left the workspace: what is pending is written, and its cache let go. */
+async function releaseModelCache(vault: Vault): Promise<void> {
+  const cache = modelCaches.get(vault);
+  modelCaches.delete(vault);
+  await cache?.flush();
 }
 
 function scheduleCacheWrite(vault: Vault): void {
