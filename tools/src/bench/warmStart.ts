@@ -33,6 +33,7 @@ export interface WarmFigures {
   serverPublishedMs: number[];
   checkMs: number[];
   checkColdMs: number;
+  checkColdCpuMs: number;
   cacheBytes: number;
   notesFromCache: string;
   messages: string[];
@@ -199,6 +200,7 @@ export async function runWarmStartBenchmark(vaultDir: string, options: { runs: n
       serverPublishedMs: publishedMs,
       checkMs,
       checkColdMs: cold.ms,
+      checkColdCpuMs: cold.cpuMs,
       cacheBytes,
       notesFromCache: fromCache,
       messages,
