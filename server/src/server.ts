@@ -717,11 +717,14 @@ function scheduleBackgroundTurn(pause = BACKGROUND_PAUSE_MS): void {
     const next = backgroundWaiters.shift();
     next?.();
     // The slice runs in this turn's microtasks. A slice that ran long (one big note's problems, or its index
-    // update) is followed by a pause as long: background work takes at most half of the time.
+    // update) while messages arrived is followed by a pause as long: background work then takes at most half of
+    // the time. With no message since the slice began there is nobody to give the time to: the short pause
+    // only (a vault's load is otherwise twice its work).
     setImmediate(() => {
       backgroundTimer = undefined;
       const took = performance.now() - now;
-      if (backgroundWaiters.length > 0) scheduleBackgroundTurn(Math.max(BACKGROUND_PAUSE_MS, took));
+      const messagesWaited = lastMessageAt >= now;
+      if (backgroundWaiters.length > 0) scheduleBackgroundTurn(messagesWaited ? Math.max(BACKGROUND_PAUSE_MS, took) : BACKGROUND_PAUSE_MS);
     });
   }, pause);
 }
