@@ -6,10 +6,15 @@
 //
 // The engine is imported by its package name; its `source` export condition points esbuild at the TypeScript
 // sources, so a bundle never contains stale `tsc` output and bundling needs no prior build.
+//
+// Next to the bundles: dist/ThirdPartyNotices.txt (every npm package bundled, from esbuild's metafiles, with its
+// version and licence text; the .vsix ships it) and dist/bundled-packages.json (the same list, for the tests;
+// not shipped).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledPackages, noticesText } from './notices.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
@@ -37,3 +42,10 @@ for (const r of results) {
     if (!file.endsWith('.map')) console.log(`${file}  ${(info.bytes / 1024).toFixed(0)} KiB`);
   }
 }
+const packages = bundledPackages(results.map((r) => r.metafile), root);
+fs.writeFileSync(path.join(root, 'dist', 'ThirdPartyNotices.txt'), noticesText(packages));
+fs.writeFileSync(
+  path.join(root, 'dist', 'bundled-packages.json'),
+  JSON.stringify(packages.map(({ name, version, license, licenceFile }) => ({ name, version, license, licenceFile })), null, 2) + '\n',
+);
+console.log(`dist/ThirdPartyNotices.txt  ${packages.length} packages`);

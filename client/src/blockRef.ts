@@ -10,6 +10,7 @@
  * resolves.
  */
 import type { TextEdit } from 'vscode-languageserver-types';
+import { l10n } from './l10n';
 import {
   type Block,
   blockIdInsertEdit,
@@ -68,7 +69,7 @@ export function planBlockReference(path: string, text: string, line: number, see
   if (onLine) return { ok: true, subpath: `^${onLine.id}` };
 
   const block = blockAtLine(text, line, note);
-  if (!block) return { ok: false, reason: 'Put the cursor in a paragraph, list item, heading, quote or table to reference it.' };
+  if (!block) return { ok: false, reason: l10n.t('Put the cursor in a paragraph, list item, heading, quote or table to reference it.') };
   if (block.id !== undefined) return { ok: true, subpath: `^${block.id}` };
 
   if (block.kind === 'heading') {
@@ -82,7 +83,7 @@ export function planBlockReference(path: string, text: string, line: number, see
   const id = freshBlockId(new Set(note.blockIds.map((b) => b.id)), seed);
   const edit = blockIdInsertEdit(text, block, id);
   if (!namesLine(parseNote(path, applyEdit(text, edit)), id, line)) {
-    return { ok: false, reason: 'A block id here would not name the block under the cursor; put the cursor in a paragraph or list item.' };
+    return { ok: false, reason: l10n.t('A block id here would not name the block under the cursor; put the cursor in a paragraph or list item.') };
   }
   return { ok: true, subpath: `^${id}`, edit };
 }

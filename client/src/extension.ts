@@ -25,9 +25,12 @@ import {
 import { obsidianPreviewPlugin } from './preview/plugin';
 import { effectiveVaultSettings, readObsidianConfig, readOwnVaultSettings, type VaultSettings } from '@ospo-notes/engine';
 import { blockReferenceText, planBlockReference } from './blockRef';
-import { absoluteInside, planCreateNote, renderTemplate, staysInsideReally, vaultNewNoteTemplate } from './newNote';
+import { absoluteInside, expandTemplate, planCreateNote, staysInsideReally, vaultNewNoteTemplate } from './newNote';
 import { previewOptions, Throttle } from './previewHost';
 import { parseVisibility, type Visibility } from '@ospo-notes/engine';
+import { useTranslator } from './l10n';
+import { codeArgument, problemDocItems, problemDocPath, type ShownProblem } from './problemDocs';
+import { diagnosticDocUrl } from '@ospo-notes/engine';
 import {
   CHECK_VAULT_REQUEST,
   FILES_CHANGED_NOTIFICATION,
@@ -41,7 +44,11 @@ import {
   type VaultFileList,
 } from './protocol';
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
+import { registerDailyNoteCommands } from './dailyNotes';
 import { VaultFiles } from './vaultFiles';
+import { NOTES_CHANGED_NOTIFICATION, type NotesChanged } from './protocol';
+import { registerBacklinksView } from './views/backlinks';
+import { ServerEvents } from './views/serverEvents';
 
 const SECTION = 'ospoNotes';
 const COMMANDS = {
@@ -50,6 +57,8 @@ const COMMANDS = {
   checkVault: 'ospo-notes.checkVault',
   restartServer: 'ospo-notes.restartServer',
   treatAsVault: 'ospo-notes.treatAsVault',
+  showOutput: 'ospo-notes.showOutput',
+  openProblemsDocumentation: 'ospo-notes.openProblemsDocumentation',
 } as const;
 /** Set once every open folder is a vault: "Treat this Folder as a Vault" leaves the palette (package.json). */
 const EVERY_FOLDER_IS_A_VAULT = 'ospoNotes.everyFolderIsAVault';
@@ -67,7 +76,11 @@ export interface OspoNotesApi {
 }
 
 export function activate(context: vscode.ExtensionContext): OspoNotesApi {
+  // The vscode-free modules' texts (status bar, messages) in the editor's display language.
+  useTranslator(vscode.l10n.t);
   const output = vscode.window.createOutputChannel('OSPO Notes', { log: true });
+  context.subscriptions.push(output);
+  registerHelpCommands(context, output);
   const files = new VaultFiles();
   const problems = new ProblemCounter();
   let status: IndexStatus | undefined;
@@ -154,6 +167,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   const lc = new LanguageClient('ospoNotes', 'OSPO Notes', serverOptions, clientOptions);
   lc.registerFeature(new OwnFileWatcher());
   client = lc;
+  const dailyNotes = registerDailyNoteCommands(context, lc, output);
 
   let filesRequest = 0;
   const refreshFiles = async (): Promise<void> => {
@@ -169,10 +183,17 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     }
   };
 
+  // Views subscribe to the server's notifications through these events (one client handler per method).
+  const serverEvents = new ServerEvents();
+  context.subscriptions.push(serverEvents);
+  lc.onNotification(NOTES_CHANGED_NOTIFICATION, (c: NotesChanged) => serverEvents.notesChanged(c));
+
   lc.onNotification(INDEXED_NOTIFICATION, (s: IndexStatus) => {
     status = s;
     renderStatus();
     void refreshFiles();
+    serverEvents.vaultIndexed(s);
+    dailyNotes.vaultsIndexed(s);
   });
   lc.onNotification(INDEX_CHANGED_NOTIFICATION, (s: IndexStatus) => {
     status = s;
@@ -180,7 +201,12 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   });
   lc.onNotification(FILES_CHANGED_NOTIFICATION, (c: FilesChanged) => {
     if (files.apply(c)) previewRefresh.trigger();
+    serverEvents.filesChanged(c);
   });
+
+  // --- views ---------------------------------------------------------------------------------------------------
+
+  registerBacklinksView(context, lc, serverEvents);
   context.subscriptions.push(
     lc.onDidChangeState((e) => {
       if (e.newState === State.Running) {
@@ -210,7 +236,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
 
   lc.start().catch((e) => {
     output.error(`The OSPO Notes language server did not start: ${errorText(e)}`);
-    void vscode.window.showErrorMessage('OSPO Notes: the language server did not start. See the "OSPO Notes" output for details.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('OSPO Notes: the language server did not start. See the "OSPO Notes" output for details.'));
   });
 
   // --- settings ------------------------------------------------------------------------------------------------
@@ -237,11 +263,11 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.checkVault, async () => {
       if (lc.state !== State.Running) {
-        void vscode.window.showWarningMessage('OSPO Notes: the language server is not running. Try "OSPO Notes: Restart Server".');
+        void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: the language server is not running. Try "OSPO Notes: Restart Server".'));
         return;
       }
       try {
-        const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking the vault' }, () =>
+        const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the vault') }, () =>
           lc.sendRequest<VaultCheck[]>(CHECK_VAULT_REQUEST),
         );
         const checked = new Set(results.map((r) => r.uri));
@@ -250,7 +276,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         if (results.length > 0) await vscode.commands.executeCommand('workbench.actions.view.problems');
       } catch (e) {
         output.error(`Check vault failed: ${errorText(e)}`);
-        void vscode.window.showErrorMessage(`OSPO Notes: checking the vault failed: ${errorText(e)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('OSPO Notes: checking the vault failed: {0}', errorText(e)));
       }
     }),
 
@@ -260,7 +286,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       const candidates = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file' && (!status || quiet.has(f.uri.toString())));
       if (candidates.length === 0) {
         void vscode.window.showInformationMessage(
-          (vscode.workspace.workspaceFolders ?? []).length === 0 ? 'OSPO Notes: open a folder first.' : 'OSPO Notes: every open folder is already a vault.',
+          (vscode.workspace.workspaceFolders ?? []).length === 0 ? vscode.l10n.t('OSPO Notes: open a folder first.') : vscode.l10n.t('OSPO Notes: every open folder is already a vault.'),
         );
         return;
       }
@@ -270,7 +296,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         candidates.find((f) => f === current) ??
         (candidates.length === 1
           ? candidates[0]
-          : (await vscode.window.showQuickPick(candidates.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })), { placeHolder: 'Folder to treat as a vault' }))?.folder);
+          : (await vscode.window.showQuickPick(candidates.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })), { placeHolder: vscode.l10n.t('Folder to treat as a vault') }))?.folder);
       if (!folder) return;
       // Remembered in the user's settings, not as a file in the folder: a code repository stays as it was.
       const config = vscode.workspace.getConfiguration(SECTION);
@@ -278,10 +304,10 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       try {
         await config.update('vaults', [...listed.filter((p) => p !== folder.uri.fsPath), folder.uri.fsPath], vscode.ConfigurationTarget.Global);
       } catch (e) {
-        void vscode.window.showErrorMessage(`OSPO Notes: could not save the setting ospoNotes.vaults: ${errorText(e)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('OSPO Notes: could not save the setting ospoNotes.vaults: {0}', errorText(e)));
         return;
       }
-      void vscode.window.showInformationMessage(`OSPO Notes: "${folder.name}" is now a vault: every note is checked. (Saved in your user settings as ospoNotes.vaults.)`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('OSPO Notes: "{0}" is now a vault: every note is checked. (Saved in your user settings as ospoNotes.vaults.)', folder.name));
     }),
 
     vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
@@ -291,7 +317,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         output.info('Language server restarted.');
       } catch (e) {
         output.error(`Restart failed: ${errorText(e)}`);
-        void vscode.window.showErrorMessage(`OSPO Notes: restarting the language server failed: ${errorText(e)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('OSPO Notes: restarting the language server failed: {0}', errorText(e)));
       }
     }),
 
@@ -303,7 +329,7 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       const notePath = loc?.path ?? path.basename(doc.uri.path);
       const plan = planBlockReference(notePath, doc.getText(), editor.selection.active.line);
       if (!plan.ok) {
-        void vscode.window.showInformationMessage(`OSPO Notes: ${plan.reason}`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('OSPO Notes: {0}', plan.reason));
         return;
       }
       if (plan.edit) {
@@ -314,14 +340,14 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         const edit = new vscode.WorkspaceEdit();
         edit.replace(doc.uri, new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), plan.edit.newText);
         if (!(await vscode.workspace.applyEdit(edit))) {
-          void vscode.window.showWarningMessage('OSPO Notes: could not add the block id; the note changed meanwhile.');
+          void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: could not add the block id; the note changed meanwhile.'));
           return;
         }
       }
       const format = loc ? (await vaultSettings(loc.vault.root, doc.uri)).linkFormat : undefined;
       const reference = blockReferenceText(loc?.vault.files, notePath, plan.subpath, format);
       await vscode.env.clipboard.writeText(reference);
-      vscode.window.setStatusBarMessage(`$(clippy) Copied ${reference}`, 4000);
+      vscode.window.setStatusBarMessage(`$(clippy) ${vscode.l10n.t('Copied {0}', reference)}`, 4000);
     }),
 
     vscode.commands.registerCommand(COMMANDS.createNote, async () => {
@@ -330,25 +356,27 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       const doc = editor.document;
       const folder = doc.uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(doc.uri) : undefined;
       if (!folder) {
-        void vscode.window.showWarningMessage('OSPO Notes: new notes are only created for notes inside an open workspace folder.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: new notes are only created for notes inside an open workspace folder.'));
         return;
       }
       const loc = files.locate(doc.uri.fsPath);
       if (!loc) {
-        const why = files.all.length === 0 || files.all.some((v) => !v.ready) ? 'the vault is still being indexed; try again in a moment' : 'this note is not part of a vault';
-        void vscode.window.showWarningMessage(`OSPO Notes: ${why}.`);
+        const indexing = files.all.length === 0 || files.all.some((v) => !v.ready);
+        void vscode.window.showWarningMessage(
+          indexing ? vscode.l10n.t('OSPO Notes: the vault is still being indexed; try again in a moment.') : vscode.l10n.t('OSPO Notes: this note is not part of a vault.'),
+        );
         return;
       }
       const config = vscode.workspace.getConfiguration(SECTION, doc.uri);
-      const newNoteFolder = (await vaultSettings(loc.vault.root, doc.uri)).newNoteFolder;
-      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, newNoteFolder);
+      const effective = await vaultSettings(loc.vault.root, doc.uri);
+      const plan = planCreateNote(doc.getText(), loc.path, editor.selection.active, loc.vault.files, effective.newNoteFolder);
       if (plan.kind === 'refuse') {
-        void vscode.window.showWarningMessage(`OSPO Notes: ${plan.reason}`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: {0}', plan.reason));
         return;
       }
       const abs = absoluteInside(loc.vault.root, plan.path);
       if (!abs || !(vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && staysInsideReally(f.uri.fsPath, abs))) {
-        void vscode.window.showWarningMessage(`OSPO Notes: "${plan.path}" would be outside the workspace; no note was created.`);
+        void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: "{0}" would be outside the workspace; no note was created.', plan.path));
         return;
       }
       const uri = vscode.Uri.file(abs);
@@ -357,14 +385,14 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         const template = config.get<string>('newNoteTemplate', '') || vaultNewNoteTemplate(loc.vault.root);
         try {
           await vscode.workspace.fs.createDirectory(vscode.Uri.file(path.dirname(abs)));
-          await vscode.workspace.fs.writeFile(uri, Buffer.from(renderTemplate(template, plan.title), 'utf8'));
+          await vscode.workspace.fs.writeFile(uri, Buffer.from(expandTemplate(template, { title: plan.title, now: new Date(), ...effective.templates }), 'utf8'));
         } catch (e) {
-          void vscode.window.showErrorMessage(`OSPO Notes: could not create "${plan.path}": ${errorText(e)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('OSPO Notes: could not create "{0}": {1}', plan.path, errorText(e)));
           return;
         }
-        vscode.window.setStatusBarMessage(`$(new-file) Created ${plan.path}`, 4000);
+        vscode.window.setStatusBarMessage(`$(new-file) ${vscode.l10n.t('Created {0}', plan.path)}`, 4000);
       } else {
-        vscode.window.setStatusBarMessage(`$(go-to-file) ${plan.path} already exists`, 4000);
+        vscode.window.setStatusBarMessage(`$(go-to-file) ${vscode.l10n.t('{0} already exists', plan.path)}`, 4000);
       }
       await vscode.window.showTextDocument(uri, { preview: false });
     }),
@@ -394,6 +422,44 @@ function serverModulePath(context: vscode.ExtensionContext): string {
   return fs.existsSync(compiled) ? compiled : bundled;
 }
 
+/**
+ * "Show Output" (the extension's log: server start, restarts, failures, and the LSP trace with
+ * `ospoNotes.trace.server`) and "Open Problems Documentation" (a problem code's page, shipped in the extension,
+ * in the markdown preview; the codes of the active note's problems are offered first).
+ */
+function registerHelpCommands(context: vscode.ExtensionContext, output: vscode.OutputChannel): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(COMMANDS.openProblemsDocumentation, async (arg?: unknown) => {
+      let code = codeArgument(arg);
+      if (code === undefined) {
+        const editor = vscode.window.activeTextEditor;
+        const shown: ShownProblem[] = editor
+          ? vscode.languages.getDiagnostics(editor.document.uri).map((d) => ({
+              code: typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code),
+              source: d.source,
+              atCursor: d.range.contains(editor.selection.active),
+            }))
+          : [];
+        const picked = await vscode.window.showQuickPick(
+          problemDocItems(shown).map((item) => ({ label: item.code, description: item.reason, detail: item.title, code: item.code })),
+          { placeHolder: vscode.l10n.t('Problem code to read about'), matchOnDetail: true },
+        );
+        if (!picked) return;
+        code = picked.code;
+      }
+      const page = problemDocPath(context.extensionPath, code);
+      if (!page) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: no documentation for the problem code "{0}".', code));
+        return;
+      }
+      if (fs.existsSync(page)) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(page));
+      // A build without the pages (a source checkout missing docs/) reads them on the web.
+      else await vscode.env.openExternal(vscode.Uri.parse(diagnosticDocUrl(code)));
+    }),
+  );
+}
+
 function readEmbedDepth(): number {
   const n = vscode.workspace.getConfiguration(SECTION).get<number>('preview.embedDepth', 3);
   return typeof n === 'number' && Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 3;
@@ -417,7 +483,7 @@ function readVisibilityDefault(): Visibility {
 function markdownEditor(): vscode.TextEditor | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'markdown') {
-    void vscode.window.showInformationMessage('OSPO Notes: open a markdown note first.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('OSPO Notes: open a markdown note first.'));
     return undefined;
   }
   return editor;

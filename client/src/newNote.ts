@@ -1,6 +1,6 @@
 /**
  * "Create note for link under cursor": the client's file-system checks. Where the note goes and what it starts
- * with is the engine's rule (`newNotePath`, `planCreateNote`, `renderTemplate`), shared with the server's quick
+ * with is the engine's rule (`newNotePath`, `planCreateNote`, `expandTemplate`), shared with the server's quick
  * fix; this module only maps vault paths onto the disk and refuses paths that leave the workspace.
  * Free of the `vscode` module so that it is testable in plain Node.
  */
@@ -14,7 +14,7 @@ import {
 } from '@ospo-notes/engine';
 
 // The rule lives in the engine; re-exported for the extension and its tests.
-export { DEFAULT_NEW_NOTE_TEMPLATE, newNotePath, planCreateNote, renderTemplate, type CreateNotePlan, type NewNotePath } from '@ospo-notes/engine';
+export { DEFAULT_NEW_NOTE_TEMPLATE, expandTemplate, newNotePath, planCreateNote, type CreateNotePlan, type NewNotePath } from '@ospo-notes/engine';
 
 /**
  * The template of a vault without the `newNoteTemplate` setting: from its frontmatter schema

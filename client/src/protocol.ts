@@ -69,3 +69,154 @@ export interface NotesChanged {
   /** Vault-relative paths of notes added, changed or removed since the last notification. */
   paths: string[];
 }
+
+// --- The Backlinks view ------------------------------------------------------------------------------------------
+
+/** `ospo/backlinks` `{ uri, limit? }`: the linked and unlinked mentions of the note at `uri`; null when it is no indexed note. */
+export const BACKLINKS_REQUEST = 'ospo/backlinks';
+/**
+ * `ospo/linkMentions` `{ uri, source, mention? }`: turns the unlinked mention `mention` (as `ospo/backlinks` gave
+ * it), or every unlinked mention, of the note `uri` in the note `source` into links; the server applies the edit
+ * through `workspace/applyEdit`. A mention no longer there is refused with an error saying so.
+ */
+export const LINK_MENTIONS_REQUEST = 'ospo/linkMentions';
+
+export interface BacklinksParams {
+  uri: string;
+  /** Unlinked mentions returned at most (the server's default otherwise); the rest are counted in `more`. */
+  limit?: number;
+}
+
+export interface TextRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** Text around a link or mention, on one line, with the link or mention at `highlight` (start, end). */
+export interface MentionContext {
+  text: string;
+  highlight: [number, number];
+}
+
+export interface BacklinkOccurrenceInfo {
+  range: TextRange;
+  syntax: 'wiki' | 'markdown' | 'definition';
+  embed: boolean;
+  context: MentionContext;
+  headingPath: string[];
+}
+
+export interface BacklinkGroupInfo {
+  /** What the links name of the target: the whole note, a heading, a block, or a heading or block it lacks. */
+  kind: 'note' | 'heading' | 'block' | 'missing';
+  /** The heading's text, `^id`, or `#subpath` as written for a missing one. */
+  label?: string;
+  line?: number;
+  occurrences: BacklinkOccurrenceInfo[];
+}
+
+export interface LinkingNoteInfo {
+  uri: string;
+  path: string;
+  title?: string;
+  groups: BacklinkGroupInfo[];
+  count: number;
+}
+
+export interface UnlinkedMentionInfo {
+  range: TextRange;
+  text: string;
+  term: string;
+  termKind: 'name' | 'title' | 'alias' | 'acronym';
+  context: MentionContext;
+  headingPath: string[];
+}
+
+export interface MentioningNoteInfo {
+  uri: string;
+  path: string;
+  title?: string;
+  mentions: UnlinkedMentionInfo[];
+  /** Every mention in the note (more than `mentions` when the limit was reached). */
+  count: number;
+}
+
+export interface BacklinksAnswer {
+  uri: string;
+  vaultUri: string;
+  path: string;
+  linked: { notes: LinkingNoteInfo[]; count: number };
+  unlinked: { notes: MentioningNoteInfo[]; count: number; more: number; terms: string[]; skippedTerms: string[] };
+}
+
+export interface LinkMentionsParams {
+  /** The note mentioned. */
+  uri: string;
+  /** The note holding the mentions. */
+  source: string;
+  /** One mention as the view showed it; absent: every unlinked mention in `source`. */
+  mention?: { range: TextRange; text: string };
+}
+
+export interface LinkMentionsResult {
+  applied: boolean;
+  links: number;
+  failureReason?: string;
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Daily notes and templates (server.ts "Daily notes and templates"; the rules are engine/src/features/dailyNotes.ts
+// and templates.ts). Every request names the vault by the active note's `uri`, else by `vaultUri` (optional with
+// one vault), and sends the user's local wall-clock time as `now` (`YYYY-MM-DDTHH:mm:ss`, no offset), so dates
+// are the user's and tests can fix the clock.
+
+export const DAILY_NOTE_REQUEST = 'ospo/dailyNote';
+export const TEMPLATES_REQUEST = 'ospo/templates';
+export const INSERT_TEMPLATE_REQUEST = 'ospo/insertTemplate';
+export const NOTE_FROM_TEMPLATE_REQUEST = 'ospo/noteFromTemplate';
+
+export interface VaultRequestParams {
+  /** The active note, if any: its vault, and (previous/next, insert) the note itself. */
+  uri?: string;
+  vaultUri?: string;
+}
+
+export interface DailyNoteParams extends VaultRequestParams {
+  which: 'today' | 'previous' | 'next';
+  now: string;
+}
+
+/** A workspace edit as LSP writes it (`documentChanges`: a `CreateFile`, then the new note's text). */
+export type LspWorkspaceEdit = import('vscode-languageserver-types').WorkspaceEdit;
+
+/**
+ * `open`: the note exists; `create`: apply `edit` (it creates the note with its text), then open `uri`;
+ * `none`: there is no such note (previous/next), `refused`: the settings do not allow it; `message` says why.
+ */
+export type DailyNoteResult =
+  | { kind: 'open'; uri: string; path: string }
+  | { kind: 'create'; uri: string; path: string; edit: LspWorkspaceEdit }
+  | { kind: 'none' | 'refused'; message: string };
+
+/** The templates folder's notes, or why there are none to pick. */
+export type TemplatesResult = { ok: true; folder: string; templates: Array<{ path: string; uri: string }> } | { ok: false; message: string };
+
+export interface InsertTemplateParams extends VaultRequestParams {
+  uri: string;
+  /** The selection the template replaces (empty: the cursor). */
+  range: import('vscode-languageserver-types').Range;
+  /** The template's vault path, as `ospo/templates` lists it. */
+  template: string;
+  now: string;
+}
+
+/** The edit of the note (at its buffer's version), or why the template cannot be inserted. */
+export type InsertTemplateResult = { ok: true; edit: LspWorkspaceEdit } | { ok: false; message: string };
+
+export interface NoteFromTemplateParams extends VaultRequestParams {
+  template: string;
+  /** The new note's name (or a path from the vault root, as a link writes it). */
+  name: string;
+  now: string;
+}
+
+export type NoteFromTemplateResult = { ok: true; uri: string; path: string; edit: LspWorkspaceEdit } | { ok: false; message: string };

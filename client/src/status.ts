@@ -1,7 +1,9 @@
 /**
  * What the status bar item and the "Check vault" command say, as pure functions of what the server reported.
- * Free of the `vscode` module so that it is testable in plain Node.
+ * Free of the `vscode` module so that it is testable in plain Node; its texts go through `l10n.t` (English in
+ * plain Node, `vscode.l10n.t` in the editor).
  */
+import { l10n } from './l10n';
 import type { IndexStatus, VaultCheck } from './protocol';
 
 export interface StatusView {
@@ -19,9 +21,25 @@ export function formatCount(n: number): string {
   return Math.max(0, Math.round(n)).toLocaleString('en-US');
 }
 
-/** `1 note`, `2 notes`; `plural` defaults to the word with an `s`. */
-export function counted(n: number, singular: string, plural = `${singular}s`): string {
-  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+/**
+ * `1 note`, `2 notes`: one message for one and one for the rest, so that a translation can word each (a
+ * language with more plural forms words the second generally).
+ */
+const COUNTED = {
+  note: (n: string, one: boolean) => (one ? l10n.t('{0} note', n) : l10n.t('{0} notes', n)),
+  attachment: (n: string, one: boolean) => (one ? l10n.t('{0} attachment', n) : l10n.t('{0} attachments', n)),
+  problem: (n: string, one: boolean) => (one ? l10n.t('{0} problem', n) : l10n.t('{0} problems', n)),
+  vault: (n: string, one: boolean) => (one ? l10n.t('{0} vault', n) : l10n.t('{0} vaults', n)),
+  error: (n: string, one: boolean) => (one ? l10n.t('{0} error', n) : l10n.t('{0} errors', n)),
+  warning: (n: string, one: boolean) => (one ? l10n.t('{0} warning', n) : l10n.t('{0} warnings', n)),
+  hint: (n: string, one: boolean) => (one ? l10n.t('{0} hint', n) : l10n.t('{0} hints', n)),
+} as const;
+
+export type Counted = keyof typeof COUNTED;
+
+/** `n` and the word for what is counted: `1 note`, `1,234 notes`. */
+export function counted(n: number, what: Counted): string {
+  return COUNTED[what](formatCount(n), n === 1);
 }
 
 /**
@@ -30,18 +48,18 @@ export function counted(n: number, singular: string, plural = `${singular}s`): s
  * notes with problems, which the tooltip gives.
  */
 export function statusView(status: IndexStatus | undefined, problems: number): StatusView {
-  if (!status) return { text: '$(sync~spin) OSPO Notes', tooltip: 'OSPO Notes: starting the language server…', busy: true, visible: false };
+  if (!status) return { text: '$(sync~spin) OSPO Notes', tooltip: l10n.t('OSPO Notes: starting the language server…'), busy: true, visible: false };
   const vaults = status.vaults.filter((v) => v.vault);
-  if (vaults.length === 0) return { text: '$(book) OSPO Notes', tooltip: 'OSPO Notes: no open folder is a vault.', busy: false, visible: false };
+  if (vaults.length === 0) return { text: '$(book) OSPO Notes', tooltip: l10n.t('OSPO Notes: no open folder is a vault.'), busy: false, visible: false };
   const lines = vaults.map((v) =>
     v.ready
-      ? `${v.name}: ${counted(v.notes, 'note')}, ${counted(v.files - v.notes, 'attachment')}, ${counted(v.problems, 'note')} with problems`
-      : `${v.name}: indexing…`,
+      ? l10n.t('{0}: {1}, {2}, {3} with problems', v.name, counted(v.notes, 'note'), counted(v.files - v.notes, 'attachment'), counted(v.problems, 'note'))
+      : l10n.t('{0}: indexing…', v.name),
   );
   const indexing = vaults.filter((v) => !v.ready).length;
   if (indexing > 0) {
     return {
-      text: vaults.length === 1 ? '$(sync~spin) Indexing notes…' : `$(sync~spin) Indexing ${counted(indexing, 'vault')}…`,
+      text: vaults.length === 1 ? `$(sync~spin) ${l10n.t('Indexing notes…')}` : `$(sync~spin) ${l10n.t('Indexing {0}…', counted(indexing, 'vault'))}`,
       tooltip: ['OSPO Notes', ...lines].join('\n'),
       busy: true,
       visible: true,
@@ -50,7 +68,7 @@ export function statusView(status: IndexStatus | undefined, problems: number): S
   const notes = vaults.reduce((n, v) => n + v.notes, 0);
   return {
     text: `$(book) ${counted(notes, 'note')} · ${counted(problems, 'problem')}`,
-    tooltip: ['OSPO Notes', ...lines, '', 'Click to check the vault.'].join('\n'),
+    tooltip: ['OSPO Notes', ...lines, '', l10n.t('Click to check the vault.')].join('\n'),
     busy: false,
     visible: true,
   };
@@ -101,24 +119,24 @@ export function visibleProblemCount<T>(diagnostics: readonly T[], isHint: (d: T)
 
 /** The message after "Check vault". `notes` is the total note count, when known. */
 export function checkSummary(results: readonly VaultCheck[], notes?: number): string {
-  if (results.length === 0) return 'OSPO Notes: the vault is still being indexed. Try again when the status bar shows the note count.';
+  if (results.length === 0) return l10n.t('OSPO Notes: the vault is still being indexed. Try again when the status bar shows the note count.');
   const sum = (f: (r: VaultCheck) => number): number => results.reduce((n, r) => n + f(r), 0);
   const errors = sum((r) => r.errors);
   const warnings = sum((r) => r.warnings);
   const information = sum((r) => r.information);
   const hints = sum((r) => r.hints);
   const notesWithProblems = sum((r) => r.notesWithProblems);
-  const scope = notes !== undefined ? counted(notes, 'note') : results.length === 1 ? 'the vault' : counted(results.length, 'vault');
-  if (errors + warnings + information + hints === 0) return `OSPO Notes: no problems in ${scope}.`;
+  const scope = notes !== undefined ? counted(notes, 'note') : results.length === 1 ? l10n.t('the vault') : counted(results.length, 'vault');
+  if (errors + warnings + information + hints === 0) return l10n.t('OSPO Notes: no problems in {0}.', scope);
   const parts: string[] = [];
   if (errors) parts.push(counted(errors, 'error'));
   if (warnings) parts.push(counted(warnings, 'warning'));
-  if (information) parts.push(`${formatCount(information)} info`);
+  if (information) parts.push(l10n.t('{0} info', formatCount(information)));
   if (hints) parts.push(counted(hints, 'hint'));
-  return `OSPO Notes: ${parts.join(', ')} in ${counted(notesWithProblems, 'note')} (checked ${scope}).${quietNote(results)}`;
+  return l10n.t('OSPO Notes: {0} in {1} (checked {2}).', parts.join(', '), counted(notesWithProblems, 'note'), scope) + quietNote(results);
 }
 
 function quietNote(results: readonly VaultCheck[]): string {
   if (!results.some((r) => r.vault === false)) return '';
-  return ' Outside a vault the Problems panel lists open notes only; "OSPO Notes: Treat this Folder as a Vault" lists every note.';
+  return ' ' + l10n.t('Outside a vault the Problems panel lists open notes only; "OSPO Notes: Treat this Folder as a Vault" lists every note.');
 }

@@ -12,6 +12,7 @@ export * from './syntax/destinations';
 export * from './syntax/frontmatter';
 export * from './syntax/mojibake';
 export * from './syntax/parser';
+export * from './syntax/templateTags';
 export * from './syntax/text';
 
 // I/O: the only modules that touch the file system (walk, read, decode, load).
@@ -55,6 +56,13 @@ export * from './features/hover';
 export * from './features/references';
 export * from './features/rename';
 export * from './features/symbols';
+
+// Backlinks and unlinked mentions (the Backlinks view).
+export * from './features/backlinks';
+export * from './features/unlinkedMentions';
+// Daily notes and templates (Obsidian's core plugins).
+export * from './features/dailyNotes';
+export * from './features/templates';
 
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';

@@ -56,8 +56,9 @@ export interface Link {
   /** Markdown links only: the destination as written (before decoding), for diagnostics such as R6.5. */
   destination?: string;
   /**
-   * The link's own text holds a Templater tag (`[[<% tp.file.title %>]]`): a placeholder that is filled in when
-   * the template is applied, so it is not reported as broken. Absent otherwise.
+   * The link's own text holds a Templater tag (`[[<% tp.file.title %>]]`) or a core Templates tag
+   * (`[[{{date}}]]`): a placeholder that is filled in when the template is applied, so it is not reported as
+   * broken. Absent otherwise.
    */
   placeholder?: true;
 }

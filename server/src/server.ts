@@ -110,7 +110,9 @@ import {
   VaultRules,
   WorkspaceEditBuilder,
 } from '@ospo-notes/engine';
+import { findUnlinkedMentions, MentionCache, planMentionLinks, provideBacklinksInSlices, type MentionRef } from '@ospo-notes/engine';
 import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
+import { adjacentDailyNote, dailyNoteDate, planDailyNote, planNoteFromTemplate, planTemplateInsertion, templateNotes } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { Workspace, type Vault } from './workspace';
@@ -186,6 +188,8 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onRequest('ospo/status', onStatusRequest);
   connection.onRequest('ospo/checkVault', onCheckVaultRequest);
   connection.onRequest('ospo/files', onFilesRequest);
+  registerBacklinksRequests();
+  registerDailyNoteAndTemplateRequests();
   connection.onShutdown(onShutdownWriteCaches);
   documents.listen(connection);
   connection.listen();
@@ -1541,6 +1545,245 @@ const onCheckVaultRequest = async () => {
 
 const onFilesRequest = () =>
   workspace.vaults.map((v) => ({ uri: v.uri, root: v.root, ready: v.ready, files: v.ready ? [...v.index.files.paths()] : [], rules: v.rules.toSettings() }));
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Backlinks view: `ospo/backlinks` (linked and unlinked mentions of a note) and `ospo/linkMentions` (turn
+// one mention, or all of a note's, into links). The rules are the engine's (features/backlinks.ts,
+// features/unlinkedMentions.ts); here only URIs, versions and the editor's edit.
+
+function registerBacklinksRequests(): void {
+  mentionCaches = new WeakMap();
+  mentionEditsInFlight.clear();
+  connection.onRequest('ospo/backlinks', onBacklinksRequest);
+  connection.onRequest('ospo/linkMentions', onLinkMentionsRequest);
+}
+
+/** Vault URI and path of the notes whose mention links are being applied (see onLinkMentionsRequest). */
+const mentionEditsInFlight = new Set<string>();
+
+/** Per vault, what each note's model was found to mention: a refresh re-reads only the notes that changed. */
+let mentionCaches = new WeakMap<Vault, MentionCache>();
+
+function mentionCacheOf(vault: Vault): MentionCache {
+  let cache = mentionCaches.get(vault);
+  if (!cache) mentionCaches.set(vault, (cache = new MentionCache()));
+  return cache;
+}
+
+/** {@link guard} for handlers that await: a cancellation or an exception answers the request, the server lives on. */
+async function guardAsync<T>(name: string, token: CancellationToken | undefined, work: () => Promise<T>): Promise<T | ResponseError<void>> {
+  if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof ResponseError) return e as ResponseError<void>;
+    if (e instanceof RequestCancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+    connection.console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+    return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${(e as Error).message ?? e}`);
+  }
+}
+
+/** The vault and path of a note named by a view's request (by URI), or undefined when it is no indexed note. */
+function viewedNote(uri: unknown): { vault: Vault; path: string } | undefined {
+  if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'the request needs the note\'s uri');
+  const loc = located(uri);
+  return loc && isNotePath(loc.path) && loc.vault.index.note(loc.path) ? loc : undefined;
+}
+
+const onBacklinksRequest = (params: { uri?: unknown; limit?: unknown }, token: CancellationToken) =>
+  guardAsync('backlinks', token, async () => {
+    const loc = viewedNote(params?.uri);
+    if (!loc) return null;
+    const { vault, path: notePath } = loc;
+    // Mentions are found in the notes' texts with their models: edited open notes are brought up to their buffers.
+    reindexDirtyNotes(vault);
+    const ctx = { ...vault.ctx, cancellation: token };
+    // Both read notes' texts (the linking notes', every note's): in slices, answering other requests in between.
+    const linked = await provideBacklinksInSlices(ctx, notePath, nextTurn);
+    const limit = typeof params.limit === 'number' && Number.isFinite(params.limit) && params.limit >= 0 ? Math.floor(params.limit) : undefined;
+    const unlinked = await findUnlinkedMentions(ctx, notePath, { limit, pause: nextTurn, cache: mentionCacheOf(vault) });
+    const uriOf = (p: string): string => workspace.uriOf(vault, p);
+    return {
+      uri: uriOf(notePath),
+      vaultUri: vault.uri,
+      path: notePath,
+      linked: { notes: linked.notes.map((n) => ({ uri: uriOf(n.path), ...n })), count: linked.count },
+      unlinked: {
+        notes: unlinked.notes.map((n) => ({ uri: uriOf(n.path), ...n })),
+        count: unlinked.count,
+        more: unlinked.more,
+        terms: unlinked.terms.map((t) => t.text),
+        skippedTerms: unlinked.skippedTerms.map((t) => t.text),
+      },
+    };
+  });
+
+function mentionArgument(raw: unknown): MentionRef | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const m = raw as Partial<MentionRef>;
+  const isPos = (p: unknown): boolean => typeof p === 'object' && p !== null && Number.isInteger((p as { line: unknown }).line) && Number.isInteger((p as { character: unknown }).character);
+  if (typeof m.text !== 'string' || !m.range || !isPos(m.range.start) || !isPos(m.range.end)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'ospo/linkMentions: mention must be { range, text }');
+  }
+  return { range: m.range, text: m.text };
+}
+
+const onLinkMentionsRequest = (params: { uri?: unknown; source?: unknown; mention?: unknown }, token: CancellationToken) =>
+  guardAsync('linkMentions', token, async () => {
+    const target = viewedNote(params?.uri);
+    if (typeof params.source !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'ospo/linkMentions needs { uri, source, mention? }');
+    const source = workspace.locate(params.source);
+    const mention = mentionArgument(params.mention);
+    if (!target || !source || source.vault !== target.vault || !source.vault.index.note(source.path)) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, 'Both notes must be notes of the same indexed vault. Nothing was changed.');
+    }
+    const { vault } = target;
+    // One edit of a note's mentions at a time: a second request while the first edit is being applied would be
+    // planned from the text before it (a note not open has no version to refuse it by) and link a link again.
+    const busy = `${vault.uri}\u0000${source.path}`;
+    if (mentionEditsInFlight.has(busy)) throw new ResponseError(LSPErrorCodes.RequestFailed, `Mentions in ${source.path} are being linked already. Nothing more was changed.`);
+    // The text and the version are read together, with no wait in between: the edit names the text it was made for.
+    const text = workspace.textOf(vault, source.path);
+    if (text === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read ${source.path}. Nothing was changed.`);
+    const edited = editTarget(vault, source.path);
+    const plan = planMentionLinks(vault.ctx, target.path, source.path, text, mention);
+    if ('refused' in plan) throw new ResponseError(LSPErrorCodes.RequestFailed, plan.refused);
+    const edit = new WorkspaceEditBuilder().addEdits(edited, plan.edits).build();
+    const label = plan.edits.length === 1 ? 'Link mention' : `Link ${plan.edits.length} mentions`;
+    mentionEditsInFlight.add(busy);
+    try {
+      const result = await connection.workspace.applyEdit({ label, edit });
+      return { applied: result.applied, links: plan.edits.length, ...(result.failureReason ? { failureReason: result.failureReason } : {}) };
+    } finally {
+      mentionEditsInFlight.delete(busy);
+    }
+  });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Daily notes and templates (client/src/protocol.ts `ospo/dailyNote`, `ospo/templates`, `ospo/insertTemplate`,
+// `ospo/noteFromTemplate`). The rules are the engine's (features/dailyNotes.ts, templates.ts); here the vault is
+// found, the user's clock read, and the edits built: a new note is a `CreateFile` and its text, the client applies
+// it and opens the note.
+
+function registerDailyNoteAndTemplateRequests(): void {
+  connection.onRequest<DailyNoteAnswer, void>('ospo/dailyNote', onDailyNoteRequest);
+  connection.onRequest<TemplatesAnswer, void>('ospo/templates', onTemplatesRequest);
+  connection.onRequest<EditAnswer, void>('ospo/insertTemplate', onInsertTemplateRequest);
+  connection.onRequest<NoteAnswer, void>('ospo/noteFromTemplate', onNoteFromTemplateRequest);
+}
+
+/** The answers, as client/src/protocol.ts types them. */
+type DailyNoteAnswer = { kind: 'open'; uri: string; path: string } | { kind: 'create'; uri: string; path: string; edit: WorkspaceEdit } | { kind: 'none' | 'refused'; message: string };
+type TemplatesAnswer = { ok: true; folder: string; templates: Array<{ path: string; uri: string }> } | { ok: false; message: string };
+type EditAnswer = { ok: true; edit: WorkspaceEdit } | { ok: false; message: string };
+type NoteAnswer = { ok: true; uri: string; path: string; edit: WorkspaceEdit } | { ok: false; message: string };
+
+interface VaultRequest {
+  uri?: unknown;
+  vaultUri?: unknown;
+  now?: unknown;
+}
+
+/**
+ * The vault a request is about: the active note's (`uri`), else the one `vaultUri` names, else the only one; and
+ * the note's path when `uri` is a note of it; or why there is none (or it is still being indexed).
+ */
+function requestVault(params: VaultRequest): { vault: Vault; path?: string } | { message: string } {
+  const uri = typeof params.uri === 'string' ? params.uri : undefined;
+  const loc = uri !== undefined ? located(uri) : undefined;
+  let vault = loc?.vault;
+  if (!vault && uri !== undefined) vault = workspace.locate(uri)?.vault;
+  if (!vault && typeof params.vaultUri === 'string') {
+    const root = fsPathOf(params.vaultUri);
+    vault = workspace.vaults.find((v) => v.uri === params.vaultUri || (root !== undefined && v.root === root));
+  }
+  if (!vault && workspace.vaults.length === 1) vault = workspace.vaults[0];
+  if (!vault) return { message: workspace.vaults.length === 0 ? 'Open a vault folder first.' : 'Open a note of the vault first: the workspace has several vaults.' };
+  if (!vault.ready) return { message: `The vault ${vault.name} is still being indexed; try again in a moment.` };
+  return { vault, path: loc && loc.vault === vault && isNotePath(loc.path) ? loc.path : undefined };
+}
+
+/** The user's local wall-clock time the client sent (`YYYY-MM-DDTHH:mm:ss`, read as local time); else the server's. */
+function requestClock(params: VaultRequest): Date {
+  if (typeof params.now === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(params.now)) {
+    const d = new Date(params.now);
+    if (!Number.isNaN(d.getTime())) return d;
+  }
+  return new Date();
+}
+
+/** A new note's edit: created (never over a file), then its text. */
+function noteCreationEdit(vault: Vault, p: string, text: string): WorkspaceEdit {
+  const uri = workspace.uriOf(vault, p);
+  const edit = new WorkspaceEditBuilder().createFile(uri);
+  if (text !== '') edit.insert({ uri, version: null }, { line: 0, character: 0 }, text);
+  return edit.build();
+}
+
+const onDailyNoteRequest = (params: VaultRequest & { which?: unknown }, token?: CancellationToken) =>
+  guard('dailyNote', token, (): DailyNoteAnswer | ResponseError<void> => {
+    const at = requestVault(params);
+    if ('message' in at) return { kind: 'refused', message: at.message };
+    const now = requestClock(params);
+    if (params.which === 'previous' || params.which === 'next') {
+      const found = adjacentDailyNote(at.vault.ctx, params.which, at.path, now);
+      if (!found) {
+        const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+        return { kind: 'none', message: `There is no ${params.which === 'previous' ? 'earlier' : 'later'} daily note than ${at.path !== undefined && adjacentFrom(at.vault, at.path) ? `"${at.path}"` : `today (${day})`}.` };
+      }
+      return { kind: 'open', uri: workspace.uriOf(at.vault, found.path), path: found.path };
+    }
+    if (params.which !== 'today') return new ResponseError(ErrorCodes.InvalidParams, 'ospo/dailyNote needs which: "today", "previous" or "next"');
+    const plan = planDailyNote(at.vault.ctx, now);
+    if (plan.kind === 'refuse') return { kind: 'refused', message: plan.reason };
+    if (plan.kind === 'open') return { kind: 'open', uri: workspace.uriOf(at.vault, plan.path), path: plan.path };
+    return { kind: 'create', uri: workspace.uriOf(at.vault, plan.path), path: plan.path, edit: noteCreationEdit(at.vault, plan.path, plan.text) };
+  });
+
+/** Whether previous/next counted from the note at `p` (a daily note) rather than from today. */
+function adjacentFrom(vault: Vault, p: string): boolean {
+  return dailyNoteDate(vault.settings.dailyNotes, p) !== undefined;
+}
+
+const onTemplatesRequest = (params: VaultRequest, token?: CancellationToken) =>
+  guard('templates', token, (): TemplatesAnswer => {
+    const at = requestVault(params ?? {});
+    if ('message' in at) return { ok: false, message: at.message };
+    const listed = templateNotes(at.vault.ctx);
+    if (!listed.ok) return { ok: false, message: listed.reason };
+    return { ok: true, folder: listed.folder, templates: listed.paths.map((p) => ({ path: p, uri: workspace.uriOf(at.vault, p) })) };
+  });
+
+const onInsertTemplateRequest = (params: VaultRequest & { range?: Range; template?: unknown }, token?: CancellationToken) =>
+  guard('insertTemplate', token, (): EditAnswer | ResponseError<void> => {
+    if (typeof params.uri !== 'string' || typeof params.template !== 'string' || !isRange(params.range)) {
+      return new ResponseError(ErrorCodes.InvalidParams, 'ospo/insertTemplate needs { uri, range, template, now }');
+    }
+    const at = requestVault(params);
+    if ('message' in at) return { ok: false, message: at.message };
+    if (at.path === undefined) return { ok: false, message: 'Templates are inserted into notes of a vault: open one first.' };
+    // The text and the version are read together, with no wait in between: the edit names the text it was made for.
+    const target = editTarget(at.vault, at.path);
+    const planned = planTemplateInsertion(at.vault.ctx, at.path, params.range, params.template, requestClock(params));
+    if (!planned.ok) return { ok: false, message: planned.reason };
+    return { ok: true, edit: new WorkspaceEditBuilder().addEdits(target, planned.edits).build() };
+  });
+
+const onNoteFromTemplateRequest = (params: VaultRequest & { template?: unknown; name?: unknown }, token?: CancellationToken) =>
+  guard('noteFromTemplate', token, (): NoteAnswer | ResponseError<void> => {
+    if (typeof params.template !== 'string' || typeof params.name !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'ospo/noteFromTemplate needs { template, name, now }');
+    const at = requestVault(params);
+    if ('message' in at) return { ok: false, message: at.message };
+    const planned = planNoteFromTemplate(at.vault.ctx, params.name, params.template, at.path ?? '', requestClock(params));
+    if (!planned.ok) return { ok: false, message: planned.reason };
+    if (!at.vault.rules.isMember(planned.path)) return { ok: false, message: `"${planned.path}" would be outside the vault's notes (an ignored or hidden folder); choose another name or folder.` };
+    return { ok: true, uri: workspace.uriOf(at.vault, planned.path), path: planned.path, edit: noteCreationEdit(at.vault, planned.path, planned.text) };
+  });
+
+function isRange(r: unknown): r is Range {
+  const pos = (p: unknown): boolean => p !== null && typeof p === 'object' && Number.isInteger((p as Range['start']).line) && Number.isInteger((p as Range['start']).character);
+  return r !== null && typeof r === 'object' && pos((r as Range).start) && pos((r as Range).end);
+}
 
 // Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
 if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);

@@ -33,6 +33,7 @@ import {
   stem,
   type VaultView,
 } from '@ospo-notes/engine';
+import { l10n } from '../l10n';
 import { calloutIcon, calloutKind, defaultCalloutTitle } from './callouts';
 import { NoteCache, VaultRoot, type Loaded, type LoadFailure, type NoteEntry } from './noteCache';
 import { cutRanges, EMBED_PARSE, hiddenRanges, KNOWN_MODEL, T, type CalloutMeta, type LinkMeta, type ParseInfo } from './syntax';
@@ -452,7 +453,7 @@ export class PreviewRenderer {
       const page = /(?:^|&)page=(\d+)/.exec(sub)?.[1];
       const height = /(?:^|&)height=(\d+)/.exec(sub)?.[1];
       const frame = sub ? `${src}#${encodeURI(sub)}` : src;
-      const label = page ? `${basename(rel)}, page ${page}` : basename(rel);
+      const label = page ? l10n.t('{0}, page {1}', basename(rel), page) : basename(rel);
       const href = this.options.toHref(abs, page ? `page=${page}` : undefined, ctx.root.topDoc);
       // The frame shows the document where the host allows frames; the link opens it everywhere.
       const showFrame = this.options.pdfFrames?.() ?? true;
@@ -497,11 +498,11 @@ export class PreviewRenderer {
     // A part of a note may embed another part of the same note; only the same part again is a cycle.
     if (ctx.chain.some((c) => c.key === key)) {
       const chain = [...ctx.chain.map((c) => c.name), name].join(' \u2192 ');
-      return this.box(meta, 'cycle', `Embed cycle: ${chain}`);
+      return this.box(meta, 'cycle', l10n.t('Embed cycle: {0}', chain));
     }
     if (ctx.depth + 1 > ctx.root.maxDepth) {
       const open = `<a class="ospo-embed-link" href="${esc(this.href(ctx, rel, heading, block))}">${esc(name)}</a>`;
-      return this.box(meta, 'limit', `Not embedded: embeds nest deeper than ${ctx.root.maxDepth} levels.`, ` ${open}`);
+      return this.box(meta, 'limit', l10n.t('Not embedded: embeds nest deeper than {0} levels.', ctx.root.maxDepth), ` ${open}`);
     }
     const budget = ctx.root.budget;
     if (budget.embeds >= budget.maxEmbeds) budget.exhausted ??= 'embeds';
@@ -509,14 +510,14 @@ export class PreviewRenderer {
     if (budget.exhausted) {
       budget.omitted++;
       const open = `<a class="ospo-embed-link" href="${esc(this.href(ctx, rel, heading, block))}">${esc(name)}</a>`;
-      return this.box(meta, 'omitted', 'Not embedded (preview budget):', ` ${open}`);
+      return this.box(meta, 'omitted', l10n.t('Not embedded (preview budget):'), ` ${open}`);
     }
     budget.embeds++;
     const bytesBefore = budget.bytes;
     const loaded = this.load(ctx.root, rel);
     if ('failure' in loaded) return this.box(meta, 'missing', failureReason(loaded.failure, meta.link));
     const entry = loaded.entry;
-    if (entry.problems.length > 0) return this.box(meta, 'missing', `Cannot embed \u201C${embedName(meta.link)}\u201D: ${entry.problems[0].message}`);
+    if (entry.problems.length > 0) return this.box(meta, 'missing', l10n.t('Cannot embed \u201C{0}\u201D: {1}', embedName(meta.link), entry.problems[0].message));
     const withheld = this.privateBox(ctx, meta, entry.model, rel, heading, block);
     if (withheld !== undefined) return withheld;
 
@@ -570,7 +571,7 @@ export class PreviewRenderer {
     if (!top || noteVisibility(top, fallback) !== 'public' || noteVisibility(model, fallback) !== 'private') return undefined;
     const esc = this.md.utils.escapeHtml;
     const open = `<a class="ospo-embed-link" href="${esc(this.href(ctx, rel, heading, block))}">${esc(stem(rel))}</a>`;
-    return this.box(meta, 'private', `Private note, not shown in a public note:`, ` ${open}`);
+    return this.box(meta, 'private', l10n.t('Private note, not shown in a public note:'), ` ${open}`);
   }
 
   /** The box at the end of the previewed document saying how many embeds the budget left out, and why. */
@@ -579,14 +580,16 @@ export class PreviewRenderer {
     if (!ctx || ctx.depth !== 0 || ctx.root.budget.omitted === 0) return '';
     const b = ctx.root.budget;
     const esc = this.md.utils.escapeHtml;
-    const count = b.omitted === 1 ? '1 embed was' : `${b.omitted.toLocaleString('en-US')} embeds were`;
+    const count = b.omitted === 1 ? l10n.t('1 embed was not shown') : l10n.t('{0} embeds were not shown', b.omitted.toLocaleString('en-US'));
     const why =
       b.exhausted === 'bytes'
-        ? `the embedded notes already make ${formatSize(b.bytes)} of the page, past the limit of ${formatSize(b.maxBytes)} (setting ospoNotes.preview.maxEmbedKilobytes)`
-        : `the page already shows ${b.maxEmbeds.toLocaleString('en-US')} embedded ${b.maxEmbeds === 1 ? 'note' : 'notes'}, the limit (setting ospoNotes.preview.maxEmbeds)`;
+        ? l10n.t('the embedded notes already make {0} of the page, past the limit of {1} (setting ospoNotes.preview.maxEmbedKilobytes)', formatSize(b.bytes), formatSize(b.maxBytes))
+        : b.maxEmbeds === 1
+          ? l10n.t('the page already shows {0} embedded note, the limit (setting ospoNotes.preview.maxEmbeds)', b.maxEmbeds.toLocaleString('en-US'))
+          : l10n.t('the page already shows {0} embedded notes, the limit (setting ospoNotes.preview.maxEmbeds)', b.maxEmbeds.toLocaleString('en-US'));
     return (
-      `<div class="ospo-embed ospo-embed-budget" role="note"><span class="ospo-embed-reason">${esc(`${count} not shown: ${why}.`)}</span>` +
-      ` <span class="ospo-embed-budget-hint">They appear as links marked \u201Cnot embedded\u201D; open a note to see its embeds.</span></div>\n`
+      `<div class="ospo-embed ospo-embed-budget" role="note"><span class="ospo-embed-reason">${esc(l10n.t('{0}: {1}.', count, why))}</span>` +
+      ` <span class="ospo-embed-budget-hint">${esc(l10n.t('They appear as links marked \u201Cnot embedded\u201D; open a note to see its embeds.'))}</span></div>\n`
     );
   }
 
@@ -702,13 +705,13 @@ function missingReason(target: LinkTarget, link: Link): string {
   const note = target.target ? stem(target.target) : link.path;
   switch (target.status) {
     case 'missing-heading':
-      return `No heading \u201C${target.failedSegment ?? link.subpath ?? ''}\u201D in ${note}.`;
+      return l10n.t('No heading \u201C{0}\u201D in {1}.', target.failedSegment ?? link.subpath ?? '', note);
     case 'missing-block':
-      return `No block ^${(link.subpath ?? '').replace(/^[\s#]*\^/, '').trim()} in ${note}.`;
+      return l10n.t('No block ^{0} in {1}.', (link.subpath ?? '').replace(/^[\s#]*\^/, '').trim(), note);
     case 'outside-vault':
-      return `\u201C${name}\u201D is outside the vault.`;
+      return l10n.t('\u201C{0}\u201D is outside the vault.', name);
     default:
-      return `\u201C${name}\u201D is not in the vault.`;
+      return l10n.t('\u201C{0}\u201D is not in the vault.', name);
   }
 }
 
@@ -716,11 +719,11 @@ function failureReason(failure: LoadFailure, link: Link): string {
   const name = embedName(link);
   switch (failure) {
     case 'outside-vault':
-      return `\u201C${name}\u201D leads outside the vault (a link or symlink); it is not read.`;
+      return l10n.t('\u201C{0}\u201D leads outside the vault (a link or symlink); it is not read.', name);
     case 'missing':
-      return `\u201C${name}\u201D is not on disk.`;
+      return l10n.t('\u201C{0}\u201D is not on disk.', name);
     case 'unreadable':
-      return `\u201C${name}\u201D cannot be read.`;
+      return l10n.t('\u201C{0}\u201D cannot be read.', name);
   }
 }
 

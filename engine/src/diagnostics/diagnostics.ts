@@ -153,7 +153,7 @@ export const linksRule: DiagnosticRule = {
     const targets = ctx.index.linkTargets(path);
     const unresolved: UnresolvedMemo = new Map();
     for (let i = 0; i < note.links.length; i++) {
-      // A link holding a Templater tag is a placeholder (see Link.placeholder); the note's other links are checked.
+      // A link holding a Templater or core Templates tag is a placeholder (see Link.placeholder); the note's other links are checked.
       if (note.links[i].placeholder) continue;
       const d = linkDiagnostic(ctx.index, note, note.links[i], targets[i], opts, unresolved);
       if (d) out.push(d);

@@ -42,8 +42,8 @@ import {
   freeNewNotePath,
   newNotePath,
   noteNameFromText,
-  renderTemplate,
 } from './newNote';
+import { expandTemplate, templateValues } from './templates';
 
 /** What a quick fix needs of a diagnostic: as the editor sends it back (code, range, data). */
 export interface DiagnosticRef {
@@ -88,8 +88,10 @@ export interface QuickFix extends NoteAction {
 
 /** How new notes are made; where they go is the vault's setting (`vaultSettingsOf(ctx).newNoteFolder`). */
 export interface NewNoteOptions {
-  /** `ospoNotes.newNoteTemplate`, `{{title}}` filled in; absent or empty: the vault's frontmatter schema's template. */
+  /** `ospoNotes.newNoteTemplate`, its tags expanded (features/templates.ts); absent or empty: the vault's frontmatter schema's template. */
   newNoteTemplate?: string;
+  /** The clock `{{date}}` and `{{time}}` read; absent: the system's. */
+  now?: () => Date;
   /**
    * Whether a file at this vault path belongs to the vault (`VaultRules.isMember`): a note created in an ignored
    * folder would not be a link target, so no action creates one there. Absent: every path does.
@@ -274,7 +276,7 @@ function createNoteFix(ctx: FeatureContext, path: string, link: Link, options: N
   return {
     title: `Create note '${planned.path}'`,
     // Our template when set; else the one the vault's frontmatter schema gives, so the note starts valid.
-    create: { path: planned.path, text: renderTemplate(options.newNoteTemplate || newNoteTemplate(ctx.frontmatterSchema?.()), planned.title) },
+    create: { path: planned.path, text: expandTemplate(options.newNoteTemplate || newNoteTemplate(ctx.frontmatterSchema?.()), templateValues(ctx, planned.title, options.now?.() ?? new Date())) },
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Where a new note goes, and what it starts with: the one rule behind the client's "Create note for link under
+ * Where a new note goes, and what it starts with (its template is expanded by features/templates.ts): the one rule behind the client's "Create note for link under
  * cursor", the quick fix that creates the note of an unresolved link, and "extract selection into a new note".
  *
  * The place is the one Obsidian picks when a link is clicked: a linkpath with a folder names the note's path from
@@ -12,7 +12,6 @@
 import type { Position } from '../model';
 import { newNoteTemplate } from '../diagnostics/frontmatterSchema';
 import { parseNote } from '../syntax/parser';
-import { yamlScalar } from '../syntax/frontmatter';
 import { FileLookup } from '../vault/fileLookup';
 import { isAttachmentPath, isHiddenName } from '../vault/membership';
 import { dirname, extname, NOTE_EXTENSION, resolveDotSegments, stem } from '../vault/paths';
@@ -86,34 +85,6 @@ function segmentProblem(segment: string): string | undefined {
   if (segment !== segment.trim() || segment.endsWith('.')) return `"${segment}" starts or ends with a space or ends with a dot`;
   return undefined;
 }
-
-/**
- * The new note's text: `{{title}}` replaced by the title. Where the placeholder is a whole unquoted value in the
- * frontmatter (`title: {{title}}`), a title YAML would misread (`Q: why`, `#hash`, `123`, `true`) is written as a
- * quoted string, so that the note's frontmatter stays valid.
- */
-export function renderTemplate(template: string, title: string): string {
-  const lines = template.split('\n');
-  let fmEnd = -1;
-  if (lines[0]?.trimEnd() === '---') {
-    for (let i = 1; i < lines.length; i++) {
-      if (lines[i].trimEnd() === '---' || lines[i].trimEnd() === '...') {
-        fmEnd = i;
-        break;
-      }
-    }
-  }
-  return lines
-    .map((line, i) => {
-      if (i > 0 && i < fmEnd) {
-        const m = /^(\s*[^\s:#][^:]*:[ \t]+)\{\{title\}\}([ \t]*)$/.exec(line);
-        if (m) return `${m[1]}${yamlScalar(title)}${m[2]}`;
-      }
-      return line.split('{{title}}').join(title);
-    })
-    .join('\n');
-}
-
 
 export type CreateNotePlan =
   | { kind: 'create'; path: string; title: string }

@@ -1,10 +1,10 @@
 /**
- * Reads a vault's Obsidian settings files (`.obsidian/app.json`, `.obsidian/templates.json`); what they mean is
+ * Reads a vault's Obsidian settings files (`.obsidian/app.json`, `templates.json`, `daily-notes.json`); what they mean is
  * `vault/vaultSettings.ts`. Tolerant: a missing file is Obsidian's defaults, a broken or unreadable one is the
  * defaults and one warning, never an exception.
  */
 import * as path from 'path';
-import { OBSIDIAN_APP_CONFIG, OBSIDIAN_TEMPLATES_CONFIG, parseObsidianConfig, type ObsidianConfigRead } from '../vault/vaultSettings';
+import { OBSIDIAN_APP_CONFIG, OBSIDIAN_DAILY_NOTES_CONFIG, OBSIDIAN_TEMPLATES_CONFIG, parseObsidianConfig, type ObsidianConfigRead } from '../vault/vaultSettings';
 import { nodeVaultFs, type VaultFs } from './load';
 
 /** Obsidian writes a few kilobytes here; anything far larger is not a settings file worth parsing. */
@@ -12,8 +12,12 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export async function readObsidianConfig(root: string, files: VaultFs = nodeVaultFs): Promise<ObsidianConfigRead> {
   const warnings: string[] = [];
-  const [app, templates] = await Promise.all([readConfigFile(root, OBSIDIAN_APP_CONFIG, files, warnings), readConfigFile(root, OBSIDIAN_TEMPLATES_CONFIG, files, warnings)]);
-  const read = parseObsidianConfig(app, templates);
+  const [app, templates, dailyNotes] = await Promise.all([
+    readConfigFile(root, OBSIDIAN_APP_CONFIG, files, warnings),
+    readConfigFile(root, OBSIDIAN_TEMPLATES_CONFIG, files, warnings),
+    readConfigFile(root, OBSIDIAN_DAILY_NOTES_CONFIG, files, warnings),
+  ]);
+  const read = parseObsidianConfig(app, templates, dailyNotes);
   return { settings: read.settings, warnings: [...warnings, ...read.warnings] };
 }
 

@@ -18,6 +18,7 @@ import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
 import { blockIdEndingBlock, trailingBlockId } from './blockIds';
 import { findEncodingDamage } from './mojibake';
+import { hasTemplateTag } from './templateTags';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -91,7 +92,8 @@ interface Span {
 }
 
 /**
- * Links whose own text holds a Templater tag (`[[<% tp.date.now() %>]]`, `![<%* tR += caption %>](x.png)`) are
+ * Links whose own text holds a Templater tag (`[[<% tp.date.now() %>]]`, `![<%* tR += caption %>](x.png)`) or a
+ * tag of Obsidian's core Templates plugin (`[[{{date}}]]`, `[[{{date:YYYY-MM}}]]`, syntax/templateTags.ts) are
  * placeholders, filled in when the template is applied. Only those: a note that merely contains a tag elsewhere,
  * or mentions the syntax in a sentence, has its other links checked like any note's.
  */
@@ -99,7 +101,7 @@ function markPlaceholders(links: Link[], lines: string[]): void {
   for (const link of links) {
     const { start, end } = link.range;
     const written = start.line === end.line ? lines[start.line].slice(start.character, end.character) : [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join('\n');
-    if (hasTemplaterTag(written)) link.placeholder = true;
+    if (hasTemplaterTag(written) || hasTemplateTag(written)) link.placeholder = true;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The vault's settings for what the product writes: how new links look, where new notes and attachments go,
- * whether links follow a rename, where templates live. Obsidian keeps them per vault in `.obsidian/app.json` and
- * `.obsidian/templates.json` (read by `io/obsidianConfig.ts`); our own `ospoNotes.*` settings override them.
+ * whether links follow a rename, where templates and daily notes live. Obsidian keeps them per vault in
+ * `.obsidian/app.json`, `.obsidian/templates.json` and `.obsidian/daily-notes.json` (read by
+ * `io/obsidianConfig.ts`); our own `ospoNotes.*` settings override them.
  * Pure: parsing of the files' text, defaults, and the merge into the effective settings features use.
  */
 import type { LinkFormat, LinkPathForm, LinkStyle } from './linkWriter';
@@ -24,7 +25,24 @@ export interface ObsidianSettings {
   alwaysUpdateLinks: boolean;
   /** The core Templates plugin. */
   templates: { folder: string; dateFormat: string; timeFormat: string };
+  /** The core Daily notes plugin. */
+  dailyNotes: DailyNotesSettings;
 }
+
+/**
+ * The core Daily notes plugin's settings, as `.obsidian/daily-notes.json` stores them: `folder` (the vault root when
+ * empty), `format` (Moment tokens; may hold `/` for sub-folders), `template` (a linkpath, usually without `.md`),
+ * `autorun` ("Open daily note on startup").
+ */
+export interface DailyNotesSettings {
+  folder: string;
+  format: string;
+  template: string;
+  autorun: boolean;
+}
+
+/** Obsidian's default daily note name (and ours). */
+export const DEFAULT_DAILY_NOTE_FORMAT = 'YYYY-MM-DD';
 
 export const OBSIDIAN_DEFAULTS: ObsidianSettings = {
   useMarkdownLinks: false,
@@ -34,16 +52,18 @@ export const OBSIDIAN_DEFAULTS: ObsidianSettings = {
   newFileFolderPath: '',
   alwaysUpdateLinks: false,
   templates: { folder: '', dateFormat: 'YYYY-MM-DD', timeFormat: 'HH:mm' },
+  dailyNotes: { folder: '', format: DEFAULT_DAILY_NOTE_FORMAT, template: '', autorun: false },
 };
 
-/** The two files, relative to the vault root. */
+/** The files, relative to the vault root. */
 export const OBSIDIAN_APP_CONFIG = '.obsidian/app.json';
 export const OBSIDIAN_TEMPLATES_CONFIG = '.obsidian/templates.json';
+export const OBSIDIAN_DAILY_NOTES_CONFIG = '.obsidian/daily-notes.json';
 
 /** Whether a vault-relative path is one of the Obsidian settings files read here (a change re-reads them). */
 export function isObsidianConfigPath(relPath: string): boolean {
   const p = relPath.replace(/\\/g, '/').replace(/^\/+/, '');
-  return p === OBSIDIAN_APP_CONFIG || p === OBSIDIAN_TEMPLATES_CONFIG;
+  return p === OBSIDIAN_APP_CONFIG || p === OBSIDIAN_TEMPLATES_CONFIG || p === OBSIDIAN_DAILY_NOTES_CONFIG;
 }
 
 export interface ObsidianConfigRead {
@@ -53,13 +73,13 @@ export interface ObsidianConfigRead {
 }
 
 /**
- * Obsidian's settings from the text of `app.json` and `templates.json` (undefined: the file is absent). Never
+ * Obsidian's settings from the text of `app.json`, `templates.json` and `daily-notes.json` (undefined: the file is absent). Never
  * throws: broken JSON gives the defaults and one warning naming the file; a key with a value of the wrong type
  * keeps its default and is named in that file's warning; unknown keys are ignored (Obsidian writes many).
  */
-export function parseObsidianConfig(appJson: string | undefined, templatesJson: string | undefined): ObsidianConfigRead {
+export function parseObsidianConfig(appJson: string | undefined, templatesJson: string | undefined, dailyNotesJson?: string): ObsidianConfigRead {
   const warnings: string[] = [];
-  const s: ObsidianSettings = { ...OBSIDIAN_DEFAULTS, templates: { ...OBSIDIAN_DEFAULTS.templates } };
+  const s: ObsidianSettings = { ...OBSIDIAN_DEFAULTS, templates: { ...OBSIDIAN_DEFAULTS.templates }, dailyNotes: { ...OBSIDIAN_DEFAULTS.dailyNotes } };
   const app = jsonObject(appJson, OBSIDIAN_APP_CONFIG, warnings);
   if (app) {
     const bad: string[] = [];
@@ -78,6 +98,16 @@ export function parseObsidianConfig(appJson: string | undefined, templatesJson: 
     s.templates.dateFormat = pick(templates, 'dateFormat', isString, s.templates.dateFormat, bad);
     s.templates.timeFormat = pick(templates, 'timeFormat', isString, s.templates.timeFormat, bad);
     if (bad.length > 0) warnings.push(`${OBSIDIAN_TEMPLATES_CONFIG}: ignored ${bad.join(', ')} (unexpected value); Obsidian's default is used`);
+  }
+  const daily = jsonObject(dailyNotesJson, OBSIDIAN_DAILY_NOTES_CONFIG, warnings);
+  if (daily) {
+    const bad: string[] = [];
+    s.dailyNotes.folder = pick(daily, 'folder', isString, s.dailyNotes.folder, bad);
+    // Obsidian falls back to its default for an empty format as for a missing one.
+    s.dailyNotes.format = pick(daily, 'format', isString, s.dailyNotes.format, bad).trim() || DEFAULT_DAILY_NOTE_FORMAT;
+    s.dailyNotes.template = pick(daily, 'template', isString, s.dailyNotes.template, bad);
+    s.dailyNotes.autorun = pick(daily, 'autorun', isBoolean, s.dailyNotes.autorun, bad);
+    if (bad.length > 0) warnings.push(`${OBSIDIAN_DAILY_NOTES_CONFIG}: ignored ${bad.join(', ')} (unexpected value); Obsidian's default is used`);
   }
   return { settings: s, warnings };
 }
@@ -136,13 +166,23 @@ export interface OwnVaultSettings {
   newNoteFolder: string;
   /** `ospoNotes.templates.folder`: `''` Obsidian's. */
   templatesFolder: string;
+  /** `ospoNotes.dailyNotes.*`: each `''` defers to `.obsidian/daily-notes.json`. Absent: all `''`. */
+  dailyNotes?: { folder: string; format: string; template: string };
 }
 
-export const OWN_DEFAULTS: OwnVaultSettings = { linkStyle: 'obsidian', linkPathForm: 'obsidian', updateLinks: 'obsidian', newNoteFolder: '', templatesFolder: '' };
+export const OWN_DEFAULTS: OwnVaultSettings = {
+  linkStyle: 'obsidian',
+  linkPathForm: 'obsidian',
+  updateLinks: 'obsidian',
+  newNoteFolder: '',
+  templatesFolder: '',
+  dailyNotes: { folder: '', format: '', template: '' },
+};
 
 /**
  * Our settings from what the editor sends for the `ospoNotes` section (`{ links: { style, pathForm,
- * updateOnRename }, newNoteFolder, templates: { folder } }`); anything missing or mistyped is the default.
+ * updateOnRename }, newNoteFolder, templates: { folder }, dailyNotes: { folder, format, template } }`); anything
+ * missing or mistyped is the default.
  */
 export function readOwnVaultSettings(section: unknown): OwnVaultSettings {
   const s = isRecord(section) ? section : {};
@@ -155,7 +195,14 @@ export function readOwnVaultSettings(section: unknown): OwnVaultSettings {
     updateLinks: oneOf(links.updateOnRename, ['obsidian', 'always', 'ask', 'never'] as const, 'obsidian'),
     newNoteFolder: typeof s.newNoteFolder === 'string' ? s.newNoteFolder : '',
     templatesFolder: typeof templates.folder === 'string' ? templates.folder : '',
+    dailyNotes: readOwnDailyNotes(s.dailyNotes),
   };
+}
+
+function readOwnDailyNotes(section: unknown): { folder: string; format: string; template: string } {
+  const d = isRecord(section) ? section : {};
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  return { folder: text(d.folder), format: text(d.format), template: text(d.template) };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -172,6 +219,11 @@ export interface VaultSettings {
   attachmentFolder: string;
   updateLinksOnRename: LinkUpdates;
   templates: { folder: string; dateFormat: string; timeFormat: string };
+  /**
+   * Daily notes: the folder (canonical, `''` the root), the Moment format of a note's name (may hold `/`), the
+   * template's linkpath (`''` none).
+   */
+  dailyNotes: { folder: string; format: string; template: string };
 }
 
 export const DEFAULT_VAULT_SETTINGS: VaultSettings = effectiveVaultSettings(OBSIDIAN_DEFAULTS, OWN_DEFAULTS);
@@ -197,6 +249,17 @@ export function effectiveVaultSettings(obsidian: ObsidianSettings, own: OwnVault
     attachmentFolder: obsidian.attachmentFolderPath,
     updateLinksOnRename: own.updateLinks !== 'obsidian' ? own.updateLinks : obsidian.alwaysUpdateLinks ? 'always' : 'ask',
     templates: { ...obsidian.templates, folder: own.templatesFolder.trim() !== '' ? folderPath(own.templatesFolder) : folderPath(obsidian.templates.folder) },
+    dailyNotes: effectiveDailyNotes(obsidian.dailyNotes ?? OBSIDIAN_DEFAULTS.dailyNotes, own.dailyNotes),
+  };
+}
+
+/** Each of our daily-note settings that is set (not blank) wins over Obsidian's, key by key. */
+function effectiveDailyNotes(obsidian: DailyNotesSettings, own: OwnVaultSettings['dailyNotes']): VaultSettings['dailyNotes'] {
+  const ours = (v: string | undefined): string | undefined => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
+  return {
+    folder: folderPath(ours(own?.folder) ?? obsidian.folder),
+    format: ours(own?.format) ?? (obsidian.format.trim() || DEFAULT_DAILY_NOTE_FORMAT),
+    template: (ours(own?.template) ?? obsidian.template).trim(),
   };
 }
 

@@ -73,7 +73,7 @@ describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (
     const page = browser.page;
     await openWorkbench(page, server);
     // Indexed: the status item counts the vault's notes and its own problems (none of them a broken link).
-    const status = page.locator('.part.statusbar .statusbar-item', { hasText: /7 notes · \d+ problems?/ }).first();
+    const status = page.locator('.part.statusbar .statusbar-item', { hasText: /9 notes · \d+ problems?/ }).first();
     await status.waitFor({ state: 'visible', timeout: 60_000 });
     await sleep(1000);
     statusBefore = (await status.innerText()).trim();
@@ -95,7 +95,7 @@ describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (
     // Obsidian's "Automatically update internal links" off, and the editor's own question is that "ask").
     const dialog = page.locator('.monaco-dialog-box', { hasText: "Extension 'OSPO Notes' wants to make refactoring changes with this file move" });
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    await screenshot(page, 'rename-02-confirm-refactoring');
+    await screenshot(page, 'tour-rename');
     await dialog.locator('.monaco-button', { hasText: /^OK$/ }).first().click();
 
     // The file moved, and every note linking to it now names the new file: VS Code opens the edited notes as

@@ -49,7 +49,7 @@ describe('language server over stdio', function () {
       ],
     );
     const status = await client.request<{ vaults: Array<{ notes: number; files: number; ready: boolean }> }>('ospo/status', {});
-    assert.deepStrictEqual(status.vaults.map((v) => [v.notes, v.files, v.ready]), [[7, 8, true]]);
+    assert.deepStrictEqual(status.vaults.map((v) => [v.notes, v.files, v.ready]), [[9, 10, true]]);
   });
 
   it('re-publishes another note\'s diagnostics when a heading it links to changes, and back', async () => {
@@ -304,7 +304,8 @@ describe('language server: membership settings apply live', function () {
   });
 
   it('a file created later in an ignored folder does not become a link target', async () => {
-    fs.mkdirSync(path.join(root, 'templates'));
+    // The sample vault has a templates folder of its own.
+    fs.mkdirSync(path.join(root, 'templates'), { recursive: true });
     fs.writeFileSync(path.join(root, 'templates', 'T.md'), '# T\n');
     fs.writeFileSync(path.join(root, 'Control.md'), '# Control\n');
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
@@ -317,7 +318,8 @@ describe('language server: membership settings apply live', function () {
   });
 
   it('changing ignoredFolders, files.exclude or .gitignore re-evaluates membership without a restart', async () => {
-    fs.mkdirSync(path.join(root, 'templates'));
+    // The sample vault has a templates folder of its own.
+    fs.mkdirSync(path.join(root, 'templates'), { recursive: true });
     fs.writeFileSync(path.join(root, 'templates', 'T.md'), '# T\n\n[[Nowhere]]\n');
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('templates/T.md'), type: 1 }] });
 

@@ -125,7 +125,7 @@ describe('language server transports and workspaces', function () {
       await client.waitFor(() => (client.diagnostics.get(uri) ?? []).some((d) => d.code === 'file-too-large'), 'file-too-large');
       assert.deepStrictEqual(client.diagnostics.get(uri)!.map((d) => d.code), ['file-too-large']);
       const status = await client.request<{ vaults: Array<{ notes: number }> }>('ospo/status', {});
-      assert.strictEqual(status.vaults[0].notes, 8);
+      assert.strictEqual(status.vaults[0].notes, 10);
     });
 
     it('survives a cancelled request and keeps answering', async () => {

@@ -71,8 +71,8 @@ describe('cli: ospo-notes check', function () {
       assert.equal(lines[6], '');
       const m = SUMMARY.exec(lines[5]);
       assert.ok(m, lines[5]);
-      assert.deepEqual(m.slice(1).map(Number), [7, 1, 0, 4, 0, 0]);
-      assert.match(lines[5], /^7 notes and 1 attachment checked in /);
+      assert.deepEqual(m.slice(1).map(Number), [9, 1, 0, 4, 0, 0]);
+      assert.match(lines[5], /^9 notes and 1 attachment checked in /);
     });
 
     it('prints exact JSON objects with 1-based lines and columns', () => {

@@ -13,13 +13,16 @@ import {
   DEFAULT_NEW_NOTE_TEMPLATE,
   newNotePath,
   planCreateNote,
-  renderTemplate,
+  expandTemplate,
   staysInsideReally,
 } from '../../../client/out/newNote';
 import { previewOptions, Throttle, type Clock } from '../../../client/out/previewHost';
 import type { IndexStatus, VaultCheck } from '../../../client/out/protocol';
 import { checkSummary, counted, formatCount, ProblemCounter, quietFolders, statusView, visibleProblemCount } from '../../../client/out/status';
 import { VaultFiles } from '../../../client/out/vaultFiles';
+
+/** A new note's text from its template, as created for `title`. */
+const expandForTitle = (template: string, title: string): string => expandTemplate(template, { title, now: new Date(2024, 0, 5, 9, 7) });
 
 const ROOT = path.resolve(os.tmpdir(), 'vault-under-test');
 
@@ -205,18 +208,18 @@ describe('client: new note for a link', () => {
   });
 
   it('fills the template, quoting a frontmatter title only when YAML needs it', () => {
-    assert.equal(renderTemplate(DEFAULT_NEW_NOTE_TEMPLATE, 'Idea'), '---\ntitle: Idea\nvisibility: private\n---\n\n# Idea\n');
-    assert.equal(renderTemplate(DEFAULT_NEW_NOTE_TEMPLATE, 'Q: why'), '---\ntitle: "Q: why"\nvisibility: private\n---\n\n# Q: why\n');
+    assert.equal(expandForTitle(DEFAULT_NEW_NOTE_TEMPLATE, 'Idea'), '---\ntitle: Idea\nvisibility: private\n---\n\n# Idea\n');
+    assert.equal(expandForTitle(DEFAULT_NEW_NOTE_TEMPLATE, 'Q: why'), '---\ntitle: "Q: why"\nvisibility: private\n---\n\n# Q: why\n');
     for (const title of ['123', 'true', 'null', '#1 idea', '- list', "it's", '2024-01-02 log', '@home', 'a #b']) {
-      const text = renderTemplate(DEFAULT_NEW_NOTE_TEMPLATE, title);
+      const text = expandForTitle(DEFAULT_NEW_NOTE_TEMPLATE, title);
       const fm = parseNote('n.md', text).frontmatter;
       assert.equal(fm?.error, undefined, `${title}: ${fm?.error?.message}`);
       assert.equal(fm?.data?.title, title, `${title} reads back as itself`);
     }
     // A placeholder the user quoted or embedded in other text is left to the user.
-    assert.equal(renderTemplate('---\ntitle: "{{title}}"\n---\n', 'Idea'), '---\ntitle: "Idea"\n---\n');
-    assert.equal(renderTemplate('---\naliases: [{{title}} notes]\n---\n{{title}} and {{title}}', 'X'), '---\naliases: [X notes]\n---\nX and X');
-    assert.equal(renderTemplate('no frontmatter: {{title}}', 'Q: why'), 'no frontmatter: Q: why');
+    assert.equal(expandForTitle('---\ntitle: "{{title}}"\n---\n', 'Idea'), '---\ntitle: "Idea"\n---\n');
+    assert.equal(expandForTitle('---\naliases: [{{title}} notes]\n---\n{{title}} and {{title}}', 'X'), '---\naliases: [X notes]\n---\nX and X');
+    assert.equal(expandForTitle('no frontmatter: {{title}}', 'Q: why'), 'no frontmatter: Q: why');
   });
 
   describe('planCreateNote', () => {

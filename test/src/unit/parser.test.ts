@@ -981,6 +981,13 @@ describe('parser: templates', () => {
     assert.deepEqual(placeholders('[[Note#<%tp.file.title%>|x]]'), [['Note', true]]);
     assert.deepEqual(placeholders('a < b and [[c % d > e]]'), [['c % d > e', false]]);
   });
+
+  it("marks links holding a core Templates tag as placeholders, and only those", () => {
+    const placeholders = (text: string): Array<[string, boolean]> => parse(text).links.map((l) => [l.path, l.placeholder === true]);
+    assert.deepEqual(placeholders('[[{{date}}]] [[{{Date:YYYY-MM}}|month]] [[Log {{title}}]] [[x]]'), [['{{date}}', true], ['{{Date:YYYY-MM}}', true], ['Log {{title}}', true], ['x', false]]);
+    assert.deepEqual(placeholders('{{date}} [[y]]'), [['y', false]], 'a tag outside the link leaves it checked');
+    assert.deepEqual(placeholders('[[{{ date }}]] [[{{author}}]]'), [['{{ date }}', false], ['{{author}}', false]], 'what the plugin does not expand is a name');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readSchemaFile, readSchemaFileSync } from '@ospo-notes/engine';
-import { renderTemplate, vaultNewNoteTemplate } from '../../../client/out/newNote';
+import { expandTemplate, vaultNewNoteTemplate } from '../../../client/out/newNote';
+
+/** A new note's text from its template, as created for `title`. */
+const expandForTitle = (template: string, title: string): string => expandTemplate(template, { title, now: new Date(2024, 0, 5, 9, 7) });
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'server/out/cli.js');
@@ -71,9 +74,9 @@ describe('the vault schema file: reading it, the checker, the new-note template'
 
   it('builds a new note from the vault schema when the setting gives no template', () => {
     const plain = vault({ 'a.md': 'x' });
-    assert.equal(renderTemplate(vaultNewNoteTemplate(plain), 'Idea'), '---\ntitle: Idea\nvisibility: private\n---\n\n# Idea\n');
+    assert.equal(expandForTitle(vaultNewNoteTemplate(plain), 'Idea'), '---\ntitle: Idea\nvisibility: private\n---\n\n# Idea\n');
     const own = vault({ '.ospo-notes/schema.json': '{"properties": {"status": {"enum": ["draft", "done"], "default": "draft"}, "visibility": {"enum": ["public", "private"], "default": "public"}}}' });
-    assert.equal(renderTemplate(vaultNewNoteTemplate(own), 'Q: why'), '---\ntitle: "Q: why"\nvisibility: public\nstatus: draft\n---\n\n# Q: why\n');
+    assert.equal(expandForTitle(vaultNewNoteTemplate(own), 'Q: why'), '---\ntitle: "Q: why"\nvisibility: public\nstatus: draft\n---\n\n# Q: why\n');
     // A broken schema file: the default schema's template.
     const broken = vault({ '.ospo-notes/schema.json': '{' });
     assert.equal(vaultNewNoteTemplate(broken), '---\ntitle: {{title}}\nvisibility: private\n---\n\n# {{title}}\n');

@@ -67,7 +67,8 @@ describe('extension manifest: where it runs', () => {
 
   it('declares Restricted Mode support and no virtual workspaces', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, true);
-    assert.match(manifest.capabilities.untrustedWorkspaces.description, /runs no code from the workspace/);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.description, '%capabilities.untrustedWorkspaces.description%');
+    assert.match(nls['capabilities.untrustedWorkspaces.description'], /runs no code from the workspace/);
     assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
   });
 

@@ -39,6 +39,7 @@ describe('vault settings', () => {
         newFileFolderPath: 'Inbox',
         alwaysUpdateLinks: true,
         templates: { folder: 'Templates', dateFormat: 'DD.MM.YYYY', timeFormat: 'HH:mm' },
+        dailyNotes: OBSIDIAN_DEFAULTS.dailyNotes,
       });
     });
 
@@ -79,7 +80,8 @@ describe('vault settings', () => {
           statSync: () => ({ size: 10, isFile: () => true, isDirectory: () => false }),
         });
         assert.deepEqual(failing.settings, OBSIDIAN_DEFAULTS);
-        assert.equal(failing.warnings.length, 2);
+        // One per settings file: app.json, templates.json, daily-notes.json.
+        assert.equal(failing.warnings.length, 3);
         assert.match(failing.warnings[0], /app\.json could not be read \(EACCES/);
       } finally {
         fs.rmSync(root, { recursive: true, force: true });

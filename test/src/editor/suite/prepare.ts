@@ -20,7 +20,7 @@ export const VSIX = path.join(REPO_ROOT, 'ospo-notes.vsix');
 /** What the bundle (`npm run bundle`: dist/extension.js, dist/server.js) is made from. */
 const BUNDLE_INPUTS = ['client/src', 'server/src', 'engine/src', 'scripts/bundle.mjs', 'package-lock.json'];
 /** What the .vsix is made from: the bundle's inputs and every other file it ships or is described by. */
-const VSIX_INPUTS = [...BUNDLE_INPUTS, 'package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'syntaxes'];
+const VSIX_INPUTS = [...BUNDLE_INPUTS, 'package.json', 'package.nls.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'syntaxes', 'l10n', 'docs/diagnostics', 'scripts/package.mjs', 'scripts/notices.mjs'];
 
 function newestMtime(rel: string): number {
   const abs = path.join(REPO_ROOT, rel);
