@@ -155,6 +155,9 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
         ignoredFolders: config.get('ignoredFolders'),
         vaults: config.get('vaults'),
         filesExclude: vscode.workspace.getConfiguration('files').get('exclude'),
+        cache: { enabled: config.get('cache.enabled') },
+        // The model cache lives in the extension's storage for this workspace (global storage without one).
+        cacheFolder: (context.storageUri ?? context.globalStorageUri).fsPath,
       };
     },
     middleware: {

@@ -20,6 +20,8 @@ export * from './io/confine';
 export * from './io/encodingRepair';
 export * from './io/load';
 export * from './io/markers';
+export * from './io/modelCache';
+export * from './io/modelCodec';
 export * from './io/obsidianConfig';
 export * from './io/reader';
 export * from './io/scan';

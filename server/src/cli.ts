@@ -18,6 +18,7 @@ import {
   FRONTMATTER_SCHEMA_PATH,
   loadFrontmatterSchema,
   loadVault,
+  ModelCache,
   type NoteDiagnostic,
   noteDiagnostics,
   readNoteTextSync,
@@ -38,10 +39,13 @@ const USAGE = `usage: ospo-notes check [folder] [--format text|json|sarif] [--fa
                         [--unresolved-severity error|warning|information|hint|off] [--ignore folder-or-glob]...
                         [--unknown-property-severity error|warning|information|hint|off]
                         [--fix-encoding [--write]] [--public] [--visibility-default private|public]
+                        [--cache DIR]
        ospo-notes --help | --version
 
   --public      before publishing: every public note's link, embed or transclusion of a private note
-                (private-link) is an error, so the check fails until none is left`;
+                (private-link) is an error, so the check fails until none is left
+  --cache DIR   keep the parsed notes in DIR (one file per vault): the next check parses only the notes whose
+                bytes changed; a cache that is stale, damaged or from another version is rebuilt`;
 
 /** Every option of the command line, one per line: a new flag is a line here, in USAGE and in {@link readArgs}. */
 const OPTIONS = {
@@ -56,6 +60,7 @@ const OPTIONS = {
   version: { type: 'boolean' },
   public: { type: 'boolean' },
   'visibility-default': { type: 'string' },
+  cache: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 interface Args {
@@ -72,6 +77,8 @@ interface Args {
   /** `--public`: private-link problems are errors. */
   publicCheck: boolean;
   visibilityDefault: Visibility;
+  /** `--cache DIR`: the model cache folder; none unless asked. */
+  cache?: string;
 }
 
 type Parsed = { kind: 'run'; args: Args } | { kind: 'help' } | { kind: 'version' };
@@ -106,9 +113,11 @@ function readArgs(argv: string[]): Parsed {
   if (fixEncoding && format === 'sarif') throw new UsageError('--fix-encoding prints text or json, not sarif');
   const visibilityDefault = (values['visibility-default'] as string | undefined) ?? DEFAULT_VISIBILITY;
   if (visibilityDefault !== 'private' && visibilityDefault !== 'public') throw new UsageError(`--visibility-default must be private or public, not '${visibilityDefault}'`);
+  const cache = values.cache as string | undefined;
+  if (cache === '') throw new UsageError('--cache needs a folder');
   return {
     kind: 'run',
-    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, unknownProperty, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write, publicCheck: values.public === true, visibilityDefault },
+    args: { folder: folder ?? '.', format: format as Format, failOn, unresolved, unknownProperty, ignore: (values.ignore as string[] | undefined) ?? [], fixEncoding, write, publicCheck: values.public === true, visibilityDefault, ...(cache !== undefined ? { cache: path.resolve(cache) } : {}) },
   };
 }
 
@@ -175,7 +184,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   const tty = process.stderr.isTTY === true;
   let shown = false;
+  const cache = openCache(args, root);
   const { index, warnings, outside } = await loadVault(root, {
+    cache,
     rules: new VaultRules({ ignored: args.ignore }),
     onProgress: (done, total) => {
       if (tty && Date.now() - started > 1000) {
@@ -185,6 +196,9 @@ async function main(): Promise<number> {
     },
   });
   if (shown) process.stderr.write('\r\x1b[K');
+  // Written before the problems are computed: they do not depend on it, and a failing check still leaves it.
+  await cache?.flush();
+  if (cache) process.stderr.write(`ospo-notes: cache: ${cache.status.hits} of ${cache.status.hits + cache.status.misses} notes read from it${cache.status.writes > 0 ? ', written' : ''}\n`);
   for (const w of warnings) process.stderr.write(`ospo-notes: warning: ${w.path}: ${w.message}\n`);
   if (args.fixEncoding) return fixEncoding(root, [...index.notePaths()].filter((p) => index.note(p)?.encodingDamage), index.noteCount, args);
 
@@ -287,6 +301,12 @@ function fixEncoding(root: string, paths: string[], noteCount: number, args: Arg
     );
   }
   return left > 0 || (runs > 0 && !args.write) ? 1 : 0;
+}
+
+/** `--cache DIR`: the vault's model cache, its state said on stderr in one line (why it is rebuilt, if it is). */
+function openCache(args: Args, root: string): ModelCache | undefined {
+  if (args.cache === undefined) return undefined;
+  return ModelCache.open({ dir: args.cache, root, log: (line) => process.stderr.write(`ospo-notes: ${line}\n`) });
 }
 
 function plural(n: number, word: string): string {

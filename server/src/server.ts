@@ -47,6 +47,8 @@ import {
   addBlockIdEdit,
   applyFileEvents,
   applyMembership,
+  defaultCacheFolder,
+  ModelCache,
   COMPLETION_TRIGGER_CHARACTERS,
   confineToVault,
   decideVault,
@@ -165,6 +167,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   notesChangedPending.clear();
   if (notesChangedTimer) clearTimeout(notesChangedTimer);
   notesChangedTimer = undefined;
+  resetModelCaches();
   connection.onInitialize(onInitialize);
   connection.onInitialized(onInitialized);
   connection.onDidChangeConfiguration(onConfigurationChanged);
@@ -194,6 +197,7 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): vo
   connection.onRequest('ospo/graph', onGraphRequest);
   registerBacklinksRequests();
   registerDailyNoteAndTemplateRequests();
+  connection.onShutdown(onShutdownWriteCaches);
   documents.listen(connection);
   connection.listen();
 }
@@ -214,6 +218,8 @@ interface Settings {
   visibility: { default: Visibility };
   /** Ours that override the vault's Obsidian settings (`links.*`, `newNoteFolder`, `templates.folder`). */
   own: OwnVaultSettings;
+  /** `ospoNotes.cache.enabled`: parsed notes are stored on disk for the next start. */
+  cache: { enabled: boolean };
 }
 
 const DEFAULT_SETTINGS: Settings = {
@@ -224,6 +230,7 @@ const DEFAULT_SETTINGS: Settings = {
   filesExclude: [],
   visibility: { default: DEFAULT_VISIBILITY },
   own: readOwnVaultSettings(undefined),
+  cache: { enabled: true },
 };
 let settings: Settings = DEFAULT_SETTINGS;
 let clientCanConfigure = false;
@@ -245,6 +252,7 @@ const onInitialize: Handler<'onInitialize'> = (params: InitializeParams): Initia
   for (const f of folders) workspace.addFolder(f.uri, f.name);
   const initial = params.initializationOptions as Partial<Settings> | undefined;
   if (initial) settings = normalizeSettings(initial);
+  readCacheFolder(params.initializationOptions);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -290,6 +298,7 @@ const onInitialized: Handler<'onInitialized'> = async () => {
     connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
       for (const f of e.removed) {
         const v = workspace.removeFolder(f.uri);
+        if (v) void releaseModelCache(v);
         if (v) for (const p of v.published.keys()) void connection.sendDiagnostics({ uri: workspace.uriOf(v, p), diagnostics: [] });
         if (v && schemaProblemsPublished.delete(v)) void connection.sendDiagnostics({ uri: schemaFileUri(v), diagnostics: [] });
       }
@@ -321,7 +330,7 @@ async function indexVault(vault: Vault): Promise<void> {
   try {
     membershipUsed.set(vault, JSON.stringify(membershipOf(settings)));
     await loadSchema(vault);
-    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`), backgroundTurn);
+    await workspace.index(vault, membershipOf(settings), (done, total) => progress?.report(Math.round((done / Math.max(total, 1)) * 100), `${done}/${total} notes`), backgroundTurn, await openModelCache(vault));
   } catch (e) {
     connection.console.error(`Indexing ${vault.root} failed: ${(e as Error).stack ?? e}`);
   } finally {
@@ -343,6 +352,7 @@ async function indexVault(vault: Vault): Promise<void> {
   prepareCompletion(vault.index);
   provideWorkspaceSymbols(vault.index, '', 1, undefined, vault.ctx.getText);
   void connection.sendNotification('ospo/indexed', statusOf());
+  scheduleCacheWrite(vault);
   // Settings that changed while the vault was being indexed apply now.
   if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);
 }
@@ -363,6 +373,7 @@ function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings 
     ...(typeof s.newNoteTemplate === 'string' ? { newNoteTemplate: s.newNoteTemplate } : {}),
     visibility: { default: parseVisibility((s.visibility as { default?: unknown } | undefined)?.default) },
     own: readOwnVaultSettings(s),
+    cache: { enabled: (s.cache as { enabled?: unknown } | undefined)?.enabled !== false },
   };
 }
 
@@ -470,12 +481,13 @@ async function applyMembershipChange(vault: Vault): Promise<void> {
   vaultsBusy.add(vault);
   let result: Awaited<ReturnType<typeof applyMembership>>;
   try {
-    result = await applyMembership(vault.root, vault.index, rules, buffers);
+    result = await applyMembership(vault.root, vault.index, rules, buffers, modelCaches.get(vault));
   } finally {
     vaultsBusy.delete(vault);
   }
   void applyQueuedFileEvents(vault);
   const { added, removed, affected, outside } = result;
+  scheduleCacheWrite(vault);
   vault.outside = new FileLookup(outside);
   if (removed.length > 0 || added.length > 0) {
     connection.console.log(`${vault.name}: membership changed: ${added.length} files entered the index, ${removed.length} left it.`);
@@ -716,11 +728,14 @@ function scheduleBackgroundTurn(pause = BACKGROUND_PAUSE_MS): void {
     const next = backgroundWaiters.shift();
     next?.();
     // The slice runs in this turn's microtasks. A slice that ran long (one big note's problems, or its index
-    // update) is followed by a pause as long: background work takes at most half of the time.
+    // update) while messages arrived is followed by a pause as long: background work then takes at most half of
+    // the time. With no message since the slice began there is nobody to give the time to: the short pause
+    // only (a vault's load is otherwise twice its work).
     setImmediate(() => {
       backgroundTimer = undefined;
       const took = performance.now() - now;
-      if (backgroundWaiters.length > 0) scheduleBackgroundTurn(Math.max(BACKGROUND_PAUSE_MS, took));
+      const messagesWaited = lastMessageAt >= now;
+      if (backgroundWaiters.length > 0) scheduleBackgroundTurn(messagesWaited ? Math.max(BACKGROUND_PAUSE_MS, took) : BACKGROUND_PAUSE_MS);
     });
   }, pause);
 }
@@ -1035,7 +1050,10 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
-  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs);
+  const cache = modelCaches.get(loc.vault);
+  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs, cache);
+  if (!model) cache?.forget(loc.path);
+  scheduleCacheWrite(loc.vault);
   onIndexChanged(loc.vault, model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path));
 }
 
@@ -1093,7 +1111,9 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
           if (vault.outside.add(p)) connection.console.warn(`${vault.name}: ${p}: symlink leads outside the vault: not read`);
         },
         fs: vaultFs,
+        cache: modelCaches.get(vault),
       });
+      scheduleCacheWrite(vault);
       if (workspace.vaults.includes(vault)) onIndexChanged(vault, change);
     }
   } catch (e) {
@@ -1503,9 +1523,9 @@ function onDidRenameFiles(params: RenameFilesParams): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Custom requests for the client: status bar, "Check vault", and the file list the preview resolves against.
 
-function statusOf(): { vaults: Array<{ uri: string; name: string; vault: boolean; ready: boolean; notes: number; files: number; problems: number }> } {
+function statusOf(): { vaults: Array<{ uri: string; name: string; vault: boolean; ready: boolean; notes: number; files: number; problems: number; cache?: ModelCacheState }> } {
   return {
-    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, vault: publishScope(v) === 'vault', ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size })),
+    vaults: workspace.vaults.map((v) => ({ uri: v.uri, name: v.name, vault: publishScope(v) === 'vault', ready: v.ready, notes: v.index.noteCount, files: v.index.files.size, problems: v.published.size, ...cacheStatusOf(v) })),
   };
 }
 
@@ -1804,3 +1824,66 @@ function isRange(r: unknown): r is Range {
 
 // Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
 if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model cache (engine io/modelCache.ts): each vault's parsed notes on disk, so that the next start parses only
+// the notes that changed. The folder comes from the client (`initializationOptions.cacheFolder`: VS Code's
+// storage for the workspace), else the user's cache folder, so that every LSP client gets warm starts.
+
+/** How long after the last change the cache is written (in the background, in slices). */
+const CACHE_WRITE_DELAY_MS = 1500;
+
+let cacheFolder = defaultCacheFolder();
+const modelCaches = new Map<Vault, ModelCache>();
+
+function resetModelCaches(): void {
+  for (const c of modelCaches.values()) c.dispose();
+  modelCaches.clear();
+  cacheFolder = defaultCacheFolder();
+}
+
+function readCacheFolder(options: unknown): void {
+  const folder = (options as { cacheFolder?: unknown } | undefined)?.cacheFolder;
+  if (typeof folder === 'string' && path.isAbsolute(folder)) cacheFolder = folder;
+}
+
+/** A fresh cache for a vault's (re)load, or none when `ospoNotes.cache.enabled` is off. */
+async function openModelCache(vault: Vault): Promise<ModelCache | undefined> {
+  modelCaches.get(vault)?.dispose();
+  modelCaches.delete(vault);
+  if (!settings.cache.enabled) return undefined;
+  // Read without blocking: requests are answered while a big vault's cache is read and checked.
+  const cache = await ModelCache.load({ dir: cacheFolder, root: vault.root, log: (line) => connection.console.log(`${vault.name}: ${line}`) });
+  modelCaches.set(vault, cache);
+  return cache;
+}
+
+/** Changes not written yet are written before the process ends (the client waits for the shutdown answer). */
+async function onShutdownWriteCaches(): Promise<void> {
+  await Promise.all([...modelCaches.values()].map((c) => c.flush()));
+}
+
+/** A vault left the workspace: what is pending is written, and its cache let go. */
+async function releaseModelCache(vault: Vault): Promise<void> {
+  const cache = modelCaches.get(vault);
+  modelCaches.delete(vault);
+  await cache?.flush();
+}
+
+function scheduleCacheWrite(vault: Vault): void {
+  if (workspace.vaults.includes(vault)) modelCaches.get(vault)?.scheduleWrite(CACHE_WRITE_DELAY_MS);
+}
+
+/** What `ospo/status` says of a vault's cache: whether it was read, and how many notes came from it. */
+interface ModelCacheState {
+  state: 'read' | 'rebuilt';
+  reason?: string;
+  hits: number;
+  misses: number;
+  writes: number;
+}
+
+function cacheStatusOf(vault: Vault): { cache?: ModelCacheState } {
+  const c = modelCaches.get(vault)?.status;
+  return c ? { cache: { state: c.state, ...(c.reason ? { reason: c.reason } : {}), hits: c.hits, misses: c.misses, writes: c.writes } } : {};
+}

@@ -14,6 +14,7 @@ import {
   loadFrontmatterSchema,
   loadVault,
   type MembershipSettings,
+  type ModelCache,
   nodeVaultFs,
   type NoteDiagnostic,
   parseBuffer,
@@ -101,8 +102,8 @@ export class Workspace {
   }
 
   /** Loads a vault from disk (cold start) and swaps the fresh index in. */
-  async index(vault: Vault, membership: MembershipSettings, onProgress?: (done: number, total: number) => void, pause?: () => Promise<void>): Promise<void> {
-    const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress, fs: this.files, pause });
+  async index(vault: Vault, membership: MembershipSettings, onProgress?: (done: number, total: number) => void, pause?: () => Promise<void>, cache?: ModelCache): Promise<void> {
+    const loaded = await loadVault(vault.root, { rules: new VaultRules(membership), onProgress, fs: this.files, pause, cache });
     vault.warnings = loaded.warnings;
     vault.rules = loaded.rules;
     vault.outside = new FileLookup(loaded.outside);

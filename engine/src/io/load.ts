@@ -11,6 +11,7 @@ import { dirname, isNotePath } from '../vault/paths';
 import { VaultRules } from '../vault/membership';
 import { range } from '../syntax/text';
 import { emptyChange, mergeChange, VaultIndex, type IndexChange } from '../vault/vault';
+import { contentHash, type ModelCache } from './modelCache';
 
 /**
  * The file reads and stats the loader and the server make, as a seam: the io layer implements it on Node's
@@ -46,6 +47,8 @@ export interface LoadOptions extends ScanOptions {
   fs?: VaultFs;
   /** How the loader gives the event loop a turn between slices (default: one turn, `setImmediate`). */
   pause?: () => Promise<void>;
+  /** Stored models (modelCache.ts): a note whose bytes hash to its entry's hash is taken from it, not parsed. */
+  cache?: ModelCache;
 }
 
 export interface LoadedVault {
@@ -73,9 +76,10 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
   // Synchronous reads in time slices: for many small files they cost a quarter of promise-based reads (no
   // thread-pool round trips for open, stat, read and close), and the slices keep the event loop free.
   let sliceStart = performance.now();
+  options.cache?.beginLoad();
   for (let i = 0; i < total; i++) {
     // Only a big note's parse is awaited: the loader's own slices cover the rest without a promise per note.
-    const parsed = readAndParseInSlices(root, notePaths[i], warnings, options.fs, sliceMs, options.pause);
+    const parsed = readAndParseInSlices(root, notePaths[i], warnings, options.fs, sliceMs, options.pause, options.cache);
     const model = parsed instanceof Promise ? await parsed : parsed;
     if (model) models.push(model);
     const done = i + 1;
@@ -85,6 +89,7 @@ export async function loadVault(root: string, options: LoadOptions = {}): Promis
       sliceStart = performance.now();
     }
   }
+  options.cache?.finishLoad();
   const index = new VaultIndex();
   await index.loadInSlices(models, attachments, sliceMs, options.pause);
   return { index, warnings, outside: scan.outside, rules };
@@ -105,6 +110,7 @@ function readAndParseInSlices(
   files: VaultFs = nodeVaultFs,
   sliceMs = SLICE_MS,
   pause?: () => Promise<void>,
+  cache?: ModelCache,
 ): NoteModel | undefined | Promise<NoteModel> {
   let read: BoundedRead;
   try {
@@ -112,8 +118,28 @@ function readAndParseInSlices(
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
-  if (!('bytes' in read) || read.bytes.length < SLICED_PARSE_CHARACTERS) return parseRead(rel, read);
-  return parseDecodedInSlices(rel, decodeNote(read.bytes), sliceMs, pause);
+  if (!('bytes' in read)) return parseRead(rel, read);
+  const cached = cachedModel(rel, read.bytes, cache);
+  if (cached.model) return cached.model;
+  if (read.bytes.length < SLICED_PARSE_CHARACTERS) return cached.store(parseRead(rel, read));
+  return parseDecodedInSlices(rel, decodeNote(read.bytes), sliceMs, pause).then(cached.store);
+}
+
+/**
+ * The model of a note's bytes from the cache when its entry's content hash matches; else `store`, which records
+ * the model parsed from these bytes. Without a cache, nothing is hashed.
+ */
+function cachedModel(rel: string, bytes: Uint8Array, cache: ModelCache | undefined): { model?: NoteModel; store: (m: NoteModel) => NoteModel } {
+  if (!cache) return { store: (m) => m };
+  const hash = contentHash(bytes);
+  const model = cache.take(rel, hash);
+  return {
+    model,
+    store: (m) => {
+      cache.put(rel, hash, m);
+      return m;
+    },
+  };
 }
 
 function nextTurn(): Promise<void> {
@@ -170,16 +196,22 @@ function readFailure(rel: string, e: unknown, warnings?: ScanWarning[]): NoteMod
   return unreadableNote(rel, `Cannot read this note: ${errorText(e)}.`);
 }
 
-/** Reads one note; a note that cannot be read is still a note (links to it resolve) that carries the problem. */
-export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs): Promise<NoteModel | undefined> {
+/**
+ * Reads one note; a note that cannot be read is still a note (links to it resolve) that carries the problem.
+ * With a `cache`, the model is taken from it when the bytes' hash matches, and recorded in it otherwise.
+ */
+export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs, cache?: ModelCache): Promise<NoteModel | undefined> {
   let read: BoundedRead;
   try {
     read = await readNoteFile(path.join(root, ...rel.split('/')), files);
   } catch (e) {
     return readFailure(rel, e, warnings);
   }
-  if (!('bytes' in read) || read.bytes.length < SLICED_PARSE_CHARACTERS) return parseRead(rel, read);
-  return parseDecodedInSlices(rel, decodeNote(read.bytes));
+  if (!('bytes' in read)) return parseRead(rel, read);
+  const cached = cachedModel(rel, read.bytes, cache);
+  if (cached.model) return cached.model;
+  if (read.bytes.length < SLICED_PARSE_CHARACTERS) return cached.store(parseRead(rel, read));
+  return cached.store(await parseDecodedInSlices(rel, decodeNote(read.bytes)));
 }
 
 export function parseBytes(rel: string, bytes: Uint8Array): NoteModel {
@@ -235,20 +267,23 @@ export interface MembershipChange {
  * the editor are passed as `buffers` (vault path → text): they are parsed from their text, and one not on disk
  * yet stays while `rules` keep it. The result equals a fresh {@link loadVault} with the same rules.
  */
-export async function applyMembership(root: string, index: VaultIndex, rules: VaultRules, buffers: ReadonlyMap<string, string> = new Map()): Promise<MembershipChange> {
+export async function applyMembership(root: string, index: VaultIndex, rules: VaultRules, buffers: ReadonlyMap<string, string> = new Map(), cache?: ModelCache): Promise<MembershipChange> {
   const scan = await scanVault(root, { rules });
   const onDisk = new Set(scan.files);
   const keeps = (p: string): boolean => onDisk.has(p) || (isNotePath(p) && buffers.has(p) && rules.isMember(p));
   const removed = [...index.files.paths()].filter((p) => !keeps(p));
   const added = scan.files.filter((p) => !index.files.has(p));
   const affected = new Set<string>(removed);
-  for (const p of removed) for (const a of index.removeFile(p).resolutions) affected.add(a);
+  for (const p of removed) {
+    cache?.forget(p);
+    for (const a of index.removeFile(p).resolutions) affected.add(a);
+  }
   const entered: string[] = [];
   for (const p of added) {
     let changed: Set<string>;
     if (isNotePath(p)) {
       const text = buffers.get(p);
-      const model = text !== undefined ? parseBuffer(p, text) : await readAndParse(root, p);
+      const model = text !== undefined ? parseBuffer(p, text) : await readAndParse(root, p, undefined, nodeVaultFs, cache);
       if (!model) continue;
       changed = index.upsertNote(model).resolutions;
     } else {
@@ -275,6 +310,8 @@ export interface FileEventOptions {
   isOpen?: (path: string) => boolean;
   /** How files are read (default: Node's fs). */
   fs?: VaultFs;
+  /** Stored models: notes read are taken from it or recorded in it, notes removed are dropped from it. */
+  cache?: ModelCache;
 }
 
 /**
@@ -286,12 +323,13 @@ export interface FileEventOptions {
 export async function applyFileEvents(index: VaultIndex, root: string, events: readonly FileEvent[], options: FileEventOptions = {}): Promise<IndexChange> {
   const result = emptyChange();
   const remove = (p: string): void => {
+    options.cache?.forget(p);
     mergeChange(result, index.removeFile(p));
   };
   const addFile = async (p: string): Promise<void> => {
     if (isNotePath(p)) {
       if (options.isOpen?.(p)) return;
-      const model = await readAndParse(root, p, undefined, options.fs);
+      const model = await readAndParse(root, p, undefined, options.fs, options.cache);
       if (model) mergeChange(result, index.upsertNote(model));
     } else if (!index.files.has(p)) {
       mergeChange(result, index.addAttachment(p));

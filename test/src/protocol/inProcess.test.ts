@@ -38,7 +38,7 @@ describe('language server in-process (createServer)', function () {
     try {
       const uri = (rel: string): string => URI.file(path.join(root, rel)).toString();
       // No processId: with one, the server library polls that process for as long as this one lives.
-      await client.sendRequest('initialize', { processId: null, rootUri: uri(''), workspaceFolders: [{ uri: URI.file(root).toString(), name: 'vault' }], capabilities: {} });
+      await client.sendRequest('initialize', { processId: null, rootUri: uri(''), workspaceFolders: [{ uri: URI.file(root).toString(), name: 'vault' }], initializationOptions: { cacheFolder: path.join(root, '.cache') }, capabilities: {} });
       await client.sendNotification('initialized', {});
       await indexed;
       assert.deepStrictEqual(read.sort(), ['A.md', 'B.md']);

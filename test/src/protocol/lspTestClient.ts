@@ -35,6 +35,9 @@ export function copySampleVault(label: string): string {
   return dest;
 }
 
+/** Where spawned servers keep their model caches by default during a test run (never the user's cache folder). */
+export const TEST_CACHE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-test-cache-'));
+
 export class LspTestClient {
   readonly connection: MessageConnection;
   readonly process: ChildProcess;
@@ -42,6 +45,8 @@ export class LspTestClient {
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   settings: Record<string, unknown> = {};
+  /** What `initialize` sends as `initializationOptions` (none by default). */
+  initializationOptions: unknown;
   /** The editor's `files.exclude` setting. */
   filesExclude: Record<string, boolean> = {};
   stderr = '';
@@ -52,7 +57,8 @@ export class LspTestClient {
   private texts = new Map<string, string>();
 
   constructor(readonly root: string) {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The server's default model cache folder is the user's: tests keep theirs in a temp folder of the run.
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: TEST_CACHE_HOME } });
     this.process.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification((method: string, params: unknown) => this.recordNotification(method, params));
@@ -96,6 +102,7 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: URI.file(this.root).toString(),
       workspaceFolders: [{ uri: URI.file(this.root).toString(), name: 'vault' }],
+      initializationOptions: this.initializationOptions,
       capabilities: {
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true, applyEdit: true },
         window: { workDoneProgress: true },

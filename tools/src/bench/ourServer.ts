@@ -48,6 +48,8 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
   const started = performance.now();
   const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'] });
+  // A cold start: no model cache (warmStart.ts measures the warm one).
+  client.onServerRequest('workspace/configuration', (params) => ((params as { items?: Array<{ section?: string }> }).items ?? []).map((i) => (i.section === 'ospoNotes' ? { cache: { enabled: false } } : null)));
   const rss = client.pid ? new RssMonitor(client.pid, 25) : undefined;
   rss?.start();
   const uri = (rel: string): string => URI.file(path.join(vaultDir, ...rel.split('/'))).toString();

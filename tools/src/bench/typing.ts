@@ -38,7 +38,8 @@ export async function runTypingBenchmark(options: { log?: (m: string) => void } 
   fs.writeFileSync(path.join(dir, 'Small.md'), small);
   const uri = (name: string): string => URI.file(path.join(dir, name)).toString();
   const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'] });
+  // The model cache is not what this measures: it is kept out of the user's cache folder, in a temp folder.
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'], env: { ...process.env, XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-bench-typing-cache-')) } });
   const rss = client.pid ? new RssMonitor(client.pid, 25).start() : undefined;
   const figures: TypingFigures = { keystrokes: 0, typingMs: 0, notes };
   try {

@@ -97,7 +97,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const uriOf = (rel: string): string => URI.file(path.join(root, ...rel.split('/'))).toString();
   log(`seed ${seed}: vault ${root}`);
 
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [options.serverScript, '--stdio'], stderrTailChars: 20000 });
+  // The server's model cache (on, as for users) goes beside the vault, removed with it, not into the user's cache.
+  const env = { ...process.env, XDG_CACHE_HOME: path.join(parent, '.cache') };
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [options.serverScript, '--stdio'], stderrTailChars: 20000, env });
   const rss = client.pid ? new RssMonitor(client.pid, 100).start() : undefined;
   const errors: string[] = [];
   let errorCount = 0;
