@@ -111,6 +111,7 @@ import {
 import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
+import { BackgroundParser } from './parseWorker';
 import { Workspace, type Vault } from './workspace';
 
 // The server's state lives in this module: one server per process at a time (createServer resets it).
@@ -119,6 +120,15 @@ let documents: TextDocuments<TextDocument>;
 let workspace: Workspace;
 let vaultFs: VaultFs = nodeVaultFs;
 
+/** How the process runs the server. */
+export interface ServerOptions {
+  /** The script a parse worker runs (the server's entry, see parseWorker.ts); without it big notes parse here. */
+  parseWorkerScript?: string;
+}
+
+/** Parses big edited notes off the main thread (see parseWorker.ts). */
+let backgroundParser: BackgroundParser | undefined;
+
 /** The handler type a connection method takes, so that named handlers keep the connection's parameter types. */
 type Handler<K extends keyof Connection> = Connection[K] extends (handler: infer H, ...rest: never[]) => unknown ? H : never;
 
@@ -126,8 +136,10 @@ type Handler<K extends keyof Connection> = Connection[K] extends (handler: infer
  * Builds the language server on a connection: every handler registered by name below, then listening.
  * `files` is how it reads the vault (the io layer's {@link VaultFs}).
  */
-export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): void {
+export function createServer(conn: Connection, files: VaultFs = nodeVaultFs, options: ServerOptions = {}): void {
   connection = conn;
+  backgroundParser?.stop();
+  backgroundParser = new BackgroundParser(options.parseWorkerScript, (message) => connection.console.error(message));
   vaultFs = files;
   documents = new TextDocuments(TextDocument);
   workspace = new Workspace(documents, files);
@@ -924,7 +936,15 @@ async function reindexDirtyDocuments(): Promise<void> {
       };
       parsingInSlices.add(uri);
       try {
-        model = await parseBufferInSlices(loc.path, text, BACKGROUND_SLICE_MS, pause);
+        // On the worker when there is one: there one unit of a huge line does not block requests here. Its
+        // parse time still counts as the note's cost, so a big note is re-indexed as rarely as before.
+        const parsed = await backgroundParser?.parse(loc.path, text);
+        if (parsed) {
+          model = parsed.model;
+          paused = performance.now() - parseStart - parsed.ms;
+        } else {
+          model = await parseBufferInSlices(loc.path, text, BACKGROUND_SLICE_MS, pause);
+        }
       } finally {
         parsingInSlices.delete(uri);
       }

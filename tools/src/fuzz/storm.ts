@@ -37,6 +37,8 @@ export interface SeedOptions {
   profile: Profile;
   serverScript: string;
   keepVault?: boolean;
+  /** Flags for the server's node (profiling, heap options). */
+  nodeFlags?: string[];
   log?: (message: string) => void;
 }
 
@@ -54,7 +56,7 @@ export interface SeedResult {
   ok: boolean;
   checks: Check[];
   actions: Record<string, number>;
-  requests: { sent: number; answered: number; cancelled: number; p50Ms: number; p95Ms: number; maxMs: number; slowest: string; over1s: number; unanswered: number };
+  requests: { sent: number; answered: number; cancelled: number; p50Ms: number; p95Ms: number; maxMs: number; slowest: string; over1s: number; unanswered: number; slowByMethod: Record<string, number> };
   peakRssBytes?: number;
   /** Internal errors: error answers and errors the server logged (first few). */
   errors: string[];
@@ -97,7 +99,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const uriOf = (rel: string): string => URI.file(path.join(root, ...rel.split('/'))).toString();
   log(`seed ${seed}: vault ${root}`);
 
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [options.serverScript, '--stdio'], stderrTailChars: 20000 });
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [...(options.nodeFlags ?? []), options.serverScript, '--stdio'], stderrTailChars: 20000 });
   const rss = client.pid ? new RssMonitor(client.pid, 100).start() : undefined;
   const errors: string[] = [];
   let errorCount = 0;
@@ -129,6 +131,8 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const waits: number[] = [];
   let slowest = { ms: 0, what: '' };
   let over1s = 0;
+  /** Requests over the limit, per method (where to look first). */
+  const slowByMethod: Record<string, number> = {};
   let unanswered = 0;
   let sent = 0;
   let cancelled = 0;
@@ -162,7 +166,10 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
           return;
         }
         waits.push(ms);
-        if (ms > LIMITS.requestMs) over1s++;
+        if (ms > LIMITS.requestMs) {
+          over1s++;
+          slowByMethod[method] = (slowByMethod[method] ?? 0) + 1;
+        }
         if (ms > slowest.ms) slowest = { ms, what };
         // -32603 InternalError: the handler threw. Method-not-found, invalid params and cancellations are
         // legitimate answers to what the storm sends.
@@ -499,6 +506,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       slowest: slowest.what.slice(0, 300),
       over1s,
       unanswered,
+      slowByMethod,
     },
     peakRssBytes,
     errors,
