@@ -5,12 +5,13 @@
  * too. On a worker the main thread only receives the finished model (a structured clone of plain data).
  *
  * The worker runs the server's own entry script (main.ts starts {@link runParseWorker} when it is started as
- * this worker), so the compiled server and the single-file bundle both carry it. Without a script (a server
- * created in-process) or when the worker fails, {@link BackgroundParser.parse} answers undefined and the caller
- * parses in slices on the main thread as before.
+ * this worker), so the compiled server and the single-file bundle both carry it. The server hands it every parse
+ * the engine would do in slices (`setBigNoteParser`): notes loaded, read after a file event, and edited. Without a
+ * script (a server created in-process) or when the worker fails, {@link BackgroundParser.parse} answers undefined
+ * and the engine parses in slices on the main thread as before.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { parseBuffer, type NoteModel } from '@ospo-notes/engine';
+import { parseNote, type NoteModel } from '@ospo-notes/engine';
 
 /** What the server's entry script is started with when it is to be the parse worker. */
 export const PARSE_WORKER_DATA = { ospoNotesParseWorker: true } as const;
@@ -34,7 +35,7 @@ export function runParseWorker(): void {
     const started = performance.now();
     let answer: ParseAnswer;
     try {
-      answer = { id: request.id, model: parseBuffer(request.path, request.text), ms: performance.now() - started };
+      answer = { id: request.id, model: parseNote(request.path, request.text), ms: performance.now() - started };
     } catch (e) {
       answer = { id: request.id, error: (e as Error).stack ?? String(e) };
     }
@@ -43,12 +44,24 @@ export function runParseWorker(): void {
 }
 
 /**
- * The worker's heap limit. A 10 MB note's parse needs well under this; a worker that runs out is ended (its
- * parse falls back to the main thread) instead of taking the process's memory with it.
+ * The worker's heap limits. A parse up to {@link PARSE_WORKER_MAX_CHARACTERS} needs well under these; a worker
+ * that runs out is ended (its parse falls back to the main thread) instead of taking the process's memory.
  */
-const WORKER_HEAP_MB = 160;
+const WORKER_OLD_HEAP_MB = 128;
+const WORKER_YOUNG_HEAP_MB = 16;
+/**
+ * Texts longer than this are parsed on the main thread, in slices: the worker's heap comes on top of the main
+ * thread's, and a note near the 10 MB limit would put the process over 400 MB. Such texts are notes read from disk
+ * (typed into, they are over the limit and not parsed), whose units are lines and paragraphs: short slices.
+ */
+export const PARSE_WORKER_MAX_CHARACTERS = 4 * 1024 * 1024;
+/**
+ * Texts from this long on go to the worker: a note of 32 KB parses in a few milliseconds, but one of 100 KB of
+ * brackets (a hostile or a pasted note) blocks for 100 ms and more on a busy machine.
+ */
+export const PARSE_WORKER_MIN_CHARACTERS = 32 * 1024;
 /** An idle worker is ended after this long: its heap (and the garbage of its last parse) is given back. */
-const WORKER_IDLE_MS = 3000;
+const WORKER_IDLE_MS = 1500;
 
 export class BackgroundParser {
   private worker: Worker | undefined;
@@ -63,8 +76,9 @@ export class BackgroundParser {
     private readonly onFailure: (message: string) => void = () => undefined,
   ) {}
 
-  /** The model of `text`, parsed on the worker, with the worker's parse time; undefined when no worker can. */
+  /** The {@link parseNote} model of `text`, parsed on the worker, with its parse time; undefined when no worker can. */
   async parse(path: string, text: string): Promise<{ model: NoteModel; ms: number } | undefined> {
+    if (text.length > PARSE_WORKER_MAX_CHARACTERS) return undefined;
     const worker = this.ensureWorker();
     if (!worker) return undefined;
     if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -96,7 +110,7 @@ export class BackgroundParser {
   private ensureWorker(): Worker | undefined {
     if (this.worker || this.broken || !this.script) return this.worker;
     try {
-      const worker = new Worker(this.script, { workerData: PARSE_WORKER_DATA, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+      const worker = new Worker(this.script, { workerData: PARSE_WORKER_DATA, resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB }, stdout: false, stderr: false });
       worker.unref();
       worker.on('message', (answer: ParseAnswer) => {
         const resolve = this.waiting.get(answer.id);

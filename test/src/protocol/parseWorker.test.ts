@@ -3,7 +3,7 @@
  * keeps answering meanwhile, and the model is the one the main thread's parser makes.
  */
 import * as assert from 'assert';
-import { parseBuffer } from '@ospo-notes/engine';
+import { parseNote } from '@ospo-notes/engine';
 import { BackgroundParser } from '../../../server/out/parseWorker';
 import { SERVER } from './lspTestClient';
 
@@ -29,7 +29,7 @@ describe('parse worker: big notes parsed off the main thread', function () {
       clearInterval(ticker);
       assert.ok(parsed, `no model from the worker: ${failures.join('; ')}`);
       const inline = performance.now();
-      const expected = parseBuffer('Big.md', text);
+      const expected = parseNote('Big.md', text);
       const inlineMs = performance.now() - inline;
       assert.deepStrictEqual(parsed.model, expected);
       assert.deepStrictEqual(

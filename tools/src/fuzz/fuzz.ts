@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm run fuzz [-- --seed N] [--seeds K] [--duration S] [--small] [--keep] [--json FILE] [--node-flag F …]`: runs K seeds
+ * `npm run fuzz [-- --seed N] [--seeds K] [--duration S] [--small] [--keep] [--json FILE] [--latency-ms MS] [--node-flag F …]`: runs K seeds
  * (default 5, or 1 when --seed is given; first seed N, default 1) of S seconds each (default 120) of the
  * hostile-vault storm in storm.ts against the compiled server, prints each seed's checks and a PASS/FAIL line,
- * and exits 1 on any failed check, naming the seed to replay. `--node-flag` (repeatable) passes a flag to the
+ * and exits 1 on any failed check, naming the seed to replay. `--latency-ms` sets the latency check's limit (default
+ * 1000: what `npm run fuzz` must pass; the test suite raises it on a machine loaded beyond its cores). `--node-flag` (repeatable) passes a flag to the
  * server's node, e.g. `--node-flag --cpu-prof --node-flag --cpu-prof-dir=/tmp/prof` to profile it under the storm.
  */
 import * as fs from 'node:fs';
@@ -11,7 +12,7 @@ import * as path from 'node:path';
 import type { Profile } from './hostileVault';
 import { LIMITS, runSeed, type SeedResult } from './storm';
 
-const USAGE = 'usage: fuzz [--seed N] [--seeds K] [--duration SECONDS] [--small] [--keep] [--json FILE] [--node-flag FLAG]...';
+const USAGE = 'usage: fuzz [--seed N] [--seeds K] [--duration SECONDS] [--small] [--keep] [--json FILE] [--latency-ms MS] [--node-flag FLAG]...';
 
 class UsageError extends Error {}
 
@@ -23,6 +24,7 @@ interface Args {
   keep: boolean;
   json?: string;
   nodeFlags: string[];
+  requestLimitMs: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -33,6 +35,7 @@ function parseArgs(argv: string[]): Args {
   let keep = false;
   let json: string | undefined;
   const nodeFlags: string[] = [];
+  let requestLimitMs = LIMITS.requestMs;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const int = (min: number): number => {
@@ -45,6 +48,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--duration') durationS = int(1);
     else if (a === '--small') profile = 'small';
     else if (a === '--keep') keep = true;
+    else if (a === '--latency-ms') requestLimitMs = int(1);
     else if (a === '--json') json = argv[++i];
     else if (a === '--node-flag') {
       const flag = argv[++i];
@@ -56,7 +60,7 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new UsageError(`unknown option ${a}\n${USAGE}`);
   }
-  return { seed: seed ?? 1, seeds: seeds ?? (seed === undefined ? 5 : 1), durationS, profile, keep, json, nodeFlags };
+  return { seed: seed ?? 1, seeds: seeds ?? (seed === undefined ? 5 : 1), durationS, profile, keep, json, nodeFlags, requestLimitMs };
 }
 
 function mb(bytes: number | undefined): string {
@@ -70,7 +74,7 @@ async function main(): Promise<void> {
   const results: SeedResult[] = [];
   for (let s = args.seed; s < args.seed + args.seeds; s++) {
     process.stdout.write(`seed ${s}: ${args.durationS} s storm on the ${args.profile} hostile vault …\n`);
-    const r = await runSeed({ seed: s, durationMs: args.durationS * 1000, profile: args.profile, serverScript, keepVault: args.keep, nodeFlags: args.nodeFlags });
+    const r = await runSeed({ seed: s, durationMs: args.durationS * 1000, profile: args.profile, serverScript, keepVault: args.keep, nodeFlags: args.nodeFlags, requestLimitMs: args.requestLimitMs });
     results.push(r);
     for (const c of r.checks) process.stdout.write(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(10)} ${c.detail}\n`);
     const q = r.requests;
@@ -79,12 +83,12 @@ async function main(): Promise<void> {
       `  ${acts} actions; ${q.sent} requests (${q.cancelled} cancelled), p50 ${q.p50Ms.toFixed(1)} ms, p95 ${q.p95Ms.toFixed(1)} ms, max ${q.maxMs.toFixed(0)} ms; peak RSS ${mb(r.peakRssBytes)}\n`,
     );
     const slow = Object.entries(q.slowByMethod).sort((a, b) => b[1] - a[1]);
-    if (slow.length > 0) process.stdout.write(`  over ${LIMITS.requestMs} ms: ${slow.map(([m, n]) => `${m} ${n}`).join(', ')}\n`);
+    if (slow.length > 0) process.stdout.write(`  over ${r.requestLimitMs} ms: ${slow.map(([m, n]) => `${m} ${n}`).join(', ')}\n`);
     if (r.vault) process.stdout.write(`  vault kept in ${r.vault}\n`);
   }
   if (args.json) fs.writeFileSync(args.json, JSON.stringify(results, null, 2) + '\n');
   const failed = results.filter((r) => !r.ok);
-  const opts = `--duration ${args.durationS}${args.profile === 'small' ? ' --small' : ''}`;
+  const opts = `--duration ${args.durationS}${args.profile === 'small' ? ' --small' : ''}${args.requestLimitMs !== LIMITS.requestMs ? ` --latency-ms ${args.requestLimitMs}` : ''}`;
   if (failed.length === 0) {
     process.stdout.write(`fuzz: PASS (${results.length} seeds × ${args.durationS} s)\n`);
     return;

@@ -37,6 +37,8 @@ export interface SeedOptions {
   profile: Profile;
   serverScript: string;
   keepVault?: boolean;
+  /** The latency check's limit in ms (default LIMITS.requestMs). */
+  requestLimitMs?: number;
   /** Flags for the server's node (profiling, heap options). */
   nodeFlags?: string[];
   log?: (message: string) => void;
@@ -56,6 +58,8 @@ export interface SeedResult {
   ok: boolean;
   checks: Check[];
   actions: Record<string, number>;
+  /** The latency check's limit this seed ran with. */
+  requestLimitMs: number;
   requests: { sent: number; answered: number; cancelled: number; p50Ms: number; p95Ms: number; maxMs: number; slowest: string; over1s: number; unanswered: number; slowByMethod: Record<string, number> };
   peakRssBytes?: number;
   /** Internal errors: error answers and errors the server logged (first few). */
@@ -87,6 +91,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
   const rng = new Rng(seed);
   const limits = STORM[profile];
+  const requestLimitMs = options.requestLimitMs ?? LIMITS.requestMs;
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), `ospo-fuzz-${seed}-`));
   let vault: HostileVault;
   try {
@@ -166,7 +171,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
           return;
         }
         waits.push(ms);
-        if (ms > LIMITS.requestMs) {
+        if (ms > requestLimitMs) {
           over1s++;
           slowByMethod[method] = (slowByMethod[method] ?? 0) + 1;
         }
@@ -452,7 +457,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
         const got = ([] as Array<{ uri?: string; targetUri?: string }>).concat((answer.value as never) ?? []).map((l) => l.uri ?? l.targetUri);
         knownOk = got.length === 1 && got[0] === want;
         knownDetail = knownOk ? `answered in ${answer.ms.toFixed(0)} ms` : `got ${JSON.stringify(got)}, want [${want}]`;
-        if (answer.ms > LIMITS.requestMs) over1s++;
+        if (answer.ms > requestLimitMs) over1s++;
       }
     }
     checks.push({ name: 'known-good', ok: knownOk, detail: knownDetail });
@@ -481,7 +486,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     {
       name: 'latency',
       ok: over1s === 0,
-      detail: `${over1s} of ${sent} requests waited over ${LIMITS.requestMs} ms (${unanswered} unanswered within ${limits.answerDeadlineMs / 1000} s); slowest ${slowest.ms.toFixed(0)} ms: ${slowest.what.slice(0, 160)}`,
+      detail: `${over1s} of ${sent} requests waited over ${requestLimitMs} ms (${unanswered} unanswered within ${limits.answerDeadlineMs / 1000} s); slowest ${slowest.ms.toFixed(0)} ms: ${slowest.what.slice(0, 160)}`,
     },
     {
       name: 'memory',
@@ -493,6 +498,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   return {
     seed,
     profile,
+    requestLimitMs,
     ok: checks.every((c) => c.ok),
     checks,
     actions,
