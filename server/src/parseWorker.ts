@@ -47,21 +47,21 @@ export function runParseWorker(): void {
  * The worker's heap limits. A parse up to {@link PARSE_WORKER_MAX_CHARACTERS} needs well under these; a worker
  * that runs out is ended (its parse falls back to the main thread) instead of taking the process's memory.
  */
-const WORKER_OLD_HEAP_MB = 128;
-const WORKER_YOUNG_HEAP_MB = 16;
+const WORKER_OLD_HEAP_MB = 96;
+const WORKER_YOUNG_HEAP_MB = 8;
 /**
  * Texts longer than this are parsed on the main thread, in slices: the worker's heap comes on top of the main
- * thread's, and a note near the 10 MB limit would put the process over 400 MB. Such texts are notes read from disk
+ * thread's, and a note near the 10 MB limit would put the process over 400 MB (a 4 MB one adds 170 MB). Such texts are notes read from disk
  * (typed into, they are over the limit and not parsed), whose units are lines and paragraphs: short slices.
  */
-export const PARSE_WORKER_MAX_CHARACTERS = 4 * 1024 * 1024;
+export const PARSE_WORKER_MAX_CHARACTERS = 2 * 1024 * 1024;
 /**
  * Texts from this long on go to the worker: a note of 32 KB parses in a few milliseconds, but one of 100 KB of
  * brackets (a hostile or a pasted note) blocks for 100 ms and more on a busy machine.
  */
 export const PARSE_WORKER_MIN_CHARACTERS = 32 * 1024;
 /** An idle worker is ended after this long: its heap (and the garbage of its last parse) is given back. */
-const WORKER_IDLE_MS = 1500;
+const WORKER_IDLE_MS = 1000;
 
 export class BackgroundParser {
   private worker: Worker | undefined;
