@@ -62,6 +62,8 @@ export const PARSE_WORKER_MAX_CHARACTERS = 2 * 1024 * 1024;
 export const PARSE_WORKER_MIN_CHARACTERS = 32 * 1024;
 /** An idle worker is ended after this long: its heap (and the garbage of its last parse) is given back. */
 const WORKER_IDLE_MS = 1000;
+/** A worker that has just parsed a text this long is ended as soon as it is idle. */
+const WORKER_KEPT_AFTER_CHARACTERS = 512 * 1024;
 
 export class BackgroundParser {
   private worker: Worker | undefined;
@@ -88,7 +90,8 @@ export class BackgroundParser {
       this.waiting.set(id, resolve);
       worker.postMessage({ id, path, text } satisfies ParseRequest);
     });
-    if (this.waiting.size === 0 && this.worker) this.idleTimer = setTimeout(() => this.stop(), WORKER_IDLE_MS);
+    // After a big text the worker's heap is mostly that parse's garbage: given back at once, not after the pause.
+    if (this.waiting.size === 0 && this.worker) this.idleTimer = setTimeout(() => this.stop(), text.length >= WORKER_KEPT_AFTER_CHARACTERS ? 0 : WORKER_IDLE_MS);
     if (!answer) return undefined;
     if ('error' in answer) {
       this.onFailure(`parsing ${path} on the worker failed: ${answer.error}`);
