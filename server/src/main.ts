@@ -14,6 +14,7 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import { nodeVaultFs } from '@ospo-notes/engine';
+import { isParseWorker, runParseWorker } from './parseWorker';
 import { createServer, messageArrived } from './server';
 
 /**
@@ -42,5 +43,9 @@ function transport(): [MessageReader, MessageWriter] | undefined {
   return pair;
 }
 
-const io = transport();
-createServer(io ? createConnection(ProposedFeatures.all, io[0], io[1]) : createConnection(ProposedFeatures.all), nodeVaultFs);
+// The same script is the server's parse worker (parseWorker.ts) when started as one: no connection there.
+if (isParseWorker()) runParseWorker();
+else {
+  const io = transport();
+  createServer(io ? createConnection(ProposedFeatures.all, io[0], io[1]) : createConnection(ProposedFeatures.all), nodeVaultFs, { parseWorkerScript: __filename });
+}

@@ -108,6 +108,8 @@ import {
   readOwnVaultSettings,
   readNoteTextSync,
   RequestCancelledError,
+  offTurnParseCharacters,
+  setBigNoteParser,
   SLICED_PARSE_CHARACTERS,
   type Severity,
   touchesVaultMarker,
@@ -121,6 +123,7 @@ import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@osp
 import { adjacentDailyNote, dailyNoteDate, planDailyNote, planNoteFromTemplate, planTemplateInsertion, templateNotes } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
+import { BackgroundParser, PARSE_WORKER_MIN_CHARACTERS } from './parseWorker';
 import { Workspace, type Vault } from './workspace';
 
 // The server's state lives in this module: one server per process at a time (createServer resets it).
@@ -129,6 +132,15 @@ let documents: TextDocuments<TextDocument>;
 let workspace: Workspace;
 let vaultFs: VaultFs = nodeVaultFs;
 
+/** How the process runs the server. */
+export interface ServerOptions {
+  /** The script a parse worker runs (the server's entry, see parseWorker.ts); without it big notes parse here. */
+  parseWorkerScript?: string;
+}
+
+/** Parses big edited notes off the main thread (see parseWorker.ts). */
+let backgroundParser: BackgroundParser | undefined;
+
 /** The handler type a connection method takes, so that named handlers keep the connection's parameter types. */
 type Handler<K extends keyof Connection> = Connection[K] extends (handler: infer H, ...rest: never[]) => unknown ? H : never;
 
@@ -136,8 +148,12 @@ type Handler<K extends keyof Connection> = Connection[K] extends (handler: infer
  * Builds the language server on a connection: every handler registered by name below, then listening.
  * `files` is how it reads the vault (the io layer's {@link VaultFs}).
  */
-export function createServer(conn: Connection, files: VaultFs = nodeVaultFs): void {
+export function createServer(conn: Connection, files: VaultFs = nodeVaultFs, options: ServerOptions = {}): void {
   connection = conn;
+  backgroundParser?.stop();
+  backgroundParser = new BackgroundParser(options.parseWorkerScript, (message) => connection.console.error(message));
+  const parser = backgroundParser;
+  setBigNoteParser(options.parseWorkerScript ? async (rel, text) => (await parser.parse(rel, text))?.model : undefined, PARSE_WORKER_MIN_CHARACTERS);
   vaultFs = files;
   documents = new TextDocuments(TextDocument);
   workspace = new Workspace(documents, files);
@@ -552,22 +568,75 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
   const diags = computed ?? (vault.index.note(p) && inPublishScope(vault, p) ? vault.problems.problems(vault.index, p, diagnosticOptions(vault)) : []);
   if (diags.length === 0 && !vault.published.has(p)) return;
   const lsp = diags.slice(0, MAX_PUBLISHED_DIAGNOSTICS).map((d) => toLspDiagnostic(vault, d));
-  if (diags.length > MAX_PUBLISHED_DIAGNOSTICS) {
-    const more = diags.length - MAX_PUBLISHED_DIAGNOSTICS;
-    lsp.push({
-      range: diags[MAX_PUBLISHED_DIAGNOSTICS].range,
-      severity: SEVERITY.information,
-      code: 'more-problems',
-      codeDescription: { href: diagnosticDocUrl('more-problems') },
-      source: 'ospo-notes',
-      message: `${more} more problems in this note are not listed (only the first ${MAX_PUBLISHED_DIAGNOSTICS} are); "Check vault" counts them all.`,
-    });
-  }
-  const digest = diags.length === 0 ? '' : createHash('sha1').update(JSON.stringify(lsp)).digest('base64');
+  if (diags.length > MAX_PUBLISHED_DIAGNOSTICS) lsp.push(moreProblems(diags));
+  const digest = diags.length === 0 ? '' : diagnosticsDigest(lsp, diags.length);
   if (vault.published.get(p) === digest) return;
   if (diags.length === 0) vault.published.delete(p);
   else vault.published.set(p, digest);
   void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: lsp });
+}
+
+/** From this many problems on, a note's problems are converted and digested in slices (publishNoteInSlices). */
+const SLICED_PUBLISH_DIAGNOSTICS = 2000;
+
+/**
+ * {@link publishNote} for the publish queue: a note with thousands of problems (an index note, a 10 MB note of
+ * links) has them converted and digested in slices with background turns between, so that only computing them
+ * and sending the one message block the server. Returns the time it was busy, pauses left out, in ms.
+ */
+async function publishNoteInSlices(vault: Vault, p: string): Promise<number> {
+  let busy = 0;
+  let started = performance.now();
+  const diags = vault.index.note(p) && inPublishScope(vault, p) ? vault.problems.problems(vault.index, p, diagnosticOptions(vault)) : [];
+  if (diags.length < SLICED_PUBLISH_DIAGNOSTICS) {
+    publishNote(vault, p, diags);
+    return performance.now() - started;
+  }
+  const listed = Math.min(diags.length, MAX_PUBLISHED_DIAGNOSTICS);
+  const lsp: Diagnostic[] = new Array(listed);
+  const hash = createHash('sha1');
+  for (let i = 0; i < listed; ) {
+    const until = performance.now() + BACKGROUND_SLICE_MS;
+    for (; i < listed && performance.now() < until; i++) {
+      lsp[i] = toLspDiagnostic(vault, diags[i]);
+      hash.update(JSON.stringify(lsp[i]));
+    }
+    busy += performance.now() - started;
+    await backgroundTurn();
+    started = performance.now();
+    // Removed or out of scope meanwhile: the publish queued by that change is the one that counts.
+    if (!workspace.vaults.includes(vault) || !vault.index.note(p)) return busy;
+  }
+  if (diags.length > MAX_PUBLISHED_DIAGNOSTICS) {
+    lsp.push(moreProblems(diags));
+    hash.update(JSON.stringify(lsp[listed]));
+  }
+  const digest = hash.update(String(diags.length)).digest('base64');
+  if (vault.published.get(p) !== digest) {
+    vault.published.set(p, digest);
+    void connection.sendDiagnostics({ uri: workspace.uriOf(vault, p), diagnostics: lsp });
+  }
+  return busy + performance.now() - started;
+}
+
+/** The one diagnostic that stands for the problems past MAX_PUBLISHED_DIAGNOSTICS. */
+function moreProblems(diags: NoteDiagnostic[]): Diagnostic {
+  const more = diags.length - MAX_PUBLISHED_DIAGNOSTICS;
+  return {
+    range: diags[MAX_PUBLISHED_DIAGNOSTICS].range,
+    severity: SEVERITY.information,
+    code: 'more-problems',
+    codeDescription: { href: diagnosticDocUrl('more-problems') },
+    source: 'ospo-notes',
+    message: `${more} more problems in this note are not listed (only the first ${MAX_PUBLISHED_DIAGNOSTICS} are); "Check vault" counts them all.`,
+  };
+}
+
+/** The digest of what a note's publish sends: the same however it was computed (see publishNoteInSlices). */
+function diagnosticsDigest(lsp: Diagnostic[], count: number): string {
+  const hash = createHash('sha1');
+  for (const d of lsp) hash.update(JSON.stringify(d));
+  return hash.update(String(count)).digest('base64');
 }
 
 /** What the diagnostic rules read of the settings and the vault. */
@@ -619,7 +688,14 @@ async function onSchemaFileEvents(changes: ReadonlyArray<{ uri: string }>): Prom
 /** Publishes every note's problems, yielding to the event loop between slices so requests stay responsive. */
 async function publishAll(vault: Vault): Promise<void> {
   const paths = new Set<string>([...vault.index.notePaths(), ...vault.published.keys()]);
-  await inSlices([...paths], (p) => publishNote(vault, p));
+  let sliceStart = performance.now();
+  for (const p of paths) {
+    await publishNoteInSlices(vault, p);
+    if (performance.now() - sliceStart > BACKGROUND_SLICE_MS) {
+      await backgroundTurn();
+      sliceStart = performance.now();
+    }
+  }
 }
 
 /**
@@ -666,11 +742,7 @@ async function drainPublishQueue(): Promise<void> {
       const next = nextToPublish();
       if (!next) break;
       const [vault, p] = next;
-      if (workspace.vaults.includes(vault) && !publishLater(vault, p)) {
-        const started = performance.now();
-        publishNote(vault, p);
-        notePublishCost(vault, p, performance.now() - started);
-      }
+      if (workspace.vaults.includes(vault) && !publishLater(vault, p)) notePublishCost(vault, p, await publishNoteInSlices(vault, p));
       if (Date.now() - sliceStart > 10) {
         await backgroundTurn();
         sliceStart = Date.now();
@@ -862,7 +934,7 @@ let costlyReindexAllowedAt = 0;
 
 /** Whether the note is parsed in slices (see SLICED_PARSE_CHARACTERS): one at a time, each with its pauses. */
 function isParsedInSlices(uri: string): boolean {
-  return (documents.get(uri)?.getText().length ?? 0) >= SLICED_PARSE_CHARACTERS;
+  return (documents.get(uri)?.getText().length ?? 0) >= offTurnParseCharacters();
 }
 
 const BACKGROUND_SLICE_MS = 10;
@@ -936,7 +1008,7 @@ async function reindexDirtyDocuments(): Promise<void> {
     const parseStart = performance.now();
     let model: NoteModel;
     let parseCost: number;
-    if (text.length < SLICED_PARSE_CHARACTERS) {
+    if (text.length < offTurnParseCharacters()) {
       model = parseBuffer(loc.path, text);
       parseCost = performance.now() - parseStart;
       await new Promise((r) => setImmediate(r));
@@ -950,6 +1022,8 @@ async function reindexDirtyDocuments(): Promise<void> {
       };
       parsingInSlices.add(uri);
       try {
+        // On the parse worker when there is one (setBigNoteParser): its time counts as the note's cost, so a big
+        // note is re-indexed as rarely as when it was parsed here.
         model = await parseBufferInSlices(loc.path, text, BACKGROUND_SLICE_MS, pause);
       } finally {
         parsingInSlices.delete(uri);
@@ -962,7 +1036,7 @@ async function reindexDirtyDocuments(): Promise<void> {
     if (current.version !== version) {
       // Typed on meanwhile: a costly note's model of a few seconds ago still beats one of minutes ago, and the
       // newer text waits for the next pause. A cheap one waits for its next turn.
-      if (text.length < SLICED_PARSE_CHARACTERS) continue;
+      if (text.length < offTurnParseCharacters()) continue;
       dirtyDocuments.set(uri, Date.now());
     } else {
       dirtyDocuments.delete(uri);
@@ -991,7 +1065,7 @@ function reindexIfDirty(uri: string): void {
   const doc = documents.get(uri);
   // Big, and not measured at about this size (just opened, or pasted into): the timer parses it in slices.
   const measuredAt = reindexCostCharacters.get(uri) ?? 0;
-  if (doc && doc.getText().length >= Math.max(SLICED_PARSE_CHARACTERS, 2 * measuredAt)) return;
+  if (doc && doc.getText().length >= Math.max(offTurnParseCharacters(), 2 * measuredAt)) return;
   dirtyDocuments.delete(uri);
   const loc = workspace.locate(uri);
   if (!doc || !loc || !isNotePath(loc.path) || !loc.vault.ready) return;
@@ -1541,7 +1615,9 @@ const onCheckVaultRequest = async () => {
       const diags = v.problems.problems(v.index, p, diagnosticOptions(v));
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
-      publishNote(v, p, inPublishScope(v, p) ? diags : []);
+      // A note of thousands of problems is sent from the publish queue, in slices, not in this request's turn.
+      if (diags.length >= SLICED_PUBLISH_DIAGNOSTICS && inPublishScope(v, p)) queuePublish(v, [p], true);
+      else publishNote(v, p, inPublishScope(v, p) ? diags : []);
     }, nextTurn);
     // A broken frontmatter schema file counts as a file with a problem.
     for (const d of v.schema.problems) counts[d.severity]++;

@@ -121,7 +121,7 @@ function readAndParseInSlices(
   if (!('bytes' in read)) return parseRead(rel, read);
   const cached = cachedModel(rel, read.bytes, cache);
   if (cached.model) return cached.model;
-  if (read.bytes.length < SLICED_PARSE_CHARACTERS) return cached.store(parseRead(rel, read));
+  if (read.bytes.length < bigNoteCharacters) return cached.store(parseRead(rel, read));
   return parseDecodedInSlices(rel, decodeNote(read.bytes), sliceMs, pause).then(cached.store);
 }
 
@@ -210,7 +210,7 @@ export async function readAndParse(root: string, rel: string, warnings?: ScanWar
   if (!('bytes' in read)) return parseRead(rel, read);
   const cached = cachedModel(rel, read.bytes, cache);
   if (cached.model) return cached.model;
-  if (read.bytes.length < SLICED_PARSE_CHARACTERS) return cached.store(parseRead(rel, read));
+  if (read.bytes.length < bigNoteCharacters) return cached.store(parseRead(rel, read));
   return cached.store(await parseDecodedInSlices(rel, decodeNote(read.bytes)));
 }
 
@@ -231,8 +231,33 @@ export function parseBufferInSlices(rel: string, text: string, sliceMs = SLICE_M
   return parseDecodedInSlices(rel, checkTextSize(text), sliceMs, pause);
 }
 
+/**
+ * Parses a big note's text elsewhere (the language server: on a worker thread), giving its {@link parseNote}
+ * model, or undefined when it cannot (then the note is parsed here in slices). Slices are cut between a note's
+ * inline units, and one unit (a paragraph; a pasted line of megabytes) is scanned at once: only another thread
+ * keeps such a parse from blocking the host.
+ */
+export type BigNoteParser = (rel: string, text: string) => Promise<NoteModel | undefined>;
+
+let bigNoteParser: BigNoteParser | undefined;
+let bigNoteCharacters = SLICED_PARSE_CHARACTERS;
+
+/**
+ * Sets (or, with undefined, clears) where every parse in slices goes first: notes read, loaded and edited. With a
+ * parser, notes from `fromCharacters` on go to it (a 100 KB note of brackets costs a blocking 100 ms here).
+ */
+export function setBigNoteParser(parser: BigNoteParser | undefined, fromCharacters = SLICED_PARSE_CHARACTERS): void {
+  bigNoteParser = parser;
+  bigNoteCharacters = parser ? Math.min(fromCharacters, SLICED_PARSE_CHARACTERS) : SLICED_PARSE_CHARACTERS;
+}
+
+/** From this many characters on, a note is parsed by the big-note parser or in slices (a promise), not at once. */
+export function offTurnParseCharacters(): number {
+  return bigNoteCharacters;
+}
+
 async function parseDecodedInSlices(rel: string, decoded: DecodedNote, sliceMs = SLICE_MS, pause?: () => Promise<void>): Promise<NoteModel> {
-  const note = await parseNoteInSlices(rel, decoded.text, sliceMs, pause);
+  const note = (decoded.text.length > 0 ? await bigNoteParser?.(rel, decoded.text) : undefined) ?? (await parseNoteInSlices(rel, decoded.text, sliceMs, pause));
   note.readProblems.push(...decoded.problems);
   return note;
 }

@@ -247,6 +247,8 @@ export class VaultIndex implements VaultView {
     // title ("did you mean"); typing in a paragraph changes neither, so it re-resolves this note alone.
     const exports = previous ? exportChanges(previous, note) : ALL_EXPORTS;
     let reuse: Map<string, LinkTarget> | undefined;
+    /** Notes linking into this one, when its headings or block ids changed: only those links can change. */
+    let linkers: Set<string> | undefined;
     if (!previous) {
       change.added.add(path);
       if (this.files.add(path)) this.names.add(path);
@@ -257,7 +259,7 @@ export class VaultIndex implements VaultView {
       // Drop the old links' edges while the old model is still in place: they are keyed by its links.
       this.unresolveNote(path);
       this.indexNoteNames(previous, -1);
-      if (exports.headings || exports.blockIds) for (const p of this.backlinks.values(path)) affected.add(p);
+      if (exports.headings || exports.blockIds) linkers = new Set(this.backlinks.values(path));
       if (exports.names) this.addNotesWaitingOnNames(previous, affected);
     }
     if (exports.headings || exports.blockIds || exports.names || exports.frontmatter || exports.visibility) change.exports.set(path, exports);
@@ -265,6 +267,7 @@ export class VaultIndex implements VaultView {
     this.notes.set(path, note);
     this.indexNoteNames(note, +1);
     for (const p of affected) this.resolveNote(p, undefined, p === path ? reuse : undefined);
+    if (linkers) for (const p of linkers) if (!affected.has(p) && this.reresolveLinksInto(p, path)) affected.add(p);
     return this.emit(change);
   }
 
@@ -282,6 +285,36 @@ export class VaultIndex implements VaultView {
       if (t && t.target !== path && t.status !== 'empty') reuse.set(resolutionKey(previous.links[i]), t);
     }
     return reuse;
+  }
+
+  /**
+   * Re-resolves the links of `source` that lead into `target` after the target's headings or block ids changed,
+   * and no other: which file a link names does not depend on headings, so the note's other links (an index note's
+   * thousands) and its edges stay as they are. Returns whether a result may read differently (the note's problems
+   * must be published again): anything but the same heading or block found as before.
+   */
+  private reresolveLinksInto(source: string, target: string): boolean {
+    const note = this.notes.get(source);
+    const targets = this.targets.get(source);
+    if (!note || !targets) return false;
+    let changed = false;
+    const said = new Map<string, LinkTarget>();
+    for (let i = 0; i < targets.length; i++) {
+      const before = targets[i];
+      if (before.target !== target) continue;
+      const link = note.links[i];
+      const key = resolutionKey(link);
+      let after = said.get(key);
+      if (!after) said.set(key, (after = resolveLink(link, source, this)));
+      if (after.target !== target) {
+        // Not expected (see above); should it happen, the whole note is resolved again, edges and all.
+        this.resolveNote(source);
+        return true;
+      }
+      targets[i] = after;
+      if (!sameSubpathResult(before, after)) changed = true;
+    }
+    return changed;
   }
 
   /** Notes with links waiting under one of the note's aliases or its title: their suggestions name it. */
@@ -450,6 +483,13 @@ export class VaultIndex implements VaultView {
 /** Everything of a link that its resolution reads (see resolveLink), for one source note. */
 function resolutionKey(link: Link): string {
   return `${link.syntax}\u0000${link.external ? 1 : 0}\u0000${link.path}\u0000${link.subpath === undefined ? '\u0001' : link.subpath}\u0000${link.destination ?? ''}`;
+}
+
+/** Whether two results of one link into one note read the same: resolved to an equal heading or block. */
+function sameSubpathResult(a: LinkTarget, b: LinkTarget): boolean {
+  if (a.status !== 'resolved' || b.status !== 'resolved' || a.headingTier !== b.headingTier) return false;
+  if ((a.heading === undefined) !== (b.heading === undefined) || (a.block === undefined) !== (b.block === undefined)) return false;
+  return (!a.heading || sameHeading(a.heading, b.heading!)) && (!a.block || sameBlockId(a.block, b.block!));
 }
 
 /**

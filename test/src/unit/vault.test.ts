@@ -65,7 +65,8 @@ describe('vault: the index and its incremental updates', () => {
       const seen: IndexChange[] = [];
       index.onChange((c) => seen.push(c));
       const change = index.upsertNote(note('A.md', '# H2'));
-      assert.deepEqual(sorted(change), ['A.md', 'B.md', 'C.md']);
+      // C's link names no heading: A's new headings cannot change its result.
+      assert.deepEqual(sorted(change), ['A.md', 'B.md']);
       assert.deepEqual([[...change.added], [...change.changed], [...change.removed]], [[], ['A.md'], []]);
       assert.deepEqual(change.exports.get('A.md'), { headings: true, blockIds: false, names: false, frontmatter: false, visibility: false });
       assert.deepEqual(seen, [change]);
@@ -78,6 +79,29 @@ describe('vault: the index and its incremental updates', () => {
       assert.deepEqual(sorted(index.upsertNote(note('A.md', '# Heading'))), ['A.md', 'B.md']);
       assert.deepEqual(statuses(index, 'B.md'), ['resolved A.md']);
       assert.equal(index.linkTargets('B.md')[0].heading?.line, 0);
+    });
+    it('re-resolves only the links into a note whose headings changed, and names only the notes whose results read differently', () => {
+      // An index note with thousands of links, a few into A: A's new heading re-resolves those few.
+      const many = Array.from({ length: 3000 }, (_, i) => `- [[Other#H${i % 3}]] [[nope ${i}]]`).join('\n');
+      const text = `[[A#One]] [[A#Two]] ![[A#^b1]] [[A]]\n${many}\n`;
+      const index = vault({ 'A.md': '# One\n\n# Two\n\npara ^b1\n', 'Other.md': '# H0\n# H1\n', 'Index.md': text, 'Plain.md': '[[A]]' });
+      const othersBefore = index.linkTargets('Index.md').slice(4);
+      // A heading added at the end: every link into A finds what it found before (Plain links to no heading).
+      assert.deepEqual(sorted(index.upsertNote(note('A.md', '# One\n\n# Two\n\npara ^b1\n\n# Three\n'))), ['A.md']);
+      // `Two` renamed: Index's link to it is missing now, the others into A are resolved as before.
+      assert.deepEqual(sorted(index.upsertNote(note('A.md', '# One\n\n# Deux\n\npara ^b1\n\n# Three\n'))), ['A.md', 'Index.md']);
+      assert.deepEqual(statuses(index, 'Index.md').slice(0, 4), ['resolved A.md', 'missing-heading A.md', 'resolved A.md', 'resolved A.md']);
+      // A heading moved: the link to it now names the heading at its new line.
+      assert.deepEqual(sorted(index.upsertNote(note('A.md', '\n# One\n\n# Deux\n\npara ^b1\n\n# Three\n'))), ['A.md', 'Index.md']);
+      assert.equal(index.linkTargets('Index.md')[0].heading?.line, 1);
+      assert.equal(index.linkTargets('Index.md')[2].block?.startLine, 5);
+      // The links elsewhere kept their results, and everything equals a fresh load of the same notes.
+      const after = index.linkTargets('Index.md');
+      for (let i = 4; i < after.length; i++) assert.equal(after[i], othersBefore[i - 4]);
+      const fresh = vault({ 'A.md': '\n# One\n\n# Deux\n\npara ^b1\n\n# Three\n', 'Other.md': '# H0\n# H1\n', 'Index.md': text, 'Plain.md': '[[A]]' });
+      assert.deepEqual(index.linkTargets('Index.md'), fresh.linkTargets('Index.md'));
+      assert.deepEqual(sorted(index.backlinksOf('A.md')), ['Index.md', 'Plain.md']);
+      assert.deepEqual(sorted(index.embeddersOf('A.md')), ['Index.md']);
     });
     it('turns a block link missing-block when the id goes, and back', () => {
       const index = vault({ 'A.md': 'para ^b1', 'B.md': '![[A#^b1]]' });
@@ -417,15 +441,17 @@ describe('vault: edits that other notes do not depend on', () => {
     assert.deepEqual([...change.exports], []);
   });
 
-  it('a heading, a block id or a line shift re-resolves the notes linking here', () => {
+  it('a heading, a block id or a line shift re-resolves the notes linking here, and names those whose results changed', () => {
     const index = hubVault();
-        assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('## Projects', '## Work')))), ['Home.md', 'a.md', 'b.md', 'c.md']);
+    // Only a.md links to the renamed heading; b.md's block and c.md's whole-note link find what they found.
+    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('## Projects', '## Work')))), ['Home.md', 'a.md']);
     assert.equal(noteDiagnostics(index, 'a.md')[0]?.code, 'missing-heading');
-    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub))), ['Home.md', 'a.md', 'b.md', 'c.md']);
+    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub))), ['Home.md', 'a.md']);
     assert.deepEqual(noteDiagnostics(index, 'a.md'), []);
-    // A new line above the heading moves it: definitions must land on its new line.
-    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('Intro text.', 'Intro\ntext.')))), ['Home.md', 'a.md', 'b.md', 'c.md']);
+    // A new line above the heading moves it and the block: definitions must land on their new lines.
+    assert.deepEqual(sorted(index.upsertNote(parseNote('Home.md', hub.replace('Intro text.', 'Intro\ntext.')))), ['Home.md', 'a.md', 'b.md']);
     assert.equal(index.linkTargets('a.md')[0].heading?.line, 8);
+    assert.equal(index.linkTargets('b.md')[0].block?.startLine, 10);
   });
 
   it('keeps the results of unchanged links and resolves only the new ones, but never reuses a link into itself', () => {

@@ -37,6 +37,10 @@ export interface SeedOptions {
   profile: Profile;
   serverScript: string;
   keepVault?: boolean;
+  /** The latency check's limit in ms (default LIMITS.requestMs). */
+  requestLimitMs?: number;
+  /** Flags for the server's node (profiling, heap options). */
+  nodeFlags?: string[];
   log?: (message: string) => void;
 }
 
@@ -54,7 +58,9 @@ export interface SeedResult {
   ok: boolean;
   checks: Check[];
   actions: Record<string, number>;
-  requests: { sent: number; answered: number; cancelled: number; p50Ms: number; p95Ms: number; maxMs: number; slowest: string; over1s: number; unanswered: number };
+  /** The latency check's limit this seed ran with. */
+  requestLimitMs: number;
+  requests: { sent: number; answered: number; cancelled: number; p50Ms: number; p95Ms: number; maxMs: number; slowest: string; over1s: number; unanswered: number; slowByMethod: Record<string, number> };
   peakRssBytes?: number;
   /** Internal errors: error answers and errors the server logged (first few). */
   errors: string[];
@@ -85,6 +91,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
   const rng = new Rng(seed);
   const limits = STORM[profile];
+  const requestLimitMs = options.requestLimitMs ?? LIMITS.requestMs;
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), `ospo-fuzz-${seed}-`));
   let vault: HostileVault;
   try {
@@ -99,7 +106,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
 
   // The server's model cache (on, as for users) goes beside the vault, removed with it, not into the user's cache.
   const env = { ...process.env, XDG_CACHE_HOME: path.join(parent, '.cache') };
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [options.serverScript, '--stdio'], stderrTailChars: 20000, env });
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [...(options.nodeFlags ?? []), options.serverScript, '--stdio'], stderrTailChars: 20000, env });
   const rss = client.pid ? new RssMonitor(client.pid, 100).start() : undefined;
   const errors: string[] = [];
   let errorCount = 0;
@@ -131,6 +138,8 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   const waits: number[] = [];
   let slowest = { ms: 0, what: '' };
   let over1s = 0;
+  /** Requests over the limit, per method (where to look first). */
+  const slowByMethod: Record<string, number> = {};
   let unanswered = 0;
   let sent = 0;
   let cancelled = 0;
@@ -164,7 +173,10 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
           return;
         }
         waits.push(ms);
-        if (ms > LIMITS.requestMs) over1s++;
+        if (ms > requestLimitMs) {
+          over1s++;
+          slowByMethod[method] = (slowByMethod[method] ?? 0) + 1;
+        }
         if (ms > slowest.ms) slowest = { ms, what };
         // -32603 InternalError: the handler threw. Method-not-found, invalid params and cancellations are
         // legitimate answers to what the storm sends.
@@ -447,7 +459,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
         const got = ([] as Array<{ uri?: string; targetUri?: string }>).concat((answer.value as never) ?? []).map((l) => l.uri ?? l.targetUri);
         knownOk = got.length === 1 && got[0] === want;
         knownDetail = knownOk ? `answered in ${answer.ms.toFixed(0)} ms` : `got ${JSON.stringify(got)}, want [${want}]`;
-        if (answer.ms > LIMITS.requestMs) over1s++;
+        if (answer.ms > requestLimitMs) over1s++;
       }
     }
     checks.push({ name: 'known-good', ok: knownOk, detail: knownDetail });
@@ -476,7 +488,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     {
       name: 'latency',
       ok: over1s === 0,
-      detail: `${over1s} of ${sent} requests waited over ${LIMITS.requestMs} ms (${unanswered} unanswered within ${limits.answerDeadlineMs / 1000} s); slowest ${slowest.ms.toFixed(0)} ms: ${slowest.what.slice(0, 160)}`,
+      detail: `${over1s} of ${sent} requests waited over ${requestLimitMs} ms (${unanswered} unanswered within ${limits.answerDeadlineMs / 1000} s); slowest ${slowest.ms.toFixed(0)} ms: ${slowest.what.slice(0, 160)}`,
     },
     {
       name: 'memory',
@@ -488,6 +500,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   return {
     seed,
     profile,
+    requestLimitMs,
     ok: checks.every((c) => c.ok),
     checks,
     actions,
@@ -501,6 +514,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
       slowest: slowest.what.slice(0, 300),
       over1s,
       unanswered,
+      slowByMethod,
     },
     peakRssBytes,
     errors,
