@@ -53,6 +53,9 @@ export * from './features/hover';
 export * from './features/references';
 export * from './features/rename';
 export * from './features/symbols';
+// The vault's tags, orphans and placeholders (the Tags, Orphans and Placeholders views).
+export * from './features/tags';
+export * from './features/orphans';
 
 // Diagnostics: problems computed from the index.
 export * from './diagnostics/diagnostics';

@@ -42,6 +42,7 @@ import type { IndexChange, VaultIndex } from '../vault/vault';
 import { noteVisibility } from '../vault/visibility';
 import type { VaultSettings } from '../vault/vaultSettings';
 import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
+import { tagSpelling } from './tags';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -1078,7 +1079,7 @@ function tagItems(
     if (tier !== NO_MATCH) found.push({ key, tier, notes: uses.size, uses });
   }
   found.sort((a, b) => b.tier - a.tier || b.notes - a.notes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const tags = found.slice(0, req.options.maxItems ?? DEFAULT_MAX_ITEMS).map((f) => ({ name: tagSpelling(index, f.key, f.uses), notes: f.notes }));
+  const tags = found.slice(0, req.options.maxItems ?? DEFAULT_MAX_ITEMS).map((f) => ({ name: tagSpelling(index, f.key), notes: f.notes }));
   return { tags, total: found.length };
 }
 
@@ -1089,14 +1090,6 @@ function tagItems(
 function typedTag(req: Request, token: string): (key: string, uses: ReadonlyMap<string, number>) => boolean {
   const current = lookupKey(token.replace(/^#/, '')).trim();
   return (key, uses) => key === current && uses.size === 1 && uses.get(req.path) === 1;
-}
-
-function tagSpelling(index: VaultIndex, key: string, uses: ReadonlyMap<string, number>): string {
-  for (const p of uses.keys()) {
-    const t = index.note(p)?.tags.find((x) => lookupKey(x.name) === key);
-    if (t) return t.name;
-  }
-  return key;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,199 @@
+/**
+ * The vault's tags as a hierarchy, for the Tags view: `#tech/opensource` is `opensource` under `tech`, and `tech`
+ * is there even when no note is tagged `#tech` alone (as in Obsidian's tag pane).
+ *
+ * Tags are the ones the parser found (R8): in the body and in the frontmatter `tags` / `tag` properties, list or
+ * string form (`syntax/frontmatter.ts` `tagsOfValue`). Names compare case-insensitively (R8.4) with the index's
+ * key (`lookupKey`); a tag is shown with its most common spelling (ties: the first in code-point order, so the
+ * answer does not depend on the order notes were loaded in). Nesting follows the `/`s of the name; empty segments
+ * (`a//b` in a frontmatter value) are skipped.
+ *
+ * Everything is read from the note models in the index, in one pass over the notes: linear in the vault.
+ */
+import type { Range, Tag } from '../model';
+import type { VaultIndex } from '../vault/vault';
+import { lookupKey, stem } from '../vault/paths';
+import { comparePositions } from '../syntax/text';
+import { throwIfCancelled, type Cancellation } from './context';
+
+/** One tag of the hierarchy, with its nested tags. */
+export interface TagTreeNode {
+  /** The full name without `#`, in its most common spelling (`tech/opensource`). */
+  name: string;
+  /** The last segment (`opensource`): what the tree shows. */
+  label: string;
+  /** Notes tagged with exactly this tag. */
+  ownCount: number;
+  /** Notes tagged with this tag or a tag nested under it, each note counted once. */
+  count: number;
+  /** Nested tags, by label (case-insensitively). */
+  children: TagTreeNode[];
+}
+
+/** Where a tag is written in a note. */
+export interface TagOccurrence {
+  range: Range;
+  /** In the frontmatter `tags` / `tag` property rather than in the body. */
+  inFrontmatter: boolean;
+}
+
+/** A note tagged with a tag, and every place it writes that tag, in document order. */
+export interface TaggedNote {
+  path: string;
+  /** The note's `title`, when it has one. */
+  title?: string;
+  occurrences: TagOccurrence[];
+}
+
+/** The key a tag name is grouped under: case-folded segments, empty ones dropped (`Tech//OSS` → `tech/oss`). */
+export function tagKey(name: string): string {
+  return segmentsOf(lookupKey(name.replace(/^#/, ''))).join('/');
+}
+
+function segmentsOf(name: string): string[] {
+  return name.split('/').filter((s) => s !== '');
+}
+
+/** Whether the tag `name` is `parent` or nested under it (`tech/oss` is under `tech`, `technology` is not). */
+export function isTagOrNested(name: string, parent: string): boolean {
+  const key = tagKey(name);
+  const p = tagKey(parent);
+  return p !== '' && (key === p || key.startsWith(p + '/'));
+}
+
+interface Building {
+  key: string;
+  label: string;
+  spellings: Map<string, number>;
+  own: Set<string>;
+  all: Set<string>;
+  children: Map<string, Building>;
+}
+
+/** The vault's tag hierarchy: top-level tags sorted by label, case-insensitively. */
+export function tagTree(index: VaultIndex, cancellation?: Cancellation): TagTreeNode[] {
+  const roots = new Map<string, Building>();
+  let seen = 0;
+  for (const note of index.allNotes()) {
+    if ((++seen & 1023) === 0) throwIfCancelled(cancellation);
+    for (const tag of note.tags) {
+      const segments = segmentsOf(tag.name);
+      if (segments.length === 0) continue;
+      let level = roots;
+      let key = '';
+      for (let i = 0; i < segments.length; i++) {
+        const folded = lookupKey(segments[i]);
+        key = key === '' ? folded : `${key}/${folded}`;
+        let node = level.get(folded);
+        if (!node) level.set(folded, (node = { key, label: '', spellings: new Map(), own: new Set(), all: new Set(), children: new Map() }));
+        // The spelling of this prefix as this tag writes it: a parent's spelling comes from its children's too.
+        const spelling = segments.slice(0, i + 1).join('/');
+        node.spellings.set(spelling, (node.spellings.get(spelling) ?? 0) + 1);
+        node.all.add(note.path);
+        if (i === segments.length - 1) node.own.add(note.path);
+        level = node.children;
+      }
+    }
+  }
+  return finish(roots);
+}
+
+function finish(level: Map<string, Building>): TagTreeNode[] {
+  const out: TagTreeNode[] = [];
+  for (const b of level.values()) {
+    const name = mostCommon(b.spellings);
+    out.push({ name, label: name.slice(name.lastIndexOf('/') + 1), ownCount: b.own.size, count: b.all.size, children: finish(b.children) });
+  }
+  return out.sort(byLabel);
+}
+
+function byLabel(a: TagTreeNode, b: TagTreeNode): number {
+  const x = lookupKey(a.label);
+  const y = lookupKey(b.label);
+  return x < y ? -1 : x > y ? 1 : a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
+}
+
+/** The spelling used most often; ties go to the first in code-point order. */
+function mostCommon(spellings: ReadonlyMap<string, number>): string {
+  let best = '';
+  let bestCount = -1;
+  for (const [s, n] of spellings) {
+    if (n > bestCount || (n === bestCount && s < best)) {
+      best = s;
+      bestCount = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * The notes tagged with exactly `name` (case-insensitively; nested tags are their own entries), by file name,
+ * each with its occurrences in document order. Read from the index's tag map: the cost is the vault's distinct
+ * tags plus the notes with that tag.
+ */
+export function notesWithTag(index: VaultIndex, name: string, cancellation?: Cancellation): TaggedNote[] {
+  const key = tagKey(name);
+  if (key === '') return [];
+  const out: TaggedNote[] = [];
+  for (const path of notesUnder(index, key, false)) {
+    throwIfCancelled(cancellation);
+    const note = index.note(path);
+    if (!note) continue;
+    const occurrences = note.tags.filter((t) => tagKey(t.name) === key).map(occurrenceOf);
+    if (occurrences.length === 0) continue;
+    occurrences.sort((a, b) => comparePositions(a.range.start, b.range.start));
+    out.push({ path, ...(note.title !== undefined ? { title: note.title } : {}), occurrences });
+  }
+  return out.sort((a, b) => compareNames(a.path, b.path));
+}
+
+/**
+ * The notes with the tag `key` (a {@link tagKey}), and with `nested`, with a tag nested under it. The index keys
+ * tags by their folded name as written, so `a//b` and `a/b` are two of its keys: every key is looked at (the
+ * vault's distinct tags, not its notes).
+ */
+export function notesUnder(index: VaultIndex, key: string, nested: boolean): Set<string> {
+  const out = new Set<string>();
+  if (key === '') return out;
+  for (const [k, uses] of index.tags()) {
+    const folded = tagKey(k);
+    if (folded === key || (nested && folded.startsWith(key + '/'))) for (const p of uses.keys()) out.add(p);
+  }
+  return out;
+}
+
+function occurrenceOf(t: Tag): TagOccurrence {
+  return { range: t.range, inFrontmatter: t.inFrontmatter };
+}
+
+/** By file name, case-insensitively, then by path. */
+function compareNames(a: string, b: string): number {
+  const x = lookupKey(stem(a));
+  const y = lookupKey(stem(b));
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The spelling a tag is shown with (completion, hover, the Tags view): the most common spelling of it among its
+ * uses and the uses of the tags nested under it (`#Tech/a` spells `tech` as `Tech`), ties to the first in
+ * code-point order. The same rule as {@link tagTree}.
+ */
+export function tagSpelling(index: VaultIndex, name: string): string {
+  const key = tagKey(name);
+  const depth = key === '' ? 0 : key.split('/').length;
+  const spellings = new Map<string, number>();
+  for (const path of notesUnder(index, key, true)) {
+    for (const t of index.note(path)?.tags ?? []) {
+      if (!isTagOrNested(t.name, key)) continue;
+      const spelling = segmentsOf(t.name).slice(0, depth).join('/');
+      spellings.set(spelling, (spellings.get(spelling) ?? 0) + 1);
+    }
+  }
+  return spellings.size > 0 ? mostCommon(spellings) : name;
+}
+
+/** How many notes a tag has: tagged with exactly it, and with it or a tag nested under it (each note once). */
+export function tagCounts(index: VaultIndex, name: string): { ownCount: number; count: number } {
+  const key = tagKey(name);
+  return { ownCount: notesUnder(index, key, false).size, count: notesUnder(index, key, true).size };
+}
