@@ -10,7 +10,7 @@
  *
  * Placeholders: links to notes that do not exist yet (Obsidian's unresolved links, drawn as placeholders in its
  * graph): wiki and markdown links whose linkpath finds no file, less links to attachments (nothing to create),
- * Templater placeholders and web addresses. Missing headings and blocks of an existing note are not
+ * Templater placeholders, web addresses and web addresses written without their scheme (`missing-scheme`). Missing headings and blocks of an existing note are not
  * placeholders. They are grouped by the note that creating the target would make (`features/newNote.ts`
  * `newNotePath`, the vault's folder for new notes), compared as a case-insensitive disk would, so `[[Plan]]` and
  * `[[plan]]` wait on one note, and `[[Plan]]` from two folders waits on two when new notes go next to the linking
@@ -22,6 +22,7 @@
 import type { Range } from '../model';
 import type { VaultIndex } from '../vault/vault';
 import { isAttachmentPath } from '../vault/membership';
+import { missesScheme } from '../diagnostics/diagnostics';
 import { lookupKey, stem } from '../vault/paths';
 import { comparePositions } from '../syntax/text';
 import { throwIfCancelled, vaultSettingsOf, type Cancellation, type FeatureContext } from './context';
@@ -103,7 +104,7 @@ export function findPlaceholders(index: VaultIndex, options: PlaceholderOptions)
     for (let i = 0; i < note.links.length; i++) {
       if (targets[i]?.status !== 'unresolved') continue;
       const link = note.links[i];
-      if (link.external || link.placeholder || link.path.trim() === '' || isAttachmentPath(link.path.trim())) continue;
+      if (link.external || link.placeholder || link.path.trim() === '' || isAttachmentPath(link.path.trim()) || missesScheme(link)) continue;
       const planned = newNotePath(link.path, note.path, options.newNoteFolder);
       const key = planned.ok ? `note:${lookupKey(planned.path)}` : `link:${lookupKey(link.path.trim()).replace(/\.md$/, '')}`;
       let group = groups.get(key);

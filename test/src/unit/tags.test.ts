@@ -180,7 +180,7 @@ describe('orphans', () => {
 describe('placeholders', () => {
   const files = {
     'Home.md': 'See [[Plan]], [[plan]] and [Plan](Plan.md).\nAlso ![[Missing picture.png]] and [[Plan#Goals]] and [[Home#Nope]].\n',
-    'projects/Roadmap.md': '[[Plan]] and [[projects/Budget]] and [[What?]] and [web](https://example.com).\n',
+    'projects/Roadmap.md': '[[Plan]] and [[projects/Budget]] and [[What?]] and [web](https://example.com) [gh](github.com/x).\n',
     'Templater.md': '[[<% tp.file.title %>]]\n',
   };
 
