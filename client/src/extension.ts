@@ -42,6 +42,10 @@ import {
 } from './protocol';
 import { checkSummary, ProblemCounter, quietFolders, statusView, visibleProblemCount } from './status';
 import { VaultFiles } from './vaultFiles';
+import { ServerNotifications } from './notifications';
+import { registerTagsView } from './views/tags';
+import { registerOrphansView } from './views/orphans';
+import { registerPlaceholdersView } from './views/placeholders';
 
 const SECTION = 'ospoNotes';
 const COMMANDS = {
@@ -151,6 +155,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
   const lc = new LanguageClient('ospoNotes', 'OSPO Notes', serverOptions, clientOptions);
   lc.registerFeature(new OwnFileWatcher());
   client = lc;
+  // The client keeps one handler per notification: the status bar, the file list and the views all listen here.
+  const notifications = new ServerNotifications(lc, (method, e) => output.error(`${method} listener failed: ${errorText(e)}`));
 
   let filesRequest = 0;
   const refreshFiles = async (): Promise<void> => {
@@ -166,16 +172,16 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
     }
   };
 
-  lc.onNotification(INDEXED_NOTIFICATION, (s: IndexStatus) => {
+  notifications.on<IndexStatus>(INDEXED_NOTIFICATION, (s) => {
     status = s;
     renderStatus();
     void refreshFiles();
   });
-  lc.onNotification(INDEX_CHANGED_NOTIFICATION, (s: IndexStatus) => {
+  notifications.on<IndexStatus>(INDEX_CHANGED_NOTIFICATION, (s) => {
     status = s;
     scheduleStatus();
   });
-  lc.onNotification(FILES_CHANGED_NOTIFICATION, (c: FilesChanged) => {
+  notifications.on<FilesChanged>(FILES_CHANGED_NOTIFICATION, (c) => {
     if (files.apply(c)) previewRefresh.trigger();
   });
   context.subscriptions.push(
@@ -204,6 +210,13 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       if (uri.path.toLowerCase().endsWith('.md') && files.locate(uri.fsPath)) previewRefresh.trigger();
     }),
   );
+
+  // --- views of the vault (our activity-bar container) ---------------------------------------------------------
+
+  const views = { client: lc, notifications, output };
+  registerTagsView(context, views);
+  registerOrphansView(context, views);
+  registerPlaceholdersView(context, views);
 
   lc.start().catch((e) => {
     output.error(`The OSPO Notes language server did not start: ${errorText(e)}`);
