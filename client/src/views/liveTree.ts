@@ -111,10 +111,11 @@ export class NoteTexts {
     this.files.clear();
   }
 
-  async line(uri: vscode.Uri, line: number): Promise<string> {
+  /** The quoted line (views/vaultLists.ts `quotedLine`), kept around character `around` when it is cut. */
+  async line(uri: vscode.Uri, line: number, around?: number): Promise<string> {
     const key = uri.toString();
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-    if (open) return line < open.lineCount ? quotedLine(open.lineAt(line).text, 0) : '';
+    if (open) return line < open.lineCount ? quotedLine(open.lineAt(line).text, 0, undefined, around) : '';
     let text = this.files.get(key);
     if (!text) {
       text = Promise.resolve(vscode.workspace.fs.readFile(uri)).then(
@@ -123,6 +124,6 @@ export class NoteTexts {
       );
       this.files.set(key, text);
     }
-    return quotedLine(await text, line);
+    return quotedLine(await text, line, undefined, around);
   }
 }

@@ -83,7 +83,7 @@ class PlaceholdersProvider implements RefreshableTree<PlaceholderElement> {
         item.id = `placeholders|${vaultUri}|${(element.placeholder.path ?? `?${element.placeholder.name}`).toLowerCase()}|${link.source}|${link.range.start.line}:${link.range.start.character}`;
         item.resourceUri = uri;
         item.iconPath = vscode.ThemeIcon.File;
-        item.description = await this.texts.line(uri, link.range.start.line);
+        item.description = await this.texts.line(uri, link.range.start.line, link.range.start.character);
         item.tooltip = `${folder ? `${folder}/` : ''}${name}, ${vscode.l10n.t('line {0}', link.range.start.line + 1)}`;
         item.command = openAt(uri, link.range);
         item.contextValue = 'ospoNotes.placeholder.link';

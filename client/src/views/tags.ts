@@ -90,7 +90,7 @@ class TagsProvider implements RefreshableTree<TagElement> {
         const { note, vaultUri, index } = element;
         const o = note.occurrences[index];
         const uri = noteUri(vaultUri, note.path);
-        const text = await this.texts.line(uri, o.range.start.line);
+        const text = await this.texts.line(uri, o.range.start.line, o.range.start.character);
         const item = new vscode.TreeItem(text || `#${element.tag.name}`, vscode.TreeItemCollapsibleState.None);
         item.id = `tags|${vaultUri}|${element.tag.name.toLowerCase()}|${note.path}|${index}`;
         item.description = o.inFrontmatter ? vscode.l10n.t('frontmatter, line {0}', o.range.start.line + 1) : vscode.l10n.t('line {0}', o.range.start.line + 1);

@@ -79,9 +79,23 @@ export function pathParts(path: string): { name: string; folder: string } {
   return { name: file.replace(/\.md$/i, ''), folder: slash < 0 ? '' : path.slice(0, slash) };
 }
 
-/** The line of `text` a tree item quotes: trimmed, at most `max` characters (cut with an ellipsis). */
-export function quotedLine(text: string, line: number, max = 120): string {
-  const lines = text.split(/\r?\n/);
-  const quoted = (lines[line] ?? '').trim();
-  return quoted.length > max ? `${quoted.slice(0, max - 1)}…` : quoted;
+/** How much of the text before `around` a cut quote keeps. */
+const QUOTE_CONTEXT = 30;
+
+/**
+ * The line of `text` a tree item quotes: trimmed, at most `max` characters. A longer line is cut with `…`; with
+ * `around` (a character of the line, such as where a link starts), the quote keeps that part in view.
+ */
+export function quotedLine(text: string, line: number, max = 120, around?: number): string {
+  const raw = text.split(/\r?\n/)[line] ?? '';
+  const trimmed = raw.trim();
+  if (trimmed.length <= max) return trimmed;
+  const lead = raw.length - raw.trimStart().length;
+  const wanted = around === undefined ? 0 : Math.max(0, Math.min(around - lead, trimmed.length) - QUOTE_CONTEXT);
+  // Near the end, the window moves back to stay full.
+  const at = Math.min(wanted, trimmed.length - (max - 1));
+  const head = at > 0 ? '…' : '';
+  const room = max - head.length;
+  const body = trimmed.slice(at, at + room);
+  return at + room < trimmed.length ? `${head}${body.slice(0, -1)}…` : head + body;
 }

@@ -93,6 +93,11 @@ describe('vault views: tags, paths and lines', () => {
     assert.equal(quotedLine('a\n   - see [[X]]  \r\nz', 1), '- see [[X]]');
     assert.equal(quotedLine('x'.repeat(200), 0, 10), 'xxxxxxxxx…');
     assert.equal(quotedLine('a', 5), '');
+    const long = `  ${'word '.repeat(30)}[[Target]] and more text after it.`;
+    const quoted = quotedLine(long, 0, 60, long.indexOf('[[Target]]'));
+    assert.ok(quoted.startsWith('…') && quoted.includes('[[Target]]') && quoted.endsWith('…') && quoted.length === 60, quoted);
+    assert.equal(quotedLine(long, 0, 200, 100), long.trim(), 'a line that fits is not cut');
+    assert.ok(quotedLine(long, 0, 60, long.length).endsWith('after it.'), 'a quote ending the line has no trailing ellipsis');
   });
 });
 
