@@ -14,14 +14,12 @@ import * as path from 'path';
 import {
   CodeActionKind,
   CompletionList,
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   LSPErrorCodes,
   MessageType,
-  ProposedFeatures,
   ShowMessageNotification,
   FileChangeType,
   ResponseError,
@@ -1587,9 +1585,7 @@ const onCreatePlaceholderNoteRequest = async (params: unknown, token: Cancellati
   if (!planned.ok) return refuse(planned.reason);
   const uri = workspace.uriOf(vault, planned.create.path);
   const edit = new WorkspaceEditBuilder().createFile(uri).insert({ uri, version: null }, { line: 0, character: 0 }, planned.create.text).build();
-  const result = await connection.workspace.applyEdit({ label: `Create note '${planned.create.path}'`, edit });
+  // As a refactoring, the editor saves the note it creates (`files.refactoring.autoSave`), as it does a quick fix's.
+  const result = await connection.workspace.applyEdit({ label: `Create note '${planned.create.path}'`, edit, metadata: { isRefactoring: true } });
   return { applied: result.applied, uri, path: planned.create.path, ...(result.failureReason ? { failureReason: result.failureReason } : {}) };
 };
-
-// Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
-if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);

@@ -111,10 +111,9 @@ async function createNote(host: ViewHost, element: PlaceholderElement | undefine
     void vscode.window.showWarningMessage(vscode.l10n.t('OSPO Notes: "{0}" was not created: {1}', result.path, result.failureReason ?? vscode.l10n.t('the editor did not apply the change')));
     return;
   }
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(result.uri));
-  // The template was inserted into the new, empty file: save it, so the note exists as the user sees it.
-  if (doc.isDirty) await doc.save();
-  await vscode.window.showTextDocument(doc, { preview: false });
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(result.uri), { preview: false });
+  // The editor saves the files of a refactoring unless `files.refactoring.autoSave` is off: the note exists as shown.
+  if (editor.document.isDirty) await editor.document.save();
   vscode.window.setStatusBarMessage(`$(new-file) ${vscode.l10n.t('Created {0}', result.path)}`, 4000);
 }
 

@@ -195,11 +195,14 @@ describe('OSPO Notes in code-server: the Tags and Placeholders views (DOM)', fun
     await placeholder.locator('.action-label[aria-label="Create Note"]').click();
     await activeTab(page, 'CERN Open Hardware Licence.md').waitFor({ state: 'visible', timeout: 20_000 });
     const created = path.join(workspace!, 'CERN Open Hardware Licence.md');
+    const expected = '---\ntitle: CERN Open Hardware Licence\nvisibility: private\n---\n\n# CERN Open Hardware Licence\n';
+    const read = (): string => (fs.existsSync(created) ? fs.readFileSync(created, 'utf8') : '(missing)');
     const deadline = Date.now() + 15_000;
-    while (!(fs.existsSync(created) && fs.readFileSync(created, 'utf8').includes('# CERN Open Hardware Licence')) && Date.now() < deadline) await sleep(200);
-    const text = fs.readFileSync(created, 'utf8');
-    assert.match(text, /^# CERN Open Hardware Licence\n/m, `the note from the template, saved: ${JSON.stringify(text)}`);
-    assert.ok((await visibleEditorText(page)).includes('# CERN Open Hardware Licence'));
+    while (read() !== expected && Date.now() < deadline) await sleep(200);
+    assert.equal(read(), expected, 'the note from the template, once, saved');
+    const shown = await visibleEditorText(page);
+    assert.equal(shown.split('\n').filter((l) => l === '# CERN Open Hardware Licence').length, 1, `the editor shows the template once: ${JSON.stringify(shown)}`);
+    assert.equal(await page.locator('.tab.dirty', { hasText: 'CERN Open Hardware Licence.md' }).count(), 0, 'the new note is saved');
 
     // The links now find the note: nothing waits any more. The new note is private (the default template says
     // so), so the public CERN and OpenSource now warn that they link to a private note: found, not missing.
