@@ -20,7 +20,7 @@ import { isNotePath, lookupKey } from '../vault/paths';
 import { comparePositions, rangeContainsOrTouches } from '../syntax/text';
 import { throwIfCancelled, type FeatureContext, type PathLocation } from './context';
 import { resolvedLinkAt } from './definition';
-import { isTagOrNested, notesUnder, tagKey } from './tags';
+import { isTagOrNested, notesUnder, tagAt, tagKey } from './tags';
 
 /** What a references query is about. */
 export type ReferenceSubject =
@@ -44,8 +44,7 @@ export function referenceSubjectAt(ctx: FeatureContext, path: string, position: 
   const at = resolvedLinkAt(ctx, path, position);
   if (at) return subjectOfTarget(at.target, at.link);
 
-  // Frontmatter tags whose value could not be located carry a placeholder range on the `---` line: skip them.
-  const tag = note.tags.find((t) => !(t.inFrontmatter && t.range.start.line === 0) && rangeContainsOrTouches(t.range, position));
+  const tag = tagAt(note, position);
   if (tag) return { kind: 'tag', name: tag.name };
 
   const block = note.blockIds.find((b) => rangeContainsOrTouches(b.range, position));

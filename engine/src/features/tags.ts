@@ -10,11 +10,12 @@
  *
  * Everything is read from the note models in the index, in one pass over the notes: linear in the vault.
  */
-import type { Range, Tag } from '../model';
+import { MarkupKind, type Hover } from 'vscode-languageserver-types';
+import type { NoteModel, Position, Range, Tag } from '../model';
 import type { VaultIndex } from '../vault/vault';
 import { lookupKey, stem } from '../vault/paths';
-import { comparePositions } from '../syntax/text';
-import { throwIfCancelled, type Cancellation } from './context';
+import { comparePositions, rangeContainsOrTouches } from '../syntax/text';
+import { throwIfCancelled, type Cancellation, type FeatureContext } from './context';
 
 /** One tag of the hierarchy, with its nested tags. */
 export interface TagTreeNode {
@@ -196,4 +197,44 @@ export function tagSpelling(index: VaultIndex, name: string): string {
 export function tagCounts(index: VaultIndex, name: string): { ownCount: number; count: number } {
   const key = tagKey(name);
   return { ownCount: notesUnder(index, key, false).size, count: notesUnder(index, key, true).size };
+}
+
+/**
+ * The tag under the cursor in `note`: a body tag, or a frontmatter `tags` / `tag` value. Frontmatter tags whose
+ * value could not be located carry a placeholder range on the `---` line and are never under the cursor. The
+ * one rule of what references, hover and rename-free navigation take as "this tag".
+ */
+export function tagAt(note: NoteModel, position: Position): Tag | undefined {
+  return note.tags.find((t) => !(t.inFrontmatter && t.range.start.line === 0) && rangeContainsOrTouches(t.range, position));
+}
+
+/** How many nested tags a hover names before "…". */
+const HOVER_NESTED = 5;
+
+/**
+ * Hover on a tag: its spelling and counts as the Tags view shows them (notes tagged with it, and with it or a tag
+ * nested under it), and the nested tags. The cost is the vault's distinct tags plus the notes with the tag.
+ */
+export function provideTagHover(ctx: FeatureContext, path: string, position: Position): Hover | undefined {
+  const note = ctx.index.note(path);
+  const tag = note && tagAt(note, position);
+  if (!tag) return undefined;
+  const key = tagKey(tag.name);
+  if (key === '') return undefined;
+  const name = tagSpelling(ctx.index, tag.name);
+  const { ownCount, count } = tagCounts(ctx.index, name);
+  const nested = new Set<string>();
+  for (const k of ctx.index.tags().keys()) {
+    const folded = tagKey(k);
+    if (folded.startsWith(key + '/')) nested.add(folded);
+  }
+  const notes = (n: number): string => `${n} note${n === 1 ? '' : 's'}`;
+  const lines = [`**#${name}** · ${notes(ownCount)}`];
+  if (nested.size > 0) {
+    const shown = [...nested].sort().slice(0, HOVER_NESTED).map((k) => `\`#${tagSpelling(ctx.index, k)}\``);
+    const more = nested.size > HOVER_NESTED ? `, … (${nested.size} in all)` : '';
+    lines.push(`${notes(count)} with the tags nested under it: ${shown.join(', ')}${more}.`);
+  }
+  lines.push('Find All References lists every use; the Tags view shows them all.');
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') }, range: tag.range };
 }

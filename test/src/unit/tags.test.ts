@@ -8,6 +8,7 @@ import {
   parseNote,
   placeholderNoteCreation,
   provideCompletion,
+  provideHover,
   provideReferences,
   provideQuickFixes,
   type Range,
@@ -138,6 +139,31 @@ describe('references on a parent tag', () => {
       { path: 'a.md', range: r(1, 7, 1, 22) },
       { path: 'b.md', range: r(0, 0, 0, 25) },
     ]);
+  });
+});
+
+describe('hover on a tag', () => {
+  const hover = (ctx: FeatureContext, path: string, line: number, character: number): string | undefined => {
+    const h = provideHover(ctx, path, { line, character }, { toUri: (p) => `file:///v/${p}` });
+    return h === undefined ? undefined : (h.contents as { value: string }).value;
+  };
+
+  it('says what the Tags view says: the spelling, the notes with the tag, and with its nested tags', () => {
+    const ctx = vault({
+      'a.md': '---\ntags: [Tech/git]\n---\nSee #tech and #Tech/OpenSource.\n',
+      'b.md': '#tech/opensource #Tech/git\n',
+    });
+    const tree = tagTree(ctx.index);
+    // tech/opensource and Tech/OpenSource once each: the tie goes to the first in code-point order.
+    assert.deepEqual(outline(tree), ['Tech (Tech) 1/2', '  git (Tech/git) 2/2', '  OpenSource (Tech/OpenSource) 2/2']);
+    assert.equal(
+      hover(ctx, 'a.md', 3, 6),
+      '**#Tech** · 1 note\n\n2 notes with the tags nested under it: `#Tech/git`, `#Tech/OpenSource`.\n\nFind All References lists every use; the Tags view shows them all.',
+    );
+    // A frontmatter tag: the same hover, with the view's spelling.
+    assert.equal(hover(ctx, 'a.md', 1, 9), '**#Tech/git** · 2 notes\n\nFind All References lists every use; the Tags view shows them all.');
+    assert.equal(hover(ctx, 'b.md', 0, 3)?.split('\n')[0], '**#Tech/OpenSource** · 2 notes');
+    assert.equal(hover(ctx, 'a.md', 3, 1), undefined, 'plain text: no hover');
   });
 });
 
