@@ -42,7 +42,7 @@ import type { IndexChange, VaultIndex } from '../vault/vault';
 import { noteVisibility } from '../vault/visibility';
 import type { VaultSettings } from '../vault/vaultSettings';
 import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
-import { tagSpelling } from './tags';
+import { tagKey, tagSpellings } from './tags';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -1079,7 +1079,9 @@ function tagItems(
     if (tier !== NO_MATCH) found.push({ key, tier, notes: uses.size, uses });
   }
   found.sort((a, b) => b.tier - a.tier || b.notes - a.notes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const tags = found.slice(0, req.options.maxItems ?? DEFAULT_MAX_ITEMS).map((f) => ({ name: tagSpelling(index, f.key), notes: f.notes }));
+  const shown = found.slice(0, req.options.maxItems ?? DEFAULT_MAX_ITEMS);
+  const spellings = tagSpellings(index, shown.map((f) => f.key));
+  const tags = shown.map((f) => ({ name: spellings.get(tagKey(f.key)) ?? f.key, notes: f.notes }));
   return { tags, total: found.length };
 }
 

@@ -48,7 +48,9 @@ export interface TaggedNote {
 
 /** The key a tag name is grouped under: case-folded segments, empty ones dropped (`Tech//OSS` → `tech/oss`). */
 export function tagKey(name: string): string {
-  return segmentsOf(lookupKey(name.replace(/^#/, ''))).join('/');
+  const folded = lookupKey(name.startsWith('#') ? name.slice(1) : name);
+  // Most names have no empty segment: the folded name is the key (this runs for every tag of the vault).
+  return folded.includes('//') || folded.startsWith('/') || folded.endsWith('/') ? segmentsOf(folded).join('/') : folded;
 }
 
 function segmentsOf(name: string): string[] {
@@ -63,12 +65,19 @@ export function isTagOrNested(name: string, parent: string): boolean {
 }
 
 interface Building {
-  key: string;
-  label: string;
-  spellings: Map<string, number>;
-  own: Set<string>;
-  all: Set<string>;
-  children: Map<string, Building>;
+  /** The first spelling seen and its votes; `others` only once a second spelling appears (rare). */
+  spelling: string;
+  votes: number;
+  others?: Map<string, number>;
+  own: number;
+  all: number;
+  /**
+   * The note last counted in `own` / `all`: notes are visited one at a time, so a note's uses of a tag are
+   * consecutive and one marker counts each note once, without a set of paths per tag.
+   */
+  ownSeen?: string;
+  allSeen?: string;
+  children?: Map<string, Building>;
 }
 
 /** The vault's tag hierarchy: top-level tags sorted by label, case-insensitively. */
@@ -80,30 +89,41 @@ export function tagTree(index: VaultIndex, cancellation?: Cancellation): TagTree
     for (const tag of note.tags) {
       const segments = segmentsOf(tag.name);
       if (segments.length === 0) continue;
+      const foldedSegments = segmentsOf(lookupKey(tag.name));
       let level = roots;
-      let key = '';
+      let spelling = '';
       for (let i = 0; i < segments.length; i++) {
-        const folded = lookupKey(segments[i]);
-        key = key === '' ? folded : `${key}/${folded}`;
-        let node = level.get(folded);
-        if (!node) level.set(folded, (node = { key, label: '', spellings: new Map(), own: new Set(), all: new Set(), children: new Map() }));
+        const folded = foldedSegments[i] ?? lookupKey(segments[i]);
         // The spelling of this prefix as this tag writes it: a parent's spelling comes from its children's too.
-        const spelling = segments.slice(0, i + 1).join('/');
-        node.spellings.set(spelling, (node.spellings.get(spelling) ?? 0) + 1);
-        node.all.add(note.path);
-        if (i === segments.length - 1) node.own.add(note.path);
-        level = node.children;
+        spelling = i === 0 ? segments[0] : `${spelling}/${segments[i]}`;
+        let node = level.get(folded);
+        if (!node) level.set(folded, (node = { spelling, votes: 0, own: 0, all: 0 }));
+        if (spelling === node.spelling) node.votes++;
+        else (node.others ??= new Map()).set(spelling, (node.others.get(spelling) ?? 0) + 1);
+        if (node.allSeen !== note.path) {
+          node.allSeen = note.path;
+          node.all++;
+        }
+        if (i === segments.length - 1) {
+          if (node.ownSeen !== note.path) {
+            node.ownSeen = note.path;
+            node.own++;
+          }
+        } else {
+          level = node.children ??= new Map();
+        }
       }
     }
   }
   return finish(roots);
 }
 
-function finish(level: Map<string, Building>): TagTreeNode[] {
+function finish(level: ReadonlyMap<string, Building> | undefined): TagTreeNode[] {
+  if (!level) return [];
   const out: TagTreeNode[] = [];
   for (const b of level.values()) {
-    const name = mostCommon(b.spellings);
-    out.push({ name, label: name.slice(name.lastIndexOf('/') + 1), ownCount: b.own.size, count: b.all.size, children: finish(b.children) });
+    const name = b.others ? mostCommon(new Map([[b.spelling, b.votes], ...b.others])) : b.spelling;
+    out.push({ name, label: name.slice(name.lastIndexOf('/') + 1), ownCount: b.own, count: b.all, children: finish(b.children) });
   }
   return out.sort(byLabel);
 }
@@ -180,17 +200,47 @@ function compareNames(a: string, b: string): number {
  * code-point order. The same rule as {@link tagTree}.
  */
 export function tagSpelling(index: VaultIndex, name: string): string {
-  const key = tagKey(name);
-  const depth = key === '' ? 0 : key.split('/').length;
-  const spellings = new Map<string, number>();
-  for (const path of notesUnder(index, key, true)) {
-    for (const t of index.note(path)?.tags ?? []) {
-      if (!isTagOrNested(t.name, key)) continue;
-      const spelling = segmentsOf(t.name).slice(0, depth).join('/');
-      spellings.set(spelling, (spellings.get(spelling) ?? 0) + 1);
+  return tagSpellings(index, [name]).get(tagKey(name)) ?? name;
+}
+
+/**
+ * {@link tagSpelling} of several tags at once, by {@link tagKey}: one pass over the vault's distinct tags, then the
+ * notes with each tag or a tag nested under it (what completion needs for the items it shows).
+ */
+export function tagSpellings(index: VaultIndex, names: readonly string[]): Map<string, string> {
+  const votes = new Map<string, Map<string, number>>();
+  for (const n of names) {
+    const key = tagKey(n);
+    if (key !== '') votes.set(key, new Map());
+  }
+  // Which of the index's keys (folded names as written) fall under each wanted tag.
+  const under = new Map<string, string[]>();
+  for (const raw of index.tags().keys()) {
+    for (let p = tagKey(raw); p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+      if (votes.has(p)) {
+        let list = under.get(p);
+        if (!list) under.set(p, (list = []));
+        list.push(raw);
+      }
+      if (!p.includes('/')) break;
     }
   }
-  return spellings.size > 0 ? mostCommon(spellings) : name;
+  const out = new Map<string, string>();
+  for (const [key, counts] of votes) {
+    const depth = key.split('/').length;
+    for (const raw of under.get(key) ?? []) {
+      for (const path of index.notesWithTag(raw).keys()) {
+        // Each use belongs to exactly one index key: counted once, under its own key.
+        for (const t of index.note(path)?.tags ?? []) {
+          if (lookupKey(t.name) !== raw) continue;
+          const spelling = segmentsOf(t.name).slice(0, depth).join('/');
+          counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
+        }
+      }
+    }
+    if (counts.size > 0) out.set(key, mostCommon(counts));
+  }
+  return out;
 }
 
 /** How many notes a tag has: tagged with exactly it, and with it or a tag nested under it (each note once). */
