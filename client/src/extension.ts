@@ -52,6 +52,9 @@ import { NOTES_CHANGED_NOTIFICATION, type NotesChanged } from './protocol';
 import { registerBacklinksView } from './views/backlinks';
 import { ServerEvents } from './views/serverEvents';
 import { BUILTIN_MARKDOWN_EXTENSION, leaveHeadingsToBuiltin, OWN_OUTLINE_SETTING, withoutHeadingSymbols } from './builtinMarkdown';
+import { registerTagsView } from './views/tags';
+import { registerOrphansView } from './views/orphans';
+import { registerPlaceholdersView } from './views/placeholders';
 
 const SECTION = 'ospoNotes';
 const COMMANDS = {
@@ -238,6 +241,13 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
       if (uri.path.toLowerCase().endsWith('.md') && files.locate(uri.fsPath)) previewRefresh.trigger();
     }),
   );
+
+  // --- views of the vault (our activity-bar container) ---------------------------------------------------------
+
+  const views = { client: lc, events: serverEvents, output };
+  registerTagsView(context, views);
+  registerOrphansView(context, views);
+  registerPlaceholdersView(context, views);
 
   lc.start().catch((e) => {
     output.error(`The OSPO Notes language server did not start: ${errorText(e)}`);

@@ -106,10 +106,8 @@ export interface BacklinksParams {
   limit?: number;
 }
 
-export interface TextRange {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
+/** A range as LSP writes it (the same shape as {@link Range}). */
+export type TextRange = Range;
 
 /** Text around a link or mention, on one line, with the link or mention at `highlight` (start, end). */
 export interface MentionContext {
@@ -239,3 +237,101 @@ export interface NoteFromTemplateParams extends VaultRequestParams {
 }
 
 export type NoteFromTemplateResult = { ok: true; uri: string; path: string; edit: LspWorkspaceEdit } | { ok: false; message: string };
+// ---------------------------------------------------------------------------------------------------------------
+// The Tags, Orphans and Placeholders views. Each request takes `{ uri? }` (one vault; absent: every vault of the
+// workspace) and answers one entry per vault, with the vault's header (`VaultHeader`).
+
+export const TAGS_REQUEST = 'ospo/tags';
+export const ORPHANS_REQUEST = 'ospo/orphans';
+export const PLACEHOLDERS_REQUEST = 'ospo/placeholders';
+export const CREATE_PLACEHOLDER_NOTE_REQUEST = 'ospo/createPlaceholderNote';
+
+export interface VaultHeader {
+  uri: string;
+  name: string;
+  /** A vault (marker, `.obsidian/`, setting); false for a folder served quietly. */
+  vault: boolean;
+  ready: boolean;
+}
+
+export interface Range {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** `ospo/tags` params: with `tag`, the notes tagged with exactly that tag instead of the tree. */
+export interface TagsParams {
+  uri?: string;
+  tag?: string;
+}
+
+/** A tag of the hierarchy (engine `TagTreeNode`). */
+export interface TagTreeNode {
+  /** Full name without `#`, in its most common spelling. */
+  name: string;
+  /** The last segment. */
+  label: string;
+  /** Notes tagged with exactly this tag. */
+  ownCount: number;
+  /** Notes tagged with it or a tag nested under it, each once. */
+  count: number;
+  children: TagTreeNode[];
+}
+
+export interface TaggedNote {
+  path: string;
+  title?: string;
+  occurrences: Array<{ range: Range; inFrontmatter: boolean }>;
+}
+
+export interface VaultTags extends VaultHeader {
+  /** The hierarchy (empty when `tag` was given). */
+  tags: TagTreeNode[];
+  /** With `tag`: the notes tagged with it, by file name. */
+  notes?: TaggedNote[];
+}
+
+export interface OrphanNote {
+  path: string;
+  title?: string;
+  /** Distinct other files its links reach; 0: no connection at all. */
+  linksOut: number;
+}
+
+export interface VaultOrphans extends VaultHeader {
+  orphans: OrphanNote[];
+}
+
+export interface WaitingLink {
+  source: string;
+  range: Range;
+  linkpath: string;
+  embed: boolean;
+}
+
+export interface Placeholder {
+  /** The name of the note to create, or the linkpath when it cannot be created. */
+  name: string;
+  /** The vault path "Create Note" makes; absent when it cannot be created (see `reason`). */
+  path?: string;
+  reason?: string;
+  links: WaitingLink[];
+}
+
+export interface VaultPlaceholders extends VaultHeader {
+  placeholders: Placeholder[];
+}
+
+/** `ospo/createPlaceholderNote` params: the vault and the placeholder's `path`. */
+export interface CreatePlaceholderNoteParams {
+  uri: string;
+  path: string;
+}
+
+/** The server applied (asked the editor to apply) the note's creation; `uri` is the new note's. */
+export interface CreatePlaceholderNoteResult {
+  applied: boolean;
+  uri: string;
+  path: string;
+  failureReason?: string;
+}

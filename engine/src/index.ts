@@ -58,6 +58,9 @@ export * from './features/hover';
 export * from './features/references';
 export * from './features/rename';
 export * from './features/symbols';
+// The vault's tags, orphans and placeholders (the Tags, Orphans and Placeholders views).
+export * from './features/tags';
+export * from './features/orphans';
 
 // Backlinks and unlinked mentions (the Backlinks view).
 export * from './features/backlinks';

@@ -14,14 +14,12 @@ import * as path from 'path';
 import {
   CodeActionKind,
   CompletionList,
-  createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DidChangeWorkspaceFoldersNotification,
   ErrorCodes,
   LSPErrorCodes,
   MessageType,
-  ProposedFeatures,
   ShowMessageNotification,
   FileChangeType,
   ResponseError,
@@ -121,6 +119,7 @@ import {
 import { findUnlinkedMentions, MentionCache, planMentionLinks, provideBacklinksInSlices, type MentionRef } from '@ospo-notes/engine';
 import { diagnosticDocUrl, type DiagnosticRef, provideEncodingFixes } from '@ospo-notes/engine';
 import { adjacentDailyNote, dailyNoteDate, planDailyNote, planNoteFromTemplate, planTemplateInsertion, templateNotes } from '@ospo-notes/engine';
+import { findOrphans, findPlaceholders, notesWithTag, placeholderNoteCreation, tagTree, vaultSettingsOf } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
 import { BackgroundParser, PARSE_WORKER_MIN_CHARACTERS } from './parseWorker';
@@ -214,6 +213,10 @@ export function createServer(conn: Connection, files: VaultFs = nodeVaultFs, opt
   registerBacklinksRequests();
   registerDailyNoteAndTemplateRequests();
   connection.onShutdown(onShutdownWriteCaches);
+  connection.onRequest('ospo/tags', onTagsRequest);
+  connection.onRequest('ospo/orphans', onOrphansRequest);
+  connection.onRequest('ospo/placeholders', onPlaceholdersRequest);
+  connection.onRequest('ospo/createPlaceholderNote', onCreatePlaceholderNoteRequest);
   documents.listen(connection);
   connection.listen();
 }
@@ -1898,9 +1901,6 @@ function isRange(r: unknown): r is Range {
   return r !== null && typeof r === 'object' && pos((r as Range).start) && pos((r as Range).end);
 }
 
-// Started directly (`node server/out/server.js --stdio`, the entry before main.ts existed), it serves as main.ts does.
-if (require.main === module) createServer(createConnection(ProposedFeatures.all), nodeVaultFs);
-
 // ---------------------------------------------------------------------------------------------------------------
 // The model cache (engine io/modelCache.ts): each vault's parsed notes on disk, so that the next start parses only
 // the notes that changed. The folder comes from the client (`initializationOptions.cacheFolder`: VS Code's
@@ -1963,3 +1963,68 @@ function cacheStatusOf(vault: Vault): { cache?: ModelCacheState } {
   const c = modelCaches.get(vault)?.status;
   return c ? { cache: { state: c.state, ...(c.reason ? { reason: c.reason } : {}), hits: c.hits, misses: c.misses, writes: c.writes } } : {};
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Tags, Orphans and Placeholders views (client/src/views/tags.ts, loose.ts): each asks for its vaults' data
+// from the index (engine features/tags.ts, features/orphans.ts). Types: client/src/protocol.ts.
+
+/** The vaults a view request is about: the one `uri` names, else every vault of the workspace. */
+function viewVaults(params: unknown): Vault[] {
+  const uri = params !== null && typeof params === 'object' ? (params as { uri?: unknown }).uri : undefined;
+  if (uri === undefined) return workspace.vaults;
+  if (typeof uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'uri must be the URI of a vault of the workspace');
+  return workspace.vaults.filter((v) => v.uri === uri);
+}
+
+function vaultHeader(v: Vault): { uri: string; name: string; vault: boolean; ready: boolean } {
+  return { uri: v.uri, name: v.name, vault: publishScope(v) === 'vault', ready: v.ready };
+}
+
+/** `{ uri?, tag? }`: the tag tree of each vault, or with `tag`, the notes tagged with exactly that tag. */
+const onTagsRequest = (params: unknown, token: CancellationToken) =>
+  guard('tags', token, () => {
+    const tag = params !== null && typeof params === 'object' ? (params as { tag?: unknown }).tag : undefined;
+    if (tag !== undefined && typeof tag !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'tag must be a tag name');
+    return viewVaults(params).map((v) => {
+      if (!v.ready) return { ...vaultHeader(v), tags: [] };
+      return tag === undefined ? { ...vaultHeader(v), tags: tagTree(v.index, token) } : { ...vaultHeader(v), tags: [], notes: notesWithTag(v.index, tag, token) };
+    });
+  });
+
+const onOrphansRequest = (params: unknown, token: CancellationToken) =>
+  guard('orphans', token, () =>
+    viewVaults(params).map((v) => ({
+      ...vaultHeader(v),
+      orphans: v.ready ? findOrphans(v.index, { templatesFolder: vaultSettingsOf(v.ctx).templates.folder, cancellation: token }) : [],
+    })),
+  );
+
+const onPlaceholdersRequest = (params: unknown, token: CancellationToken) =>
+  guard('placeholders', token, () =>
+    viewVaults(params).map((v) => ({
+      ...vaultHeader(v),
+      placeholders: v.ready ? findPlaceholders(v.index, { newNoteFolder: vaultSettingsOf(v.ctx).newNoteFolder, cancellation: token }) : [],
+    })),
+  );
+
+/**
+ * `{ uri: vaultUri, path }`: creates the note a placeholder waits on (a vault path from `ospo/placeholders`), as
+ * the create-note quick fix does: a `CreateFile` and the template's text, one workspace edit the editor applies.
+ * Answers `{ applied, uri, path }`; a refusal is an error with its reason.
+ */
+const onCreatePlaceholderNoteRequest = async (params: unknown, token: CancellationToken) => {
+  const p = (params !== null && typeof params === 'object' ? params : {}) as { uri?: unknown; path?: unknown };
+  const refuse = (why: string): ResponseError<void> => new ResponseError(ErrorCodes.InvalidParams, `Create note: ${why}`);
+  if (typeof p.uri !== 'string' || typeof p.path !== 'string') return refuse('needs { uri: the vault, path: the note to create }.');
+  const vault = workspace.vaults.find((v) => v.uri === p.uri);
+  if (!vault) return refuse(`${JSON.stringify(p.uri)} is not a vault of this workspace.`);
+  if (!vault.ready) return refuse(`the vault ${vault.name} is still being indexed; try again in a moment.`);
+  const planned = guard('createPlaceholderNote', token, () => placeholderNoteCreation({ ...vault.ctx, cancellation: token }, p.path as string, newNoteOptions(vault)));
+  if (planned instanceof ResponseError) return planned;
+  if (!planned.ok) return refuse(planned.reason);
+  const uri = workspace.uriOf(vault, planned.create.path);
+  const edit = new WorkspaceEditBuilder().createFile(uri).insert({ uri, version: null }, { line: 0, character: 0 }, planned.create.text).build();
+  // As a refactoring, the editor saves the note it creates (`files.refactoring.autoSave`), as it does a quick fix's.
+  const result = await connection.workspace.applyEdit({ label: `Create note '${planned.create.path}'`, edit, metadata: { isRefactoring: true } });
+  return { applied: result.applied, uri, path: planned.create.path, ...(result.failureReason ? { failureReason: result.failureReason } : {}) };
+};

@@ -108,6 +108,11 @@ export function looksLikeWebAddress(destination: string): boolean {
   return !/\.(md|png|jpe?g|gif|svg|webp|pdf|canvas|base|txt|csv|json|ya?ml|html?)$/i.test(first) || destination.includes('/');
 }
 
+/** An unresolved markdown link that is a web address without its scheme (`missing-scheme`), not a missing note. */
+export function missesScheme(link: Link): boolean {
+  return link.syntax !== 'wiki' && link.destination !== undefined && looksLikeWebAddress(link.destination);
+}
+
 function linkOptions(options: DiagnosticOptions): LinkOptions {
   return {
     unresolvedLinkSeverity: options.unresolvedLinkSeverity ?? DEFAULTS.unresolvedLinkSeverity,
@@ -189,7 +194,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
     case 'outside-vault':
       return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' points outside the vault; only files inside the vault can be linked.` };
     case 'unresolved': {
-      if (link.syntax !== 'wiki' && link.destination !== undefined && looksLikeWebAddress(link.destination)) {
+      if (missesScheme(link)) {
         return {
           path,
           range: link.pathRange,

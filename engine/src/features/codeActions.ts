@@ -271,13 +271,20 @@ function linkFinder(note: NoteModel): (p: Position) => { link: Link; index: numb
 function createNoteFix(ctx: FeatureContext, path: string, link: Link, options: NewNoteOptions): { title: string; create: NoteCreation } | undefined {
   if (link.external || link.path.trim() === '') return undefined;
   const planned = newNotePath(link.path, path, vaultSettingsOf(ctx).newNoteFolder);
-  // Never over an existing file (the link would then resolve, or the name differs only in case).
-  if (!planned.ok || ctx.index.files.withPath(planned.path).length > 0 || options.isMember?.(planned.path) === false) return undefined;
-  return {
-    title: `Create note '${planned.path}'`,
-    // Our template when set; else the one the vault's frontmatter schema gives, so the note starts valid.
-    create: { path: planned.path, text: expandTemplate(options.newNoteTemplate || newNoteTemplate(ctx.frontmatterSchema?.()), templateValues(ctx, planned.title, options.now?.() ?? new Date())) },
-  };
+  if (!planned.ok) return undefined;
+  const create = newNoteCreation(ctx, planned.path, planned.title, options);
+  return create ? { title: `Create note '${planned.path}'`, create } : undefined;
+}
+
+/**
+ * The note to create at `path` (planned by features/newNote.ts) with `title`, from the template: what the quick
+ * fix and the Placeholders view's "Create Note" create. Undefined when a file is already there (the link would
+ * then resolve, or the name differs only in case) or the path is not part of the vault.
+ */
+export function newNoteCreation(ctx: FeatureContext, path: string, title: string, options: NewNoteOptions): NoteCreation | undefined {
+  if (ctx.index.files.withPath(path).length > 0 || options.isMember?.(path) === false) return undefined;
+  // Our template when set; else the one the vault's frontmatter schema gives, so the note starts valid.
+  return { path, text: expandTemplate(options.newNoteTemplate || newNoteTemplate(ctx.frontmatterSchema?.()), templateValues(ctx, title, options.now?.() ?? new Date())) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ import { noteVisibility } from '../vault/visibility';
 import type { VaultSettings } from '../vault/vaultSettings';
 import { throwIfCancelled, vaultSettingsOf, type FeatureContext } from './context';
 import { headingPlace, prepareHeadingSearch, searchHeadings, type HeadingSearchHit } from './completionHeadingSearch';
+import { tagKey, tagSpellings } from './tags';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -1200,7 +1201,9 @@ function tagItems(
     if (tier !== NO_MATCH) found.push({ key, tier, notes: uses.size, uses });
   }
   found.sort((a, b) => b.tier - a.tier || b.notes - a.notes || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const tags = found.slice(0, req.options.maxItems ?? DEFAULT_MAX_ITEMS).map((f) => ({ name: tagSpelling(index, f.key, f.uses), notes: f.notes }));
+  const shown = found.slice(0, req.options.maxItems ?? DEFAULT_MAX_ITEMS);
+  const spellings = tagSpellings(index, shown.map((f) => f.key));
+  const tags = shown.map((f) => ({ name: spellings.get(tagKey(f.key)) ?? f.key, notes: f.notes }));
   return { tags, total: found.length };
 }
 
@@ -1211,14 +1214,6 @@ function tagItems(
 function typedTag(req: Request, token: string): (key: string, uses: ReadonlyMap<string, number>) => boolean {
   const current = lookupKey(token.replace(/^#/, '')).trim();
   return (key, uses) => key === current && uses.size === 1 && uses.get(req.path) === 1;
-}
-
-function tagSpelling(index: VaultIndex, key: string, uses: ReadonlyMap<string, number>): string {
-  for (const p of uses.keys()) {
-    const t = index.note(p)?.tags.find((x) => lookupKey(x.name) === key);
-    if (t) return t.name;
-  }
-  return key;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import type { FeatureContext } from './context';
 import { resolvedLinkAt } from './definition';
 import { declaredVisibility, noteVisibility } from '../vault/visibility';
 import { provideFrontmatterHover } from './frontmatterHover';
+import { provideTagHover } from './tags';
 
 export interface HoverOptions {
   /** The URI of a vault file, for images shown in the hover (the server knows the vault's location). */
@@ -41,6 +42,8 @@ export interface TextReplacement {
 export function provideHover(ctx: FeatureContext, path: string, position: Position, options: HoverOptions): Hover | undefined {
   const key = provideFrontmatterHover(ctx, path, position);
   if (key) return key;
+  const tag = provideTagHover(ctx, path, position);
+  if (tag) return tag;
   const at = resolvedLinkAt(ctx, path, position);
   if (!at) return undefined;
   const t = at.target;

@@ -6,8 +6,9 @@
  * references go through the tag index. What the cursor names, in order of precedence:
  *  1. a link: what it resolves to (its block, its heading, or its file); an unresolved link: the other links
  *     waiting for the same missing file;
- *  2. a tag, in the body or in the frontmatter `tags`: every use of that exact tag, case-insensitively (R8.4);
- *     `#a/b` is its own tag, neither `#a` nor `#a/b/c`;
+ *  2. a tag, in the body or in the frontmatter `tags`: every use of that tag and of the tags nested under it,
+ *     case-insensitively (R8.4), as Obsidian's tag pane counts them and its search `tag:#a` finds them: `#a`
+ *     lists `#a/b` and `#a/b/c`, while `#a/b` lists neither `#a` nor `#ab` (features/tags.ts `isTagOrNested`);
  *  3. a block id marker `^id`: links to that block;
  *  4. a heading line: links to that heading; the note's title heading (its only level-1 heading, when it is
  *     the first heading) stands for the whole note;
@@ -19,6 +20,7 @@ import { isNotePath, lookupKey } from '../vault/paths';
 import { comparePositions, rangeContainsOrTouches } from '../syntax/text';
 import { throwIfCancelled, type FeatureContext, type PathLocation } from './context';
 import { resolvedLinkAt } from './definition';
+import { isTagOrNested, notesUnder, tagAt, tagKey } from './tags';
 
 /** What a references query is about. */
 export type ReferenceSubject =
@@ -42,8 +44,7 @@ export function referenceSubjectAt(ctx: FeatureContext, path: string, position: 
   const at = resolvedLinkAt(ctx, path, position);
   if (at) return subjectOfTarget(at.target, at.link);
 
-  // Frontmatter tags whose value could not be located carry a placeholder range on the `---` line: skip them.
-  const tag = note.tags.find((t) => !(t.inFrontmatter && t.range.start.line === 0) && rangeContainsOrTouches(t.range, position));
+  const tag = tagAt(note, position);
   if (tag) return { kind: 'tag', name: tag.name };
 
   const block = note.blockIds.find((b) => rangeContainsOrTouches(b.range, position));
@@ -124,12 +125,11 @@ function linksTo(ctx: FeatureContext, target: string, accept: (t: LinkTarget) =>
 }
 
 function tagUses(ctx: FeatureContext, name: string, out: PathLocation[]): void {
-  const key = lookupKey(name);
-  for (const path of ctx.index.notesWithTag(name).keys()) {
+  for (const path of notesUnder(ctx.index, tagKey(name), true)) {
     throwIfCancelled(ctx.cancellation);
     const note = ctx.index.note(path);
     if (!note) continue;
-    for (const tag of note.tags) if (lookupKey(tag.name) === key) out.push({ path, range: tag.range });
+    for (const tag of note.tags) if (isTagOrNested(tag.name, name)) out.push({ path, range: tag.range });
   }
 }
 

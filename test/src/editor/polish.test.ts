@@ -48,7 +48,7 @@ describe('OSPO Notes in code-server: Show Output, Open Problems Documentation, t
     await openWorkbench(page, server);
     await openFile(page, OSPO);
     // Indexed and checked: the status item counts the vault's notes and problems.
-    await page.locator('.part.statusbar .statusbar-item', { hasText: `${sampleNoteCount()} notes · 4 problems` }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await page.locator('.part.statusbar .statusbar-item', { hasText: `${sampleNoteCount()} notes · 6 problems` }).first().waitFor({ state: 'visible', timeout: 60_000 });
   });
 
   afterEach(async function () {

@@ -93,11 +93,13 @@ describe('edits carry the document version', function () {
       arguments: [{ path: CERN, line: 8, id: 'abc123' }],
     });
     assert.equal(closed.applied, true);
+    // At the end of the paragraph's line.
+    const end = fs.readFileSync(path.join(root, CERN), 'utf8').split('\n')[8].length;
     assert.deepEqual(client.appliedEdits[0].edit, {
       documentChanges: [
         {
           textDocument: { uri: client.uri(CERN), version: null },
-          edits: [{ range: { start: { line: 8, character: 79 }, end: { line: 8, character: 79 } }, newText: ' ^abc123' }],
+          edits: [{ range: { start: { line: 8, character: end }, end: { line: 8, character: end } }, newText: ' ^abc123' }],
         },
       ],
     });

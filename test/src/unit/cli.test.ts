@@ -44,6 +44,10 @@ const OSPO_MOJIBAKE =
 const OSPO_WARNING =
   "public/tech/OSPO.md:51:25 warning missing-scheme 'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.";
 
+/** The sample's two links waiting for a note not written yet (its Placeholders view shows them). */
+const CERN_PLACEHOLDER = "public/orgs/CERN.md:9:93 warning unresolved-link Note 'CERN Open Hardware Licence' not found in the vault.";
+const OPEN_SOURCE_PLACEHOLDER = "public/tech/OpenSource.md:18:55 warning unresolved-link Note 'CERN Open Hardware Licence' not found in the vault.";
+
 
 describe('cli: ospo-notes check', function () {
   this.timeout(60000);
@@ -66,19 +70,29 @@ describe('cli: ospo-notes check', function () {
       assert.equal(run.status, 0, run.stderr);
       assert.equal(run.stderr, '');
       const lines = run.stdout.split('\n');
-      assert.deepEqual(lines.slice(0, 5), [WHO_PRIVATE_LINK, OSPO_PRIVATE_LINK, OSPO_MOJIBAKE, OSPO_WARNING, '']);
-      assert.equal(lines.length, 7);
-      assert.equal(lines[6], '');
-      const m = SUMMARY.exec(lines[5]);
-      assert.ok(m, lines[5]);
-      assert.deepEqual(m.slice(1).map(Number), [9, 1, 0, 4, 0, 0]);
-      assert.match(lines[5], /^9 notes and 1 attachment checked in /);
+      assert.deepEqual(lines.slice(0, 7), [CERN_PLACEHOLDER, WHO_PRIVATE_LINK, OSPO_PRIVATE_LINK, OSPO_MOJIBAKE, OSPO_WARNING, OPEN_SOURCE_PLACEHOLDER, '']);
+      assert.equal(lines.length, 9);
+      assert.equal(lines[8], '');
+      const m = SUMMARY.exec(lines[7]);
+      assert.ok(m, lines[7]);
+      assert.deepEqual(m.slice(1).map(Number), [9, 1, 0, 6, 0, 0]);
+      assert.match(lines[7], /^9 notes and 1 attachment checked in /);
     });
 
     it('prints exact JSON objects with 1-based lines and columns', () => {
       const run = cli(['check', 'examples/ospo-vault', '--format', 'json']);
       assert.equal(run.status, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), [
+        {
+          file: 'public/orgs/CERN.md',
+          line: 9,
+          column: 93,
+          endLine: 9,
+          endColumn: 119,
+          severity: 'warning',
+          code: 'unresolved-link',
+          message: "Note 'CERN Open Hardware Licence' not found in the vault.",
+        },
         {
           file: 'public/orgs/WHO.md',
           line: 15,
@@ -118,6 +132,16 @@ describe('cli: ospo-notes check', function () {
           severity: 'warning',
           code: 'missing-scheme',
           message: "'github.com/github/github-ospo' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://github.com/github/github-ospo'.",
+        },
+        {
+          file: 'public/tech/OpenSource.md',
+          line: 18,
+          column: 55,
+          endLine: 18,
+          endColumn: 81,
+          severity: 'warning',
+          code: 'unresolved-link',
+          message: "Note 'CERN Open Hardware Licence' not found in the vault.",
         },
       ]);
     });

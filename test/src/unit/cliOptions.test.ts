@@ -42,7 +42,7 @@ describe('cli: arguments and --fix-encoding', function () {
       assert.equal(joined.status, 1);
       assert.equal(split.status, 1);
       assert.deepEqual(JSON.parse(joined.stdout), JSON.parse(split.stdout));
-      assert.deepEqual((JSON.parse(joined.stdout) as Array<{ code: string }>).map((d) => d.code), ['private-link', 'private-link', 'mojibake', 'missing-scheme']);
+      assert.deepEqual((JSON.parse(joined.stdout) as Array<{ code: string }>).map((d) => d.code), ['unresolved-link', 'private-link', 'private-link', 'mojibake', 'missing-scheme', 'unresolved-link']);
     });
 
     it('collects every `--ignore`, in either spelling', () => {

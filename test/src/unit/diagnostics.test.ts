@@ -158,13 +158,20 @@ describe('diagnostics', () => {
   });
 
   describe('missing-scheme', () => {
-    it("flags the user's `[github-ospo](github.com/github/github-ospo)` and the public notes' links to the private `[[Samuel Mbuthia]]` in the sample vault, and nothing else there", async () => {
+    it("flags the user's `[github-ospo](github.com/github/github-ospo)`, the public notes' links to the private `[[Samuel Mbuthia]]` and the two links waiting for a note not written yet in the sample vault, and nothing else there", async () => {
       const { index, warnings } = await loadVault(path.join(REPO, 'examples/ospo-vault'));
       assert.deepEqual(warnings, []);
       const all = [...index.notePaths()].sort().flatMap((p) => noteDiagnostics(index, p));
       assert.deepEqual(
         all.map((d) => ({ path: d.path, ...brief(d) })),
         [
+          {
+            path: 'public/orgs/CERN.md',
+            range: '8:92-8:118',
+            severity: 'warning',
+            code: 'unresolved-link',
+            message: "Note 'CERN Open Hardware Licence' not found in the vault.",
+          },
           {
             path: 'public/orgs/WHO.md',
             range: '14:45-14:63',
@@ -192,6 +199,13 @@ describe('diagnostics', () => {
             severity: 'warning',
             code: 'mojibake',
             message: "Encoding damage: 'ðŸ“–' is UTF-8 text that was read as Windows-1252 (or Latin-1) and saved again; it was '📖'.",
+          },
+          {
+            path: 'public/tech/OpenSource.md',
+            range: '17:54-17:80',
+            severity: 'warning',
+            code: 'unresolved-link',
+            message: "Note 'CERN Open Hardware Licence' not found in the vault.",
           },
         ],
       );

@@ -286,24 +286,29 @@ describe('navigation: references', () => {
     assert.deepEqual(provideReferences(ctx, 'Home.md', at(9, 60), true), [{ path: 'Notes/Target.md', range: r(9, 24, 9, 30) }, ...expected]);
   });
 
-  it('finds every use of a tag case-insensitively, in the body and the frontmatter, but not nested tags', () => {
+  it('finds every use of a tag case-insensitively, in the body and the frontmatter, and of the tags nested under it', () => {
     const expected = [
       { path: 'Home.md', range: r(2, 7, 2, 14) },
       { path: 'Home.md', range: r(12, 7, 12, 15) },
       { path: 'Notes/Target.md', range: r(23, 10, 23, 18) },
       { path: 'Other.md', range: r(2, 6, 2, 14) },
+      { path: 'Other.md', range: r(2, 15, 2, 27) },
     ];
     assert.deepEqual(provideReferences(ctx, 'Home.md', at(12, 9), false), expected);
     assert.deepEqual(provideReferences(ctx, 'Home.md', at(2, 9), true), expected);
     assert.deepEqual(provideReferences(ctx, 'Other.md', at(2, 20), false), [{ path: 'Other.md', range: r(2, 15, 2, 27) }]);
   });
 
-  it('treats a nested tag as exactly that tag', () => {
+  it('lists a nested tag under its parent, never the parent under the nested tag (#area lists #area/work)', () => {
     assert.deepEqual(provideReferences(ctx, 'Home.md', at(12, col(HOME, 12, '#area/work', 2)), false), [
       { path: 'Home.md', range: r(2, 16, 2, 25) },
       { path: 'Home.md', range: r(12, 20, 12, 30) },
     ]);
-    assert.deepEqual(provideReferences(ctx, 'Home.md', at(12, col(HOME, 12, '#area ', 2)), false), [{ path: 'Home.md', range: r(12, 35, 12, 40) }]);
+    assert.deepEqual(provideReferences(ctx, 'Home.md', at(12, col(HOME, 12, '#area ', 2)), false), [
+      { path: 'Home.md', range: r(2, 16, 2, 25) },
+      { path: 'Home.md', range: r(12, 20, 12, 30) },
+      { path: 'Home.md', range: r(12, 35, 12, 40) },
+    ]);
   });
 
   it('groups unresolved links by the missing name', () => {

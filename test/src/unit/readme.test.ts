@@ -14,17 +14,6 @@ const manifest = JSON.parse(read('package.json'));
 const nls = JSON.parse(read('package.nls.json')) as Record<string, string>;
 const README = read('README.md');
 
-/**
- * Pages and tour pictures the README links that are written with the views they describe, in parallel with
- * this README; tolerated while missing (a present one is checked like any other). Empty this list once they
- * have all landed.
- */
-const WRITTEN_WITH_THEIR_VIEWS = new Set([
-  'docs/tags.md',
-  'docs/images/tour-tags.png',
-  'docs/images/tour-placeholders.png',
-]);
-
 /** The English text of a manifest string (`%key%` through package.nls.json). */
 function english(text: string): string {
   const m = /^%(.+)%$/.exec(text);
@@ -170,7 +159,7 @@ describe('README and docs: links', () => {
         const [rawPath, anchor] = target.split('#', 2);
         const rel = rawPath === '' ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURIComponent(rawPath)));
         if (!fs.existsSync(path.join(REPO, rel))) {
-          if (!WRITTEN_WITH_THEIR_VIEWS.has(rel)) broken.push(`${target}: no ${rel}`);
+          broken.push(`${target}: no ${rel}`);
           continue;
         }
         if (anchor !== undefined && rel.endsWith('.md') && !anchorsOf(read(rel)).has(anchor)) broken.push(`${target}: no heading #${anchor} in ${rel}`);

@@ -114,10 +114,12 @@ describe('cli: --format sarif', function () {
     assert.deepEqual(
       run.results.map((r) => [r.ruleId, run.tool.driver.rules[r.ruleIndex].id, r.level, r.locations[0].physicalLocation.artifactLocation, r.locations[0].physicalLocation.region]),
       [
+        ['unresolved-link', 'unresolved-link', 'warning', { uri: 'public/orgs/CERN.md', uriBaseId: 'VAULT' }, { startLine: 9, startColumn: 93, endLine: 9, endColumn: 119 }],
         ['private-link', 'private-link', 'warning', { uri: 'public/orgs/WHO.md', uriBaseId: 'VAULT' }, { startLine: 15, startColumn: 46, endLine: 15, endColumn: 64 }],
         ['private-link', 'private-link', 'warning', { uri: 'public/tech/OSPO.md', uriBaseId: 'VAULT' }, { startLine: 21, startColumn: 3, endLine: 21, endColumn: 21 }],
         ['mojibake', 'mojibake', 'warning', { uri: 'public/tech/OSPO.md', uriBaseId: 'VAULT' }, { startLine: 42, startColumn: 66, endLine: 42, endColumn: 70 }],
         ['missing-scheme', 'missing-scheme', 'warning', { uri: 'public/tech/OSPO.md', uriBaseId: 'VAULT' }, { startLine: 51, startColumn: 25, endLine: 51, endColumn: 54 }],
+        ['unresolved-link', 'unresolved-link', 'warning', { uri: 'public/tech/OpenSource.md', uriBaseId: 'VAULT' }, { startLine: 18, startColumn: 55, endLine: 18, endColumn: 81 }],
       ],
     );
     assert.deepEqual(run.results.find((r) => r.ruleId === 'mojibake')?.fixes?.[0].artifactChanges[0].replacements, [
