@@ -10,22 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  copyFixtureToTemp,
-  launchBrowser,
+  collapseViews,
   openFile,
-  openWorkbench,
-  removeDir,
   runCommand,
-  saveArtifact,
   screenshot,
-  startCodeServer,
-  toolsOrSkip,
   visibleEditorText,
-  type BrowserSession,
-  type CodeServer,
-  type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
+import { editorSession } from './session';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -82,42 +73,17 @@ async function widenSideBar(page: Page, width: number): Promise<void> {
 
 describe('OSPO Notes in code-server: the Backlinks view (DOM)', function () {
   this.timeout(180_000);
-  let tools: EditorTools;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
-
-  before(function () {
-    tools = toolsOrSkip(this);
-    process.stdout.write(`      ${ensureVsix()}\n`);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !browser) return;
-    await screenshot(browser.page, 'backlinks-failed').catch(() => undefined);
-    saveArtifact('backlinks-failed.console.txt', browser.console.join('\n'));
-    if (server) saveArtifact('backlinks-failed.server.txt', server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
-  });
+  const session = editorSession('backlinks');
 
   it('shows the notes linking to WHO with their context lines, and links an unlinked mention', async () => {
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'backlinks');
-    const read = (rel: string): string => fs.readFileSync(path.join(workspace!, ...rel.split('/')), 'utf8');
+    const { page, workspace } = await session.open();
+    const read = (rel: string): string => fs.readFileSync(path.join(workspace, ...rel.split('/')), 'utf8');
     assert.ok(read('public/tech/OSPO.md').includes('leads the WHO [[OSPO]]'), 'the sample holds an unlinked mention of WHO');
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    const page = browser.page;
-    await openWorkbench(page, server);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: `${sampleNoteCount()} notes` }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
     await openFile(page, 'public/orgs/WHO.md');
     await runCommand(page, /Focus on Backlinks View/);
     await pane(page).waitFor({ state: 'visible', timeout: 15_000 });
+    await collapseViews(page, ['Tags', 'Orphans', 'Placeholders']);
 
     // Linked: the four notes, each with its line in context; the link itself highlighted.
     const shown = await eventually(

@@ -10,24 +10,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
-  copyFixtureToTemp,
-  launchBrowser,
   openFile,
-  openWorkbench,
   readSuggestions,
-  removeDir,
   runCommand,
-  saveArtifact,
-  screenshot,
-  startCodeServer,
-  toolsOrSkip,
   typeInEditor,
   visibleEditorText,
   waitForSuggestion,
-  type BrowserSession,
-  type CodeServer,
+  saveArtifact,
+  screenshot,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
+import { editorSession } from './session';
 
 const OSPO = 'public/tech/OSPO.md';
 const NOWHERE = "Note 'Nowhere' not found in the vault.";
@@ -106,44 +98,22 @@ async function outlineRows(page: Page): Promise<string[]> {
 describe('OSPO Notes in code-server beside the built-in Markdown support (DOM)', function () {
   this.timeout(240_000);
 
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
+  const session = editorSession('coexist');
   let page: Page;
 
   before(async function () {
-    const tools = toolsOrSkip(this);
     // OSPO_EDITOR_VSIX runs the same checks on another build (an older one shows what they catch).
     const given = process.env.OSPO_EDITOR_VSIX;
-    process.stdout.write(`      ${given ? `given ${given}` : ensureVsix()}\n`);
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'coexist');
-    server = await startCodeServer({ workspace, tools, extensionVsix: given ? path.resolve(given) : VSIX });
-    browser = await launchBrowser({ tools });
-    page = browser.page;
-    await openWorkbench(page, server);
+    if (given) process.stdout.write(`      given ${given}\n`);
+    ({ page } = await session.open({ vsix: given ? path.resolve(given) : undefined }));
     await openFile(page, OSPO);
-    const notes = sampleNoteCount();
-    await page.locator('.part.statusbar .statusbar-item', { hasText: `${notes} notes ·` }).first().waitFor({ state: 'visible', timeout: 60_000 });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && browser) {
-      const name = `coexist-failed-${this.currentTest.title.replace(/[^\w-]+/g, '-')}`;
-      await screenshot(browser.page, name).catch(() => undefined);
-      saveArtifact(`${name}.console.txt`, browser.console.join('\n'));
-      if (server) saveArtifact(`${name}.server.txt`, server.output());
-    }
-    if (browser) {
-      await browser.page.keyboard.press('Escape').catch(() => undefined);
-      await openFile(browser.page, OSPO).catch(() => undefined);
-      await runCommand(browser.page, 'File: Revert File').catch(() => undefined);
-    }
-  });
-
-  after(async function () {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
+    // Each test starts from the note as it is on disk, whatever the one before typed.
+    await page.keyboard.press('Escape').catch(() => undefined);
+    await openFile(page, OSPO).catch(() => undefined);
+    await runCommand(page, 'File: Revert File').catch(() => undefined);
   });
 
   it('[x]( offers each file once, and [x](# each heading once', async function () {

@@ -11,23 +11,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   activeTab,
-  copyFixtureToTemp,
-  launchBrowser,
   openFile,
-  openWorkbench,
   quickInputRows,
-  removeDir,
   runCommand,
-  saveArtifact,
   screenshot,
-  startCodeServer,
-  toolsOrSkip,
   visibleEditorText,
   type BrowserSession,
-  type CodeServer,
-  type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
+import { editorSession } from './session';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -67,40 +58,14 @@ function today(): { iso: string; long: string } {
 
 describe('OSPO Notes in code-server: daily notes and templates (DOM)', function () {
   this.timeout(180_000);
-  let tools: EditorTools;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
-
-  before(function () {
-    tools = toolsOrSkip(this);
-    process.stdout.write(`      ${ensureVsix()}\n`);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !browser) return;
-    await screenshot(browser.page, 'daily-failed').catch(() => undefined);
-    saveArtifact('daily-failed.console.txt', browser.console.join('\n'));
-    if (server) saveArtifact('daily-failed.server.txt', server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
-  });
+  const session = editorSession('daily');
 
   it("\"Open Today's Note\" creates today's note in private/journal from templates/Daily", async () => {
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'daily');
+    const { page, workspace } = await session.open();
     const { iso, long } = today();
     const rel = `private/journal/${iso}.md`;
     const abs = path.join(workspace, ...rel.split('/'));
     assert.ok(!fs.existsSync(abs), 'no daily note yet');
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    const page = browser.page;
-    await openWorkbench(page, server);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${sampleNoteCount()} notes · \\d+ problems?`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
 
     await runCommand(page, "OSPO Notes: Open Today's Note");
     // The tab is named by today's date in the format (YYYY-MM-DD), and shows the template expanded.
@@ -122,8 +87,7 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
   });
 
   it('"Insert Template" inserts templates/Meeting at the cursor of CERN.md, expanded, its tag merged', async () => {
-    assert.ok(browser && workspace, 'the session of the test above');
-    const page = browser.page;
+    const { page } = session.current;
     const { iso } = today();
     await openFile(page, 'public/orgs/CERN.md');
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
@@ -143,8 +107,7 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
   });
 
   it('"Open Previous / Next Daily Note" go by date: today\'s note → the 2023-11-28 event note → back', async () => {
-    assert.ok(browser && workspace, 'the session of the tests above');
-    const page = browser.page;
+    const { page } = session.current;
     const { iso } = today();
     await openFile(page, `private/journal/${iso}.md`);
     await runCommand(page, 'OSPO Notes: Open Previous Daily Note');
@@ -157,8 +120,7 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
   });
 
   it('"New Note from Template" asks the name and creates the note from templates/Meeting', async () => {
-    assert.ok(browser && workspace, 'the session of the tests above');
-    const page = browser.page;
+    const { page } = session.current;
     const { iso } = today();
     await startCommand(page, 'OSPO Notes: New Note from Template');
     await page.locator('.quick-input-widget .quick-input-box input[placeholder="Template of the new note"]').waitFor({ state: 'visible', timeout: 15_000 });
@@ -170,38 +132,25 @@ describe('OSPO Notes in code-server: daily notes and templates (DOM)', function 
     await activeTab(page, 'Board sync.md').waitFor({ state: 'visible', timeout: 30_000 });
     const text = await eventually(() => visibleEditorText(page), (t) => t.includes(`## Board sync: meeting of ${iso}`), 'the new note from its template');
     assert.ok(text.startsWith('---\ntags: [meeting]\n---'), text);
-    const abs = path.join(workspace!, 'Board sync.md');
+    const abs = path.join(session.current.workspace, 'Board sync.md');
     await eventually(() => (fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : ''), (t) => t.includes(`## Board sync: meeting of ${iso}`), 'Board sync.md on disk at the vault root');
   });
 });
 
 describe('OSPO Notes in code-server: "Open daily note on startup" (DOM)', function () {
   this.timeout(180_000);
-  let tools: EditorTools;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
-
-  before(function () {
-    tools = toolsOrSkip(this);
-    ensureVsix();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
-  });
+  const session = editorSession('daily-autorun');
 
   it('opens today\'s note by itself when .obsidian/daily-notes.json says autorun', async () => {
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'daily-autorun');
-    const config = path.join(workspace, '.obsidian', 'daily-notes.json');
-    fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, 'utf8')), autorun: true }));
     const { iso, long } = today();
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    const page = browser.page;
-    await openWorkbench(page, server);
+    const { page, workspace } = await session.open({
+      prepare: (copy) => {
+        const config = path.join(copy, '.obsidian', 'daily-notes.json');
+        fs.writeFileSync(config, JSON.stringify({ ...JSON.parse(fs.readFileSync(config, 'utf8')), autorun: true }));
+      },
+      // The note opens by itself: waited for below, whatever the status item says by then.
+      status: false,
+    });
     await activeTab(page, `${iso}.md`).waitFor({ state: 'visible', timeout: 60_000 });
     await eventually(() => visibleEditorText(page), (t) => t.includes(`# ${long}`), 'the expanded template');
     assert.ok(fs.existsSync(path.join(workspace, 'private', 'journal', `${iso}.md`)));

@@ -9,24 +9,14 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import {
   activeTab,
-  copyFixtureToTemp,
   findInFrames,
   makeTempDir,
-  launchBrowser,
   openFile,
-  openWorkbench,
-  removeDir,
   runCommand,
-  saveArtifact,
   screenshot,
-  startCodeServer,
-  toolsOrSkip,
   typeInEditor,
-  type BrowserSession,
-  type CodeServer,
-  type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix } from './suite/prepare';
+import { editorSession } from './session';
 
 /**
  * What the canvas shows, from a screenshot of it (the canvas may be drawn by a worker, where the page cannot read
@@ -72,36 +62,10 @@ async function canvasInk(page: Page, frame: Frame): Promise<{ ink: number; total
 
 describe('OSPO Notes in code-server: the local graph (DOM and canvas)', function () {
   this.timeout(180_000);
-  let tools: EditorTools;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
-
-  before(function () {
-    tools = toolsOrSkip(this);
-    process.stdout.write(`      ${ensureVsix()}\n`);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !browser) return;
-    await screenshot(browser.page, 'graph-failed').catch(() => undefined);
-    saveArtifact('graph-failed.console.txt', browser.console.join('\n'));
-    if (server) saveArtifact('graph-failed.server.txt', server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
-  });
+  const session = editorSession('graph');
 
   it("shows OSPO's neighbours, draws them, and opens WHO.md when its node is clicked", async () => {
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'graph');
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    const page = browser.page;
-    await openWorkbench(page, server);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /\d+ notes · / }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const { page, workspace } = await session.open();
     await openFile(page, 'public/tech/OSPO.md');
     await runCommand(page, 'OSPO Notes: Open Local Graph');
 
@@ -208,36 +172,10 @@ async function listRows(frame: Frame): Promise<string[]> {
 
 describe('OSPO Notes in code-server: the vault graph at 10,000 notes stays responsive', function () {
   this.timeout(300_000);
-  let tools: EditorTools;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
-
-  before(function () {
-    tools = toolsOrSkip(this);
-    process.stdout.write(`      ${ensureVsix()}\n`);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !browser) return;
-    await screenshot(browser.page, 'graph-10k-failed').catch(() => undefined);
-    saveArtifact('graph-10k-failed.console.txt', browser.console.join('\n'));
-    if (server) saveArtifact('graph-10k-failed.server.txt', server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
-  });
+  const session = editorSession('graph-10k');
 
   it('draws every note, keeps drawing frames while the layout runs (in a worker), and its search answers', async () => {
-    workspace = writeBigVault(10_000);
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    const page = browser.page;
-    await openWorkbench(page, server);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: /10,000 notes/ }).first().waitFor({ state: 'visible', timeout: 180_000 });
+    const { page } = await session.open({ workspace: writeBigVault(10_000), status: /10,000 notes/, statusTimeoutMs: 180_000 });
     await runCommand(page, 'OSPO Notes: Open Vault Graph');
     const { frame } = await findInFrames(page, /Nodes \(10,?010\)/, { selector: '#node-list button', timeoutMs: 60_000 });
     // 10,000 notes and the 10 notes not written yet; the list shows the first rows, the search finds the rest.

@@ -948,3 +948,14 @@ export async function runExtensionTestsInServer(options: ExtensionTestRunOptions
 function toPosixAbsolute(p: string): string {
   return path.resolve(p).split(path.sep).join('/');
 }
+
+/**
+ * Folds the side-bar views named (by their header titles) that are expanded: views of one container share its
+ * height, and a tree draws only the rows in view, so a test that reads a whole tree folds its neighbours first.
+ */
+export async function collapseViews(page: Page, titles: readonly string[]): Promise<void> {
+  for (const title of titles) {
+    const header = page.locator('.pane-header[aria-expanded="true"]', { has: page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) });
+    if ((await header.count()) > 0) await header.first().click();
+  }
+}

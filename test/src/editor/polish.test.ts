@@ -11,58 +11,28 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DIAGNOSTIC_DOCS } from '@ospo-notes/engine';
 import {
-  copyFixtureToTemp,
   findInFrames,
-  launchBrowser,
   openFile,
-  openWorkbench,
   quickInputRows,
-  removeDir,
   runCommand,
   saveArtifact,
   screenshot,
-  startCodeServer,
-  toolsOrSkip,
-  type BrowserSession,
-  type CodeServer,
 } from './harness';
-import { EXAMPLE_VAULT, REPO_ROOT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
+import { editorSession } from './session';
+import { REPO_ROOT, sampleNoteCount } from './suite/prepare';
 
 const OSPO = 'public/tech/OSPO.md';
 const QUICK_INPUT_ROWS = '.quick-input-widget .quick-input-list .monaco-list-row';
 
 describe('OSPO Notes in code-server: Show Output, Open Problems Documentation, the activity bar (DOM)', function () {
   this.timeout(180_000);
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
+  const session = editorSession('polish');
   let page: Page;
 
   before(async function () {
-    const tools = toolsOrSkip(this);
-    process.stdout.write(`      ${ensureVsix()}\n`);
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'polish');
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    page = browser.page;
-    await openWorkbench(page, server);
-    await openFile(page, OSPO);
     // Indexed and checked: the status item counts the vault's notes and problems.
-    await page.locator('.part.statusbar .statusbar-item', { hasText: `${sampleNoteCount()} notes · 6 problems` }).first().waitFor({ state: 'visible', timeout: 60_000 });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !browser) return;
-    const name = `polish-failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`;
-    await screenshot(browser.page, name).catch(() => undefined);
-    saveArtifact(`${name}.console.txt`, browser.console.join('\n'));
-    if (server) saveArtifact(`${name}.server.txt`, server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
+    ({ page } = await session.open({ status: `${sampleNoteCount()} notes · 6 problems` }));
+    await openFile(page, OSPO);
   });
 
   it('"OSPO Notes: Show Output" shows the OSPO Notes output channel in the panel', async () => {

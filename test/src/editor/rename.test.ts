@@ -10,22 +10,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  copyFixtureToTemp,
-  launchBrowser,
   openFile,
-  openWorkbench,
-  removeDir,
   runCommand,
-  saveArtifact,
   screenshot,
-  startCodeServer,
-  toolsOrSkip,
   visibleEditorText,
-  type BrowserSession,
-  type CodeServer,
-  type EditorTools,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
+import { editorSession } from './session';
+import { sampleNoteCount } from './suite/prepare';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -39,39 +30,14 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 30_000
 
 describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (DOM)', function () {
   this.timeout(180_000);
-  let tools: EditorTools;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
+  const session = editorSession('rename');
   /** The status item once the sample vault is indexed: its note count and its own problems. */
   let statusBefore = '';
 
-  before(function () {
-    tools = toolsOrSkip(this);
-    process.stdout.write(`      ${ensureVsix()}\n`);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !browser) return;
-    await screenshot(browser.page, 'rename-failed').catch(() => undefined);
-    saveArtifact('rename-failed.console.txt', browser.console.join('\n'));
-    if (server) saveArtifact('rename-failed.server.txt', server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
-  });
-
   it('WHO.md → World Health Organization.md rewrites [[WHO#OSPO]] in the notes that link to it', async () => {
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'rename');
-    const read = (rel: string): string => fs.readFileSync(path.join(workspace!, ...rel.split('/')), 'utf8');
+    const { page, workspace } = await session.open();
+    const read = (rel: string): string => fs.readFileSync(path.join(workspace, ...rel.split('/')), 'utf8');
     assert.ok(read('public/tech/OSPO.md').includes('- [[WHO#OSPO]]'));
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    const page = browser.page;
-    await openWorkbench(page, server);
     // Indexed: the status item counts the vault's notes and its own problems (none of them a broken link).
     const status = page.locator('.part.statusbar .statusbar-item', { hasText: new RegExp(`${sampleNoteCount()} notes · \\d+ problems?`) }).first();
     await status.waitFor({ state: 'visible', timeout: 60_000 });
@@ -100,7 +66,7 @@ describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (
 
     // The file moved, and every note linking to it now names the new file: VS Code opens the edited notes as
     // unsaved editors (4 of them); saved, they are on disk.
-    await eventually(() => fs.existsSync(path.join(workspace!, 'public', 'orgs', 'World Health Organization.md')), 'the renamed file on disk');
+    await eventually(() => fs.existsSync(path.join(workspace, 'public', 'orgs', 'World Health Organization.md')), 'the renamed file on disk');
     await page.locator('.tab.dirty', { hasText: 'OSPO.md' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await page.locator('.tab.dirty').count(), 4, 'the four linking notes are edited');
     await runCommand(page, 'File: Save All Files');
@@ -118,9 +84,8 @@ describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (
   });
 
   it('F2 on [[CERN]] in a note renames CERN.md and every link to it (after the explorer rename above)', async () => {
-    assert.ok(browser && workspace, 'the session of the test above');
-    const page = browser.page;
-    const read = (rel: string): string => fs.readFileSync(path.join(workspace!, ...rel.split('/')), 'utf8');
+    const { page, workspace } = session.current;
+    const read = (rel: string): string => fs.readFileSync(path.join(workspace, ...rel.split('/')), 'utf8');
     await openFile(page, 'public/tech/OSPO.md');
     // Line 16 is `- [[CERN]]`: the cursor on the name.
     await page.keyboard.press('Control+G');
@@ -133,7 +98,7 @@ describe('OSPO Notes in code-server: rename a note in the explorer and with F2 (
     await input.fill('CERN Geneva');
     await screenshot(page, 'rename-04-f2-on-link');
     await page.keyboard.press('Enter');
-    await eventually(() => fs.existsSync(path.join(workspace!, 'public', 'orgs', 'CERN Geneva.md')), 'CERN Geneva.md on disk');
+    await eventually(() => fs.existsSync(path.join(workspace, 'public', 'orgs', 'CERN Geneva.md')), 'CERN Geneva.md on disk');
     let text = '';
     const deadline = Date.now() + 20_000;
     while (!text.includes('- [[CERN Geneva]]') && Date.now() < deadline) {

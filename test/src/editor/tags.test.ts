@@ -12,23 +12,16 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import {
   activeTab,
-  copyFixtureToTemp,
-  launchBrowser,
+  collapseViews,
   openFile,
-  openWorkbench,
   readProblems,
-  removeDir,
   runCommand,
-  saveArtifact,
   screenshot,
-  startCodeServer,
-  toolsOrSkip,
   visibleEditorText,
-  type BrowserSession,
-  type CodeServer,
-  type EditorTools,
+  saveArtifact,
 } from './harness';
-import { EXAMPLE_VAULT, VSIX, ensureVsix, sampleNoteCount } from './suite/prepare';
+import { editorSession } from './session';
+import { sampleNoteCount } from './suite/prepare';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -83,48 +76,25 @@ function under(all: Row[], level: number, label: string): Row[] {
 
 describe('OSPO Notes in code-server: the Tags and Placeholders views (DOM)', function () {
   this.timeout(240_000);
-  let tools: EditorTools;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
-  let workspace: string | undefined;
-
-  before(function () {
-    tools = toolsOrSkip(this);
-    process.stdout.write(`      ${ensureVsix()}\n`);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed' || !browser) return;
-    await screenshot(browser.page, 'tags-failed').catch(() => undefined);
-    saveArtifact('tags-failed.console.txt', browser.console.join('\n'));
-    if (server) saveArtifact('tags-failed.server.txt', server.output());
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (workspace) removeDir(path.dirname(workspace));
-  });
+  const session = editorSession('tags');
 
   it('shows the tag hierarchy with counts; a tag expands to its notes, a note to where it writes the tag', async () => {
-    workspace = copyFixtureToTemp(EXAMPLE_VAULT, 'tags');
-    server = await startCodeServer({ workspace, tools, extensionVsix: VSIX });
-    browser = await launchBrowser({ tools });
-    const page = browser.page;
-    await openWorkbench(page, server);
-    await page.locator('.part.statusbar .statusbar-item', { hasText: `${sampleNoteCount()} notes · 6 problems` }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const { page } = await session.open({ status: `${sampleNoteCount()} notes · 6 problems` });
     await openFile(page, 'public/tech/OpenSource.md');
 
     await runCommand(page, /Focus on Tags View/, { filter: 'Focus on Tags View' });
     const tags = pane(page, 'Tags');
     await tags.waitFor({ state: 'visible', timeout: 15_000 });
+    await collapseViews(page, ['Backlinks', 'Orphans', 'Placeholders']);
     const top = await rowsWhen(tags, (r) => r.some((x) => x.label === 'tech'), 'the top-level tags');
     assert.deepEqual(
       top.map((r) => [r.level, r.label, r.description]),
       [
         [1, 'compliance', '1'],
+        [1, 'daily', '1'],
         [1, 'event', '1'],
         [1, 'health', '1'],
+        [1, 'meeting', '1'],
         [1, 'opensource', '1'],
         [1, 'org', '3'],
         [1, 'person', '1'],
@@ -169,8 +139,7 @@ describe('OSPO Notes in code-server: the Tags and Placeholders views (DOM)', fun
   });
 
   it('lists the placeholder with the notes waiting on it; Create Note makes and opens the note, and the links resolve', async () => {
-    assert.ok(browser && workspace, 'the session of the test above');
-    const page = browser.page;
+    const { page, workspace } = session.current;
     await runCommand(page, /Focus on Placeholders View/, { filter: 'Focus on Placeholders View' });
     const view = pane(page, 'Placeholders');
     await view.waitFor({ state: 'visible', timeout: 15_000 });
@@ -194,7 +163,7 @@ describe('OSPO Notes in code-server: the Tags and Placeholders views (DOM)', fun
     await placeholder.hover();
     await placeholder.locator('.action-label[aria-label="Create Note"]').click();
     await activeTab(page, 'CERN Open Hardware Licence.md').waitFor({ state: 'visible', timeout: 20_000 });
-    const created = path.join(workspace!, 'CERN Open Hardware Licence.md');
+    const created = path.join(workspace, 'CERN Open Hardware Licence.md');
     const expected = '---\ntitle: CERN Open Hardware Licence\nvisibility: private\n---\n\n# CERN Open Hardware Licence\n';
     const read = (): string => (fs.existsSync(created) ? fs.readFileSync(created, 'utf8') : '(missing)');
     const deadline = Date.now() + 15_000;

@@ -49,8 +49,11 @@ describe('the vault views over the protocol', function () {
     assert.equal(vault.ready, true);
     assert.deepStrictEqual(outline(vault.tags), [
       'compliance 1/1',
+      // The templates' own tags: notes in the templates folder are notes like any other.
+      'daily 1/1',
       'event 1/1',
       'health 1/1',
+      'meeting 1/1',
       'opensource 1/1',
       'org 3/3',
       'person 1/1',
