@@ -2,7 +2,7 @@
  * The custom messages between the extension and the language server (see server.ts), as plain types so that the
  * pure client modules and their tests can use them without the `vscode` module.
  */
-import type { MembershipSettings } from '@ospo-notes/engine';
+import type { MembershipSettings, OrphanNote, Placeholder, TaggedNote, TagTreeNode } from '@ospo-notes/engine';
 
 export const STATUS_REQUEST = 'ospo/status';
 export const CHECK_VAULT_REQUEST = 'ospo/checkVault';
@@ -265,24 +265,8 @@ export interface TagsParams {
   tag?: string;
 }
 
-/** A tag of the hierarchy (engine `TagTreeNode`). */
-export interface TagTreeNode {
-  /** Full name without `#`, in its most common spelling. */
-  name: string;
-  /** The last segment. */
-  label: string;
-  /** Notes tagged with exactly this tag. */
-  ownCount: number;
-  /** Notes tagged with it or a tag nested under it, each once. */
-  count: number;
-  children: TagTreeNode[];
-}
-
-export interface TaggedNote {
-  path: string;
-  title?: string;
-  occurrences: Array<{ range: Range; inFrontmatter: boolean }>;
-}
+// The views' data are the engine's own plain types, sent as they are.
+export type { OrphanNote, Placeholder, TaggedNote, TagTreeNode, WaitingLink } from '@ospo-notes/engine';
 
 export interface VaultTags extends VaultHeader {
   /** The hierarchy (empty when `tag` was given). */
@@ -291,31 +275,8 @@ export interface VaultTags extends VaultHeader {
   notes?: TaggedNote[];
 }
 
-export interface OrphanNote {
-  path: string;
-  title?: string;
-  /** Distinct other files its links reach; 0: no connection at all. */
-  linksOut: number;
-}
-
 export interface VaultOrphans extends VaultHeader {
   orphans: OrphanNote[];
-}
-
-export interface WaitingLink {
-  source: string;
-  range: Range;
-  linkpath: string;
-  embed: boolean;
-}
-
-export interface Placeholder {
-  /** The name of the note to create, or the linkpath when it cannot be created. */
-  name: string;
-  /** The vault path "Create Note" makes; absent when it cannot be created (see `reason`). */
-  path?: string;
-  reason?: string;
-  links: WaitingLink[];
 }
 
 export interface VaultPlaceholders extends VaultHeader {

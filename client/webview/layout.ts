@@ -2,7 +2,7 @@
  * The graph's force layout (d3-force), shared by the layout worker and the in-page fallback: one set of forces,
  * positions in two Float32Arrays (x, y per node) so that they cross to and from a worker as plain buffers.
  */
-import type { Camera, View } from './render';
+import type { Camera, Scene, View } from './render';
 import { forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
 
 export interface LayoutNode extends SimulationNodeDatum {
@@ -14,14 +14,7 @@ type LayoutLink = SimulationLinkDatum<LayoutNode>;
 const BIG_GRAPH = 2000;
 
 /** What the worker needs to draw the graph itself (when it has the canvas). */
-export interface SceneData {
-  radius: Float32Array;
-  kinds: ArrayLike<number>;
-  visibility: ArrayLike<number>;
-  labels: readonly string[];
-  edges: ArrayLike<number>;
-  center: number;
-  colour: Int32Array;
+export interface SceneData extends Pick<Scene, 'radius' | 'kinds' | 'visibility' | 'labels' | 'edges' | 'center' | 'colour'> {
   offsets: Uint32Array;
   neighbours: Uint32Array;
   view: View;
