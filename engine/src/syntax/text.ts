@@ -89,10 +89,11 @@ export class LineMap {
  * view into `text`; a model that stores such slices would retain every note's whole text (and markdown-it's
  * copy of it) for as long as the model lives. The copy is the engine's interned string for that text (a property
  * name is interned): one flat string, shared by every model that holds the same text (a vault writes the same
- * link paths, tags and keys thousands of times), where a copy by slicing would be two objects per text.
+ * link paths, tags, keys and headings thousands of times), where a copy by slicing would be two objects per text.
+ * Short strings are interned too: V8 copies a slice shorter than 13 characters instead of viewing it, so each
+ * would otherwise be a copy of its own (at 10,000 notes, some 300,000 copies of a few thousand names).
  */
 export function ownString(s: string): string {
-  if (s.length < 13) return s;
   const holder: Record<string, 0> = { [s]: 0 };
   for (const key in holder) return key;
   return s;
