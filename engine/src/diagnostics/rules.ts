@@ -81,11 +81,18 @@ export class ProblemCache {
   private unsubscribe: (() => void) | undefined;
   private options: DiagnosticOptions = {};
   private optionsKey: unknown[] = [];
-  private readonly results = new Map<string, Map<DiagnosticRule, readonly NoteDiagnostic[]>>();
+  /**
+   * Per note, each rule's result at the rule's place in {@link rules} (undefined: not known). A list rather than a
+   * map per note: kept for every note of the vault, a map of ten entries costs several times as much.
+   */
+  private readonly results = new Map<string, Array<readonly NoteDiagnostic[] | undefined>>();
+  private readonly ruleNumbers: ReadonlyMap<DiagnosticRule, number>;
   /** Notes whose problems may have changed since the last {@link takeStale}, the edited ones first. */
   private stale = new Set<string>();
 
-  constructor(readonly rules: readonly DiagnosticRule[] = DIAGNOSTIC_RULES) {}
+  constructor(readonly rules: readonly DiagnosticRule[] = DIAGNOSTIC_RULES) {
+    this.ruleNumbers = new Map(rules.map((r, i) => [r, i]));
+  }
 
   /** The problems of the note at `path`, re-running only the rules whose result is not known. */
   problems(index: VaultIndex, path: string, options: DiagnosticOptions = {}): NoteDiagnostic[] {
@@ -95,15 +102,15 @@ export class ProblemCache {
       return [];
     }
     let known = this.results.get(path);
-    if (!known) this.results.set(path, (known = new Map()));
+    if (!known) this.results.set(path, (known = new Array<readonly NoteDiagnostic[] | undefined>(this.rules.length).fill(undefined)));
     const ctx: RuleContext = { index, options: this.options };
     const out: NoteDiagnostic[] = [];
-    for (const rule of this.rules) {
-      let r = known.get(rule);
+    for (let i = 0; i < this.rules.length; i++) {
+      let r = known[i];
       if (!r) {
-        const found = rule.check(ctx, path);
+        const found = this.rules[i].check(ctx, path);
         r = found.length === 0 ? NONE : found;
-        known.set(rule, r);
+        known[i] = r;
       }
       out.push(...r);
     }
@@ -145,7 +152,7 @@ export class ProblemCache {
     }
     for (const [p, rules] of rulesToRerun(change, index, this.rules)) {
       const known = this.results.get(p);
-      if (known) for (const rule of rules) known.delete(rule);
+      if (known) for (const rule of rules) known[this.ruleNumbers.get(rule)!] = undefined;
       this.stale.add(p);
     }
   }
