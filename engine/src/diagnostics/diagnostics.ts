@@ -11,7 +11,7 @@ import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
 import { resolveLinkpath } from '../vault/resolve';
 import type { Visibility } from '../vault/visibility';
-import type { DiagnosticRule } from './rule';
+import { runSteps, type DiagnosticRule } from './rule';
 import type { FrontmatterSchema } from './frontmatterSchema';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -151,6 +151,9 @@ export const linksRule: DiagnosticRule = {
   // notes named in `resolutions` are exactly those whose link problems can differ.
   dependsOn: ['resolutions'],
   check(ctx, path) {
+    return runSteps(linksRule.checkSteps!(ctx, path));
+  },
+  *checkSteps(ctx, path) {
     const note = ctx.index.note(path);
     if (!note) return [];
     const opts = linkOptions(ctx.options);
@@ -158,6 +161,7 @@ export const linksRule: DiagnosticRule = {
     const targets = ctx.index.linkTargets(path);
     const unresolved: UnresolvedMemo = new Map();
     for (let i = 0; i < note.links.length; i++) {
+      if (i % LINKS_PER_STEP === LINKS_PER_STEP - 1) yield;
       // A link holding a Templater or core Templates tag is a placeholder (see Link.placeholder); the note's other links are checked.
       if (note.links[i].placeholder) continue;
       const d = linkDiagnostic(ctx.index, note, note.links[i], targets[i], opts, unresolved);
@@ -166,6 +170,9 @@ export const linksRule: DiagnosticRule = {
     return out;
   },
 };
+
+/** Links checked between two chances to yield (a few milliseconds of work at most, "did you mean" included). */
+const LINKS_PER_STEP = 256;
 
 /** A block id used twice in one note: links reach only the first. */
 export const duplicateBlockIdsRule: DiagnosticRule = {

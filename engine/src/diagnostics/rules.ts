@@ -84,6 +84,12 @@ export class ProblemCache {
   private readonly results = new Map<string, Map<DiagnosticRule, readonly NoteDiagnostic[]>>();
   /** Notes whose problems may have changed since the last {@link takeStale}, the edited ones first. */
   private stale = new Set<string>();
+  /**
+   * Computations in slices under way, per note: marked when a change touches that note (or everything is reset),
+   * so that one that sees its mark after a pause knows it started over old data. Changes elsewhere in the vault
+   * do not stop it: under a storm of edits it would never end.
+   */
+  private readonly slicing = new Map<string, Set<{ moved: boolean }>>();
 
   constructor(readonly rules: readonly DiagnosticRule[] = DIAGNOSTIC_RULES) {}
 
@@ -110,6 +116,53 @@ export class ProblemCache {
     return out;
   }
 
+  /**
+   * {@link problems}, computed in slices of about `sliceMs` with `pause()` between them for rules that can
+   * (DiagnosticRule.checkSteps): a note of 25,000 links is not one long step. Undefined when the index, the
+   * note or the options changed during a pause: what was computed is dropped, and the change that moved them has
+   * marked the note stale, so the caller publishes it again.
+   */
+  async problemsInSlices(index: VaultIndex, path: string, options: DiagnosticOptions, pause: () => Promise<void>, sliceMs: number): Promise<NoteDiagnostic[] | undefined> {
+    this.bind(index, options);
+    const note = index.note(path);
+    if (!note) return this.problems(index, path, options);
+    const mark = { moved: false };
+    let marks = this.slicing.get(path);
+    if (!marks) this.slicing.set(path, (marks = new Set()));
+    marks.add(mark);
+    try {
+      return await this.sliced(index, path, options, pause, sliceMs, note, mark);
+    } finally {
+      marks.delete(mark);
+      if (marks.size === 0 && this.slicing.get(path) === marks) this.slicing.delete(path);
+    }
+  }
+
+  private async sliced(index: VaultIndex, path: string, options: DiagnosticOptions, pause: () => Promise<void>, sliceMs: number, note: object, mark: { moved: boolean }): Promise<NoteDiagnostic[] | undefined> {
+    let until = performance.now() + sliceMs;
+    const ctx: RuleContext = { index, options: this.options };
+    const found = new Map<DiagnosticRule, readonly NoteDiagnostic[]>();
+    for (const rule of this.rules) {
+      if (this.results.get(path)?.get(rule) || !rule.checkSteps) continue;
+      const steps = rule.checkSteps(ctx, path);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          found.set(rule, step.value.length === 0 ? NONE : step.value);
+          break;
+        }
+        if (performance.now() < until) continue;
+        await pause();
+        if (mark.moved || this.index !== index || index.note(path) !== note) return undefined;
+        until = performance.now() + sliceMs;
+      }
+    }
+    let known = this.results.get(path);
+    if (!known) this.results.set(path, (known = new Map()));
+    for (const [rule, r] of found) if (!known.has(rule)) known.set(rule, r);
+    return this.problems(index, path, options);
+  }
+
   /** The notes whose problems may have changed since the last call (removed notes included), and forgets them. */
   takeStale(): Set<string> {
     const s = this.stale;
@@ -120,6 +173,7 @@ export class ProblemCache {
   /** Forgets every result. */
   clear(): void {
     this.results.clear();
+    this.markAllMoved();
   }
 
   private bind(index: VaultIndex, options: DiagnosticOptions): void {
@@ -129,23 +183,36 @@ export class ProblemCache {
       this.results.clear();
       this.stale.clear();
       this.unsubscribe = index.onChange((change) => this.apply(change, index));
+      this.markAllMoved();
     }
     const key = optionsKey(options);
     if (key.length !== this.optionsKey.length || key.some((v, i) => v !== this.optionsKey[i])) {
       this.results.clear();
+      this.markAllMoved();
       this.optionsKey = key;
     }
     this.options = options;
   }
 
+  private markAllMoved(): void {
+    for (const marks of this.slicing.values()) for (const m of marks) m.moved = true;
+  }
+
+  private markMoved(path: string): void {
+    const marks = this.slicing.get(path);
+    if (marks) for (const m of marks) m.moved = true;
+  }
+
   private apply(change: IndexChange, index: VaultIndex): void {
     for (const p of change.removed) {
+      this.markMoved(p);
       this.results.delete(p);
       this.stale.add(p);
     }
     for (const [p, rules] of rulesToRerun(change, index, this.rules)) {
       const known = this.results.get(p);
       if (known) for (const rule of rules) known.delete(rule);
+      this.markMoved(p);
       this.stale.add(p);
     }
   }
