@@ -210,7 +210,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
           message: `'${link.destination}' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://${link.destination}'.`,
         };
       }
-      if (opts.outside.size > 0 && resolveLinkpath(link.path, path, opts.outside).target !== undefined) {
+      if (opts.outside.size > 0 && leadsOutside(link.path, path, opts.outside, unresolved)) {
         return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
       }
       if (missing === 'off') return undefined;
@@ -259,9 +259,19 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
 
 /**
  * What an unresolved link's problem says depends only on the linkpath and whether it embeds: a note that links
- * 10,000 times to names that do not exist asks for suggestions once per name, not once per link.
+ * 10,000 times to names that do not exist asks for suggestions once per name, not once per link. `outside`: per
+ * linkpath, whether it leads to a symlink out of the vault.
  */
-type UnresolvedMemo = Map<string, Pick<NoteDiagnostic, 'code' | 'message' | 'data'>>;
+type UnresolvedMemo = Map<string, Pick<NoteDiagnostic, 'code' | 'message' | 'data'>> & { outside?: Map<string, boolean> };
+
+/** Whether `linkpath`, written in the note at `source`, names a symlink leading out of the vault (memoised per note). */
+function leadsOutside(linkpath: string, source: string, outside: FileLookup, memo?: UnresolvedMemo): boolean {
+  const known = memo?.outside?.get(linkpath);
+  if (known !== undefined) return known;
+  const found = resolveLinkpath(linkpath, source, outside).target !== undefined;
+  if (memo) (memo.outside ??= new Map()).set(linkpath, found);
+  return found;
+}
 
 function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, memo?: UnresolvedMemo): NoteDiagnostic {
   const key = `${link.embed ? '!' : ''}${link.path}`;
