@@ -6,12 +6,10 @@
  */
 
 /**
- * Node flags. V8's default young generation (two semi-spaces of 16 MB) is sized for throughput; the server's
- * short-lived garbage comes in bursts (a big note's parse), and its resident memory under a storm of edits to
- * big notes was 24 MB lower with 4 MB semi-spaces, at no measured cost in CPU (the 10,000-note check: 6.5–7.4 s
- * of CPU either way).
+ * Node flags: none so far. (Smaller semi-spaces cut 24 MB of resident memory under the fuzz storm but doubled the
+ * time in the collector there, 8 s to 15 s of a minute, which requests waited behind.)
  */
-export const SERVER_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const SERVER_NODE_FLAGS: readonly string[] = [];
 
 /**
  * Environment variables. glibc gives each thread that allocates (V8's helper threads, the parse worker) an arena
