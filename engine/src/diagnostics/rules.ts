@@ -118,9 +118,9 @@ export class ProblemCache {
 
   /**
    * {@link problems}, computed in slices of about `sliceMs` with `pause()` between them for rules that can
-   * (DiagnosticRule.checkSteps): a note of 25,000 links is not one long step. Undefined when the index, the
-   * note or the options changed during a pause: what was computed is dropped, and the change that moved them has
-   * marked the note stale, so the caller publishes it again.
+   * (DiagnosticRule.checkSteps): a note of 25,000 links is not one long step. When the note changes during a
+   * pause, the result is that of the model it started from, and is not kept; undefined when the note was removed
+   * or the cache reset meanwhile (the change that did it marked the note stale: the caller publishes it again).
    */
   async problemsInSlices(index: VaultIndex, path: string, options: DiagnosticOptions, pause: () => Promise<void>, sliceMs: number): Promise<NoteDiagnostic[] | undefined> {
     this.bind(index, options);
@@ -153,9 +153,17 @@ export class ProblemCache {
         }
         if (performance.now() < until) continue;
         await pause();
-        if (mark.moved || this.index !== index || index.note(path) !== note) return undefined;
+        if (this.index !== index || !index.note(path)) return undefined;
         until = performance.now() + sliceMs;
       }
+    }
+    if (mark.moved || index.note(path) !== note) {
+      // The note changed meanwhile: these are the problems of the model it had (as a computation in one step
+      // just before the change would have given), not kept, so that the publish the change queued computes
+      // the new ones. Giving up instead would publish nothing while a big note is typed into.
+      const out: NoteDiagnostic[] = [];
+      for (const rule of this.rules) out.push(...(found.get(rule) ?? rule.check(ctx, path)));
+      return out;
     }
     let known = this.results.get(path);
     if (!known) this.results.set(path, (known = new Map()));
