@@ -17,7 +17,7 @@
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, Position, Range } from '../model';
 import { percentDecode } from '../syntax/destinations';
-import type { FileLookup } from './fileLookup';
+import { FileLookup } from './fileLookup';
 import { basename, dirname, extname, isNotePath, lookupKey, NOTE_EXTENSION, normalizeVaultPath, stem } from './paths';
 import { parseSubpath, resolveLinkpath } from './resolve';
 
@@ -234,11 +234,40 @@ export function writeLinkPath(files: FileLookup, from: string, target: string, f
   return isSelf(from, target) && !opts.name ? '' : linkPathText(files, from, isSelf(from, target) ? from : target, format, opts);
 }
 
+/** Most link paths kept per file set before the memo starts over. */
+const LINK_PATH_MEMO_LIMIT = 20000;
+const linkPathMemo = new WeakMap<FileLookup, { version: number; paths: Map<string, string> }>();
+
+/**
+ * {@link plainLinkPath}, kept per file set until a file is added or removed: working one out resolves the name
+ * and its suffixes against the vault, and completion writes the same hundred targets at every keystroke. A
+ * target not in the set, or a derived set ({@link MovedFileLookup}: its answers follow another set's), is
+ * worked out afresh.
+ */
+function memoLinkPath(files: FileLookup, from: string, to: string, form: LinkPathForm, keepExtension: boolean): string {
+  if (Object.getPrototypeOf(files) !== FileLookup.prototype || !files.has(to)) return withFile(files, to, () => plainLinkPath(files, from, to, form, { keepExtension }));
+  let memo = linkPathMemo.get(files);
+  if (!memo || memo.version !== files.version) {
+    memo = { version: files.version, paths: new Map() };
+    linkPathMemo.set(files, memo);
+  }
+  // The source note only counts by its folder (relative paths, the same-folder tie-break): every note of a folder
+  // shares its answers. The paths tried are never blank, so the source itself never is the answer.
+  const key = `${form}\n${keepExtension ? 1 : 0}\n${dirname(normalizeVaultPath(from))}\n${to}`;
+  let text = memo.paths.get(key);
+  if (text === undefined) {
+    text = plainLinkPath(files, from, to, form, { keepExtension });
+    if (memo.paths.size >= LINK_PATH_MEMO_LIMIT) memo.paths.clear();
+    memo.paths.set(key, text);
+  }
+  return text;
+}
+
 /** {@link writeLinkPath} without the self case: a link to the note itself by its name. */
 function linkPathText(files: FileLookup, from: string, target: string, format: LinkFormat, opts: { keepExtension?: boolean; angle?: boolean }): string {
   const to = normalizeVaultPath(target);
   const keepExtension = opts.keepExtension ?? (format.style === 'markdown' || !isNotePath(to));
-  const text = withFile(files, to, () => plainLinkPath(files, from, to, format.pathForm, { keepExtension }));
+  const text = memoLinkPath(files, from, to, format.pathForm, keepExtension);
   if (format.style === 'wiki') {
     const problem = wikiPathProblem(text);
     if (problem) throw new LinkWriteError(`cannot link '${to}' with a wiki-link: ${problem}`);
