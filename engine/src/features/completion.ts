@@ -69,6 +69,11 @@ export interface CompletionOptions {
   };
   /** Seed for generated block ids, for reproducible results; random when absent. */
   blockIdSeed?: number;
+  /**
+   * Weigh every name of the vault for link targets instead of reading the name index (same answer, slower): the
+   * reference the index is tested against.
+   */
+  scanAllNames?: boolean;
 }
 
 /** Characters after which the client should ask for completions. */
@@ -893,7 +898,7 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
     }
     if (tier !== NO_MATCH) offer(e, tier, ext);
   };
-  if (!markdown && !withExtension && !byPath) {
+  if (!markdown && !withExtension && !byPath && !req.options.scanAllNames) {
     // A wiki-link query by name: the notes open or recent (and this one), whose ranks differ, are weighed one by
     // one; of the rest only what the index says can make the list.
     const special = new Set([req.path, ...(req.options.recentPaths ?? [])]);
