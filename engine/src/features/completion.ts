@@ -943,23 +943,30 @@ function indexedCandidates(
   const { special, need } = opts;
   let scanned = 0;
   /**
-   * Takes the names of bucket `key` that `accept` says are of the tier being read, from each of `classes` up to
-   * what is still needed: each class's bucket is in the ranking's order within the class, so the best of the tier
-   * are among what is taken, whatever the order across classes (the ranking itself sorts them). True once enough
-   * are in: every name not read yet is then ranked after them.
+   * Takes the names of the buckets `keys` that `accept` says are of the tier being read, from each bucket of each
+   * of `classes` up to what is still needed: each is in the ranking's order within its class, so the best of the
+   * tier are among what is taken, whatever the order across classes and buckets (the ranking itself sorts them). A
+   * name in two of the buckets is taken once. True once enough are in: every name not read yet is then ranked after
+   * them.
    */
-  const take = (key: string, accept: (e: NameEntry) => boolean, classes: readonly string[] = NAME_CLASSES): boolean => {
+  const take = (keys: string | readonly string[], accept: (e: NameEntry) => boolean, classes: readonly string[] = NAME_CLASSES): boolean => {
     const cap = need - out.length;
-    for (const c of classes) {
-      const b = index.read(`${key}|${c}`);
-      if (!b) continue;
-      let taken = 0;
-      for (let i = 0; i < b.items.length && taken < cap; i++) {
-        const e = b.items[i];
-        if ((++scanned & 4095) === 0) throwIfCancelled(opts.cancellation);
-        if (!accept(e) || special.has(e.path) || (b.dead > 0 && index.isRemoved(e))) continue;
-        out.push(e);
-        taken++;
+    const several = typeof keys !== 'string';
+    const seen = several ? new Set<NameEntry>() : undefined;
+    for (const key of several ? keys : [keys]) {
+      for (const c of classes) {
+        const b = index.read(`${key}|${c}`);
+        if (!b) continue;
+        let taken = 0;
+        for (let i = 0; i < b.items.length && taken < cap; i++) {
+          const e = b.items[i];
+          if ((++scanned & 4095) === 0) throwIfCancelled(opts.cancellation);
+          if (!accept(e) || special.has(e.path) || (b.dead > 0 && index.isRemoved(e))) continue;
+          taken++;
+          if (seen?.has(e)) continue;
+          seen?.add(e);
+          out.push(e);
+        }
       }
     }
     return out.length >= need;
@@ -996,10 +1003,11 @@ function indexedCandidates(
     if (take(`h${key}`, (e) => e.nameLow !== query && e.nameLow.startsWith(query))) return out;
     if (take(`w${key}`, (e) => matchTier(query, e.nameLow, e.name, opts.wordStartOnly) === WORD_PREFIX)) return out;
   }
-  // Subsequences: no index, a scan that rules most names out by their characters alone.
+  // Subsequences from a word start: the names with a word starting with the query's first character, most ruled
+  // out by their characters alone. Any subsequence (when asked for): every name.
   const queryChars = charMask(query);
   const tierIs = (tier: number) => (e: NameEntry) => (e.chars.name & queryChars) === queryChars && matchTier(query, e.nameLow, e.name, opts.wordStartOnly) === tier;
-  if (take('all', tierIs(WORD_FUZZY)) || opts.wordStartOnly) return out;
+  if (take([`h${query[0]}`, `w${query[0]}`], tierIs(WORD_FUZZY)) || opts.wordStartOnly) return out;
   take('all', tierIs(WEAK_FUZZY));
   return out;
 }

@@ -55,7 +55,10 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ notes: index.noteCount, files: index.files.size, prepareMs, atSamples: summarize(atSamples), typed: summarize(typed), itemsPerList: items / Math.max(1, samples.length), bytesPerList: bytes / Math.max(1, samples.length) }) + '\n');
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exitCode = 1;
-});
+// Run as a child process; imported by bench.ts only for its list of queries.
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });
+}
