@@ -208,7 +208,8 @@ function plainLinkPath(files: FileLookup, from: string, target: string, form: Li
   const drop = (p: string): string => (note && !keep ? p.slice(0, p.length - NOTE_EXTENSION.length - 1) : p);
   const tries: string[] = [];
   if (form === 'shortest') {
-    tries.push(shortestLinkPath(files, target, keep));
+    // The same from every note (it resolves from the vault root): kept once for all of them.
+    tries.push(memoized(files, `shortest\n${keep ? 1 : 0}\n${target}`, () => shortestLinkPath(files, target, keep)));
   } else if (form === 'absolute') {
     if (!opts.leadingSlash) tries.push(drop(target), target);
     tries.push(`/${drop(target)}`, `/${target}`);
@@ -239,28 +240,34 @@ const LINK_PATH_MEMO_LIMIT = 20000;
 const linkPathMemo = new WeakMap<FileLookup, { version: number; paths: Map<string, string> }>();
 
 /**
- * {@link plainLinkPath}, kept per file set until a file is added or removed: working one out resolves the name
- * and its suffixes against the vault, and completion writes the same hundred targets at every keystroke. A
- * target not in the set, or a derived set ({@link MovedFileLookup}: its answers follow another set's), is
- * worked out afresh.
+ * What `compute` works out from `files` alone, under `key`, kept until a file is added or removed: writing a
+ * link path resolves the name and its suffixes against the vault, and completion writes the same hundred targets
+ * at every keystroke. A derived set ({@link MovedFileLookup}: its answers follow another set's) is not kept.
  */
-function memoLinkPath(files: FileLookup, from: string, to: string, form: LinkPathForm, keepExtension: boolean): string {
-  if (Object.getPrototypeOf(files) !== FileLookup.prototype || !files.has(to)) return withFile(files, to, () => plainLinkPath(files, from, to, form, { keepExtension }));
+function memoized(files: FileLookup, key: string, compute: () => string): string {
+  if (Object.getPrototypeOf(files) !== FileLookup.prototype) return compute();
   let memo = linkPathMemo.get(files);
   if (!memo || memo.version !== files.version) {
     memo = { version: files.version, paths: new Map() };
     linkPathMemo.set(files, memo);
   }
-  // The source note only counts by its folder (relative paths, the same-folder tie-break): every note of a folder
-  // shares its answers. The paths tried are never blank, so the source itself never is the answer.
-  const key = `${form}\n${keepExtension ? 1 : 0}\n${dirname(normalizeVaultPath(from))}\n${to}`;
   let text = memo.paths.get(key);
   if (text === undefined) {
-    text = plainLinkPath(files, from, to, form, { keepExtension });
+    text = compute();
+    // `compute` may add a file for the while (withFile): what it found holds for the set as it is again.
+    if (memo.version !== files.version) return text;
     if (memo.paths.size >= LINK_PATH_MEMO_LIMIT) memo.paths.clear();
     memo.paths.set(key, text);
   }
   return text;
+}
+
+/** {@link plainLinkPath} through {@link memoized}, for a target in the set. */
+function memoLinkPath(files: FileLookup, from: string, to: string, form: LinkPathForm, keepExtension: boolean): string {
+  if (!files.has(to)) return withFile(files, to, () => plainLinkPath(files, from, to, form, { keepExtension }));
+  // The source note only counts by its folder (relative paths, the same-folder tie-break): every note of a folder
+  // shares its answers. The paths tried are never blank, so the source itself never is the answer.
+  return memoized(files, `${form}\n${keepExtension ? 1 : 0}\n${dirname(normalizeVaultPath(from))}\n${to}`, () => plainLinkPath(files, from, to, form, { keepExtension }));
 }
 
 /** {@link writeLinkPath} without the self case: a link to the note itself by its name. */
