@@ -898,16 +898,17 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
     }
     if (tier !== NO_MATCH) offer(e, tier, ext);
   };
-  if (!markdown && !withExtension && !byPath && !req.options.scanAllNames) {
-    // A wiki-link query by name: the notes open or recent (and this one), whose ranks differ, are weighed one by
-    // one; of the rest only what the index says can make the list.
+  if ((query === '' || (!markdown && !withExtension && !byPath)) && !req.options.scanAllNames) {
+    // A wiki-link query by name, or nothing typed yet (every name matches): the notes open or recent (and this
+    // one), whose ranks differ, are weighed one by one; of the rest only what the index says can make the list.
     const special = new Set([req.path, ...(req.options.recentPaths ?? [])]);
     for (const p of special) {
       const f = cache.fileEntry(p);
       if (f) consider(f);
-      for (const e of cache.alternativesOf(p)) consider(e);
+      if (!markdown) for (const e of cache.alternativesOf(p)) consider(e);
     }
-    for (const e of indexedCandidates(cache.index, query, { special, need: (req.options.maxItems ?? DEFAULT_MAX_ITEMS) + 1, embed: style === 'embed', wordStartOnly, cancellation: req.ctx.cancellation })) consider(e);
+    const need = (req.options.maxItems ?? DEFAULT_MAX_ITEMS) + 1;
+    for (const e of indexedCandidates(cache.index, query, { special, need, embed: style === 'embed', alternatives: !markdown, wordStartOnly, cancellation: req.ctx.cancellation })) consider(e);
   } else {
     for (const e of cache.fileEntries()) consider(e);
     // Alternative names complete wiki-links only: a markdown link has no place for them (R3.7).
@@ -929,15 +930,23 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
 }
 
 /**
- * The names outside `special` that the ranking of a wiki-link query by name (no `/`, no `.`) can keep: read from
- * the index tier by tier, best first (exact, prefix, word prefix, then the fuzzy tiers from a scan), each tier in
- * the ranking's order among equals, and stopped once `need` are found: the ranking puts any further name of that
- * tier after them, and every lower tier after the whole tier.
+ * The names outside `special` that the ranking of a wiki-link query by name (no `/`, no `.`), or of an empty
+ * query in any link, can keep: read from the index tier by tier, best first (exact, prefix, word prefix, then the
+ * fuzzy tiers from a scan), each tier in the ranking's order among equals, and stopped once `need` are found: the
+ * ranking puts any further name of that tier after them, and every lower tier after the whole tier.
  */
 function indexedCandidates(
   index: NameIndex,
   query: string,
-  opts: { special: ReadonlySet<string>; need: number; embed: boolean; wordStartOnly: boolean; cancellation?: FeatureContext['cancellation'] },
+  opts: {
+    special: ReadonlySet<string>;
+    need: number;
+    embed: boolean;
+    /** False in a markdown link, which has no place for alternative names (R3.7). */
+    alternatives: boolean;
+    wordStartOnly: boolean;
+    cancellation?: FeatureContext['cancellation'];
+  },
 ): NameEntry[] {
   const out: NameEntry[] = [];
   const { special, need } = opts;
@@ -974,9 +983,10 @@ function indexedCandidates(
   if (query === '') {
     // Nothing typed: the kind's rank comes first (attachments with notes in an embed, else last).
     const any = (): boolean => true;
+    const alt = opts.alternatives ? ['alt'] : [];
     if (opts.embed) {
-      if (!take('all', any, ['note', 'attachment'])) take('all', any, ['alt']);
-    } else if (!take('all', any, ['note']) && !take('all', any, ['alt'])) take('all', any, ['attachment']);
+      if (!take('all', any, ['note', 'attachment'])) take('all', any, alt);
+    } else if (!take('all', any, ['note']) && !take('all', any, alt)) take('all', any, ['attachment']);
     return out;
   }
   for (const e of index.exactly(query)) if (!special.has(e.path)) out.push(e);

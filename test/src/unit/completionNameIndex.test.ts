@@ -49,7 +49,9 @@ describe('completion name index', () => {
       for (let q = 0; q < 12; q++) {
         const typed = pick(['', '', 'n', 'no', 'not', 'note', 'Note 1', 'key', 'key i', 'ideas', 'tpc', 'í', 'i̇s', 'zz', 'a-', 'x', 'ete', 'meeting 3', 'qq', pick(words).slice(0, 1 + next(6))]);
         const embed = next(3) === 0 ? '!' : '';
-        const line = `${embed}[[${typed}`;
+        // Mostly wiki-links; some markdown links (`](`, the index serves them when nothing is typed) and paths.
+        const form = next(6);
+        const line = form === 0 ? `see [x](${next(2) === 0 ? '' : typed.replace(/ /g, '%20')}` : form === 1 ? `${embed}[[${pick(['a/', 'Ideas/', 'c/n', ''])}${typed}` : `${embed}[[${typed}`;
         const current = next(4) === 0 && notes.length ? pick(notes) : 'Current.md';
         texts.set(current, line);
         index.upsertNote(parseNote(current, line));
