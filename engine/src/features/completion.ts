@@ -488,8 +488,6 @@ function sameEntries(a: readonly NameEntry[], b: readonly NameEntry[]): boolean 
 const KEY_CHARS = 3;
 /** A change record adding or removing more names than this rebuilds the index in one sort instead of inserting each. */
 const REBUILD_THRESHOLD = 512;
-/** Most word-start matches of a long query weighed one by one; more are read from the buckets, best first. */
-const SUFFIX_RANGE_LIMIT = 256;
 
 /**
  * The order of a bucket: completion's order among equals (see `byName` in {@link fileCompletion}: shorter first,
@@ -536,8 +534,6 @@ class NameIndex {
   private readonly buckets = new Map<string, { items: NameEntry[]; dead: number }>();
   private readonly exact = new Map<string, NameEntry[]>();
   private readonly removedEntries = new WeakSet<NameEntry>();
-  /** For queries longer than a bucket key. */
-  readonly suffixes = new WordSuffixes();
 
   constructor(entries: Iterable<NameEntry>) {
     this.rebuild(entries);
@@ -547,7 +543,6 @@ class NameIndex {
     this.buckets.clear();
     this.exact.clear();
     const all = [...entries];
-    this.suffixes.rebuild(all);
     // One sort, then every bucket filled in order: each is sorted without sorting it.
     for (const e of all.sort(nameOrder)) {
       for (const k of bucketKeys(e)) {
@@ -560,7 +555,6 @@ class NameIndex {
   }
 
   add(e: NameEntry): void {
-    this.suffixes.add(e);
     for (const k of bucketKeys(e)) {
       const b = this.buckets.get(k);
       if (!b) {
@@ -582,7 +576,6 @@ class NameIndex {
   remove(e: NameEntry): void {
     if (this.removedEntries.has(e)) return;
     this.removedEntries.add(e);
-    this.suffixes.remove(e);
     for (const k of bucketKeys(e)) {
       const b = this.buckets.get(k);
       if (!b) continue;
@@ -621,81 +614,6 @@ class NameIndex {
     const same = this.exact.get(e.nameLow);
     if (same) same.push(e);
     else this.exact.set(e.nameLow, [e]);
-  }
-}
-
-/**
- * Every word-start suffix of every name (`key ideas` → `key ideas`, `ideas`), sorted, in parallel arrays: the
- * names a query longer than a bucket key is a prefix of a word of, found by binary search as one range.
- */
-class WordSuffixes {
-  private suffixes: string[] = [];
-  private entries: NameEntry[] = [];
-  private offsets: number[] = [];
-
-  rebuild(all: Iterable<NameEntry>): void {
-    const records: Array<{ s: string; e: NameEntry; i: number }> = [];
-    for (const e of all) for (const i of wordStarts(e)) records.push({ s: e.nameLow.slice(i), e, i });
-    records.sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : 0));
-    this.suffixes = records.map((r) => r.s);
-    this.entries = records.map((r) => r.e);
-    this.offsets = records.map((r) => r.i);
-  }
-
-  add(e: NameEntry): void {
-    for (const i of wordStarts(e)) {
-      const s = e.nameLow.slice(i);
-      const at = this.lowerBound(s);
-      this.suffixes.splice(at, 0, s);
-      this.entries.splice(at, 0, e);
-      this.offsets.splice(at, 0, i);
-    }
-  }
-
-  remove(e: NameEntry): void {
-    for (const i of wordStarts(e)) {
-      const s = e.nameLow.slice(i);
-      for (let at = this.lowerBound(s); at < this.suffixes.length && this.suffixes[at] === s; at++) {
-        if (this.entries[at] !== e || this.offsets[at] !== i) continue;
-        this.suffixes.splice(at, 1);
-        this.entries.splice(at, 1);
-        this.offsets.splice(at, 1);
-        break;
-      }
-    }
-  }
-
-  /** The records whose suffix starts with `prefix`, as `[from, to)`. */
-  range(prefix: string): [number, number] {
-    const from = this.lowerBound(prefix);
-    let lo = from;
-    let hi = this.suffixes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.suffixes[mid].startsWith(prefix)) lo = mid + 1;
-      else hi = mid;
-    }
-    return [from, lo];
-  }
-
-  entry(at: number): NameEntry {
-    return this.entries[at];
-  }
-
-  /** Where the word of record `at` starts in its name: 0 for the name's start. */
-  offset(at: number): number {
-    return this.offsets[at];
-  }
-
-  private lowerBound(s: string): number {
-    let lo = 0;
-    let hi = this.suffixes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.suffixes[mid] < s) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
 
@@ -980,6 +898,31 @@ function indexedCandidates(
     }
     return out.length >= need;
   };
+  /**
+   * {@link take} for the prefix tier: a bucket is sorted by name within each length, so the names of a length
+   * that begin with the query are one range, found by binary search, however long the query and few its matches.
+   */
+  const takePrefixed = (key: string): boolean => {
+    const cap = need - out.length;
+    for (const c of NAME_CLASSES) {
+      const b = index.read(`${key}|${c}`);
+      if (!b) continue;
+      const items = b.items;
+      let taken = 0;
+      for (let start = 0; start < items.length && taken < cap; ) {
+        const length = items[start].name.length;
+        const end = firstIndex(items, start, items.length, (e) => e.name.length > length);
+        for (let i = firstIndex(items, start, end, (e) => e.nameLow >= query); i < end && taken < cap && items[i].nameLow.startsWith(query); i++) {
+          const e = items[i];
+          if (e.nameLow === query || special.has(e.path) || (b.dead > 0 && index.isRemoved(e))) continue;
+          out.push(e);
+          taken++;
+        }
+        start = end;
+      }
+    }
+    return out.length >= need;
+  };
   if (query === '') {
     // Nothing typed: the kind's rank comes first (attachments with notes in an embed, else last).
     const any = (): boolean => true;
@@ -990,29 +933,10 @@ function indexedCandidates(
     return out;
   }
   for (const e of index.exactly(query)) if (!special.has(e.path)) out.push(e);
-  const [from, to] = query.length > KEY_CHARS ? index.suffixes.range(query) : [0, Infinity];
-  if (to - from <= SUFFIX_RANGE_LIMIT) {
-    // A long query with few words it begins: every such name is weighed (the ranking keeps the best), the prefix
-    // tier before the word-prefix tier.
-    const prefix = new Set<NameEntry>();
-    const wordPrefix = new Set<NameEntry>();
-    for (let at = from; at < to; at++) {
-      const e = index.suffixes.entry(at);
-      if (special.has(e.path) || e.nameLow === query) continue;
-      if (index.suffixes.offset(at) === 0) prefix.add(e);
-      else if (matchTier(query, e.nameLow, e.name, opts.wordStartOnly) === WORD_PREFIX) wordPrefix.add(e);
-    }
-    out.push(...prefix);
-    if (out.length >= need) return out;
-    out.push(...wordPrefix);
-    if (out.length >= need) return out;
-  } else {
-    // A short query (or one that begins words of many names): the buckets of its first characters, in the
-    // ranking's order, read until enough are found.
-    const key = query.slice(0, KEY_CHARS);
-    if (take(`h${key}`, (e) => e.nameLow !== query && e.nameLow.startsWith(query))) return out;
-    if (take(`w${key}`, (e) => matchTier(query, e.nameLow, e.name, opts.wordStartOnly) === WORD_PREFIX)) return out;
-  }
+  // The buckets of the query's first characters, in the ranking's order, read until enough are found.
+  const key = query.slice(0, KEY_CHARS);
+  if (takePrefixed(`h${key}`)) return out;
+  if (take(`w${key}`, (e) => matchTier(query, e.nameLow, e.name, opts.wordStartOnly) === WORD_PREFIX)) return out;
   // Subsequences from a word start: the names with a word starting with the query's first character, most ruled
   // out by their characters alone. Any subsequence (when asked for): every name.
   const queryChars = charMask(query);
@@ -1020,6 +944,18 @@ function indexedCandidates(
   if (take([`h${query[0]}`, `w${query[0]}`], tierIs(WORD_FUZZY)) || opts.wordStartOnly) return out;
   take('all', tierIs(WEAK_FUZZY));
   return out;
+}
+
+/** The first index in `[from, to)` whose item passes `after` (false, then true, along the range), else `to`. */
+function firstIndex<T>(items: readonly T[], from: number, to: number, after: (item: T) => boolean): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after(items[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Whether the note being written in is public: then links to private notes are marked (see {@link markPrivate}). */
