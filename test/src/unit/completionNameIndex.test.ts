@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionList } from 'vscode-languageserver-types';
-import { parseNote, provideCompletion, VaultIndex, type CompletionOptions, type FeatureContext } from '@ospo-notes/engine';
+import { FileLookup, parseNote, provideCompletion, VaultIndex, writeLinkPath, type CompletionOptions, type FeatureContext } from '@ospo-notes/engine';
 
 /**
  * The name index behind `[[` completion gives the same list as weighing every name (`scanAllNames`), on seeded
@@ -117,5 +117,42 @@ describe('completion name index', () => {
     assert.deepEqual(indexed, provideCompletion(ctx, 'Current.md', at, { scanAllNames: true }));
     assert.deepEqual(indexed.items.slice(0, 3).map((i) => i.label), ['Big 1', 'Big 10', 'Big 11']);
     assert.equal(indexed.isIncomplete, true);
+  });
+});
+
+describe('link path memo', () => {
+  it('writes the same link paths as a fresh file set, from any folder, in every form, as files come and go (seeded)', () => {
+    let s = 11;
+    const next = (n: number): number => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s >>> 8) % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)];
+    const folders = ['', 'a/', 'a/b/', 'b/', 'c/a/'];
+    const names = ['X', 'x', 'Index', 'Note 1', 'Y', 'img.png'];
+    const files = new FileLookup();
+    const add = (): string => {
+      const p = `${pick(folders)}${pick(names)}${next(2) ? '' : '.md'}`.replace(/\.png\.md$/, '.png');
+      files.add(p.endsWith('.png') || p.endsWith('.md') ? p : `${p}.md`);
+      return p;
+    };
+    for (let i = 0; i < 12; i++) add();
+    for (let round = 0; round < 300; round++) {
+      if (next(5) === 0) add();
+      if (next(7) === 0) files.remove(pick([...files.paths()]));
+      const paths = [...files.paths()];
+      const to = pick(paths);
+      const from = `${pick(folders)}Source ${next(3)}.md`;
+      const format = { style: pick(['wiki', 'markdown'] as const), pathForm: pick(['shortest', 'relative', 'absolute'] as const) };
+      const fresh = new FileLookup(paths);
+      const write = (f: FileLookup): string => {
+        try {
+          return writeLinkPath(f, from, to, format, { name: true });
+        } catch (e) {
+          return `error: ${(e as Error).message}`;
+        }
+      };
+      assert.equal(write(files), write(fresh), `round ${round}: ${from} → ${to} ${JSON.stringify(format)}`);
+    }
   });
 });
