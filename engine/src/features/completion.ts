@@ -492,7 +492,8 @@ const REBUILD_THRESHOLD = 512;
 /**
  * The order of a bucket: completion's order among equals (see `byName` in {@link fileCompletion}: shorter first,
  * then by name, path and kind). A bucket holds one class of names (notes, attachments or alternative names), so
- * the kind's rank, which depends on the link being written, is left to the reader that merges the classes.
+ * the kind's rank, which depends on the link being written, is the same throughout: readers take from each class
+ * and leave the order across classes to the ranking.
  */
 function nameOrder(a: NameEntry, b: NameEntry): number {
   return a.name.length - b.name.length || (a.nameLow < b.nameLow ? -1 : a.nameLow > b.nameLow ? 1 : 0) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
