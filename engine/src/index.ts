@@ -78,3 +78,6 @@ export * from './diagnostics/rule';
 export * from './diagnostics/rules';
 export * from './diagnostics/visibility';
 export * from './features/completionHeadingSearch';
+
+// How a server process built on the engine is started (node flags, environment).
+export * from './serverLaunch';

@@ -555,12 +555,13 @@ function toLspDiagnostic(vault: Vault, d: NoteDiagnostic): Diagnostic {
 }
 
 /**
- * At most this many problems of one note are sent; the rest are summed up in one more diagnostic. A real index
- * note has thousands of broken links at most, while a 10 MB note of links has hundreds of thousands: sending them
- * all costs a 60 MB message (built twice: once for the digest, once to send) and seconds of a blocked server on
- * every publish. The checker and `Check vault` still count every problem.
+ * At most this many problems of one note are sent; the rest are summed up in one more diagnostic. A note with
+ * more broken links than this is generated or pasted, and a list that long helps nobody in the Problems panel,
+ * while each publish costs about its length: converting, digesting and sending 12,500 problems of a 10 MB note
+ * took a tenth of a busy server's time under a storm of edits elsewhere that re-queued it. The checker and
+ * `Check vault` still count every problem.
  */
-const MAX_PUBLISHED_DIAGNOSTICS = 20000;
+const MAX_PUBLISHED_DIAGNOSTICS = 2000;
 
 /**
  * Sends a note's problems unless the client already has exactly these (typing in a paragraph re-resolves the
@@ -580,7 +581,7 @@ function publishNote(vault: Vault, p: string, computed?: NoteDiagnostic[]): void
 }
 
 /** From this many problems on, a note's problems are converted and digested in slices (publishNoteInSlices). */
-const SLICED_PUBLISH_DIAGNOSTICS = 2000;
+const SLICED_PUBLISH_DIAGNOSTICS = 500;
 
 /**
  * {@link publishNote} for the publish queue: a note with thousands of problems (an index note, a 10 MB note of
@@ -590,7 +591,18 @@ const SLICED_PUBLISH_DIAGNOSTICS = 2000;
 async function publishNoteInSlices(vault: Vault, p: string): Promise<number> {
   let busy = 0;
   let started = performance.now();
-  const diags = vault.index.note(p) && inPublishScope(vault, p) ? vault.problems.problems(vault.index, p, diagnosticOptions(vault)) : [];
+  let diags: NoteDiagnostic[] = [];
+  if (vault.index.note(p) && inPublishScope(vault, p)) {
+    const computed = await vault.problems.problemsInSlices(vault.index, p, diagnosticOptions(vault), async () => {
+      busy += performance.now() - started;
+      await backgroundTurn();
+      started = performance.now();
+    }, BACKGROUND_SLICE_MS);
+    // The note changed while its problems were computed: the change queued it again.
+    if (!computed) return busy + performance.now() - started;
+    diags = computed;
+  }
+  if (!workspace.vaults.includes(vault)) return busy + performance.now() - started;
   if (diags.length < SLICED_PUBLISH_DIAGNOSTICS) {
     publishNote(vault, p, diags);
     return performance.now() - started;
@@ -1614,14 +1626,24 @@ const onCheckVaultRequest = async () => {
     if (!v.ready) continue;
     const counts = { error: 0, warning: 0, information: 0, hint: 0 };
     let notesWithProblems = 0;
-    await inSlices([...v.index.notePaths()], (p) => {
-      const diags = v.problems.problems(v.index, p, diagnosticOptions(v));
+    let until = performance.now() + BACKGROUND_SLICE_MS;
+    for (const p of [...v.index.notePaths()]) {
+      if (!v.index.note(p)) continue;
+      // A note of thousands of links is computed in slices too; if it changes meanwhile, computed again.
+      let diags: NoteDiagnostic[] | undefined;
+      for (let attempt = 0; !diags; attempt++) {
+        diags = attempt < 3 ? await v.problems.problemsInSlices(v.index, p, diagnosticOptions(v), nextTurn, BACKGROUND_SLICE_MS) : v.problems.problems(v.index, p, diagnosticOptions(v));
+      }
       if (diags.length) notesWithProblems++;
       for (const d of diags) counts[d.severity]++;
       // A note of thousands of problems is sent from the publish queue, in slices, not in this request's turn.
       if (diags.length >= SLICED_PUBLISH_DIAGNOSTICS && inPublishScope(v, p)) queuePublish(v, [p], true);
       else publishNote(v, p, inPublishScope(v, p) ? diags : []);
-    }, nextTurn);
+      if (performance.now() > until) {
+        await nextTurn();
+        until = performance.now() + BACKGROUND_SLICE_MS;
+      }
+    }
     // A broken frontmatter schema file counts as a file with a problem.
     for (const d of v.schema.problems) counts[d.severity]++;
     if (v.schema.problems.length > 0) notesWithProblems++;

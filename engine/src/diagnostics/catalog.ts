@@ -159,7 +159,7 @@ export const DIAGNOSTIC_DOCS = {
   },
   'more-problems': {
     title: 'More problems than the editor lists',
-    summary: 'The editor lists at most 20,000 problems of one note; this entry counts the rest. The checker and the Check Vault command list them all.',
+    summary: 'The editor lists at most 2,000 problems of one note; this entry counts the rest. The checker and the Check Vault command list them all.',
     severity: 'information',
   },
 } as const satisfies Record<DiagnosticCode | ServerDiagnosticCode, DiagnosticDoc>;

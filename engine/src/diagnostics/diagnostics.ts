@@ -11,7 +11,7 @@ import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
 import { resolveLinkpath } from '../vault/resolve';
 import type { Visibility } from '../vault/visibility';
-import type { DiagnosticRule } from './rule';
+import { runSteps, type DiagnosticRule } from './rule';
 import type { FrontmatterSchema } from './frontmatterSchema';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -151,6 +151,9 @@ export const linksRule: DiagnosticRule = {
   // notes named in `resolutions` are exactly those whose link problems can differ.
   dependsOn: ['resolutions'],
   check(ctx, path) {
+    return runSteps(linksRule.checkSteps!(ctx, path));
+  },
+  *checkSteps(ctx, path) {
     const note = ctx.index.note(path);
     if (!note) return [];
     const opts = linkOptions(ctx.options);
@@ -158,6 +161,7 @@ export const linksRule: DiagnosticRule = {
     const targets = ctx.index.linkTargets(path);
     const unresolved: UnresolvedMemo = new Map();
     for (let i = 0; i < note.links.length; i++) {
+      if (i % LINKS_PER_STEP === LINKS_PER_STEP - 1) yield;
       // A link holding a Templater or core Templates tag is a placeholder (see Link.placeholder); the note's other links are checked.
       if (note.links[i].placeholder) continue;
       const d = linkDiagnostic(ctx.index, note, note.links[i], targets[i], opts, unresolved);
@@ -166,6 +170,9 @@ export const linksRule: DiagnosticRule = {
     return out;
   },
 };
+
+/** Links checked between two chances to yield (a few milliseconds of work at most, "did you mean" included). */
+const LINKS_PER_STEP = 256;
 
 /** A block id used twice in one note: links reach only the first. */
 export const duplicateBlockIdsRule: DiagnosticRule = {
@@ -203,7 +210,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
           message: `'${link.destination}' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://${link.destination}'.`,
         };
       }
-      if (opts.outside.size > 0 && resolveLinkpath(link.path, path, opts.outside).target !== undefined) {
+      if (opts.outside.size > 0 && leadsOutside(link.path, path, opts.outside, unresolved)) {
         return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
       }
       if (missing === 'off') return undefined;
@@ -252,9 +259,19 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
 
 /**
  * What an unresolved link's problem says depends only on the linkpath and whether it embeds: a note that links
- * 10,000 times to names that do not exist asks for suggestions once per name, not once per link.
+ * 10,000 times to names that do not exist asks for suggestions once per name, not once per link. `outside`: per
+ * linkpath, whether it leads to a symlink out of the vault.
  */
-type UnresolvedMemo = Map<string, Pick<NoteDiagnostic, 'code' | 'message' | 'data'>>;
+type UnresolvedMemo = Map<string, Pick<NoteDiagnostic, 'code' | 'message' | 'data'>> & { outside?: Map<string, boolean> };
+
+/** Whether `linkpath`, written in the note at `source`, names a symlink leading out of the vault (memoised per note). */
+function leadsOutside(linkpath: string, source: string, outside: FileLookup, memo?: UnresolvedMemo): boolean {
+  const known = memo?.outside?.get(linkpath);
+  if (known !== undefined) return known;
+  const found = resolveLinkpath(linkpath, source, outside).target !== undefined;
+  if (memo) (memo.outside ??= new Map()).set(linkpath, found);
+  return found;
+}
 
 function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, memo?: UnresolvedMemo): NoteDiagnostic {
   const key = `${link.embed ? '!' : ''}${link.path}`;

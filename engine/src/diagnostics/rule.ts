@@ -30,4 +30,18 @@ export interface DiagnosticRule {
   affected?(change: IndexChange, index: VaultIndex): Iterable<string>;
   /** The rule's problems in the note at `path`. */
   check(ctx: RuleContext, path: string): NoteDiagnostic[];
+  /**
+   * The same work as {@link check}, as steps that yield between runs of a note's links: a rule whose cost grows
+   * with the note (25,000 links take a few hundred milliseconds on a busy machine) lets a server answer requests
+   * between them (ProblemCache.problemsInSlices). Optional; `check` must return what the steps return.
+   */
+  checkSteps?(ctx: RuleContext, path: string): Generator<void, NoteDiagnostic[]>;
+}
+
+/** Runs a rule's {@link DiagnosticRule.checkSteps} to the end, in one go. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }

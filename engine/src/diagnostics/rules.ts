@@ -89,6 +89,12 @@ export class ProblemCache {
   private readonly ruleNumbers: ReadonlyMap<DiagnosticRule, number>;
   /** Notes whose problems may have changed since the last {@link takeStale}, the edited ones first. */
   private stale = new Set<string>();
+  /**
+   * Computations in slices under way, per note: marked when a change touches that note (or everything is reset),
+   * so that one that sees its mark after a pause knows it started over old data. Changes elsewhere in the vault
+   * do not stop it: under a storm of edits it would never end.
+   */
+  private readonly slicing = new Map<string, Set<{ moved: boolean }>>();
 
   constructor(readonly rules: readonly DiagnosticRule[] = DIAGNOSTIC_RULES) {
     this.ruleNumbers = new Map(rules.map((r, i) => [r, i]));
@@ -101,8 +107,7 @@ export class ProblemCache {
       this.results.delete(path);
       return [];
     }
-    let known = this.results.get(path);
-    if (!known) this.results.set(path, (known = new Array<readonly NoteDiagnostic[] | undefined>(this.rules.length).fill(undefined)));
+    const known = this.resultsOf(path);
     const ctx: RuleContext = { index, options: this.options };
     const out: NoteDiagnostic[] = [];
     for (let i = 0; i < this.rules.length; i++) {
@@ -117,6 +122,71 @@ export class ProblemCache {
     return out;
   }
 
+  /**
+   * {@link problems}, computed in slices of about `sliceMs` with `pause()` between them for rules that can
+   * (DiagnosticRule.checkSteps): a note of 25,000 links is not one long step. When the note changes during a
+   * pause, the result is that of the model it started from, and is not kept; undefined when the note was removed
+   * or the cache reset meanwhile (the change that did it marked the note stale: the caller publishes it again).
+   */
+  async problemsInSlices(index: VaultIndex, path: string, options: DiagnosticOptions, pause: () => Promise<void>, sliceMs: number): Promise<NoteDiagnostic[] | undefined> {
+    this.bind(index, options);
+    const note = index.note(path);
+    if (!note) return this.problems(index, path, options);
+    const mark = { moved: false };
+    let marks = this.slicing.get(path);
+    if (!marks) this.slicing.set(path, (marks = new Set()));
+    marks.add(mark);
+    try {
+      return await this.sliced(index, path, options, pause, sliceMs, note, mark);
+    } finally {
+      marks.delete(mark);
+      if (marks.size === 0 && this.slicing.get(path) === marks) this.slicing.delete(path);
+    }
+  }
+
+  private async sliced(index: VaultIndex, path: string, options: DiagnosticOptions, pause: () => Promise<void>, sliceMs: number, note: object, mark: { moved: boolean }): Promise<NoteDiagnostic[] | undefined> {
+    let until = performance.now() + sliceMs;
+    const ctx: RuleContext = { index, options: this.options };
+    const found = new Map<DiagnosticRule, readonly NoteDiagnostic[]>();
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i];
+      if (this.results.get(path)?.[i] || !rule.checkSteps) continue;
+      const steps = rule.checkSteps(ctx, path);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) {
+          found.set(rule, step.value.length === 0 ? NONE : step.value);
+          break;
+        }
+        if (performance.now() < until) continue;
+        await pause();
+        if (this.index !== index || !index.note(path)) return undefined;
+        until = performance.now() + sliceMs;
+      }
+    }
+    if (mark.moved || index.note(path) !== note) {
+      // The note changed meanwhile: these are the problems of the model it had (as a computation in one step
+      // just before the change would have given), not kept, so that the publish the change queued computes
+      // the new ones. Giving up instead would publish nothing while a big note is typed into.
+      const out: NoteDiagnostic[] = [];
+      for (const rule of this.rules) out.push(...(found.get(rule) ?? rule.check(ctx, path)));
+      return out;
+    }
+    const known = this.resultsOf(path);
+    for (const [rule, r] of found) {
+      const i = this.ruleNumbers.get(rule)!;
+      if (!known[i]) known[i] = r;
+    }
+    return this.problems(index, path, options);
+  }
+
+  /** The note's list of rule results, made (every result unknown) when it has none. */
+  private resultsOf(path: string): Array<readonly NoteDiagnostic[] | undefined> {
+    let known = this.results.get(path);
+    if (!known) this.results.set(path, (known = new Array<readonly NoteDiagnostic[] | undefined>(this.rules.length).fill(undefined)));
+    return known;
+  }
+
   /** The notes whose problems may have changed since the last call (removed notes included), and forgets them. */
   takeStale(): Set<string> {
     const s = this.stale;
@@ -127,6 +197,7 @@ export class ProblemCache {
   /** Forgets every result. */
   clear(): void {
     this.results.clear();
+    this.markAllMoved();
   }
 
   private bind(index: VaultIndex, options: DiagnosticOptions): void {
@@ -136,23 +207,36 @@ export class ProblemCache {
       this.results.clear();
       this.stale.clear();
       this.unsubscribe = index.onChange((change) => this.apply(change, index));
+      this.markAllMoved();
     }
     const key = optionsKey(options);
     if (key.length !== this.optionsKey.length || key.some((v, i) => v !== this.optionsKey[i])) {
       this.results.clear();
+      this.markAllMoved();
       this.optionsKey = key;
     }
     this.options = options;
   }
 
+  private markAllMoved(): void {
+    for (const marks of this.slicing.values()) for (const m of marks) m.moved = true;
+  }
+
+  private markMoved(path: string): void {
+    const marks = this.slicing.get(path);
+    if (marks) for (const m of marks) m.moved = true;
+  }
+
   private apply(change: IndexChange, index: VaultIndex): void {
     for (const p of change.removed) {
+      this.markMoved(p);
       this.results.delete(p);
       this.stale.add(p);
     }
     for (const [p, rules] of rulesToRerun(change, index, this.rules)) {
       const known = this.results.get(p);
       if (known) for (const rule of rules) known[this.ruleNumbers.get(rule)!] = undefined;
+      this.markMoved(p);
       this.stale.add(p);
     }
   }

@@ -70,6 +70,11 @@ export interface CompletionOptions {
   };
   /** Seed for generated block ids, for reproducible results; random when absent. */
   blockIdSeed?: number;
+  /**
+   * Weigh every name of the vault for link targets instead of reading the name index (same answer, slower): the
+   * reference the index is tested against.
+   */
+  scanAllNames?: boolean;
 }
 
 /** Characters after which the client should ask for completions. */
@@ -366,10 +371,45 @@ class NameCache {
   private altList: NameEntry[] | undefined;
   readonly keyCounts = new Map<string, number>();
 
+  /** Every entry of `files` and `notes`, by word-start prefix (see {@link NameIndex}). */
+  readonly index: NameIndex;
+  /** Entries that left and entered since the last {@link flushIndex}, for the index. */
+  private pendingOut: NameEntry[] = [];
+  private pendingIn: NameEntry[] = [];
+
   constructor(index: VaultIndex) {
     for (const p of index.files.paths()) this.files.set(p, fileEntry(p));
     for (const note of index.allNotes()) this.setNote(note);
+    this.pendingIn = [];
+    this.pendingOut = [];
+    this.index = new NameIndex(this.allEntries());
     index.onChange((change) => this.apply(index, change));
+  }
+
+  /** The entry of the file at `path`, if it is in the vault. */
+  fileEntry(path: string): NameEntry | undefined {
+    return this.files.get(path);
+  }
+
+  /** The alternative names of the note at `path`. */
+  alternativesOf(path: string): readonly NameEntry[] {
+    return this.notes.get(path)?.entries ?? [];
+  }
+
+  private *allEntries(): Generator<NameEntry> {
+    yield* this.files.values();
+    for (const n of this.notes.values()) yield* n.entries;
+  }
+
+  /** Brings the index up to date with the entries changed since the last call: one by one, or rebuilt when many. */
+  private flushIndex(): void {
+    if (this.pendingIn.length + this.pendingOut.length > REBUILD_THRESHOLD) this.index.rebuild(this.allEntries());
+    else {
+      for (const e of this.pendingOut) this.index.remove(e);
+      for (const e of this.pendingIn) this.index.add(e);
+    }
+    this.pendingIn = [];
+    this.pendingOut = [];
   }
 
   /** Every note and attachment. */
@@ -388,23 +428,32 @@ class NameCache {
 
   private apply(index: VaultIndex, change: IndexChange): void {
     for (const p of change.removed) {
-      if (this.files.delete(p)) this.fileList = undefined;
+      const f = this.files.get(p);
+      if (f) {
+        this.files.delete(p);
+        this.fileList = undefined;
+        this.pendingOut.push(f);
+      }
       const n = this.notes.get(p);
       if (!n) continue;
       this.countKeys(n, -1);
       this.notes.delete(p);
+      this.pendingOut.push(...n.entries);
       if (n.entries.length > 0) this.altList = undefined;
     }
     for (const p of change.added) {
       if (this.files.has(p)) continue;
-      this.files.set(p, fileEntry(p));
+      const f = fileEntry(p);
+      this.files.set(p, f);
       this.fileList = undefined;
+      this.pendingIn.push(f);
     }
     for (const [p, exports] of change.exports) {
       if (!exports.names && !exports.frontmatter) continue;
       const note = index.note(p);
       if (note) this.setNote(note);
     }
+    this.flushIndex();
   }
 
   private setNote(note: NoteModel): void {
@@ -413,8 +462,11 @@ class NameCache {
     if (previous) this.countKeys(previous, -1);
     this.countKeys(n, +1);
     this.notes.set(note.path, n);
-    if (!sameEntries(previous?.entries ?? [], n.entries)) this.altList = undefined;
-    else if (previous) n.entries = previous.entries;
+    if (!sameEntries(previous?.entries ?? [], n.entries)) {
+      this.altList = undefined;
+      if (previous) this.pendingOut.push(...previous.entries);
+      this.pendingIn.push(...n.entries);
+    } else if (previous) n.entries = previous.entries;
   }
 
   private countKeys(n: NoteNames, delta: number): void {
@@ -428,6 +480,143 @@ class NameCache {
 
 function sameEntries(a: readonly NameEntry[], b: readonly NameEntry[]): boolean {
   return a.length === b.length && a.every((e, i) => e.kind === b[i].kind && e.name === b[i].name);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Name index: the wiki-link names by word-start prefix, so that `[[query` reads only the names it can offer
+
+/** Longest word-start prefix a bucket is keyed by: a longer query is looked up by its first characters. */
+const KEY_CHARS = 3;
+/** A change record adding or removing more names than this rebuilds the index in one sort instead of inserting each. */
+const REBUILD_THRESHOLD = 512;
+
+/**
+ * The order of a bucket: completion's order among equals (see `byName` in {@link fileCompletion}: shorter first,
+ * then by name, path and kind). A bucket holds one class of names (notes, attachments or alternative names), so
+ * the kind's rank, which depends on the link being written, is the same throughout: readers take from each class
+ * and leave the order across classes to the ranking.
+ */
+function nameOrder(a: NameEntry, b: NameEntry): number {
+  return a.name.length - b.name.length || (a.nameLow < b.nameLow ? -1 : a.nameLow > b.nameLow ? 1 : 0) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+}
+
+/** The classes of names a bucket key is split into (see {@link bucketKeys}). */
+const NAME_CLASSES = ['note', 'attachment', 'alt'] as const;
+
+function nameClass(e: NameEntry): (typeof NAME_CLASSES)[number] {
+  return e.kind === 'note' || e.kind === 'attachment' ? e.kind : 'alt';
+}
+
+/** Where the words of a name start (see {@link isWordStart}). */
+function wordStarts(e: NameEntry): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < e.nameLow.length; i++) if (isWordStart(e.name, e.nameLow, i)) out.push(i);
+  return out;
+}
+
+/**
+ * The keys of the buckets a name is in: `h` + its first one to {@link KEY_CHARS} characters (prefix matches),
+ * `w` + the same of every later word (word-prefix matches), and `all`; each followed by `|` and its class.
+ */
+function bucketKeys(e: NameEntry): Set<string> {
+  const cls = `|${nameClass(e)}`;
+  const keys = new Set<string>([`all${cls}`]);
+  for (const i of wordStarts(e)) {
+    for (let n = 1; n <= KEY_CHARS && i + n <= e.nameLow.length; n++) keys.add((i === 0 ? 'h' : 'w') + e.nameLow.slice(i, i + n) + cls);
+  }
+  return keys;
+}
+
+/**
+ * Every note, attachment and alternative name in buckets sorted by {@link nameOrder}, plus the exact names, kept
+ * up to date entry by entry from the name cache's changes. A name leaving is only marked (`removed`) and skipped
+ * by readers; a bucket is compacted once a quarter of it is such marks.
+ */
+class NameIndex {
+  private readonly buckets = new Map<string, { items: NameEntry[]; dead: number }>();
+  private readonly exact = new Map<string, NameEntry[]>();
+  private readonly removedEntries = new WeakSet<NameEntry>();
+
+  constructor(entries: Iterable<NameEntry>) {
+    this.rebuild(entries);
+  }
+
+  rebuild(entries: Iterable<NameEntry>): void {
+    this.buckets.clear();
+    this.exact.clear();
+    const all = [...entries];
+    // One sort, then every bucket filled in order: each is sorted without sorting it.
+    for (const e of all.sort(nameOrder)) {
+      for (const k of bucketKeys(e)) {
+        const b = this.buckets.get(k);
+        if (b) b.items.push(e);
+        else this.buckets.set(k, { items: [e], dead: 0 });
+      }
+      this.addExact(e);
+    }
+  }
+
+  add(e: NameEntry): void {
+    for (const k of bucketKeys(e)) {
+      const b = this.buckets.get(k);
+      if (!b) {
+        this.buckets.set(k, { items: [e], dead: 0 });
+        continue;
+      }
+      let lo = 0;
+      let hi = b.items.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (nameOrder(b.items[mid], e) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      b.items.splice(lo, 0, e);
+    }
+    this.addExact(e);
+  }
+
+  remove(e: NameEntry): void {
+    if (this.removedEntries.has(e)) return;
+    this.removedEntries.add(e);
+    for (const k of bucketKeys(e)) {
+      const b = this.buckets.get(k);
+      if (!b) continue;
+      if (++b.dead * 4 > b.items.length) {
+        b.items = b.items.filter((x) => !this.removedEntries.has(x));
+        b.dead = 0;
+        if (b.items.length === 0) this.buckets.delete(k);
+      }
+    }
+    const same = this.exact.get(e.nameLow);
+    if (same) {
+      const rest = same.filter((x) => x !== e);
+      if (rest.length > 0) this.exact.set(e.nameLow, rest);
+      else this.exact.delete(e.nameLow);
+    }
+  }
+
+  /**
+   * Bucket `key`: its names in {@link nameOrder}, removed ones included while `dead` > 0 (test them with
+   * {@link isRemoved}).
+   */
+  read(key: string): { readonly items: readonly NameEntry[]; readonly dead: number } | undefined {
+    return this.buckets.get(key);
+  }
+
+  isRemoved(e: NameEntry): boolean {
+    return this.removedEntries.has(e);
+  }
+
+  /** The names whose lower-cased form is `low`. */
+  exactly(low: string): readonly NameEntry[] {
+    return this.exact.get(low) ?? [];
+  }
+
+  private addExact(e: NameEntry): void {
+    const same = this.exact.get(e.nameLow);
+    if (same) same.push(e);
+    else this.exact.set(e.nameLow, [e]);
+  }
 }
 
 const caches = new WeakMap<VaultIndex, NameCache>();
@@ -629,9 +818,22 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
     }
     if (tier !== NO_MATCH) offer(e, tier, ext);
   };
-  for (const e of cache.fileEntries()) consider(e);
-  // Alternative names complete wiki-links only: a markdown link has no place for them (R3.7).
-  if (!markdown) for (const e of cache.alternativeNames()) consider(e);
+  if ((query === '' || (!markdown && !withExtension && !byPath)) && !req.options.scanAllNames) {
+    // A wiki-link query by name, or nothing typed yet (every name matches): the notes open or recent (and this
+    // one), whose ranks differ, are weighed one by one; of the rest only what the index says can make the list.
+    const special = new Set([req.path, ...(req.options.recentPaths ?? [])]);
+    for (const p of special) {
+      const f = cache.fileEntry(p);
+      if (f) consider(f);
+      if (!markdown) for (const e of cache.alternativesOf(p)) consider(e);
+    }
+    const need = (req.options.maxItems ?? DEFAULT_MAX_ITEMS) + 1;
+    for (const e of indexedCandidates(cache.index, query, { special, need, embed: style === 'embed', alternatives: !markdown, wordStartOnly, cancellation: req.ctx.cancellation })) consider(e);
+  } else {
+    for (const e of cache.fileEntries()) consider(e);
+    // Alternative names complete wiki-links only: a markdown link has no place for them (R3.7).
+    if (!markdown) for (const e of cache.alternativeNames()) consider(e);
+  }
 
   const items: CompletionItem[] = [];
   const winners = top.sorted();
@@ -645,6 +847,117 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
     items.push(item);
   }
   return { isIncomplete: top.total > winners.length, items };
+}
+
+/**
+ * The names outside `special` that the ranking of a wiki-link query by name (no `/`, no `.`), or of an empty
+ * query in any link, can keep: read from the index tier by tier, best first (exact, prefix, word prefix, then the
+ * fuzzy tiers from a scan), each tier in the ranking's order among equals, and stopped once `need` are found: the
+ * ranking puts any further name of that tier after them, and every lower tier after the whole tier.
+ */
+function indexedCandidates(
+  index: NameIndex,
+  query: string,
+  opts: {
+    special: ReadonlySet<string>;
+    need: number;
+    embed: boolean;
+    /** False in a markdown link, which has no place for alternative names (R3.7). */
+    alternatives: boolean;
+    wordStartOnly: boolean;
+    cancellation?: FeatureContext['cancellation'];
+  },
+): NameEntry[] {
+  const out: NameEntry[] = [];
+  const { special, need } = opts;
+  let scanned = 0;
+  /**
+   * Takes the names of the buckets `keys` that `accept` says are of the tier being read, from each bucket of each
+   * of `classes` up to what is still needed: each is in the ranking's order within its class, so the best of the
+   * tier are among what is taken, whatever the order across classes and buckets (the ranking itself sorts them). A
+   * name in two of the buckets is taken once. True once enough are in: every name not read yet is then ranked after
+   * them.
+   */
+  const take = (keys: string | readonly string[], accept: (e: NameEntry) => boolean, classes: readonly string[] = NAME_CLASSES): boolean => {
+    const cap = need - out.length;
+    const several = typeof keys !== 'string';
+    const seen = several ? new Set<NameEntry>() : undefined;
+    for (const key of several ? keys : [keys]) {
+      for (const c of classes) {
+        const b = index.read(`${key}|${c}`);
+        if (!b) continue;
+        let taken = 0;
+        for (let i = 0; i < b.items.length && taken < cap; i++) {
+          const e = b.items[i];
+          if ((++scanned & 4095) === 0) throwIfCancelled(opts.cancellation);
+          if (!accept(e) || special.has(e.path) || (b.dead > 0 && index.isRemoved(e))) continue;
+          taken++;
+          if (seen?.has(e)) continue;
+          seen?.add(e);
+          out.push(e);
+        }
+      }
+    }
+    return out.length >= need;
+  };
+  /**
+   * {@link take} for the prefix tier: a bucket is sorted by name within each length, so the names of a length
+   * that begin with the query are one range, found by binary search, however long the query and few its matches.
+   */
+  const takePrefixed = (key: string): boolean => {
+    const cap = need - out.length;
+    for (const c of NAME_CLASSES) {
+      const b = index.read(`${key}|${c}`);
+      if (!b) continue;
+      const items = b.items;
+      let taken = 0;
+      for (let start = 0; start < items.length && taken < cap; ) {
+        const length = items[start].name.length;
+        const end = firstIndex(items, start, items.length, (e) => e.name.length > length);
+        for (let i = firstIndex(items, start, end, (e) => e.nameLow >= query); i < end && taken < cap && items[i].nameLow.startsWith(query); i++) {
+          const e = items[i];
+          if (e.nameLow === query || special.has(e.path) || (b.dead > 0 && index.isRemoved(e))) continue;
+          out.push(e);
+          taken++;
+        }
+        start = end;
+      }
+    }
+    return out.length >= need;
+  };
+  if (query === '') {
+    // Nothing typed: the kind's rank comes first (attachments with notes in an embed, else last).
+    const any = (): boolean => true;
+    const alt = opts.alternatives ? ['alt'] : [];
+    if (opts.embed) {
+      if (!take('all', any, ['note', 'attachment'])) take('all', any, alt);
+    } else if (!take('all', any, ['note']) && !take('all', any, alt)) take('all', any, ['attachment']);
+    return out;
+  }
+  for (const e of index.exactly(query)) if (!special.has(e.path)) out.push(e);
+  // The buckets of the query's first characters, in the ranking's order, read until enough are found.
+  const key = query.slice(0, KEY_CHARS);
+  if (takePrefixed(`h${key}`)) return out;
+  if (take(`w${key}`, (e) => matchTier(query, e.nameLow, e.name, opts.wordStartOnly) === WORD_PREFIX)) return out;
+  // Subsequences from a word start: the names with a word starting with the query's first character, most ruled
+  // out by their characters alone. Any subsequence (when asked for): every name.
+  const queryChars = charMask(query);
+  const tierIs = (tier: number) => (e: NameEntry) => (e.chars.name & queryChars) === queryChars && matchTier(query, e.nameLow, e.name, opts.wordStartOnly) === tier;
+  if (take([`h${query[0]}`, `w${query[0]}`], tierIs(WORD_FUZZY)) || opts.wordStartOnly) return out;
+  take('all', tierIs(WEAK_FUZZY));
+  return out;
+}
+
+/** The first index in `[from, to)` whose item passes `after` (false, then true, along the range), else `to`. */
+function firstIndex<T>(items: readonly T[], from: number, to: number, after: (item: T) => boolean): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after(items[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** Whether the note being written in is public: then links to private notes are marked (see {@link markPrivate}). */

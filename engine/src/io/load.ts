@@ -308,7 +308,8 @@ export async function applyMembership(root: string, index: VaultIndex, rules: Va
     let changed: Set<string>;
     if (isNotePath(p)) {
       const text = buffers.get(p);
-      const model = text !== undefined ? parseBuffer(p, text) : await readAndParse(root, p, undefined, nodeVaultFs, cache);
+      // An open buffer of megabytes is parsed in slices (or off the main thread), as an edit of it would be.
+      const model = text !== undefined ? await parseBufferInSlices(p, text) : await readAndParse(root, p, undefined, nodeVaultFs, cache);
       if (!model) continue;
       changed = index.upsertNote(model).resolutions;
     } else {

@@ -144,7 +144,16 @@ interface Entry {
   model?: NoteModel;
   /** The entry's encoded model, until it is taken. */
   bytes?: Buffer;
+  /** A big model as the cache's own encoder wrote it last time (see KEPT_ENCODED_BYTES). */
+  encoded?: Buffer;
 }
+
+/**
+ * Models whose encoding is at least this long keep it between writes, encoded once per version instead of once
+ * per write: a 10 MB note of links takes hundreds of milliseconds to encode, and the cache is written again after
+ * every burst of file changes. Small ones are encoded again (keeping theirs would hold a second copy of the vault).
+ */
+const KEPT_ENCODED_BYTES = 32 * 1024;
 
 /** The stored models of one vault. */
 export class ModelCache {
@@ -152,6 +161,12 @@ export class ModelCache {
   readonly status: ModelCacheStatus;
   private readonly entries = new Map<string, Entry>();
   private decoder?: PlainDecoder;
+  /**
+   * The encoder of the last writes, whose string table only grows, so the kept encodings stay valid with it; a
+   * fresh one once the table holds twice what it held after its first write (strings of models gone since).
+   */
+  private encoder?: PlainEncoder;
+  private encoderStrings = 0;
   private readonly key: CacheKey;
   private readonly log: (line: string) => void;
   private readonly maxBytes: number;
@@ -444,7 +459,13 @@ export class ModelCache {
   }
 
   private async write(): Promise<void> {
-    const encoder = new PlainEncoder();
+    let fresh = false;
+    if (!this.encoder || this.encoder.stringCount > 2 * this.encoderStrings + 10000) {
+      this.encoder = new PlainEncoder();
+      for (const e of this.entries.values()) e.encoded = undefined;
+      fresh = true;
+    }
+    const encoder = this.encoder;
     // The payload in chunks of about a megabyte, hashed as it grows: no copy of the whole file, no long pause.
     const chunks: Buffer[] = [];
     const checksum = createHash('sha1');
@@ -468,9 +489,12 @@ export class ModelCache {
     for (const [p, e] of snapshot) {
       const model = e.model ?? this.decodeEntry(e);
       if (!model) continue;
-      let encoded: Buffer;
+      let encoded = e.encoded;
       try {
-        encoded = encoder.encode(model);
+        if (!encoded) {
+          encoded = await encoder.encodeInSlices(model, nextTurn, this.sliceMs);
+          if (encoded.length >= KEPT_ENCODED_BYTES && this.entries.get(p) === e) e.encoded = encoded;
+        }
       } catch (err) {
         if (!(err instanceof NotPlainDataError)) throw err;
         refused++;
@@ -494,6 +518,7 @@ export class ModelCache {
       }
     }
     seal();
+    if (fresh) this.encoderStrings = encoder.stringCount;
     const tables = encoder.tables();
     checksum.update(tables);
     chunks.push(tables);

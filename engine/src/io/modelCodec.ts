@@ -110,6 +110,68 @@ export class PlainEncoder {
   /** One output buffer for every value: each costs an allocation of its own size only. */
   private readonly out = new Writer();
 
+  /** Strings in the table so far (it only grows: values encoded earlier stay valid with a later table). */
+  get stringCount(): number {
+    return this.stringList.length;
+  }
+
+  /**
+   * {@link encode}, with `pause()` awaited whenever about `sliceMs` have passed: a model's size is in its lists
+   * (links, headings, blocks), each element small, so the lists of the value's top-level object are encoded an
+   * element at a time; a 25,000-link model is not one long step. Other encodes must wait until this one ends (they
+   * share the output buffer).
+   */
+  async encodeInSlices(value: unknown, pause: () => Promise<void>, sliceMs: number): Promise<Buffer> {
+    const w = this.out;
+    w.pos = 0;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.value(w, value, 0);
+      return Buffer.from(w.take());
+    }
+    let until = performance.now() + sliceMs;
+    const o = value as Record<string, unknown>;
+    this.objectHead(w, o);
+    for (const k in o) {
+      const v = o[k];
+      if (!Array.isArray(v)) {
+        this.value(w, v, 1);
+        continue;
+      }
+      w.byte(Tag.Array);
+      w.varint(v.length);
+      for (let i = 0; i < v.length; i++) {
+        this.value(w, v[i], 2);
+        if ((i & 63) === 63 && performance.now() >= until) {
+          await pause();
+          until = performance.now() + sliceMs;
+        }
+      }
+    }
+    return Buffer.from(w.take());
+  }
+
+  /** An object's tag and shape (its values follow, in key order); throws for anything but plain data. */
+  private objectHead(w: Writer, o: Record<string, unknown>): void {
+    const proto = Object.getPrototypeOf(o);
+    if (proto !== Object.prototype && proto !== null) throw new NotPlainDataError(`not plain data: ${(o as object).constructor?.name ?? 'object'}`);
+    // The shape by a walk of a trie of key lists: no key array or joined string per object.
+    let node = this.shapeRoot;
+    for (const k in o) {
+      let child = node.next.get(k);
+      if (!child) {
+        child = { id: -1, next: new Map() };
+        node.next.set(k, child);
+      }
+      node = child;
+    }
+    if (node.id < 0) {
+      node.id = this.shapeList.length;
+      this.shapeList.push(Object.keys(o).map((k) => this.string(k)));
+    }
+    w.byte(proto === null ? Tag.BareObject : Tag.Object);
+    w.varint(node.id);
+  }
+
   /** The string table then the shape table, for {@link PlainDecoder}. */
   tables(): Buffer {
     const w = new Writer();
@@ -177,25 +239,8 @@ export class PlainEncoder {
           return;
         }
         {
-          const proto = Object.getPrototypeOf(v);
-          if (proto !== Object.prototype && proto !== null) throw new NotPlainDataError(`not plain data: ${(v as object).constructor?.name ?? 'object'}`);
-          // The shape by a walk of a trie of key lists: no key array or joined string per object.
           const o = v as Record<string, unknown>;
-          let node = this.shapeRoot;
-          for (const k in o) {
-            let child = node.next.get(k);
-            if (!child) {
-              child = { id: -1, next: new Map() };
-              node.next.set(k, child);
-            }
-            node = child;
-          }
-          if (node.id < 0) {
-            node.id = this.shapeList.length;
-            this.shapeList.push(Object.keys(o).map((k) => this.string(k)));
-          }
-          w.byte(proto === null ? Tag.BareObject : Tag.Object);
-          w.varint(node.id);
+          this.objectHead(w, o);
           for (const k in o) this.value(w, o[k], depth + 1);
         }
         return;

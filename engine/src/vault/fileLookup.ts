@@ -18,8 +18,16 @@ export class FileLookup {
   /** Lookup key of the file name → canonical paths. */
   private readonly byName = new StringSetMap();
 
+  /** Counts the changes to the set, so that what is worked out from it can be kept until it changes. */
+  private changes = 0;
+
   constructor(paths: Iterable<string> = []) {
     for (const p of paths) this.add(p);
+  }
+
+  /** Changes whenever a file is added or removed (or the set cleared). */
+  get version(): number {
+    return this.changes;
   }
 
   get size(): number {
@@ -34,6 +42,7 @@ export class FileLookup {
     this.files.set(p, key);
     this.byKey.add(key, p);
     this.byName.add(basename(key), p);
+    this.changes++;
     return true;
   }
 
@@ -45,6 +54,7 @@ export class FileLookup {
     this.files.delete(p);
     this.byKey.delete(key, p);
     this.byName.delete(basename(key), p);
+    this.changes++;
     return true;
   }
 
@@ -54,6 +64,7 @@ export class FileLookup {
   }
 
   clear(): void {
+    this.changes++;
     this.files.clear();
     this.byKey.clear();
     this.byName.clear();

@@ -17,9 +17,9 @@
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, Position, Range } from '../model';
 import { percentDecode } from '../syntax/destinations';
-import type { FileLookup } from './fileLookup';
+import { FileLookup } from './fileLookup';
 import { basename, dirname, extname, isNotePath, lookupKey, NOTE_EXTENSION, normalizeVaultPath, stem } from './paths';
-import { parseSubpath, resolveLinkpath } from './resolve';
+import { dependsOnSourceFolder, parseSubpath, resolveLinkpath } from './resolve';
 
 export type LinkStyle = 'wiki' | 'markdown';
 export type LinkPathForm = 'shortest' | 'relative' | 'absolute';
@@ -208,7 +208,7 @@ function plainLinkPath(files: FileLookup, from: string, target: string, form: Li
   const drop = (p: string): string => (note && !keep ? p.slice(0, p.length - NOTE_EXTENSION.length - 1) : p);
   const tries: string[] = [];
   if (form === 'shortest') {
-    tries.push(shortestLinkPath(files, target, keep));
+    tries.push(shortestPathOf(files, target, keep));
   } else if (form === 'absolute') {
     if (!opts.leadingSlash) tries.push(drop(target), target);
     tries.push(`/${drop(target)}`, `/${target}`);
@@ -234,11 +234,76 @@ export function writeLinkPath(files: FileLookup, from: string, target: string, f
   return isSelf(from, target) && !opts.name ? '' : linkPathText(files, from, isSelf(from, target) ? from : target, format, opts);
 }
 
+/** Most link paths kept per file set before the memo starts over. */
+const LINK_PATH_MEMO_LIMIT = 20000;
+const linkPathMemo = new WeakMap<FileLookup, { version: number; paths: Map<string, string> }>();
+
+/**
+ * What `compute` works out from `files` alone, under `key`, kept until a file is added or removed: writing a
+ * link path resolves the name and its suffixes against the vault, and completion writes the same hundred targets
+ * at every keystroke. A derived set ({@link MovedFileLookup}: its answers follow another set's) is not kept.
+ */
+function memoized(files: FileLookup, key: string, compute: () => string): string {
+  const memo = memoOf(files);
+  if (!memo) return compute();
+  let text = memo.paths.get(key);
+  if (text === undefined) {
+    text = compute();
+    remember(files, memo, key, text);
+  }
+  return text;
+}
+
+/** The memo of `files` as the set is now, or undefined for a derived set. */
+function memoOf(files: FileLookup): { version: number; paths: Map<string, string> } | undefined {
+  if (Object.getPrototypeOf(files) !== FileLookup.prototype) return undefined;
+  let memo = linkPathMemo.get(files);
+  if (!memo || memo.version !== files.version) {
+    memo = { version: files.version, paths: new Map() };
+    linkPathMemo.set(files, memo);
+  }
+  return memo;
+}
+
+function remember(files: FileLookup, memo: { version: number; paths: Map<string, string> }, key: string, text: string): void {
+  // What was worked out may have added a file for the while (withFile): it holds for the set as it is again.
+  if (memo.version !== files.version) return;
+  if (memo.paths.size >= LINK_PATH_MEMO_LIMIT) memo.paths.clear();
+  memo.paths.set(key, text);
+}
+
+/** {@link plainLinkPath} through {@link memoized}, for a target in the set. */
+function memoLinkPath(files: FileLookup, from: string, to: string, form: LinkPathForm, keepExtension: boolean): string {
+  const compute = (): string => plainLinkPath(files, from, to, form, { keepExtension });
+  if (!files.has(to)) return withFile(files, to, compute);
+  // The source note only counts by its folder (relative paths, the same-folder tie-break): every note of a folder
+  // shares its answers. The paths tried are never blank, so the source itself never is the answer.
+  const inFolder = `${form}\n${keepExtension ? 1 : 0}\n${dirname(normalizeVaultPath(from))}\n${to}`;
+  const memo = memoOf(files);
+  if (form !== 'shortest' || !memo) return memoized(files, inFolder, compute);
+  // The shortest form, when it is the vault-wide shortest path and resolves to the target without looking at the
+  // source's folder, is the answer from every folder: kept once.
+  const anywhere = `anywhere\n${keepExtension ? 1 : 0}\n${to}`;
+  const known = memo.paths.get(anywhere);
+  if (known !== undefined) return known;
+  return memoized(files, inFolder, () => {
+    const text = compute();
+    const r = resolveLinkpath(text, from, files);
+    if (text === shortestPathOf(files, to, keepExtension) && r.target === to && !dependsOnSourceFolder(text, r)) remember(files, memo, anywhere, text);
+    return text;
+  });
+}
+
+/** {@link shortestLinkPath}, the same from every note (it resolves from the vault root): kept once for all of them. */
+function shortestPathOf(files: FileLookup, target: string, keepExtension: boolean): string {
+  return memoized(files, `shortest\n${keepExtension ? 1 : 0}\n${target}`, () => shortestLinkPath(files, target, keepExtension));
+}
+
 /** {@link writeLinkPath} without the self case: a link to the note itself by its name. */
 function linkPathText(files: FileLookup, from: string, target: string, format: LinkFormat, opts: { keepExtension?: boolean; angle?: boolean }): string {
   const to = normalizeVaultPath(target);
   const keepExtension = opts.keepExtension ?? (format.style === 'markdown' || !isNotePath(to));
-  const text = withFile(files, to, () => plainLinkPath(files, from, to, format.pathForm, { keepExtension }));
+  const text = memoLinkPath(files, from, to, format.pathForm, keepExtension);
   if (format.style === 'wiki') {
     const problem = wikiPathProblem(text);
     if (problem) throw new LinkWriteError(`cannot link '${to}' with a wiki-link: ${problem}`);

@@ -13,6 +13,8 @@ import { LspTestClient, positionOf } from './lspTestClient';
 const BIG = 'Index.md';
 const SMALL = 'Small.md';
 const LINES = 10000;
+/** The problems the server lists of one note; the rest are counted in one more (publishLimit.test.ts). */
+const LISTED = 2000;
 
 describe('language server: typing into a 10,000-line note', function () {
   this.timeout(60000);
@@ -39,7 +41,7 @@ describe('language server: typing into a 10,000-line note', function () {
     const big = await client.open(BIG);
     const small = await client.open(SMALL);
     const bigUri = client.uri(BIG);
-    await client.waitFor(() => (client.diagnostics.get(bigUri)?.length ?? 0) === LINES, 'the big note\'s first diagnostics', 30000);
+    await client.waitFor(() => (client.diagnostics.get(bigUri)?.length ?? 0) === LISTED + 1, 'the big note\'s first diagnostics', 30000);
 
     const where = positionOf(small, '[[WHO', 3);
     const latencies: number[] = [];
@@ -95,7 +97,8 @@ describe('language server: typing into a 10,000-line note', function () {
       30000,
     );
     const diags = client.diagnostics.get(bigUri)!;
-    assert.strictEqual(diags.length, LINES + 1);
+    assert.strictEqual(diags.length, LISTED + 1);
+    assert.match(String(diags[LISTED].message), new RegExp(`^${LINES + 1 - LISTED} more problems`));
     const typedDiag = diags.find((d) => String(d.message).includes(typedLink))!;
     assert.deepStrictEqual(typedDiag.range.start, { line: 0, character: firstLineEnd + 3 });
   });

@@ -202,6 +202,41 @@ describe('model cache: the codec', () => {
   });
 });
 
+describe('model cache: encoding in slices', () => {
+  it('writes what the one-step encoding writes, pausing inside a big model\'s lists', async () => {
+    const text = Array.from({ length: 6000 }, (_, i) => `- item ${i} [[WHO]] [[nope ${i}]] ^b${i}\n`).join('');
+    const model = parseBytes('Big.md', Buffer.from(text));
+    const whole = new PlainEncoder();
+    const sliced = new PlainEncoder();
+    let pauses = 0;
+    const a = whole.encode(model);
+    const b = await sliced.encodeInSlices(model, async () => void pauses++, 0);
+    assert.ok(a.equals(b), 'the same bytes');
+    assert.ok(whole.tables().equals(sliced.tables()), 'the same tables');
+    assert.ok(pauses >= 100, `${pauses} pauses`);
+    assert.deepStrictEqual(new PlainDecoder(sliced.tables()).decode(b), model);
+  });
+
+  it('a big model\'s kept encoding stays valid in later writes, whose table has grown', async () => {
+    const root = tempDir('vault');
+    const big = Array.from({ length: 3000 }, (_, i) => `- item ${i} [[WHO]] [[nope ${i}]]\n`).join('');
+    writeVault(root, { 'Big.md': big, 'WHO.md': '# WHO\n' });
+    const dir = tempDir('dir');
+    const first = await cachedStart(root, dir);
+    // New strings enter the table after the big model's encoding was kept.
+    for (let i = 0; i < 3; i++) {
+      const bytes = Buffer.from(`# new ${i}\n[[other ${i}]] #tag${i}\n`);
+      first.cache.put(`New ${i}.md`, contentHash(bytes), parseBytes(`New ${i}.md`, bytes));
+      await first.cache.flush();
+    }
+    const reread = await ModelCache.load({ dir, root });
+    assert.equal(reread.status.state, 'read');
+    assert.deepStrictEqual(reread.take('Big.md', contentHash(Buffer.from(big))), first.index.note('Big.md'));
+    const bytes = Buffer.from('# new 2\n[[other 2]] #tag2\n');
+    assert.deepStrictEqual(reread.take('New 2.md', contentHash(bytes)), parseBytes('New 2.md', bytes));
+  });
+});
+
 describe('model cache', () => {
   it('stores models that read back equal to a fresh parse, and a warm start parses nothing', async () => {
     const root = tempDir('vault');

@@ -132,3 +132,37 @@ describe('diagnostic rules: the problem cache', () => {
     }
   });
 });
+
+describe('diagnostic rules: problems computed in slices', () => {
+  const big = (n: number, extra = ''): string => Array.from({ length: n }, (_, i) => `- [[nope ${i}]] [[B]]\n`).join('') + extra;
+
+  it('gives what the one-step computation gives, pausing between runs of links', async () => {
+    const index = vault({ 'A.md': big(5000), 'B.md': '# B\n' });
+    let pauses = 0;
+    const sliced = await new ProblemCache().problemsInSlices(index, 'A.md', {}, async () => void pauses++, 0);
+    assert.deepEqual(sliced, new ProblemCache().problems(index, 'A.md', {}));
+    assert.equal(sliced?.length, 5000);
+    // 5,000 links in steps of 256, and a zero time budget: a pause after every step.
+    assert.ok(pauses >= 19, `${pauses} pauses`);
+  });
+
+  it('gives the problems of the model it started from when the note changes during a pause, without keeping them', async () => {
+    const index = vault({ 'A.md': big(3000), 'B.md': '# B\n', 'C.md': 'c\n' });
+    const cache = new ProblemCache();
+    let pauses = 0;
+    const elsewhere = await cache.problemsInSlices(index, 'A.md', {}, async () => {
+      if (pauses++ === 2) index.upsertNote(parseNote('C.md', 'c [[A]]\n'));
+    }, 0);
+    assert.equal(elsewhere?.length, 3000);
+    cache.clear();
+    pauses = 0;
+    const moved = await cache.problemsInSlices(index, 'A.md', {}, async () => {
+      if (pauses++ === 2) index.upsertNote(parseNote('A.md', big(3000, '[[gone]]\n')));
+    }, 0);
+    assert.equal(moved?.length, 3000, 'the problems of the model the computation started from');
+    // Asked again, it computes the note as it is now: nothing of the old model was kept.
+    assert.equal(cache.problems(index, 'A.md', {}).length, 3001);
+    assert.equal((await cache.problemsInSlices(index, 'A.md', {}, async () => undefined, 0))?.length, 3001);
+    assert.deepEqual(cache.problems(index, 'A.md', {}), noteDiagnostics(index, 'A.md', {}));
+  });
+});

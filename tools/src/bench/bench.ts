@@ -3,7 +3,7 @@
  * `npm run bench [-- --notes N] [--runs R] [--no-peer] [--only ROWS]`: generates a deterministic vault (10,000
  * notes by default; cached in the temp folder), then prints
  *  1. `engine`: the engine's cold index time against the floor (walk + read of the same files, same process) and
- *     the peak RSS of that process;
+ *     the peak RSS of that process; then the engine's `[[` completion alone (completionProbe.ts);
  *  2. `server`: our language server over stdio: spawn → indexed, p50/p95 of completion, definition, hover,
  *     references, edit → diagnostics, peak RSS;
  *  3. `peer`: VS Code's own markdown server on the same vault for what both do, and the ratios;
@@ -19,6 +19,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { generateVault, GENERATOR_VERSION, loadVaultSamples } from './generateVault';
 import { BRACKET_REPEATS, runBracketBenchmark } from './brackets';
+import { TYPED_QUERIES } from './completionProbe';
 import { runOurBenchmark, type OurFigures } from './ourServer';
 import { runPeerBenchmark, type PeerFigures } from './peerServer';
 import { formatBytes, formatMs, type Summary } from './stats';
@@ -137,6 +138,19 @@ function engineRows(args: Args, dir: string): void {
   out.push(`| cold index (walk, read, parse, resolve) | ${formatMs(indexMs)} | ${big ? '≤ 7 s' : '≤ 2× floor'} |`);
   out.push(`| index / floor | ${(indexMs / floorMs).toFixed(2)}× | ${big ? '' : '≤ 2×'} |`);
   out.push(`| peak RSS | ${formatBytes(rss)} | ${big ? '≤ 1 GB' : '≤ 200 MB'} |`);
+  process.stdout.write(out.join('\n') + '\n');
+  completionRows(dir);
+}
+
+/** The engine's `[[` completion alone (no LSP, no JSON), in a fresh process: what the server's figure is made of. */
+function completionRows(dir: string): void {
+  const probe = path.join(__dirname, 'completionProbe.js');
+  const c = JSON.parse(execFileSync(process.execPath, [probe, dir], { encoding: 'utf8', maxBuffer: 1 << 20 })) as { notes: number; prepareMs: number; atSamples?: Summary; typed?: Summary; bytesPerList: number };
+  const out: string[] = ['', `## Engine: \`[[\` completion on the ${c.notes}-note index (one process, no LSP)`, ''];
+  out.push('| measure | p50 | p95 | target (p95) |', '|---|---|---|---|');
+  out.push(`| name index built (once, after the load) | ${formatMs(c.prepareMs)} | | |`);
+  out.push(`| at the bench's completion samples (${formatBytes(c.bytesPerList)} of JSON per list) | ${p(c.atSamples, 'p50')} | ${p(c.atSamples, 'p95')} | ≤ 5 ms |`);
+  out.push(`| queries typed after \`[[\` (${TYPED_QUERIES.map((q) => `\`${q}\``).join(', ')}) | ${p(c.typed, 'p50')} | ${p(c.typed, 'p95')} | ≤ 5 ms |`);
   process.stdout.write(out.join('\n') + '\n');
 }
 

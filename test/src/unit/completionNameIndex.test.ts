@@ -1,0 +1,158 @@
+import * as assert from 'node:assert/strict';
+import type { CompletionList } from 'vscode-languageserver-types';
+import { FileLookup, parseNote, provideCompletion, VaultIndex, writeLinkPath, type CompletionOptions, type FeatureContext } from '@ospo-notes/engine';
+
+/**
+ * The name index behind `[[` completion gives the same list as weighing every name (`scanAllNames`), on seeded
+ * random vaults changed note by note (added, renamed, removed, aliases and titles changed) and random queries.
+ */
+describe('completion name index', () => {
+  const words = ['Note', 'note', 'Nota', 'Topic', 'topicX', 'Meeting', 'Ideas', 'Índice', 'İstanbul', 'area', 'key', 'Key ideas', 'a-b', 'x', 'zz top', 'ÉTÉ'];
+
+  function rng(seed: number): (n: number) => number {
+    let s = seed >>> 0;
+    return (n) => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s >>> 8) % n;
+    };
+  }
+
+  function check(seed: number): void {
+    const next = rng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)];
+    const name = (): string => (next(3) === 0 ? pick(words) : `${pick(words)}${pick([' ', '', '-', ' '])}${next(3) === 0 ? pick(words) : next(40)}`);
+    const folder = (): string => pick(['', 'a/', 'a/b/', 'c/', 'Ideas/']);
+    const frontmatter = (): string => {
+      const parts: string[] = [];
+      if (next(3) === 0) parts.push(`aliases: [${[name(), name()].slice(0, 1 + next(2)).join(', ')}]`);
+      if (next(4) === 0) parts.push(`title: ${name()}`);
+      if (next(6) === 0) parts.push(`acronym: ${pick(['KI', 'NT', 'x'])}`);
+      return parts.length ? `---\n${parts.join('\n')}\n---\nbody\n` : 'body\n';
+    };
+    const index = new VaultIndex();
+    const texts = new Map<string, string>();
+    const ctx: FeatureContext = { index, getText: (p) => texts.get(p) };
+    const notes: string[] = [];
+    const initial = [];
+    for (let i = 0; i < 60 + next(120); i++) {
+      const p = `${folder()}${name()}.md`;
+      if (texts.has(p)) continue;
+      texts.set(p, frontmatter());
+      notes.push(p);
+      initial.push(parseNote(p, texts.get(p)!));
+    }
+    const attachments = Array.from({ length: 10 }, () => `${folder()}${name()}.${pick(['png', 'pdf'])}`);
+    texts.set('Current.md', '');
+    index.load([...initial, parseNote('Current.md', '')], [...new Set(attachments)]);
+
+    const compare = (round: number): void => {
+      for (let q = 0; q < 12; q++) {
+        const typed = pick(['', '', 'n', 'no', 'not', 'note', 'Note 1', 'key', 'key i', 'ideas', 'tpc', 'í', 'i̇s', 'zz', 'a-', 'x', 'ete', 'meeting 3', 'qq', pick(words).slice(0, 1 + next(6))]);
+        const embed = next(3) === 0 ? '!' : '';
+        // Mostly wiki-links; some markdown links (`](`, the index serves them when nothing is typed) and paths.
+        const form = next(6);
+        const line = form === 0 ? `see [x](${next(2) === 0 ? '' : typed.replace(/ /g, '%20')}` : form === 1 ? `${embed}[[${pick(['a/', 'Ideas/', 'c/n', ''])}${typed}` : `${embed}[[${typed}`;
+        const current = next(4) === 0 && notes.length ? pick(notes) : 'Current.md';
+        texts.set(current, line);
+        index.upsertNote(parseNote(current, line));
+        const options: CompletionOptions = {
+          maxItems: pick([1, 3, 10, 100]),
+          matchOnWordStartOnly: next(3) !== 0,
+          recentPaths: next(2) === 0 ? [pick(notes), pick(notes), current] : undefined,
+        };
+        const ask = (scanAllNames: boolean): CompletionList => provideCompletion(ctx, current, { line: 0, character: line.length }, { ...options, scanAllNames });
+        const what = `seed ${seed}, round ${round}, ${line} in ${current}, ${JSON.stringify(options)}`;
+        assert.deepEqual(ask(false), ask(true), what);
+      }
+    };
+
+    compare(0);
+    for (let round = 1; round <= 25; round++) {
+      const op = next(5);
+      if (op === 0 || notes.length < 5) {
+        const p = `${folder()}${name()}.md`;
+        if (!texts.has(p)) {
+          texts.set(p, frontmatter());
+          notes.push(p);
+          index.upsertNote(parseNote(p, texts.get(p)!));
+        }
+      } else if (op === 1) {
+        const p = notes.splice(next(notes.length), 1)[0];
+        texts.delete(p);
+        index.removeFile(p);
+      } else if (op === 2) {
+        const from = notes[next(notes.length)];
+        const to = `${folder()}${name()}.md`;
+        if (!texts.has(to)) {
+          texts.set(to, texts.get(from)!);
+          texts.delete(from);
+          notes[notes.indexOf(from)] = to;
+          index.renameFile(from, to, parseNote(to, texts.get(to)!));
+        }
+      } else if (op === 3) {
+        const p = pick(notes);
+        texts.set(p, frontmatter());
+        index.upsertNote(parseNote(p, texts.get(p)!));
+      } else {
+        index.addAttachment(`${folder()}${name()}.png`);
+      }
+      compare(round);
+    }
+  }
+
+  it('answers as a scan of every name does, across notes added, renamed and removed and aliases changed (seeded)', () => {
+    for (let seed = 1; seed <= 12; seed++) check(seed);
+  });
+
+  it('stays right across a change record too large to apply name by name (rebuilt)', () => {
+    const index = new VaultIndex();
+    const texts = new Map<string, string>([['Current.md', '[[Big 1']]);
+    const ctx: FeatureContext = { index, getText: (p) => texts.get(p) };
+    index.load([parseNote('Current.md', '[[Big 1')], []);
+    const at = { line: 0, character: '[[Big 1'.length };
+    assert.deepEqual(provideCompletion(ctx, 'Current.md', at).items, []);
+    // One load of 2,000 notes: one change record.
+    index.load([parseNote('Current.md', '[[Big 1'), ...Array.from({ length: 2000 }, (_, i) => parseNote(`big/Big ${i}.md`, `---\naliases: [Huge ${i}]\n---\n`))], []);
+    const indexed = provideCompletion(ctx, 'Current.md', at);
+    assert.deepEqual(indexed, provideCompletion(ctx, 'Current.md', at, { scanAllNames: true }));
+    assert.deepEqual(indexed.items.slice(0, 3).map((i) => i.label), ['Big 1', 'Big 10', 'Big 11']);
+    assert.equal(indexed.isIncomplete, true);
+  });
+});
+
+describe('link path memo', () => {
+  it('writes the same link paths as a fresh file set, from any folder, in every form, as files come and go (seeded)', () => {
+    let s = 11;
+    const next = (n: number): number => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s >>> 8) % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)];
+    const folders = ['', 'a/', 'a/b/', 'b/', 'c/a/'];
+    const names = ['X', 'x', 'Index', 'Note 1', 'Y', 'img.png'];
+    const files = new FileLookup();
+    const add = (): string => {
+      const p = `${pick(folders)}${pick(names)}${next(2) ? '' : '.md'}`.replace(/\.png\.md$/, '.png');
+      files.add(p.endsWith('.png') || p.endsWith('.md') ? p : `${p}.md`);
+      return p;
+    };
+    for (let i = 0; i < 12; i++) add();
+    for (let round = 0; round < 300; round++) {
+      if (next(5) === 0) add();
+      if (next(7) === 0) files.remove(pick([...files.paths()]));
+      const paths = [...files.paths()];
+      const to = pick(paths);
+      const from = `${pick(folders)}Source ${next(3)}.md`;
+      const format = { style: pick(['wiki', 'markdown'] as const), pathForm: pick(['shortest', 'relative', 'absolute'] as const) };
+      const fresh = new FileLookup(paths);
+      const write = (f: FileLookup): string => {
+        try {
+          return writeLinkPath(f, from, to, format, { name: true });
+        } catch (e) {
+          return `error: ${(e as Error).message}`;
+        }
+      };
+      assert.equal(write(files), write(fresh), `round ${round}: ${from} → ${to} ${JSON.stringify(format)}`);
+    }
+  });
+});
