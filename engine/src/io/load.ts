@@ -23,12 +23,6 @@ export interface VaultFs {
   readFileSync(absPath: string): Uint8Array;
   stat(absPath: string): Promise<FileStat>;
   statSync(absPath: string): FileStat;
-  /**
-   * A note file's bytes, or its size when it is over `maxBytes` (then nothing is read), in one open: a `stat` by
-   * path before the read is a third more system time over a vault of small files. Optional: without it, the
-   * loader stats, then reads.
-   */
-  readBoundedSync?(absPath: string, maxBytes: number): BoundedRead;
 }
 
 export interface FileStat {
@@ -42,15 +36,6 @@ export const nodeVaultFs: VaultFs = {
   readFileSync: (p) => fs.readFileSync(p),
   stat: (p) => fs.promises.stat(p),
   statSync: (p) => fs.statSync(p),
-  readBoundedSync: (p, maxBytes) => {
-    const fd = fs.openSync(p, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      return size > maxBytes ? { tooLarge: size } : { bytes: fs.readFileSync(fd) };
-    } finally {
-      fs.closeSync(fd);
-    }
-  },
 };
 
 export interface LoadOptions extends ScanOptions {
@@ -181,7 +166,6 @@ export type BoundedRead = { bytes: Uint8Array } | { tooLarge: number };
  * the decoder's own length check.
  */
 export function readNoteFileSync(abs: string, files: VaultFs = nodeVaultFs): BoundedRead {
-  if (files.readBoundedSync) return files.readBoundedSync(abs, MAX_PARSED_NOTE_BYTES);
   const size = files.statSync(abs).size;
   if (size > MAX_PARSED_NOTE_BYTES) return { tooLarge: size };
   return { bytes: files.readFileSync(abs) };

@@ -33,17 +33,11 @@ const brief = (d: NoteDiagnostic): string => `${r(d.range)} ${d.severity} ${d.co
  */
 async function withReadHook<T>(hook: (file: string) => void, body: () => Promise<T>): Promise<T> {
   const sync = realFs.readFileSync;
-  const open = realFs.openSync;
   const promised = realFs.promises.readFile;
   realFs.readFileSync = ((file: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
-    // A read by descriptor was hooked when the file was opened for it.
-    if (typeof file !== 'number') hook(String(file));
+    hook(String(file));
     return (sync as (...a: unknown[]) => unknown)(file, ...rest);
   }) as typeof sync;
-  realFs.openSync = ((file: fs.PathLike, flags?: fs.OpenMode, ...rest: unknown[]) => {
-    if (flags === undefined || flags === 'r') hook(String(file));
-    return (open as (...a: unknown[]) => number)(file, flags, ...rest);
-  }) as typeof open;
   realFs.promises.readFile = (async (file: fs.PathLike | fs.promises.FileHandle, ...rest: unknown[]) => {
     hook(String(file));
     return (promised as (...a: unknown[]) => Promise<unknown>)(file, ...rest);
@@ -52,7 +46,6 @@ async function withReadHook<T>(hook: (file: string) => void, body: () => Promise
     return await body();
   } finally {
     realFs.readFileSync = sync;
-    realFs.openSync = open;
     realFs.promises.readFile = promised;
   }
 }
