@@ -58,7 +58,7 @@ export interface ResolutionMemo {
   /** Source folder, NUL, linkpath → its resolution, for the linkpaths whose resolution depends on the folder. */
   readonly byFolder: Map<string, PathResolution>;
   /** A resolution that found a file → subpath → the shared result, one map per link syntax. */
-  readonly subpaths: Map<PathResolution, { wiki: Map<string, LinkTarget>; markdown: Map<string, LinkTarget> }>;
+  readonly subpaths: Map<PathResolution, { wiki?: Map<string, LinkTarget>; markdown?: Map<string, LinkTarget> }>;
   /** The linkpath resolved last and its entry: a link's waiting keys are asked for right after its resolution. */
   lastPath?: string;
   lastEntry?: LinkpathMemo;
@@ -112,8 +112,8 @@ export function resolveLink(link: Link, sourcePath: string, vault: VaultView, me
   if (link.subpath !== undefined && resolution.target !== undefined) {
     // A found file's subpath result reads only the target's headings and block ids and the link's syntax.
     let bySyntax = memo.subpaths.get(resolution);
-    if (!bySyntax) memo.subpaths.set(resolution, (bySyntax = { wiki: new Map(), markdown: new Map() }));
-    const bySubpath = link.syntax === 'wiki' ? bySyntax.wiki : bySyntax.markdown;
+    if (!bySyntax) memo.subpaths.set(resolution, (bySyntax = {}));
+    const bySubpath = link.syntax === 'wiki' ? (bySyntax.wiki ??= new Map()) : (bySyntax.markdown ??= new Map());
     let result = bySubpath.get(link.subpath);
     if (!result) bySubpath.set(link.subpath, (result = linkResult(link, sourcePath, vault, resolution)));
     return result;
