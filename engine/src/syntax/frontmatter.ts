@@ -95,12 +95,12 @@ export function parseFrontmatterWithYaml(lines: readonly string[], end: number):
 }
 
 /**
- * The frontmatter most notes have, read without the `yaml` package: top-level `key: value` lines and block lists
- * (`- item`) of one-line scalars, plain or quoted without escapes. The YAML parser costs about 150 µs per note
- * (a sixth of a cold index), this a few. Anything else (comments, blank lines, flow collections, nesting, tabs,
- * escapes, a scalar that is not text: `true`, `12`, `~`, duplicate keys…) returns undefined and goes to the
- * parser, as does anything this reader is not sure of: the model must be what the parser gives, which a
- * differential test over generated blocks checks.
+ * The frontmatter most notes have, read without the `yaml` package: top-level `key: value` lines, block lists
+ * (`- item`) and one-line flow lists (`[a, b]`) of one-line scalars, plain or quoted without escapes, typed only
+ * when unmistakable (`true`, `12`, `~`). The YAML parser costs about 150 µs per note (a sixth of a cold index),
+ * this a few. Anything else (comments, blank lines, nesting, flow maps, tabs, escapes, anchors, other numbers,
+ * duplicate keys…) returns undefined and goes to the parser, as does anything this reader is not sure of: the
+ * model must be what the parser gives, which a differential test over generated blocks checks.
  */
 export function parseSimpleFrontmatter(lines: readonly string[], end: number): Frontmatter | undefined {
   const keys: FrontmatterEntry[] = [];
