@@ -8,7 +8,7 @@
  */
 import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, Schema, visit, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import type { Frontmatter, FrontmatterEntry, FrontmatterValue, Range } from '../model';
-import { LineMap, ownString, range } from './text';
+import { LineMap, ownString, pos, range } from './text';
 
 /** Where a vault keeps its frontmatter schema, relative to the vault root (read by io/schemaFile.ts). */
 export const FRONTMATTER_SCHEMA_PATH = '.ospo-notes/schema.json';
@@ -57,6 +57,11 @@ function ownStrings(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function parseFrontmatter(lines: readonly string[], end: number): Frontmatter {
+  return parseSimpleFrontmatter(lines, end) ?? parseFrontmatterWithYaml(lines, end);
+}
+
+/** {@link parseFrontmatter} by the `yaml` package for every block: the reference the simple reader is held to. */
+export function parseFrontmatterWithYaml(lines: readonly string[], end: number): Frontmatter {
   const fm: Frontmatter = {
     range: range(0, 0, end, lines[end].length),
     keys: [],
@@ -109,6 +114,171 @@ export function parseFrontmatter(lines: readonly string[], end: number): Frontma
     fm.error = { message: `Invalid YAML in frontmatter: ${(e as Error).message.replace(/\.$/, '')} (line ${p.line + 1}, column ${p.character + 1}).`, range: where };
   }
   return fm;
+}
+
+/**
+ * The frontmatter most notes have, read without the `yaml` package: top-level `key: value` lines, block lists
+ * (`- item`) and one-line flow lists (`[a, b]`) of one-line scalars, plain or quoted without escapes, typed only
+ * when unmistakable (`true`, `12`, `~`). The YAML parser costs about 150 µs per note (a sixth of a cold index),
+ * this a few. Anything else (comments, blank lines, nesting, flow maps, tabs, escapes, anchors, other numbers,
+ * duplicate keys…) returns undefined and goes to the parser, as does anything this reader is not sure of: the
+ * model must be what the parser gives, which a differential test over generated blocks checks.
+ */
+export function parseSimpleFrontmatter(lines: readonly string[], end: number): Frontmatter | undefined {
+  const keys: FrontmatterEntry[] = [];
+  const data: Record<string, unknown> = {};
+  let i = 1;
+  while (i < end) {
+    const line = lines[i];
+    const colon = keyEnd(line);
+    if (colon < 0) return undefined;
+    const key = line.slice(0, colon);
+    if (colon > 1000 || !isSimplePlain(key) || key.includes(':') || key === '__proto__' || Object.prototype.hasOwnProperty.call(data, key)) return undefined;
+    const keyRange = range(i, 0, i, colon);
+    let start = colon + 1;
+    while (line.charCodeAt(start) === 32) start++;
+    if (start < line.length) {
+      if (start === colon + 1) return undefined;
+      const value = simpleValue(line, start, i);
+      if (!value) return undefined;
+      keys.push({ key: ownString(key), range: keyRange, value: value.value });
+      data[key] = value.data;
+      i++;
+      continue;
+    }
+    if (start > colon + 1) return undefined; // trailing spaces after the colon
+    // `key:` then a block list at any indentation, or nothing (null).
+    const items: FrontmatterValue[] = [];
+    const texts: unknown[] = [];
+    let indent = -1;
+    let j = i + 1;
+    for (; j < end; j++) {
+      const item = lines[j];
+      let k = 0;
+      while (item.charCodeAt(k) === 32) k++;
+      if (item.charCodeAt(k) !== 45 /* - */) break;
+      if (indent < 0) indent = k;
+      else if (k !== indent) return undefined;
+      if (item.charCodeAt(k + 1) !== 32) return undefined;
+      let at = k + 2;
+      while (item.charCodeAt(at) === 32) at++;
+      const value = simpleScalar(item, at, item.length, j, false);
+      if (!value) return undefined;
+      items.push(value.value);
+      texts.push(value.data);
+    }
+    if (indent > 0 && j < end && lines[j].charCodeAt(0) === 32) return undefined; // an indented line that is no item
+    if (items.length === 0) {
+      const p = pos(i, colon + 1);
+      keys.push({ key: ownString(key), range: keyRange, value: { kind: 'scalar', text: '', type: 'null', style: 'plain', range: { start: p, end: p } } });
+      data[key] = null;
+    } else {
+      // The list's range runs from its first `-` to the start of the line after it (the end of the block's last line).
+      const listEnd = j < end ? pos(j, 0) : pos(j - 1, lines[j - 1].length);
+      keys.push({ key: ownString(key), range: keyRange, value: { range: { start: pos(i + 1, indent), end: listEnd }, kind: 'list', items } });
+      data[key] = texts;
+    }
+    i = j;
+  }
+  if (keys.length === 0) return undefined;
+  return { range: range(0, 0, end, lines[end].length), keys, data };
+}
+
+/** The offset of the `:` that ends a top-level key (followed by a space or the line's end), or -1. */
+function keyEnd(line: string): number {
+  const c = line.charCodeAt(0);
+  if (c === 32 || Number.isNaN(c)) return -1;
+  for (let k = line.indexOf(':'); k > 0; k = line.indexOf(':', k + 1)) {
+    if (k + 1 === line.length || line.charCodeAt(k + 1) === 32) return k;
+  }
+  return -1;
+}
+
+/**
+ * The value from `start` to the end of line `line` of the file (`text`): a simple scalar, or a flow list of them
+ * on that one line (`[a, "b c"]`).
+ */
+function simpleValue(text: string, start: number, line: number): { value: FrontmatterValue; data: unknown } | undefined {
+  if (text.charCodeAt(start) !== 91 /* [ */) return simpleScalar(text, start, text.length, line, false);
+  const last = text.length - 1;
+  if (text.charCodeAt(last) !== 93 /* ] */) return undefined;
+  const items: FrontmatterValue[] = [];
+  const data: unknown[] = [];
+  let at = start + 1;
+  if (at < last) {
+    for (;;) {
+      const q = text.charCodeAt(at);
+      let stop: number;
+      if (q === 34 || q === 39) {
+        stop = text.indexOf(q === 34 ? '"' : "'", at + 1) + 1;
+        if (stop === 0) return undefined;
+      } else {
+        stop = at;
+        while (stop < last && text.charCodeAt(stop) !== 44 /* , */) stop++;
+      }
+      const item = simpleScalar(text, at, stop, line, true);
+      if (!item) return undefined;
+      items.push(item.value);
+      data.push(item.data);
+      if (stop === last) break;
+      if (text.charCodeAt(stop) !== 44) return undefined;
+      at = stop + 1;
+      while (text.charCodeAt(at) === 32) at++;
+    }
+  }
+  return { value: { range: range(line, start, line, text.length), kind: 'list', items }, data };
+}
+
+/** The one-line scalar from `start` to `stop` on line `line` of the file (`text`), when it is simple. */
+function simpleScalar(text: string, start: number, stop: number, line: number, inFlow: boolean): { value: FrontmatterValue; data: unknown } | undefined {
+  const q = text.charCodeAt(start);
+  const source = text.slice(start, stop);
+  let data: unknown;
+  let value: string;
+  let type: FrontmatterValue['type'] = 'string';
+  let style: 'plain' | 'double-quoted' | 'single-quoted' = 'plain';
+  if (q === 34 /* " */ || q === 39 /* ' */) {
+    if (source.length < 2 || source.indexOf(source[0], 1) !== source.length - 1) return undefined;
+    if ((q === 34 && source.includes('\\')) || !isSimpleText(source)) return undefined;
+    style = q === 34 ? 'double-quoted' : 'single-quoted';
+    data = value = ownString(source.slice(1, -1));
+  } else {
+    if (source === '' || !isSimpleText(source) || NOT_PLAIN.test(source) || (inFlow && /[,:]/.test(source))) return undefined;
+    data = value = ownString(source);
+    if (IMPLICIT_TAGS.some((t) => t.test(source))) {
+      // The few typed scalars whose value is unmistakable; the parser reads the others (`0x1F`, `1e3`, `-0`…).
+      if (BOOLEAN.test(source)) {
+        data = source[0] === 't' || source[0] === 'T';
+        type = 'boolean';
+      } else if (NULL.test(source)) {
+        data = null;
+        type = 'null';
+      } else if (DECIMAL.test(source)) {
+        data = Number(source);
+        type = 'number';
+      } else return undefined;
+    }
+  }
+  return { value: { kind: 'scalar', text: value, type, style, range: range(line, start, line, stop) }, data };
+}
+
+const BOOLEAN = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
+/** Characters the simple reader takes as they are: printable, no tab, no byte-order mark or line separators. */
+const SIMPLE_TEXT = /^(?:[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]|[\ud800-\udbff][\udc00-\udfff])*$/;
+/** What starts a YAML indicator or ends a plain scalar early, and what YAML reads as other than text. */
+const NOT_PLAIN = /^[\s\-?:,[\]{}#&*!|>'"%@`]|[\s:]$|: | #|[[\]{}]/;
+const IMPLICIT_TAGS = CORE_SCHEMA.tags.flatMap((t) => (t.default && t.test ? [t.test] : []));
+
+function isSimpleText(s: string): boolean {
+  return SIMPLE_TEXT.test(s);
+}
+
+/** A plain scalar that YAML's core schema reads as exactly this string. */
+function isSimplePlain(s: string): boolean {
+  return s !== '' && isSimpleText(s) && !NOT_PLAIN.test(s) && !IMPLICIT_TAGS.some((t) => t.test(s));
 }
 
 type Pair = { key: unknown; value: unknown };

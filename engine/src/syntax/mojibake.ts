@@ -53,7 +53,14 @@ interface Sequence {
   guessed: boolean;
 }
 
-const LEAD_CANDIDATE = /[\u00C2-\u00F4]/;
+/**
+ * Where damage can start: a lead (`Â`…`ô`, a UTF-8 lead byte read as Windows-1252) right before a character
+ * that reads back as a continuation byte (0x80–0xBF). Every sequence needs both, so a note without the pair (most
+ * notes with accents: `señal`, `café`) is not scanned line by line.
+ */
+const LEAD_CANDIDATE = new RegExp(
+  `[\\u00C2-\\u00F4][\\u0080-\\u00BF${CP1252_HIGH.flatMap((cp) => (cp === undefined ? [] : [`\\u${cp.toString(16).padStart(4, '0')}`])).join('')}]`,
+);
 const UNASSIGNED_OR_CONTROL = /^[\p{Cn}\p{Cc}\p{Cs}\p{Co}]$/u;
 /** What may follow a letter at the end of a word: punctuation, symbols, spaces (a no-break space), digits. */
 const CLOSING = /^[\p{P}\p{S}\p{Z}\p{N}]$/u;

@@ -250,7 +250,8 @@ function* parseSteps(path: string, text: string, windowLines: number): Generator
     if (u % UNITS_PER_STEP === UNITS_PER_STEP - 1) yield;
   }
   findDefinitions(note, lines, leafLines, codeLines, fmEnd, comments);
-  markPlaceholders(note.links, lines);
+  // A placeholder link holds `<%` or `{{`, which then appear in the note's text: most notes have neither.
+  if (text.includes('<%') || text.includes('{{')) markPlaceholders(note.links, lines);
   if (note.omittedLinks) note.readProblems.push(tooManyLinks(note));
   const blocks = yield* blockMap(units, containers, note.blockIds);
 

@@ -53,20 +53,37 @@ export interface LinkTarget {
  * thousands of times, a hundred notes link to `Home`), and most resolutions do not depend on where the link is.
  */
 export interface ResolutionMemo {
-  /** Linkpath → its resolution, when that is the same from every folder (see dependsOnSourceFolder). */
-  readonly byPath: Map<string, PathResolution>;
-  /** Source folder, NUL, linkpath → its resolution, for the others. */
+  /** Linkpath → what is known of it: one map lookup per link for all of it. */
+  readonly byPath: Map<string, LinkpathMemo>;
+  /** Source folder, NUL, linkpath → its resolution, for the linkpaths whose resolution depends on the folder. */
   readonly byFolder: Map<string, PathResolution>;
-  /** Linkpath → the result of a link without subpath whose resolution is the same from every folder: shared. */
-  readonly plain: Map<string, LinkTarget>;
-  /** A resolution that found a file → subpath (with the link's syntax) → the shared result. */
-  readonly subpaths: Map<PathResolution, Map<string, LinkTarget>>;
-  /** Linkpath → its {@link linkNameKey}. */
-  readonly nameKeys: Map<string, string>;
+  /** A resolution that found a file → subpath → the shared result, one map per link syntax. */
+  readonly subpaths: Map<PathResolution, { wiki?: Map<string, LinkTarget>; markdown?: Map<string, LinkTarget> }>;
+  /** The linkpath resolved last and its entry: a link's waiting keys are asked for right after its resolution. */
+  lastPath?: string;
+  lastEntry?: LinkpathMemo;
+}
+
+interface LinkpathMemo {
+  /** Its resolution, when that is the same from every folder (see dependsOnSourceFolder). */
+  resolution?: PathResolution;
+  /** The result of a link without subpath, when that is the same from every folder: shared. */
+  plain?: LinkTarget;
+  /** Its {@link linkNameKey}. */
+  nameKey?: string;
 }
 
 export function newResolutionMemo(): ResolutionMemo {
-  return { byPath: new Map(), byFolder: new Map(), plain: new Map(), subpaths: new Map(), nameKeys: new Map() };
+  return { byPath: new Map(), byFolder: new Map(), subpaths: new Map() };
+}
+
+function linkpathMemo(linkpath: string, memo: ResolutionMemo): LinkpathMemo {
+  if (memo.lastPath === linkpath) return memo.lastEntry!;
+  let entry = memo.byPath.get(linkpath);
+  if (!entry) memo.byPath.set(linkpath, (entry = {}));
+  memo.lastPath = linkpath;
+  memo.lastEntry = entry;
+  return entry;
 }
 
 /** The folder of the note being resolved; links come note by note, so one remembered answer serves them all. */
@@ -89,34 +106,31 @@ export function resolveLink(link: Link, sourcePath: string, vault: VaultView, me
   // `[[]]` or `[x]()`; `[x](#)` and `[[#]]` name this note and are fine (R2.8).
   if (link.path === '' && link.subpath === undefined) return { status: 'empty' };
   if (!memo || link.path === '') return linkResult(link, sourcePath, vault, resolveLinkpath(link.path, sourcePath, vault.files));
-  if (link.subpath === undefined) {
-    const shared = memo.plain.get(link.path);
-    if (shared) return shared;
-  }
-  const resolution = memoResolution(link.path, sourcePath, vault, memo);
+  const entry = linkpathMemo(link.path, memo);
+  if (link.subpath === undefined && entry.plain) return entry.plain;
+  const resolution = entry.resolution ?? folderResolution(link.path, entry, sourcePath, vault, memo);
   if (link.subpath !== undefined && resolution.target !== undefined) {
     // A found file's subpath result reads only the target's headings and block ids and the link's syntax.
-    let bySubpath = memo.subpaths.get(resolution);
-    if (!bySubpath) memo.subpaths.set(resolution, (bySubpath = new Map()));
-    const key = `${link.syntax === 'wiki' ? 'w' : 'm'}${link.subpath}`;
-    let result = bySubpath.get(key);
-    if (!result) bySubpath.set(key, (result = linkResult(link, sourcePath, vault, resolution)));
+    let bySyntax = memo.subpaths.get(resolution);
+    if (!bySyntax) memo.subpaths.set(resolution, (bySyntax = {}));
+    const bySubpath = link.syntax === 'wiki' ? (bySyntax.wiki ??= new Map()) : (bySyntax.markdown ??= new Map());
+    let result = bySubpath.get(link.subpath);
+    if (!result) bySubpath.set(link.subpath, (result = linkResult(link, sourcePath, vault, resolution)));
     return result;
   }
   const result = linkResult(link, sourcePath, vault, resolution);
-  if (link.subpath === undefined && memo.byPath.get(link.path) === resolution) memo.plain.set(link.path, result);
+  if (link.subpath === undefined && entry.resolution === resolution) entry.plain = result;
   return result;
 }
 
-function memoResolution(linkpath: string, sourcePath: string, vault: VaultView, memo: ResolutionMemo): PathResolution {
-  const anywhere = memo.byPath.get(linkpath);
-  if (anywhere) return anywhere;
+/** The resolution of a linkpath not known to be the same from every folder: resolved, and remembered where it holds. */
+function folderResolution(linkpath: string, entry: LinkpathMemo, sourcePath: string, vault: VaultView, memo: ResolutionMemo): PathResolution {
   const key = `${folderOf(sourcePath)}\u0000${linkpath}`;
   let resolution = memo.byFolder.get(key);
   if (!resolution) {
     resolution = resolveLinkpath(linkpath, sourcePath, vault.files);
     if (dependsOnSourceFolder(linkpath, resolution)) memo.byFolder.set(key, resolution);
-    else memo.byPath.set(linkpath, resolution);
+    else entry.resolution = resolution;
   }
   return resolution;
 }
@@ -185,7 +199,6 @@ export function waitingKeys(link: Link, memo?: ResolutionMemo): string[] {
 }
 
 function memoNameKey(linkpath: string, memo: ResolutionMemo): string {
-  let key = memo.nameKeys.get(linkpath);
-  if (key === undefined) memo.nameKeys.set(linkpath, (key = linkNameKey(linkpath)));
-  return key;
+  const entry = linkpathMemo(linkpath, memo);
+  return (entry.nameKey ??= linkNameKey(linkpath));
 }

@@ -262,6 +262,12 @@ export interface HeadingMatch {
 export function matchHeadingChain(subpath: string, headings: readonly Heading[], withChain = false): HeadingMatch {
   const segments = splitHeadingSegments(subpath);
   if (segments.length === 0) return {};
+  if (segments.length === 1) {
+    // Most links name one heading as written: the first heading with that very text is what the search below
+    // finds first (exact is its first tier, in document order), without its closures and memo.
+    const exact = headings.find((h) => h.text === segments[0]);
+    if (exact) return withChain ? { heading: exact, tier: 'exact', chain: [exact] } : { heading: exact, tier: 'exact' };
+  }
 
   const keysOf = headingKeysOf(headings);
   // Looser keys are computed only when a stricter tier fails.

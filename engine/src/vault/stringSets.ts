@@ -21,12 +21,17 @@ export class StringSetMap {
     return v === undefined ? false : typeof v === 'string' ? v === value : v.has(value);
   }
 
-  add(key: string, value: string): void {
+  /** Adds `value` to the set of `key`; true when `key` had no set before (one lookup where `has` + `add` are two). */
+  add(key: string, value: string): boolean {
     const v = this.map.get(key);
-    if (v === undefined) this.map.set(key, value);
-    else if (typeof v === 'string') {
+    if (v === undefined) {
+      this.map.set(key, value);
+      return true;
+    }
+    if (typeof v === 'string') {
       if (v !== value) this.map.set(key, new Set([v, value]));
     } else v.add(value);
+    return false;
   }
 
   delete(key: string, value: string): void {

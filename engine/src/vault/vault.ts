@@ -423,11 +423,10 @@ export class VaultIndex implements VaultView {
   }
 
   private addWaiting(key: string, path: string): void {
-    if (!this.waiting.has(key)) {
+    if (this.waiting.add(key, path)) {
       const loose = looseName(key);
       if (loose) this.waitingBuckets.add(bucketOf(loose), key);
     }
-    this.waiting.add(key, path);
   }
 
   private removeWaiting(key: string, path: string): void {

@@ -11,6 +11,17 @@ function random(seed: number): () => number {
 }
 
 describe('StringSetMap', () => {
+  it('says whether an add gave its key its first value', () => {
+    const m = new StringSetMap();
+    assert.equal(m.add('k', 'a'), true);
+    assert.equal(m.add('k', 'a'), false);
+    assert.equal(m.add('k', 'b'), false);
+    assert.equal(m.add('j', 'a'), true);
+    m.delete('k', 'a');
+    m.delete('k', 'b');
+    assert.equal(m.add('k', 'c'), true);
+  });
+
   it('keeps a set of one as the string, and reads like a map of Sets', () => {
     const m = new StringSetMap();
     m.add('k', 'a');
