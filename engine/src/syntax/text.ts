@@ -85,33 +85,14 @@ export class LineMap {
 }
 
 /**
- * The strings {@link ownString} handed out last, each its own key: a vault repeats the same link paths, tags, keys
- * and headings thousands of times, and a hit here costs one hash lookup where interning costs a property
- * definition (over a microsecond). Bounded, so that it never holds more than a few hundred KB: once full it
- * starts afresh (what it handed out stays shared).
- */
-const recentlyOwned = new Map<string, string>();
-const RECENTLY_OWNED_LIMIT = 16384;
-
-/**
- * A copy of `s` that does not keep the string it was sliced from alive, shared with every other model string of
- * the same text. V8 represents `text.slice(a, b)` of 13 characters or more as a view into `text`; a model that
- * stores such slices would retain every note's whole text (and markdown-it's copy of it) for as long as the model
- * lives, so a long one is copied as the engine's interned string for that text (a property name is interned: one
- * flat string, where a copy by slicing would be two objects). Shorter slices are copies already, but one per
- * occurrence: sharing them through {@link recentlyOwned} saves some 300,000 copies of a few thousand names at
- * 10,000 notes.
+ * A copy of `s` that does not keep the string it was sliced from alive. V8 represents `text.slice(a, b)` as a
+ * view into `text`; a model that stores such slices would retain every note's whole text (and markdown-it's
+ * copy of it) for as long as the model lives. The copy is the engine's interned string for that text (a property
+ * name is interned): one flat string, shared by every model that holds the same text (a vault writes the same
+ * link paths, tags and keys thousands of times), where a copy by slicing would be two objects per text.
  */
 export function ownString(s: string): string {
-  const known = recentlyOwned.get(s);
-  if (known !== undefined) return known;
-  const own = s.length < 13 ? s : internalized(s);
-  if (recentlyOwned.size >= RECENTLY_OWNED_LIMIT) recentlyOwned.clear();
-  recentlyOwned.set(own, own);
-  return own;
-}
-
-function internalized(s: string): string {
+  if (s.length < 13) return s;
   const holder: Record<string, 0> = { [s]: 0 };
   for (const key in holder) return key;
   return s;
