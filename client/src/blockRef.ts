@@ -22,6 +22,7 @@ import {
   matchHeadingChain,
   type LinkFormat,
   type NoteModel,
+  noteBlocks,
   parseNote,
   splitLines,
   writeLink,
@@ -39,7 +40,7 @@ export function blockAtLine(text: string, line: number, note: NoteModel = parseN
   if (line < 0 || line >= lines.length || lines[line].trim() === '') return undefined;
   // The map lists outer blocks before the blocks they contain: the last one holding the line is the innermost.
   let found: Block | undefined;
-  for (const b of note.blocks) {
+  for (const b of noteBlocks(note)) {
     if (b.startLine > line) break;
     if (line <= b.endLine && REFERENCED_KINDS.has(b.kind)) found = b;
   }

@@ -81,7 +81,12 @@ export class ProblemCache {
   private unsubscribe: (() => void) | undefined;
   private options: DiagnosticOptions = {};
   private optionsKey: unknown[] = [];
-  private readonly results = new Map<string, Map<DiagnosticRule, readonly NoteDiagnostic[]>>();
+  /**
+   * Per note, each rule's result at the rule's place in {@link rules} (undefined: not known). A list rather than a
+   * map per note: kept for every note of the vault, a map of ten entries costs several times as much.
+   */
+  private readonly results = new Map<string, Array<readonly NoteDiagnostic[] | undefined>>();
+  private readonly ruleNumbers: ReadonlyMap<DiagnosticRule, number>;
   /** Notes whose problems may have changed since the last {@link takeStale}, the edited ones first. */
   private stale = new Set<string>();
   /**
@@ -91,7 +96,9 @@ export class ProblemCache {
    */
   private readonly slicing = new Map<string, Set<{ moved: boolean }>>();
 
-  constructor(readonly rules: readonly DiagnosticRule[] = DIAGNOSTIC_RULES) {}
+  constructor(readonly rules: readonly DiagnosticRule[] = DIAGNOSTIC_RULES) {
+    this.ruleNumbers = new Map(rules.map((r, i) => [r, i]));
+  }
 
   /** The problems of the note at `path`, re-running only the rules whose result is not known. */
   problems(index: VaultIndex, path: string, options: DiagnosticOptions = {}): NoteDiagnostic[] {
@@ -100,16 +107,15 @@ export class ProblemCache {
       this.results.delete(path);
       return [];
     }
-    let known = this.results.get(path);
-    if (!known) this.results.set(path, (known = new Map()));
+    const known = this.resultsOf(path);
     const ctx: RuleContext = { index, options: this.options };
     const out: NoteDiagnostic[] = [];
-    for (const rule of this.rules) {
-      let r = known.get(rule);
+    for (let i = 0; i < this.rules.length; i++) {
+      let r = known[i];
       if (!r) {
-        const found = rule.check(ctx, path);
+        const found = this.rules[i].check(ctx, path);
         r = found.length === 0 ? NONE : found;
-        known.set(rule, r);
+        known[i] = r;
       }
       out.push(...r);
     }
@@ -142,8 +148,9 @@ export class ProblemCache {
     let until = performance.now() + sliceMs;
     const ctx: RuleContext = { index, options: this.options };
     const found = new Map<DiagnosticRule, readonly NoteDiagnostic[]>();
-    for (const rule of this.rules) {
-      if (this.results.get(path)?.get(rule) || !rule.checkSteps) continue;
+    for (let i = 0; i < this.rules.length; i++) {
+      const rule = this.rules[i];
+      if (this.results.get(path)?.[i] || !rule.checkSteps) continue;
       const steps = rule.checkSteps(ctx, path);
       for (;;) {
         const step = steps.next();
@@ -165,10 +172,19 @@ export class ProblemCache {
       for (const rule of this.rules) out.push(...(found.get(rule) ?? rule.check(ctx, path)));
       return out;
     }
-    let known = this.results.get(path);
-    if (!known) this.results.set(path, (known = new Map()));
-    for (const [rule, r] of found) if (!known.has(rule)) known.set(rule, r);
+    const known = this.resultsOf(path);
+    for (const [rule, r] of found) {
+      const i = this.ruleNumbers.get(rule)!;
+      if (!known[i]) known[i] = r;
+    }
     return this.problems(index, path, options);
+  }
+
+  /** The note's list of rule results, made (every result unknown) when it has none. */
+  private resultsOf(path: string): Array<readonly NoteDiagnostic[] | undefined> {
+    let known = this.results.get(path);
+    if (!known) this.results.set(path, (known = new Array<readonly NoteDiagnostic[] | undefined>(this.rules.length).fill(undefined)));
+    return known;
   }
 
   /** The notes whose problems may have changed since the last call (removed notes included), and forgets them. */
@@ -219,7 +235,7 @@ export class ProblemCache {
     }
     for (const [p, rules] of rulesToRerun(change, index, this.rules)) {
       const known = this.results.get(p);
-      if (known) for (const rule of rules) known.delete(rule);
+      if (known) for (const rule of rules) known[this.ruleNumbers.get(rule)!] = undefined;
       this.markMoved(p);
       this.stale.add(p);
     }

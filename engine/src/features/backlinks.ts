@@ -8,6 +8,7 @@
  * the target's own order (whole note, then headings and blocks by line), occurrences by position.
  */
 import type { Block, Link, NoteModel, Range } from '../model';
+import { noteBlocks } from '../model';
 import type { LinkTarget } from '../vault/links';
 import { splitLines } from '../syntax/text';
 import { throwIfCancelled, type FeatureContext } from './context';
@@ -181,7 +182,7 @@ export const MAX_CONTEXT_LEAD = 60;
  * quotes, callouts, tables and code, or past {@link MAX_CONTEXT_LINES}, the span's own lines.
  */
 export function blockContext(note: NoteModel, lines: readonly string[], span: Range): ContextLine {
-  const block = innermostTextBlock(note.blocks, span.start.line);
+  const block = innermostTextBlock(noteBlocks(note), span.start.line);
   let first = span.start.line;
   let last = span.end.line;
   if (block) {

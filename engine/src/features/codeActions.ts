@@ -18,6 +18,7 @@
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position, Range } from '../model';
+import { noteBlocks } from '../model';
 import type { DiagnosticOptions } from '../diagnostics/diagnostics';
 import { noteDiagnostics } from '../diagnostics/rules';
 import { comparePositions, splitLines } from '../syntax/text';
@@ -501,7 +502,7 @@ function written<T>(write: () => T): T | undefined {
 /** Whether the link stands in a table row, where a wiki alias separator is written `\|` (R2.4). */
 function inTable(note: NoteModel, link: Link): boolean {
   const line = link.range.start.line;
-  return note.blocks.some((b) => b.kind === 'table' && b.startLine <= line && line <= b.endLine);
+  return noteBlocks(note).some((b) => b.kind === 'table' && b.startLine <= line && line <= b.endLine);
 }
 
 /** The path of a link to `target` written in place of this link's path, in its syntax, by the shortest unambiguous path. */

@@ -28,6 +28,7 @@ import {
   type CompletionList,
 } from 'vscode-languageserver-types';
 import type { Block, BlockKind, Heading, NoteModel, Position, Range } from '../model';
+import { noteBlocks } from '../model';
 import { frontmatterEnd, frontmatterEntry, textList } from '../syntax/frontmatter';
 import { defaultFrontmatterSchema } from '../diagnostics/frontmatterSchema';
 import { basename, isNotePath, lookupKey, NOTE_EXTENSION, stem } from '../vault/paths';
@@ -1269,7 +1270,7 @@ const QUOTE_MARKERS = /^(?:[ \t]*>)+/;
  */
 function searchBlocks(note: NoteModel, lines: readonly string[]): SearchBlock[] {
   const out: SearchBlock[] = [];
-  for (const b of note.blocks) {
+  for (const b of noteBlocks(note)) {
     if (!SEARCHED_KINDS.has(b.kind) || b.endLine >= lines.length) continue;
     const lastLine = b.kind === 'list-item' ? b.idLine : b.endLine;
     const last = Math.min(lastLine, b.startLine + 30);

@@ -13,6 +13,7 @@ import { headingLinkText, headingKey } from '../vault/resolve';
 import { dirname, lookupKey, stem } from '../vault/paths';
 import type { IndexChange, VaultIndex } from '../vault/vault';
 import { throwIfCancelled, type Cancellation } from './context';
+import { ownString } from '../syntax/text';
 
 /** One heading of the catalogue. */
 export interface CatalogHeading {
@@ -78,7 +79,8 @@ function catalogOf(note: NoteModel): CatalogHeading[] {
     // A later duplicate is reached through its parent chain; the first through its own text.
     const subpath = seen.has(key) && stack.length > 1 ? stack.map((h) => headingLinkText(h.text)).join('#') : linkText;
     seen.add(key);
-    const low = lookupKey(linkText);
+    // Interned: a vault repeats the same headings (`summary`, `next steps`) in thousands of notes.
+    const low = ownString(lookupKey(linkText));
     out.push({ path: note.path, heading, linkText, low, subpath, tie: heading.level * 100000 + Math.min(linkText.length, 99999), mask: charMask(low) });
   }
   return out;

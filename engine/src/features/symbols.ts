@@ -11,7 +11,7 @@ import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { NoteModel, Range } from '../model';
 import type { VaultIndex } from '../vault/vault';
 import { dirname, lookupKey, stem } from '../vault/paths';
-import { splitLines } from '../syntax/text';
+import { ownString, splitLines } from '../syntax/text';
 import { throwIfCancelled, type Cancellation, type PathLocation } from './context';
 
 /** LSP: a character beyond the line's length means the end of the line. Used when the text is not at hand. */
@@ -119,15 +119,53 @@ export interface WorkspaceSymbolEntry {
   containerName?: string;
 }
 
+/**
+ * One name a query can find. Kept for every note, aliases, heading and block id of the vault (some 110,000 at
+ * 10,000 notes), so it holds only the lookup key and where the name is: the symbol a client sees is built for the
+ * few best matches ({@link symbolOf}), not kept for every name.
+ */
 interface Entry {
-  symbol: WorkspaceSymbolEntry;
-  /** The name's lookup key (NFC, lower case): what queries are matched against. */
+  /** The name's lookup key (NFC, lower case, interned): what queries are matched against. */
   key: string;
+  /** The name as shown. */
+  name: string;
+  note: NoteModel;
   /** Notes before aliases before headings before block ids when scores tie. */
-  rank: number;
+  rank: EntryRank;
+  /** The heading's or block id's place in the note's list (0 for a note or an alias). */
+  at: number;
+}
+
+/** Which kind of name an entry is: the note itself, an alias, a heading, a block id. */
+const enum EntryRank {
+  Note = 0,
+  Alias = 1,
+  Heading = 2,
+  Block = 3,
 }
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function entry(note: NoteModel, name: string, rank: EntryRank, at: number): Entry {
+  const key = lookupKey(name);
+  return { key: key === name ? name : ownString(key), name, note, rank, at };
+}
+
+/** The workspace symbol an entry stands for. */
+function symbolOf(e: Entry): WorkspaceSymbolEntry {
+  const path = e.note.path;
+  if (e.rank === EntryRank.Note) {
+    const folder = dirname(path);
+    return { name: e.name, kind: SymbolKind.File, location: { path, range: ZERO }, ...(folder ? { containerName: folder } : {}) };
+  }
+  const containerName = stem(path);
+  if (e.rank === EntryRank.Alias) return { name: e.name, kind: SymbolKind.File, location: { path, range: ZERO }, containerName };
+  if (e.rank === EntryRank.Heading) {
+    const h = e.note.headings[e.at];
+    return { name: e.name, kind: SymbolKind.String, location: { path, range: { start: { line: h.line, character: 0 }, end: h.textRange.end } }, containerName };
+  }
+  return { name: e.name, kind: SymbolKind.Key, location: { path, range: e.note.blockIds[e.at].range }, containerName };
+}
 
 const noteEntries = new WeakMap<NoteModel, Entry[]>();
 /**
@@ -160,26 +198,23 @@ function blockSymbolName(id: string, lines: readonly string[] | undefined, start
 function entriesOf(note: NoteModel, getText?: (path: string) => string | undefined): Entry[] {
   let entries = noteEntries.get(note);
   if (entries) return entries;
-  const name = stem(note.path);
-  const folder = dirname(note.path);
-  entries = [{ symbol: { name, kind: SymbolKind.File, location: { path: note.path, range: ZERO }, ...(folder ? { containerName: folder } : {}) }, key: lookupKey(name), rank: 0 }];
-  for (const alias of note.aliases) {
-    entries.push({ symbol: { name: alias, kind: SymbolKind.File, location: { path: note.path, range: ZERO }, containerName: name }, key: lookupKey(alias), rank: 1 });
-  }
-  for (const h of note.headings) {
-    if (h.text.trim() === '') continue;
-    const range: Range = { start: { line: h.line, character: 0 }, end: h.textRange.end };
-    entries.push({ symbol: { name: h.text, kind: SymbolKind.String, location: { path: note.path, range }, containerName: name }, key: lookupKey(h.text), rank: 2 });
+  entries = [entry(note, stem(note.path), EntryRank.Note, 0)];
+  for (const alias of note.aliases) entries.push(entry(note, alias, EntryRank.Alias, 0));
+  for (let i = 0; i < note.headings.length; i++) {
+    const h = note.headings[i];
+    if (h.text.trim() !== '') entries.push(entry(note, h.text, EntryRank.Heading, i));
   }
   if (note.blockIds.length > 0) {
     // The text is read once per model, and only for notes that have block ids.
     const text = getText?.(note.path);
     const lines = text === undefined ? undefined : splitLines(text);
-    for (const b of note.blockIds) {
-      const blockName = blockSymbolName(b.id, lines, b.startLine, b.endLine, b.range);
-      entries.push({ symbol: { name: blockName, kind: SymbolKind.Key, location: { path: note.path, range: b.range }, containerName: name }, key: lookupKey(blockName), rank: 3 });
+    for (let i = 0; i < note.blockIds.length; i++) {
+      const b = note.blockIds[i];
+      entries.push(entry(note, ownString(blockSymbolName(b.id, lines, b.startLine, b.endLine, b.range)), EntryRank.Block, i));
     }
   }
+  // Kept per model: a copy holds no spare room for more entries.
+  entries = entries.slice();
   noteEntries.set(note, entries);
   return entries;
 }
@@ -239,7 +274,7 @@ export function provideWorkspaceSymbolsAcross(sources: readonly SymbolSource[], 
       best.offer({ score: s, rank: e.rank, order, source: v, at: i });
     }
   }
-  return best.sorted().map((c) => ({ source: c.source, symbol: lists[c.source][c.at].symbol }));
+  return best.sorted().map((c) => ({ source: c.source, symbol: symbolOf(lists[c.source][c.at]) }));
 }
 
 /**

@@ -34,6 +34,28 @@ const CORE_SCHEMA = new Schema({ schema: 'core', resolveKnownTags: false });
 /** Nesting deeper than this is kept in `data` but not described value by value (no check reads that deep). */
 const MAX_VALUE_DEPTH = 32;
 
+/**
+ * `data` with each string value replaced by its interned copy ({@link ownString}): the parser's strings are
+ * slices of the YAML text, and a vault repeats the same values (`public`, a tag) thousands of times. Iterative,
+ * and each object is visited once (an expanded alias shares its object), so deep or aliased data stays cheap.
+ */
+function ownStrings(data: Record<string, unknown>): Record<string, unknown> {
+  const seen = new Set<object>([data]);
+  const stack: object[] = [data];
+  while (stack.length > 0) {
+    const o = stack.pop() as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (typeof v === 'string') o[k] = ownString(v);
+      else if (v !== null && typeof v === 'object' && !seen.has(v)) {
+        seen.add(v);
+        stack.push(v);
+      }
+    }
+  }
+  return data;
+}
+
 export function parseFrontmatter(lines: readonly string[], end: number): Frontmatter {
   return parseSimpleFrontmatter(lines, end) ?? parseFrontmatterWithYaml(lines, end);
 }
@@ -75,7 +97,7 @@ export function parseFrontmatterWithYaml(lines: readonly string[], end: number):
   }
   try {
     // Aliases are expanded here; a "billion laughs" block stops at the alias budget with an error.
-    fm.data = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    fm.data = ownStrings(doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>);
   } catch (e) {
     // An alias to an anchor that is not set (or set after it): at that alias; the alias budget: at the block.
     let where = range(1, 0, 1, lines[1].length);

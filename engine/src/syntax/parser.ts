@@ -12,7 +12,7 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
-import type { Block, BlockId, BlockKind, Callout, FrontmatterEntry, FrontmatterValue, Heading, Link, NoteModel, Range, ReadProblem, Tag } from '../model';
+import { packBlocks, type Block, type BlockId, type BlockKind, type Callout, type FrontmatterEntry, type FrontmatterValue, type Heading, type Link, type NoteModel, type Range, type ReadProblem, type Tag } from '../model';
 import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
@@ -204,7 +204,7 @@ function* parseSteps(path: string, text: string, windowLines: number): Generator
     aliases: [],
     headings: [],
     blockIds: [],
-    blocks: [],
+    packedBlocks: [],
     links: [],
     tags: [],
     callouts: [],
@@ -253,13 +253,13 @@ function* parseSteps(path: string, text: string, windowLines: number): Generator
   // A placeholder link holds `<%` or `{{`, which then appear in the note's text: most notes have neither.
   if (text.includes('<%') || text.includes('{{')) markPlaceholders(note.links, lines);
   if (note.omittedLinks) note.readProblems.push(tooManyLinks(note));
-  note.blocks = yield* blockMap(units, containers, note.blockIds);
+  const blocks = yield* blockMap(units, containers, note.blockIds);
 
   computeSections(note.headings, lines.length);
   note.opaque.sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character);
   const damage = findEncodingDamage(text, note.opaque);
   if (damage.length > 0) note.encodingDamage = damage;
-  return fitArrays(note);
+  return fitArrays(note, blocks);
 }
 
 /**
@@ -267,12 +267,12 @@ function* parseSteps(path: string, text: string, windowLines: number): Generator
  * item has room for 17), and models are kept for as long as the vault is open: at 10,000 notes the spare room is
  * some 14 MB. A copy of a list takes only what it holds.
  */
-function fitArrays(note: NoteModel): NoteModel {
+function fitArrays(note: NoteModel, blocks: readonly Block[]): NoteModel {
   const fit = <T>(list: T[]): T[] => (list.length === 0 ? [] : list.slice());
   note.aliases = fit(note.aliases);
   note.headings = fit(note.headings);
   note.blockIds = fit(note.blockIds);
-  note.blocks = fit(note.blocks);
+  note.packedBlocks = packBlocks(blocks, note.blockIds);
   note.links = fit(note.links);
   note.tags = fit(note.tags);
   note.callouts = fit(note.callouts);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Block, BlockKind } from '../model';
+import { noteBlocks } from '../model';
 import { isValidBlockId } from '../syntax/blockIds';
 import { parseNote } from '../syntax/parser';
 import { range, splitLines } from '../syntax/text';
@@ -62,7 +63,7 @@ export function addBlockIdEdit(text: string, args: AddBlockIdArgs): TextEdit | u
   const note = parseNote(args.path, text);
   const want = args.id.toLowerCase();
   if (note.blockIds.some((b) => b.id.toLowerCase() === want)) return undefined;
-  const block = idableBlockAt(note.blocks, args.line, args.kind);
+  const block = idableBlockAt(noteBlocks(note), args.line, args.kind);
   if (!block || block.id !== undefined) return undefined;
   return blockIdInsertEdit(text, block, args.id);
 }

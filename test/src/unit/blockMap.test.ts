@@ -9,6 +9,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { CompletionList, TextEdit } from 'vscode-languageserver-types';
 import {
   type AddBlockIdArgs,
@@ -18,6 +19,10 @@ import {
   type FeatureContext,
   IDABLE_BLOCK_KINDS,
   type NoteModel,
+  noteBlocks,
+  packBlocks,
+  blockAt,
+  blockCount,
   parseNote,
   provideCompletion,
   VaultIndex,
@@ -52,7 +57,7 @@ const CODE_AND_HTML = [
 describe('block map: ids are never written into code or HTML', () => {
   it('the map has no code or HTML block, and the parser names none', () => {
     const note = parseNote('Code.md', CODE_AND_HTML);
-    assert.deepEqual(note.blocks.map((b) => `${b.kind} ${b.startLine}-${b.endLine}`), ['paragraph 0-0']);
+    assert.deepEqual(noteBlocks(note).map((b) => `${b.kind} ${b.startLine}-${b.endLine}`), ['paragraph 0-0']);
   });
 
   it('block-id completion and block search offer no code or HTML block', () => {
@@ -85,7 +90,7 @@ describe('block map: an id written where the map says names the block the map na
   })) {
     it(name, () => {
       const note = parseNote('N.md', text);
-      for (const block of note.blocks.filter((b) => IDABLE_BLOCK_KINDS.has(b.kind))) {
+      for (const block of noteBlocks(note).filter((b) => IDABLE_BLOCK_KINDS.has(b.kind))) {
         const named = parseNote('N.md', applyEdit(text, blockIdInsertEdit(text, block, 'zz9test'))).blockIds.filter((b) => b.id === 'zz9test');
         assert.deepEqual(named.map((b) => [b.kind, b.startLine, b.endLine]), [[block.kind, block.startLine, block.endLine]], JSON.stringify(block));
       }
@@ -99,7 +104,7 @@ describe('block map: a block that has an id keeps it', () => {
   it('the map carries the ids the parser reads after `]]` and `)`', () => {
     const note = parseNote('Img.md', IMG);
     assert.deepEqual(
-      note.blocks.map((b) => [b.kind, b.startLine, b.idLine, b.id]),
+      noteBlocks(note).map((b) => [b.kind, b.startLine, b.idLine, b.id]),
       [
         ['paragraph', 0, 0, undefined],
         ['paragraph', 2, 2, 'abc123'],
@@ -156,7 +161,7 @@ describe('block map: agrees with the parser on the corpora', function () {
       for (const file of notes(path.join(CORPORA, corpus))) {
         const text = fs.readFileSync(file, 'utf8');
         const note: NoteModel = parseNote(path.relative(CORPORA, file), text);
-        const byKey = new Map(note.blocks.map((b) => [key(b), b]));
+        const byKey = new Map(noteBlocks(note).map((b) => [key(b), b]));
         const firstIdOf = new Map<string, string>();
         for (const b of note.blockIds) {
           const block = byKey.get(key(b));
@@ -164,11 +169,11 @@ describe('block map: agrees with the parser on the corpora', function () {
           if (!firstIdOf.has(key(b))) firstIdOf.set(key(b), b.id);
           assert.equal(block.id, firstIdOf.get(key(b)), `${file}: the map's id of ${key(b)}`);
         }
-        for (const block of note.blocks) {
+        for (const block of noteBlocks(note)) {
           if (block.id !== undefined) assert.ok(firstIdOf.has(key(block)), `${file}: ${key(block)} has ^${block.id} the parser does not read`);
         }
         // Writing an id where the map says (a sample of the id-less blocks per note) names exactly that block.
-        const open = note.blocks.filter((b) => b.id === undefined && IDABLE_BLOCK_KINDS.has(b.kind));
+        const open = noteBlocks(note).filter((b) => b.id === undefined && IDABLE_BLOCK_KINDS.has(b.kind));
         const step = Math.max(1, Math.ceil(open.length / 6));
         for (let i = 0; i < open.length; i += step) {
           const block: Block = open[i];
@@ -181,10 +186,59 @@ describe('block map: agrees with the parser on the corpora', function () {
         // The client's block under each line is a block of the map.
         for (let line = 0; line < note.lineCount; line += 7) {
           const b = blockAtLine(text, line, note);
-          if (b) assert.ok(note.blocks.includes(b));
+          if (b) assert.ok(noteBlocks(note).some((x) => isDeepStrictEqual(x, b)));
         }
       }
       assert.ok(written > 50, `${written} ids written`);
     });
   }
+});
+
+describe('block map: the packed form', () => {
+  const NOTE = [
+    '# Title ^h1', // heading with an id
+    '',
+    'A paragraph. ^p1',
+    '',
+    '- item one ^li',
+    '- item two',
+    '  - nested',
+    '',
+    '> a quote',
+    '> more ^q',
+    '',
+    '> [!info] Callout',
+    '> body',
+    '',
+    '| a | b |',
+    '|---|---|',
+    '| 1 | 2 |',
+    '',
+    '^tbl',
+    '',
+    '```',
+    'code',
+    '```',
+    '^code',
+    '',
+    'Again. ^p1',
+  ].join('\n');
+
+  it('reads back every kind, line and id as the parser found them', () => {
+    const note = parseNote('Packed.md', NOTE);
+    const blocks = noteBlocks(note);
+    assert.equal(blockCount(note), blocks.length);
+    assert.deepEqual([...new Set(blocks.map((b) => b.kind))].sort(), ['callout', 'code', 'heading', 'list', 'list-item', 'paragraph', 'quote', 'table']);
+    assert.deepEqual(
+      blocks.filter((b) => b.id !== undefined).map((b) => `${b.kind} ${b.startLine}-${b.endLine} ^${b.id}`),
+      ['heading 0-0 ^h1', 'paragraph 2-2 ^p1', 'list-item 4-4 ^li', 'quote 8-9 ^q', 'table 14-16 ^tbl', 'code 20-22 ^code', 'paragraph 25-25 ^p1'],
+    );
+    // Packing what was read back gives the same numbers: nothing is lost either way.
+    assert.deepEqual(packBlocks(blocks, note.blockIds), note.packedBlocks);
+    for (let i = 0; i < blocks.length; i++) assert.deepEqual(blockAt(note, i), blocks[i]);
+  });
+
+  it('refuses a block whose id is not one of the block ids it is packed with', () => {
+    assert.throws(() => packBlocks([{ kind: 'paragraph', startLine: 0, endLine: 0, idLine: 0, id: 'gone' }], []), /block id gone/);
+  });
 });

@@ -128,6 +128,7 @@ function keyStructure(models: NoteModel[]): string {
  */
 const MODEL_SHAPES: Record<number, string> = {
   1: '79e31125d8f05657ef8de085ce84d5ba21e77087',
+  2: '6292e4c454633d9f2e8a8538c47af1c37928d6a7',
 };
 
 /** Everything a user sees of an index: its files, each link's resolution, each note's problems. */

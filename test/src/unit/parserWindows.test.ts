@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { exportChanges, MAX_NOTE_LINKS, noteDiagnostics, parseNote, parseNoteInSlices, VaultIndex } from '@ospo-notes/engine';
+import { exportChanges, MAX_NOTE_LINKS, noteBlocks, noteDiagnostics, parseNote, parseNoteInSlices, VaultIndex } from '@ospo-notes/engine';
 import { prng } from '../support/prng';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -57,7 +57,7 @@ describe('parser: block windows and big notes', function () {
     const text = Array.from({ length: 5000 }, (_, i) => `- item ${i}`).join('\n') + '\n\n^whole\n';
     const note = parseNote('N.md', text);
     assert.deepEqual(note.blockIds.map((b) => [b.id, b.kind, b.startLine, b.endLine]), [['whole', 'list', 0, 4999]]);
-    assert.equal(note.blocks.filter((b) => b.kind === 'list-item').length, 5000);
+    assert.equal(noteBlocks(note).filter((b) => b.kind === 'list-item').length, 5000);
   });
 
   it('parses in slices to the same model', async () => {
@@ -74,7 +74,7 @@ describe('parser: block windows and big notes', function () {
     assert.equal(note.links[MAX_NOTE_LINKS - 1].path, `nope ${MAX_NOTE_LINKS / 2 - 1}`);
     // What comes after the links is still parsed: the heading, and every list item's block.
     assert.deepEqual(note.headings.map((h) => h.text), ['Last']);
-    assert.equal(note.blocks.filter((b) => b.kind === 'list-item').length, lines);
+    assert.equal(noteBlocks(note).filter((b) => b.kind === 'list-item').length, lines);
     const index = new VaultIndex();
     index.load([note, parseNote('WHO.md', '# WHO\n')], []);
     const problems = noteDiagnostics(index, 'Big.md').filter((d) => d.code === 'too-many-links');
