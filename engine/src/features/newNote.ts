@@ -14,7 +14,7 @@ import { newNoteTemplate } from '../diagnostics/frontmatterSchema';
 import { parseNote } from '../syntax/parser';
 import { FileLookup } from '../vault/fileLookup';
 import { isAttachmentPath, isHiddenName } from '../vault/membership';
-import { dirname, extname, NOTE_EXTENSION, resolveDotSegments, stem } from '../vault/paths';
+import { dirname, extname, hasLoneSurrogate, NOTE_EXTENSION, resolveDotSegments, stem } from '../vault/paths';
 import { resolveLinkpath } from '../vault/resolve';
 import { linkAt } from './definition';
 
@@ -81,6 +81,7 @@ function splitPath(p: string): string[] {
 function segmentProblem(segment: string): string | undefined {
   // Characters Obsidian refuses in file names (they are invalid on Windows too), and control characters.
   if (/[*"<>:|?\x00-\x1f]/.test(segment)) return `"${segment}" contains a character that is not allowed in file names`;
+  if (hasLoneSurrogate(segment)) return `"${segment}" holds half of a character (a cut emoji), which a file name cannot`;
   if (isHiddenName(segment)) return `"${segment}" is hidden (names starting with "." are not part of the vault)`;
   if (segment !== segment.trim() || segment.endsWith('.')) return `"${segment}" starts or ends with a space or ends with a dot`;
   return undefined;

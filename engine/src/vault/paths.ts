@@ -89,3 +89,11 @@ export function resolveDotSegments(segments: readonly string[], clampAtRoot = fa
   return out;
 }
 
+
+/**
+ * Whether `text` holds half of a UTF-16 surrogate pair without the other half (an emoji cut by an edit): no file
+ * can be named by it, and a URI of it cannot be written.
+ */
+export function hasLoneSurrogate(text: string): boolean {
+  return /\p{Cs}/u.test(text);
+}

@@ -144,6 +144,12 @@ describe('client: new note for a link', () => {
     assert.equal(ok('Idea', 'today.md', '.'), 'Idea.md');
   });
 
+  it('refuses a name holding half of a character (an emoji cut by an edit): no file or URI can be named by it', () => {
+    assert.match(refused('Idea \uD83D', 'today.md'), /half of a character/);
+    assert.match(refused('\uDE00x/Idea', 'today.md'), /half of a character/);
+    assert.equal(ok('Idea \uD83D\uDE00', 'today.md'), 'Idea \uD83D\uDE00.md');
+  });
+
   it('creates a link with a folder at that path from the vault root (R3.4), whatever the new-note folder', () => {
     assert.equal(ok('projects/Plan', 'notes/today.md', 'inbox'), 'projects/Plan.md');
     assert.equal(ok('/Plan', 'notes/today.md', 'inbox'), 'Plan.md');
