@@ -31,7 +31,7 @@ import { previewOptions, Throttle } from './previewHost';
 import { parseVisibility, type Visibility } from '@ospo-notes/engine';
 import { useTranslator } from './l10n';
 import { codeArgument, problemDocItems, problemDocPath, type ShownProblem } from './problemDocs';
-import { diagnosticDocUrl, SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '@ospo-notes/engine';
+import { diagnosticDocUrl, SERVER_ENVIRONMENT } from '@ospo-notes/engine';
 import {
   CHECK_VAULT_REQUEST,
   FILES_CHANGED_NOTIFICATION,
@@ -140,8 +140,8 @@ export function activate(context: vscode.ExtensionContext): OspoNotesApi {
 
   const serverModule = serverModulePath(context);
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS], env: { ...process.env, ...SERVER_ENVIRONMENT } } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6009'], env: { ...process.env, ...SERVER_ENVIRONMENT } } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env: { ...process.env, ...SERVER_ENVIRONMENT } } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'], env: { ...process.env, ...SERVER_ENVIRONMENT } } },
   };
   // Notes and attachments alike: an image appearing fixes an embed, a note deleted breaks links to it.
   const watcher = vscode.workspace.createFileSystemWatcher('**/*');

@@ -6,18 +6,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { applyFileEvents, type FileEvent, loadVault, noteDiagnostics, type VaultIndex } from '@ospo-notes/engine';
+import { applyFileEvents, type FileEvent, loadVault } from '@ospo-notes/engine';
 import { prng } from '../support/prng';
+import { indexSnapshot } from '../support/vaults';
 
-/** Everything a user sees of an index: its files, each link's resolution, each note's problems. */
-function snapshot(index: VaultIndex): string {
-  const out: string[] = [...index.files.paths()].sort();
-  for (const p of [...index.notePaths()].sort()) {
-    const targets = index.linkTargets(p).map((t) => [t.status, t.target, t.heading?.text, t.block?.id, t.resolution?.candidates]);
-    out.push(`${p} ${JSON.stringify(targets)} ${JSON.stringify(noteDiagnostics(index, p))}`);
-  }
-  return out.join('\n');
-}
+const snapshot = indexSnapshot;
 
 const FOLDERS = ['', 'a/', 'b/', 'a/c/'];
 const NAMES = ['Alpha', 'Beta', 'Gamma', 'Dup', 'Gihub'];

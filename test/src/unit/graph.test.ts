@@ -13,19 +13,11 @@ import {
   parseNote,
   RequestCancelledError,
   vaultGraph,
-  VaultIndex,
-  type FeatureContext,
   type VaultGraph,
 } from '@ospo-notes/engine';
+import { featureContextOf } from '../support/vaults';
 
-function vault(files: Record<string, string>, attachments: string[] = []): FeatureContext {
-  const index = new VaultIndex();
-  index.load(
-    Object.entries(files).map(([p, t]) => parseNote(p, t)),
-    attachments,
-  );
-  return { index, getText: (p) => files[p] };
-}
+const vault = featureContextOf;
 
 /** The graph's edges as readable strings: `source → target [kinds] ×count`, sorted. */
 function edges(g: VaultGraph): string[] {

@@ -18,13 +18,13 @@ import {
   MODEL_CACHE_FORMAT,
   ModelCache,
   type NoteModel,
-  noteDiagnostics,
   parseBytes,
   PlainDecoder,
   PlainEncoder,
   type VaultIndex,
 } from '@ospo-notes/engine';
 import { prng } from '../support/prng';
+import { indexSnapshot } from '../support/vaults';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -131,15 +131,7 @@ const MODEL_SHAPES: Record<number, string> = {
   2: '6292e4c454633d9f2e8a8538c47af1c37928d6a7',
 };
 
-/** Everything a user sees of an index: its files, each link's resolution, each note's problems. */
-function snapshot(index: VaultIndex): string {
-  const out: string[] = [...index.files.paths()].sort();
-  for (const p of [...index.notePaths()].sort()) {
-    const targets = index.linkTargets(p).map((t) => [t.status, t.target, t.heading?.text, t.block?.id, t.resolution?.candidates]);
-    out.push(`${p} ${JSON.stringify(targets)} ${JSON.stringify(noteDiagnostics(index, p))}`);
-  }
-  return out.join('\n');
-}
+const snapshot = indexSnapshot;
 
 function models(index: VaultIndex): Map<string, NoteModel> {
   return new Map([...index.notePaths()].sort().map((p) => [p, index.note(p)!]));

@@ -16,17 +16,10 @@ import {
   tagSpelling,
   tagTree,
   type TagTreeNode,
-  VaultIndex,
 } from '@ospo-notes/engine';
+import { featureContextOf } from '../support/vaults';
 
-function vault(files: Record<string, string>, attachments: string[] = []): FeatureContext {
-  const index = new VaultIndex();
-  index.load(
-    Object.entries(files).map(([p, t]) => parseNote(p, t)),
-    attachments,
-  );
-  return { index, getText: (p) => files[p] };
-}
+const vault = featureContextOf;
 
 function r(sl: number, sc: number, el: number, ec: number): Range {
   return { start: { line: sl, character: sc }, end: { line: el, character: ec } };

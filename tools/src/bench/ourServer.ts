@@ -9,7 +9,7 @@ import { URI } from 'vscode-uri';
 import { StdioLspClient } from './lspClient';
 import { RssMonitor, summarize, withDeadline, type Summary } from './stats';
 import type { SamplePosition } from './generateVault';
-import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '@ospo-notes/engine';
+import { SERVER_ENVIRONMENT } from '@ospo-notes/engine';
 
 export interface OurFigures {
   /** Spawn → `ospo/indexed` (the whole vault indexed and its diagnostics published). */
@@ -48,7 +48,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   const notes: string[] = [];
   const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
   const started = performance.now();
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [...SERVER_NODE_FLAGS, serverScript, '--stdio'], env: { ...process.env, ...SERVER_ENVIRONMENT } });
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'], env: { ...process.env, ...SERVER_ENVIRONMENT } });
   // A cold start: no model cache (warmStart.ts measures the warm one).
   client.onServerRequest('workspace/configuration', (params) => ((params as { items?: Array<{ section?: string }> }).items ?? []).map((i) => (i.section === 'ospoNotes' ? { cache: { enabled: false } } : null)));
   const rss = client.pid ? new RssMonitor(client.pid, 25) : undefined;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { StdioLspClient } from './lspClient';
 import { RssMonitor, summarize, withDeadline, type Summary } from './stats';
-import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '@ospo-notes/engine';
+import { SERVER_ENVIRONMENT } from '@ospo-notes/engine';
 
 export interface TypingFigures {
   /** Definition on the small note with nobody typing (the floor). */
@@ -40,7 +40,7 @@ export async function runTypingBenchmark(options: { log?: (m: string) => void } 
   const uri = (name: string): string => URI.file(path.join(dir, name)).toString();
   const serverScript = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'main.js');
   // The model cache is not what this measures: it is kept out of the user's cache folder, in a temp folder.
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [...SERVER_NODE_FLAGS, serverScript, '--stdio'], env: { ...process.env, ...SERVER_ENVIRONMENT, XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-bench-typing-cache-')) } });
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [serverScript, '--stdio'], env: { ...process.env, ...SERVER_ENVIRONMENT, XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-bench-typing-cache-')) } });
   const rss = client.pid ? new RssMonitor(client.pid, 25).start() : undefined;
   const figures: TypingFigures = { keystrokes: 0, typingMs: 0, notes };
   try {

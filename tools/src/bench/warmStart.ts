@@ -14,7 +14,7 @@ import * as path from 'path';
 import { URI } from 'vscode-uri';
 import { StdioLspClient } from './lspClient';
 import { withDeadline } from './stats';
-import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '@ospo-notes/engine';
+import { SERVER_ENVIRONMENT } from '@ospo-notes/engine';
 
 export interface WarmFigures {
   notes: number;
@@ -80,7 +80,7 @@ interface ServerRun {
 /** One start of our server with `cacheFolder`; `expectPublished`: wait until that many notes have diagnostics. */
 async function serverRun(vaultDir: string, cacheFolder: string, expectPublished: number | undefined, waitForWrite: boolean): Promise<ServerRun> {
   const started = performance.now();
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [...SERVER_NODE_FLAGS, SERVER, '--stdio'], env: { ...process.env, ...SERVER_ENVIRONMENT } });
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [SERVER, '--stdio'], env: { ...process.env, ...SERVER_ENVIRONMENT } });
   // Listed as a vault, so that every note is checked and published (the generated vault has no marker).
   client.onServerRequest('workspace/configuration', (params) => ((params as { items?: Array<{ section?: string }> }).items ?? []).map((i) => (i.section === 'ospoNotes' ? { vaults: [vaultDir] } : null)));
   let indexedAt = 0;

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { CancellationTokenSource, type ResponseError } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { SERVER_ENVIRONMENT, SERVER_NODE_FLAGS } from '@ospo-notes/engine';
+import { SERVER_ENVIRONMENT } from '@ospo-notes/engine';
 import { Rng } from '../bench/generateVault';
 import { StdioLspClient } from '../bench/lspClient';
 import { RssMonitor, percentile, readProcMemory, withDeadline } from '../bench/stats';
@@ -106,9 +106,9 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
   log(`seed ${seed}: vault ${root}`);
 
   // The server's model cache (on, as for users) goes beside the vault, removed with it, not into the user's cache.
-  // Started as the extension starts it (SERVER_NODE_FLAGS, SERVER_ENVIRONMENT), with any flags asked for.
+  // Started as the extension starts it (SERVER_ENVIRONMENT), with any flags asked for.
   const env = { ...process.env, ...SERVER_ENVIRONMENT, XDG_CACHE_HOME: path.join(parent, '.cache') };
-  const client = StdioLspClient.spawn({ command: process.execPath, args: [...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? []), options.serverScript, '--stdio'], stderrTailChars: 20000, env });
+  const client = StdioLspClient.spawn({ command: process.execPath, args: [...(options.nodeFlags ?? []), options.serverScript, '--stdio'], stderrTailChars: 20000, env });
   const rss = client.pid ? new RssMonitor(client.pid, 100).start() : undefined;
   const errors: string[] = [];
   let errorCount = 0;
