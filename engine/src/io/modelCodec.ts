@@ -6,8 +6,9 @@
  * once) followed by its values, and every string once into a table that values refer to by index. So ranges,
  * links and headings cost a few bytes each, a linkpath used by a thousand notes is stored (and, once decoded,
  * held in memory) once, and a change of the model's fields needs no change here: only a bump of
- * `MODEL_CACHE_FORMAT`. Anything that is not plain data (a Map, a class instance, a typed array, a function, a
- * cycle) is refused at encoding, never written in a form that would read back differently.
+ * `MODEL_CACHE_FORMAT`. `Int32Array` is the one typed array it knows (the model packs its block map in one).
+ * Anything else that is not plain data (a Map, a class instance, another typed array, a function, a cycle) is
+ * refused at encoding, never written in a form that would read back differently.
  */
 
 const enum Tag {
@@ -27,6 +28,8 @@ const enum Tag {
   Object = 9,
   /** The same, of an object without a prototype (`Object.create(null)`). */
   BareObject = 10,
+  /** An `Int32Array` (the model's packed block map): its length, then each value zigzag-encoded as a varint. */
+  Int32s = 11,
 }
 
 export class NotPlainDataError extends Error {}
@@ -232,6 +235,13 @@ export class PlainEncoder {
           w.byte(Tag.Null);
           return;
         }
+        if (v instanceof Int32Array) {
+          w.byte(Tag.Int32s);
+          w.varint(v.length);
+          for (let i = 0; i < v.length; i++) w.varint(v[i] >= 0 ? 2 * v[i] : -2 * v[i] - 1);
+          return;
+        }
+        if (ArrayBuffer.isView(v)) throw new NotPlainDataError(`not plain data: ${v.constructor.name}`);
         if (Array.isArray(v)) {
           w.byte(Tag.Array);
           w.varint(v.length);
@@ -373,6 +383,16 @@ export class PlainDecoder {
         if (n > this.buf.length - this.pos) throw new CorruptDataError('array length');
         const a: unknown[] = [];
         for (let i = 0; i < n; i++) a.push(this.next());
+        return a;
+      }
+      case Tag.Int32s: {
+        const n = this.varint();
+        if (n > this.buf.length - this.pos) throw new CorruptDataError('array length');
+        const a = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const z = this.varint();
+          a[i] = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+        }
         return a;
       }
       case Tag.Object: {

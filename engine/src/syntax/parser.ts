@@ -12,7 +12,7 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
-import { packBlocks, type Block, type BlockId, type BlockKind, type Callout, type FrontmatterEntry, type FrontmatterValue, type Heading, type Link, type NoteModel, type Range, type ReadProblem, type Tag } from '../model';
+import { packBlocks, type Block, type BlockId, type BlockKind, type Callout, type FrontmatterEntry, type FrontmatterValue, type Heading, type Link, type NoteModel, type PackedBlocks, type Range, type ReadProblem, type Tag } from '../model';
 import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
@@ -192,6 +192,9 @@ function nextTurn(): Promise<void> {
   return new Promise((r) => setImmediate(r));
 }
 
+/** The block map of a note still being parsed (shared: nothing writes into an empty array). */
+const NO_BLOCKS: PackedBlocks = new Int32Array(0);
+
 /** Inline units scanned between two chances to yield. */
 const UNITS_PER_STEP = 500;
 
@@ -204,7 +207,7 @@ function* parseSteps(path: string, text: string, windowLines: number): Generator
     aliases: [],
     headings: [],
     blockIds: [],
-    packedBlocks: [],
+    packedBlocks: NO_BLOCKS,
     links: [],
     tags: [],
     callouts: [],
@@ -861,6 +864,8 @@ function scanUnit(note: NoteModel, unit: InlineUnit, { text, map }: UnitText, co
 /**
  * Per-character flags for the unit being scanned. Units are scanned one at a time, so a few buffers are reused
  * for all of them (zeroed per use) instead of allocating several typed arrays for every paragraph of a vault.
+ * A unit longer than {@link SCRATCH_KEPT_BYTES} (a pasted megabyte on one line) gets buffers of its own, given back
+ * with it: kept, five buffers the size of the longest unit ever seen would hold tens of megabytes for good.
  */
 const SLOT_OPAQUE = 0;
 const SLOT_LINKS = 1;
@@ -869,10 +874,13 @@ const SLOT_ESCAPED = 3;
 const SLOT_ESCAPED_FIRST = 4;
 const scratchBuffers: Uint8Array[] = [0, 1, 2, 3, 4].map(() => new Uint8Array(4096));
 
+const SCRATCH_KEPT_BYTES = 256 * 1024;
+
 function scratch(slot: number, n: number): Uint8Array {
+  if (n > SCRATCH_KEPT_BYTES) return new Uint8Array(n);
   let buf = scratchBuffers[slot];
   if (buf.length < n) {
-    buf = new Uint8Array(Math.max(n, buf.length * 2));
+    buf = new Uint8Array(Math.min(SCRATCH_KEPT_BYTES, Math.max(n, buf.length * 2)));
     scratchBuffers[slot] = buf;
   }
   const view = buf.subarray(0, n);

@@ -129,6 +129,7 @@ function keyStructure(models: NoteModel[]): string {
 const MODEL_SHAPES: Record<number, string> = {
   1: '79e31125d8f05657ef8de085ce84d5ba21e77087',
   2: '6292e4c454633d9f2e8a8538c47af1c37928d6a7',
+  3: '8d1f0c11a0864b305167be9fdcd988bf5c53c677',
 };
 
 const snapshot = indexSnapshot;
@@ -182,11 +183,23 @@ describe('model cache: the codec', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
+  it('writes an Int32Array (the packed block map) and reads it back as one, negative and extreme values included', () => {
+    const values = new Int32Array([0, 1, -1, 63, -64, 64, 2 ** 31 - 1, -(2 ** 31), 123456, -654321]);
+    const enc = new PlainEncoder();
+    const encoded = enc.encode({ packed: values, empty: new Int32Array(0), after: 'x' });
+    const back = new PlainDecoder(enc.tables()).decode(encoded) as Record<string, unknown>;
+    assert.ok(back.packed instanceof Int32Array);
+    assert.deepEqual(Array.from(back.packed as Int32Array), Array.from(values));
+    assert.ok(back.empty instanceof Int32Array && (back.empty as Int32Array).length === 0);
+    assert.equal(back.after, 'x');
+  });
+
   it('refuses what is not plain data', () => {
     const enc = new PlainEncoder();
     assert.throws(() => enc.encode(new Map()), /not plain data/);
     assert.throws(() => enc.encode({ d: new Date() }), /not plain data/);
     assert.throws(() => enc.encode(new Uint8Array(2)), /not plain data/);
+    assert.throws(() => enc.encode({ a: new Float64Array(2) }), /not plain data/);
     assert.throws(() => enc.encode({ f: () => 1 }), /not plain data/);
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
