@@ -13,8 +13,8 @@ import type { Position } from '../model';
 import { newNoteTemplate } from '../diagnostics/frontmatterSchema';
 import { parseNote } from '../syntax/parser';
 import { FileLookup } from '../vault/fileLookup';
-import { isAttachmentPath, isHiddenName } from '../vault/membership';
-import { dirname, extname, hasLoneSurrogate, NOTE_EXTENSION, resolveDotSegments, stem } from '../vault/paths';
+import { fileNameProblem, isAttachmentPath } from '../vault/membership';
+import { dirname, extname, NOTE_EXTENSION, resolveDotSegments, stem } from '../vault/paths';
 import { resolveLinkpath } from '../vault/resolve';
 import { linkAt } from './definition';
 
@@ -45,8 +45,8 @@ export function newNotePath(linkpath: string, sourcePath: string, newNoteFolder:
   const segments = resolveDotSegments([...base, ...splitPath(text)]);
   if (segments === undefined) return refuse(`"${linkpath}" points outside the vault.`);
   if (segments.length === 0) return refuse(`"${linkpath}" does not name a note.`);
-  for (const s of segments) {
-    const problem = segmentProblem(s);
+  for (let i = 0; i < segments.length; i++) {
+    const problem = fileNameProblem(segments[i], i === segments.length - 1 ? 'file' : 'folder');
     if (problem) return refuse(`Cannot create "${segments.join('/')}": ${problem}.`);
   }
 
@@ -75,16 +75,6 @@ function isRelative(text: string): boolean {
 
 function splitPath(p: string): string[] {
   return p.split('/').filter((s) => s !== '');
-}
-
-/** Why a path segment cannot be a file or folder name, or undefined when it can. */
-function segmentProblem(segment: string): string | undefined {
-  // Characters Obsidian refuses in file names (they are invalid on Windows too), and control characters.
-  if (/[*"<>:|?\x00-\x1f]/.test(segment)) return `"${segment}" contains a character that is not allowed in file names`;
-  if (hasLoneSurrogate(segment)) return `"${segment}" holds half of a character (a cut emoji), which a file name cannot`;
-  if (isHiddenName(segment)) return `"${segment}" is hidden (names starting with "." are not part of the vault)`;
-  if (segment !== segment.trim() || segment.endsWith('.')) return `"${segment}" starts or ends with a space or ends with a dot`;
-  return undefined;
 }
 
 export type CreateNotePlan =

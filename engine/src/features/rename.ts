@@ -36,7 +36,8 @@ import { comparePositions, rangeContainsOrTouches, splitLines } from '../syntax/
 import { MovedFileLookup, type FileLookup } from '../vault/fileLookup';
 import { LinkWriteError, rewriteLink } from '../vault/linkWriter';
 import { resolveLink, type LinkTarget, type VaultView } from '../vault/links';
-import { basename, dirname, extname, hasLoneSurrogate, isNotePath, lookupKey, normalizeVaultPath, NOTE_EXTENSION, stem } from '../vault/paths';
+import { fileNameProblem } from '../vault/membership';
+import { basename, dirname, extname, isNotePath, lookupKey, normalizeVaultPath, NOTE_EXTENSION, stem } from '../vault/paths';
 import { findHeadingByGithubSlug, githubSlug, headingKey, headingLinkText, matchHeadingChain, matchMarkdownFragment, parseSubpath } from '../vault/resolve';
 import { throwIfCancelled, type FeatureContext } from './context';
 import { resolvedLinkAt } from './definition';
@@ -61,10 +62,6 @@ export interface FileMove {
   newPath: string;
 }
 
-/** Characters Obsidian refuses in file names. */
-const FORBIDDEN_IN_FILE_NAMES = ['*', '"', '\\', '/', '<', '>', ':', '|', '?'];
-/** Characters a link cannot spell in a linkpath (`[[a#b]]` reads a heading, `^` a block, `[ ]` brackets). */
-const UNLINKABLE_IN_NAMES = ['#', '^', '[', ']'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the cursor names
@@ -284,12 +281,8 @@ function renamedFilePath(path: string, newName: string): string {
 
 function checkFileName(name: string, note: boolean, what: 'file' | 'folder' = 'file'): void {
   const bare = note && name.toLowerCase().endsWith(`.${NOTE_EXTENSION}`) ? name.slice(0, -NOTE_EXTENSION.length - 1) : name;
-  if (bare.trim() === '') refuse(`A ${what} name cannot be empty.`);
-  if (/[\u0000-\u001f]/.test(name)) refuse(`'${name}' holds a control character or a line break, which a ${what} name cannot.`);
-  if (hasLoneSurrogate(name)) refuse(`'${name}' holds half of a character (a cut emoji), which a ${what} name cannot.`);
-  for (const c of FORBIDDEN_IN_FILE_NAMES) if (name.includes(c)) refuse(`'${name}' holds '${c}', which Obsidian does not allow in ${what} names (* " \\ / < > : | ?).`);
-  for (const c of UNLINKABLE_IN_NAMES) if (name.includes(c)) refuse(`'${name}' holds '${c}', which a link cannot spell in a ${what} name (# ^ [ ] are link syntax).`);
-  if (name.startsWith('.')) refuse(`'${name}' starts with '.', which hides it from the vault.`);
+  const problem = fileNameProblem(bare.trim() === '' ? bare : name, what);
+  if (problem) refuse(`${problem}.`);
 }
 
 function checkedHeadingText(ctx: FeatureContext, path: string, index: number, newName: string): string {

@@ -13,7 +13,7 @@
  */
 import picomatch from 'picomatch';
 import ignore, { type Ignore } from 'ignore';
-import { extname, normalizeVaultPath } from './paths';
+import { extname, hasLoneSurrogate, normalizeVaultPath } from './paths';
 
 /** What a file is, for the features that show or embed it. */
 export type FileKind = 'note' | 'image' | 'audio' | 'video' | 'pdf' | 'other';
@@ -50,6 +50,27 @@ export function isAttachmentPath(path: string): boolean {
 /** A hidden file or folder name (`.obsidian`, `.gitignore`): never part of the vault (R3.9). */
 export function isHiddenName(name: string): boolean {
   return name.startsWith('.');
+}
+
+/** Characters Obsidian refuses in file and folder names (Windows refuses them too). */
+const FORBIDDEN_IN_FILE_NAMES = ['*', '"', '\\', '/', '<', '>', ':', '|', '?'];
+/** Characters a link cannot spell in a linkpath (`[[a#b]]` reads a heading, `^` a block, `[ ]` brackets). */
+const UNLINKABLE_IN_NAMES = ['#', '^', '[', ']'];
+
+/**
+ * Why `name` cannot be the name of a file or folder of the vault that links can reach, or undefined when it can:
+ * the one rule for every name the engine proposes (a new note, a rename, a daily note, a template's target).
+ * The reason is a sentence without its final period.
+ */
+export function fileNameProblem(name: string, what: 'file' | 'folder' = 'file'): string | undefined {
+  if (name.trim() === '') return `A ${what} name cannot be empty`;
+  if (/[\u0000-\u001f]/.test(name)) return `'${name}' holds a control character or a line break, which a ${what} name cannot`;
+  if (hasLoneSurrogate(name)) return `'${name}' holds half of a character (a cut emoji), which a ${what} name cannot`;
+  for (const c of FORBIDDEN_IN_FILE_NAMES) if (name.includes(c)) return `'${name}' holds '${c}', which is not allowed in file names (Obsidian and Windows refuse * " \\ / < > : | ?)`;
+  for (const c of UNLINKABLE_IN_NAMES) if (name.includes(c)) return `'${name}' holds '${c}', which a link cannot spell in a ${what} name (# ^ [ ] are link syntax)`;
+  if (isHiddenName(name)) return `'${name}' starts with '.': hidden files and folders are not part of the vault`;
+  if (name !== name.trim() || name.endsWith('.')) return `'${name}' starts or ends with a space or ends with a dot, which Windows does not allow`;
+  return undefined;
 }
 
 /** Folder names left out of every vault besides hidden ones: package folders are never notes. */
