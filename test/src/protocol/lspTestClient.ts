@@ -17,26 +17,27 @@ import {
   WorkDoneProgress,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
+import { tempDir } from '../support/tempDirs';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const SERVER = path.join(REPO, 'server', 'out', 'main.js');
 
 export function copyFixture(name: string): string {
   const src = path.join(REPO, 'test', 'fixtures', name);
-  const dest = fs.mkdtempSync(path.join(os.tmpdir(), `ospo-${name.replace(/\W/g, '-')}-`));
+  const dest = tempDir(`ospo-${name.replace(/\W/g, '-')}-`);
   fs.cpSync(src, dest, { recursive: true });
   return dest;
 }
 
 /** A fresh copy of the bundled sample vault (`examples/ospo-vault`) in a temp folder: tests edit it freely. */
 export function copySampleVault(label: string): string {
-  const dest = fs.mkdtempSync(path.join(os.tmpdir(), `ospo-${label}-`));
+  const dest = tempDir(`ospo-${label}-`);
   fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), dest, { recursive: true });
   return dest;
 }
 
 /** Where spawned servers keep their model caches by default during a test run (never the user's cache folder). */
-export const TEST_CACHE_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-test-cache-'));
+export const TEST_CACHE_HOME = tempDir('ospo-test-cache-');
 
 export class LspTestClient {
   readonly connection: MessageConnection;

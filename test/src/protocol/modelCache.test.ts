@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { copySampleVault, LspTestClient, TEST_CACHE_HOME } from './lspTestClient';
+import { tempDir } from '../support/tempDirs';
 
 interface CacheState {
   state: 'read' | 'rebuilt';
@@ -70,7 +71,7 @@ describe('language server: the model cache', function () {
 
   it('a second start reads every note from the cache folder the client gives and answers the same', async () => {
     const root = copySampleVault('cache');
-    const cacheFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-server-cache-'));
+    const cacheFolder = tempDir('ospo-server-cache-');
     const notes = notesOf(root).length;
     const first = await startClient(root, { cacheFolder });
     let before: string;
@@ -100,7 +101,7 @@ describe('language server: the model cache', function () {
 
   it('a note changed between two starts is parsed again, and its new problems are published', async () => {
     const root = copySampleVault('cache-edit');
-    const cacheFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-server-cache-'));
+    const cacheFolder = tempDir('ospo-server-cache-');
     const first = await startClient(root, { cacheFolder });
     await first.stop(); // shutdown writes what is pending
     const rel = notesOf(root)[0];
@@ -128,7 +129,7 @@ describe('language server: the model cache', function () {
     } finally {
       await second.stop();
     }
-    const cacheFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-server-cache-'));
+    const cacheFolder = tempDir('ospo-server-cache-');
     const off = await startClient(root, { cacheFolder, cache: { enabled: false } }, { cache: { enabled: false } });
     try {
       assert.equal((await status(off)).cache, undefined);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDir } from '../support/tempDirs';
 
 const REPO = path.resolve(__dirname, '../../..');
 const CLI = path.join(REPO, 'server/out/cli.js');
@@ -18,7 +19,7 @@ function check(args: string[], env: NodeJS.ProcessEnv = process.env): { status: 
 }
 
 function tempVault(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-cli-cache-'));
+  const root = tempDir('ospo-cli-cache-');
   fs.cpSync(path.join(REPO, 'examples', 'ospo-vault'), root, { recursive: true });
   return root;
 }
@@ -40,7 +41,7 @@ function notesIn(root: string): string[] {
 describe('cli: check --cache', () => {
   it('a second check reads every note from the cache and reports the same problems; a changed note is parsed again', () => {
     const root = tempVault();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-cli-cache-dir-'));
+    const dir = tempDir('ospo-cli-cache-dir-');
     const notes = notesIn(root).length;
     const cold = check([root, '--cache', dir]);
     assert.match(cold.stderr, /model cache: .*: no cache yet: rebuilding it\n/);
@@ -67,7 +68,7 @@ describe('cli: check --cache', () => {
 
   it('a damaged cache is rebuilt, with one line saying why, and the report does not change', () => {
     const root = tempVault();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-cli-cache-dir-'));
+    const dir = tempDir('ospo-cli-cache-dir-');
     const cold = check([root, '--cache', dir]);
     const file = path.join(dir, fs.readdirSync(dir).find((n) => n.endsWith('.notes-cache'))!);
     const data = fs.readFileSync(file);
@@ -81,7 +82,7 @@ describe('cli: check --cache', () => {
 
   it('without --cache nothing is written, not even to the user cache folder', () => {
     const root = tempVault();
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ospo-cli-xdg-'));
+    const home = tempDir('ospo-cli-xdg-');
     const run = check([root], { ...process.env, XDG_CACHE_HOME: home, HOME: home });
     assert.equal(run.stderr, '');
     assert.deepEqual(fs.readdirSync(home), []);

@@ -25,11 +25,12 @@ import {
 } from '@ospo-notes/engine';
 import { prng } from '../support/prng';
 import { indexSnapshot } from '../support/vaults';
+import { tempDir } from '../support/tempDirs';
 
 const REPO = path.resolve(__dirname, '../../..');
 
-function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `ospo-cache-${label}-`));
+function cacheTempDir(label: string): string {
+  return tempDir(`ospo-cache-${label}-`);
 }
 
 /** Whole seconds: a time set back after an edit is then exactly the time before it (no sub-millisecond loss). */
@@ -223,10 +224,10 @@ describe('model cache: encoding in slices', () => {
   });
 
   it('a big model\'s kept encoding stays valid in later writes, whose table has grown', async () => {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     const big = Array.from({ length: 3000 }, (_, i) => `- item ${i} [[WHO]] [[nope ${i}]]\n`).join('');
     writeVault(root, { 'Big.md': big, 'WHO.md': '# WHO\n' });
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     const first = await cachedStart(root, dir);
     // New strings enter the table after the big model's encoding was kept.
     for (let i = 0; i < 3; i++) {
@@ -244,9 +245,9 @@ describe('model cache: encoding in slices', () => {
 
 describe('model cache', () => {
   it('stores models that read back equal to a fresh parse, and a warm start parses nothing', async () => {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     writeVault(root, SHAPE_NOTES);
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     const log: string[] = [];
     const first = await cachedStart(root, dir, log);
     assert.equal(first.cache.status.state, 'rebuilt');
@@ -267,9 +268,9 @@ describe('model cache', () => {
   });
 
   it('parses a note again when its bytes change, whatever its size and modification time say', async () => {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     writeVault(root, { 'A.md': 'link to [[B]]\n', 'B.md': '# B\n', 'C.md': 'plain\n' });
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     await cachedStart(root, dir);
     editKeepingSizeAndTime(path.join(root, 'A.md'), 'link to [[C]]\n');
     const warm = await cachedStart(root, dir);
@@ -280,9 +281,9 @@ describe('model cache', () => {
   });
 
   it('reading without blocking finds what reading at once finds, and rejects the same damage', async () => {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     writeVault(root, SAMPLE_NOTES);
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     const { cache } = await cachedStart(root, dir);
     let turns = 0;
     const loaded = await ModelCache.load({ dir, root }, async () => void turns++);
@@ -300,8 +301,8 @@ describe('model cache', () => {
   });
 
   it('take: a hash that does not match is a miss', () => {
-    const root = tempDir('vault');
-    const dir = tempDir('dir');
+    const root = cacheTempDir('vault');
+    const dir = cacheTempDir('dir');
     const cache = ModelCache.open({ dir, root });
     const model = parseBytes('N.md', Buffer.from('[[x]]'));
     cache.put('N.md', contentHash(Buffer.from('[[x]]')), model);
@@ -312,9 +313,9 @@ describe('model cache', () => {
   });
 
   async function damaged(damage: (file: string) => void, reason: RegExp): Promise<void> {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     writeVault(root, SAMPLE_NOTES);
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     const { cache } = await cachedStart(root, dir);
     damage(cache.file);
     const log: string[] = [];
@@ -360,9 +361,9 @@ describe('model cache', () => {
   });
 
   it('a changed parse setting is rebuilt', async () => {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     writeVault(root, { 'A.md': '[[B]]' });
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     await cachedStart(root, dir, [], { dialect: 'obsidian' });
     const same = await cachedStart(root, dir, [], { dialect: 'obsidian' });
     assert.equal(same.cache.status.state, 'read');
@@ -375,9 +376,9 @@ describe('model cache', () => {
   });
 
   it('two writers at once leave one whole file, never a mix or a temporary file', async () => {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     writeVault(root, { 'A.md': '[[B]]', 'B.md': '# B' });
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     const texts = ['one [[A]]', 'two [[B]] and more'];
     for (let round = 0; round < 5; round++) {
       fs.rmSync(ModelCache.open({ dir, root }).file, { force: true });
@@ -400,11 +401,11 @@ describe('model cache', () => {
   });
 
   it('is bounded in size: notes beyond the bound are left out and said so', async () => {
-    const root = tempDir('vault');
+    const root = cacheTempDir('vault');
     const files: Record<string, string> = {};
     for (let i = 0; i < 50; i++) files[`N${i}.md`] = `# N${i}\n` + `[[N${(i + 1) % 50}]] text `.repeat(50);
     writeVault(root, files);
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     const log: string[] = [];
     const cache = ModelCache.open({ dir, root, log: (l) => log.push(l), maxBytes: 4000 });
     await loadVault(root, { cache });
@@ -417,12 +418,12 @@ describe('model cache', () => {
   });
 
   it('names one file per vault by its real root, in the XDG cache folder by default', () => {
-    const a = tempDir('vault');
-    const link = path.join(tempDir('link'), 'v');
+    const a = cacheTempDir('vault');
+    const link = path.join(cacheTempDir('link'), 'v');
     fs.symlinkSync(a, link);
-    const dir = tempDir('dir');
+    const dir = cacheTempDir('dir');
     assert.equal(ModelCache.open({ dir, root: link }).file, ModelCache.open({ dir, root: a }).file);
-    assert.notEqual(ModelCache.open({ dir, root: tempDir('other') }).file, ModelCache.open({ dir, root: a }).file);
+    assert.notEqual(ModelCache.open({ dir, root: cacheTempDir('other') }).file, ModelCache.open({ dir, root: a }).file);
     assert.equal(defaultCacheFolder({ XDG_CACHE_HOME: '/x/cache' }), path.join('/x/cache', 'ospo-notes'));
     assert.equal(defaultCacheFolder({}), path.join(os.homedir(), '.cache', 'ospo-notes'));
     assert.equal(defaultCacheFolder({ XDG_CACHE_HOME: 'relative' }), path.join(os.homedir(), '.cache', 'ospo-notes'));
@@ -465,8 +466,8 @@ describe('model cache: a warm start after edits, deletions and additions equals 
         for (let i = 0; i < 4; i++) lines.push(`text [[${pick(NAMES)}]] [[${pick(NAMES)}#H1|d]] ![[pic.png]] #t${i} para ^b${i}`, '');
         return lines.join('\n');
       };
-      const root = tempDir('prop');
-      const dir = tempDir('prop-dir');
+      const root = cacheTempDir('prop');
+      const dir = cacheTempDir('prop-dir');
       const abs = (rel: string): string => path.join(root, ...rel.split('/'));
       const files = new Set<string>();
       for (let i = 0; i < 25; i++) {
