@@ -143,6 +143,18 @@ interface Request {
   inTable?: boolean;
   /** The cursor is in the frontmatter, where links are quoted wiki-links whatever the vault writes (R7.5). */
   inFrontmatter?: boolean;
+  /** What follows the cursor, read once per request by {@link cursorTail} (by what was asked of it). */
+  tails?: Map<string, unknown>;
+}
+
+/**
+ * What follows the cursor on its line (where the link being completed ends), computed once per request and
+ * shared by every item: read per item, a line of 250,000 characters cost a second per completion.
+ */
+function cursorTail<T>(req: Request, key: string, read: () => T): T {
+  const tails = (req.tails ??= new Map());
+  if (!tails.has(key)) tails.set(key, read());
+  return tails.get(key) as T;
 }
 
 /**
@@ -985,15 +997,15 @@ function wikiFileItem(req: Request, start: number, e: NameEntry, byPath: boolean
     const shown = byPath ? e.path : basename(e.path);
     const filterText = e.kind === 'note' && !withExtension ? shown.slice(0, shown.length - NOTE_EXTENSION.length - 1) : shown;
     const base = { label: e.name, kind: CompletionItemKind.File, detail: e.path, filterText };
-    const rest = wikiRest(req.line, req.ch, inTable(req));
+    const rest = cursorTail(req, 'wiki rest', () => wikiRest(req.line, req.ch, inTable(req)));
     const whole = wholeLinkEdit(req, start, filterText, { target: e.path, subpath: rest.subpath, display: rest.display });
     if (whole) return { ...base, ...whole };
-    const tail = wikiTail(req.line, req.ch, true, true);
+    const tail = cursorTail(req, 'wiki to subpath', () => wikiTail(req.line, req.ch, true, true));
     const link = writeLinkPath(files, req.path, e.path, format, { name: true });
     return { ...base, textEdit: TextEdit.replace(lineRange(req, start, tail.end), link + tail.closing) };
   }
   // An alias, title or acronym: Obsidian writes `[[File|Alias]]` because aliases do not resolve links (R3.7).
-  const tail = wikiTail(req.line, req.ch, false, false);
+  const tail = cursorTail(req, 'wiki whole', () => wikiTail(req.line, req.ch, false, false));
   const base = { label: e.name, kind: CompletionItemKind.Reference, detail: `${e.kind} of ${e.path}`, filterText: e.name };
   const spec = { target: e.path, subpath: tail.subpath === '' ? undefined : tail.subpath.slice(1), display: e.name };
   const whole = wholeLinkEdit(req, start, e.name, spec);
@@ -1036,7 +1048,7 @@ function wholeLinkEdit(req: Request, from: number, filterText: string, spec: Pic
   }
   if (req.settings.linkFormat.style === 'wiki' && wikiLinkProblem(files, link, req.settings.linkFormat.pathForm) === undefined) return undefined;
   const begin = site.embed ? site.open - 1 : site.open;
-  const end = wikiRest(req.line, req.ch, link.inTable === true).end;
+  const end = cursorTail(req, 'wiki rest', () => wikiRest(req.line, req.ch, inTable(req))).end;
   return {
     textEdit: TextEdit.replace(lineRange(req, begin, end), writeLink(files, link, { ...req.settings.linkFormat, style: 'markdown' })),
     filterText: req.line.slice(begin, from) + filterText,
@@ -1110,7 +1122,7 @@ function markdownLinkCompletion(req: Request): CompletionList | undefined {
 
 function markdownFileItem(req: Request, start: number, e: NameEntry, byPath: boolean, angle: boolean): CompletionItem {
   const written = writeLinkPath(req.ctx.index.files, req.path, e.path, { ...req.settings.linkFormat, style: 'markdown' }, { angle, name: true });
-  const tail = markdownTail(req.line, req.ch, true, angle);
+  const tail = cursorTail(req, angle ? 'markdown angle to fragment' : 'markdown to fragment', () => markdownTail(req.line, req.ch, true, angle));
   return {
     label: basename(e.path),
     kind: CompletionItemKind.File,
