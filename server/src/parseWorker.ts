@@ -10,6 +10,8 @@
  * script (a server created in-process) or when the worker fails, {@link BackgroundParser.parse} answers undefined
  * and the engine parses in slices on the main thread as before.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseNote, type NoteModel } from '@ospo-notes/engine';
 
@@ -31,6 +33,7 @@ type ParseAnswer = { id: number; model: NoteModel; ms: number } | { id: number; 
 
 /** The worker's side: parses each text it is sent and posts the model back. */
 export function runParseWorker(): void {
+  const collect = fullCollection();
   parentPort?.on('message', (request: ParseRequest) => {
     const started = performance.now();
     let answer: ParseAnswer;
@@ -40,7 +43,25 @@ export function runParseWorker(): void {
       answer = { id: request.id, error: (e as Error).stack ?? String(e) };
     }
     parentPort?.postMessage(answer);
+    // The heap is now mostly this parse's garbage (tens of megabytes after a big text): given back at once, so
+    // the worker can stay for the next parse instead of being ended and started again (about 0.1-0.2 s of CPU
+    // per start, which a storm of big edits paid every second).
+    if (request.text.length >= WORKER_COLLECTS_AFTER_CHARACTERS) collect?.();
   });
+}
+
+/**
+ * A function running a full garbage collection on this thread, or undefined where the runtime does not offer
+ * one. `--expose-gc` set at run time gives the `gc` function to contexts created after it, such as this one.
+ */
+function fullCollection(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -60,10 +81,10 @@ export const PARSE_WORKER_MAX_CHARACTERS = 2 * 1024 * 1024;
  * brackets (a hostile or a pasted note) blocks for 100 ms and more on a busy machine.
  */
 export const PARSE_WORKER_MIN_CHARACTERS = 32 * 1024;
-/** An idle worker is ended after this long: its heap (and the garbage of its last parse) is given back. */
-const WORKER_IDLE_MS = 1000;
-/** A worker that has just parsed a text this long is ended as soon as it is idle. */
-const WORKER_KEPT_AFTER_CHARACTERS = 512 * 1024;
+/** An idle worker is ended after this long: what it holds (some 30 MB) is given back. */
+const WORKER_IDLE_MS = 5000;
+/** After parsing a text this long the worker collects its garbage at once (the parse's garbage is most of its heap). */
+const WORKER_COLLECTS_AFTER_CHARACTERS = 256 * 1024;
 
 export class BackgroundParser {
   private worker: Worker | undefined;
@@ -72,6 +93,8 @@ export class BackgroundParser {
   private idleTimer: NodeJS.Timeout | undefined;
   /** Set once the worker failed to start or died: no second try, the main thread parses. */
   private broken = false;
+  /** How many workers were started so far (one serves parse after parse until it idles). */
+  starts = 0;
 
   constructor(
     private readonly script: string | undefined,
@@ -90,8 +113,7 @@ export class BackgroundParser {
       this.waiting.set(id, resolve);
       worker.postMessage({ id, path, text } satisfies ParseRequest);
     });
-    // After a big text the worker's heap is mostly that parse's garbage: given back at once, not after the pause.
-    if (this.waiting.size === 0 && this.worker) this.idleTimer = setTimeout(() => this.stop(), text.length >= WORKER_KEPT_AFTER_CHARACTERS ? 0 : WORKER_IDLE_MS);
+    if (this.waiting.size === 0 && this.worker) this.idleTimer = setTimeout(() => this.stop(), WORKER_IDLE_MS).unref();
     if (!answer) return undefined;
     if ('error' in answer) {
       this.onFailure(`parsing ${path} on the worker failed: ${answer.error}`);
@@ -115,6 +137,7 @@ export class BackgroundParser {
     try {
       const worker = new Worker(this.script, { workerData: PARSE_WORKER_DATA, resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_HEAP_MB, maxYoungGenerationSizeMb: WORKER_YOUNG_HEAP_MB }, stdout: false, stderr: false });
       worker.unref();
+      this.starts++;
       worker.on('message', (answer: ParseAnswer) => {
         const resolve = this.waiting.get(answer.id);
         this.waiting.delete(answer.id);

@@ -38,9 +38,12 @@ describe('parse worker: big notes parsed off the main thread', function () {
       );
       // The same parse on the main thread blocks it for all of its time; here the longest stall is a fraction.
       assert.ok(maxGap < Math.max(100, inlineMs / 3), `the main thread stalled ${maxGap.toFixed(0)} ms during a ${took.toFixed(0)} ms worker parse (${inlineMs.toFixed(0)} ms on the main thread)`);
-      // A second parse reuses the worker.
+      // A second parse reuses the worker, even after a big text (the worker collects its garbage itself).
       const again = await parser.parse('Small.md', '# S\n[[x]]\n');
       assert.deepStrictEqual(again?.model.links.map((l) => l.path), ['x']);
+      const third = await parser.parse('Big2.md', text.replace('[[Target]]', '[[Third]]'));
+      assert.ok(third?.model.links.some((l) => l.path === 'Third'));
+      assert.strictEqual(parser.starts, 1, 'one worker served all three parses');
       assert.deepStrictEqual(failures, []);
     } finally {
       parser.stop();
