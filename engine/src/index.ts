@@ -12,6 +12,7 @@ export * from './syntax/destinations';
 export * from './syntax/frontmatter';
 export * from './syntax/mojibake';
 export * from './syntax/parser';
+export * from './syntax/steps';
 export * from './syntax/templateTags';
 export * from './syntax/text';
 

@@ -34,6 +34,7 @@ import {
   type Location,
   type Range,
   type RenameFilesParams,
+  type RenameParams,
   type TextDocumentChangeEvent,
   type WorkspaceEdit,
   type WorkDoneProgressServerReporter,
@@ -98,8 +99,9 @@ import {
   prepareRename,
   readSchemaFile,
   readAndParse,
-  renameAt,
-  renameFiles,
+  renameAtSteps,
+  renameFilesSteps,
+  runStepsInSlices,
   type RenameOptions,
   readFolderMarkers,
   readObsidianConfig,
@@ -1548,12 +1550,19 @@ const onPrepareRename: Handler<'onPrepareRename'> = (params, token) =>
     return 'refused' in result ? refusedRename(result.refused) : result;
   });
 
-const onRenameRequest: Handler<'onRenameRequest'> = (params, token) =>
-  guard('rename', token, () => {
+/**
+ * Planned in slices: renaming a note linked 25,000 times, or a heading of a 10 MB note, is seconds of work, and
+ * requests are answered between the slices (the engine refuses a plan the index changed under).
+ */
+const RENAME_SLICE_MS = 20;
+
+const onRenameRequest = (params: RenameParams, token: CancellationToken): Promise<WorkspaceEdit | ResponseError<void>> =>
+  guardAsync('rename', token, async () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return refusedRename('This file is not a note of an indexed vault.');
     reindexDirtyNotes(loc.vault);
-    const result = renameAt({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.newName, renameOptions(loc.vault));
+    const steps = renameAtSteps({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.newName, renameOptions(loc.vault));
+    const result = await runStepsInSlices(steps, RENAME_SLICE_MS, nextTurn);
     return 'refused' in result ? refusedRename(result.refused) : result.edit;
   });
 
@@ -1563,7 +1572,7 @@ const onRenameRequest: Handler<'onRenameRequest'> = (params, token) =>
  */
 async function onWillRenameFiles(params: RenameFilesParams, token: CancellationToken): Promise<WorkspaceEdit | null> {
   // Thrown, not returned: the file-operation handlers are typed without an error result.
-  const answer = willRenameEdit(params, token);
+  const answer = await willRenameEdit(params, token);
   if (answer instanceof ResponseError) throw answer;
   // Obsidian's "Automatically update internal links" off means "ask": the editor asks before it applies a rename's
   // edits (VS Code: OK / Show Preview / Skip Changes), so the edit is proposed either way; only "never" (ours,
@@ -1573,8 +1582,8 @@ async function onWillRenameFiles(params: RenameFilesParams, token: CancellationT
 }
 
 /** The edit keeping the links of the moved files (and the vaults it touches); null when no link needs a change. */
-const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): { edit: WorkspaceEdit; vaults: Vault[] } | null | ResponseError<void> =>
-  guard('willRenameFiles', token, () => {
+const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): Promise<{ edit: WorkspaceEdit; vaults: Vault[] } | null | ResponseError<void>> =>
+  guardAsync('willRenameFiles', token, async () => {
     const perVault = new Map<Vault, Array<{ oldPath: string; newPath: string }>>();
     for (const f of params.files) {
       const from = workspace.vaultPathOf(f.oldUri);
@@ -1591,7 +1600,7 @@ const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): { 
     const vaults: Vault[] = [];
     for (const [vault, moves] of perVault) {
       reindexDirtyNotes(vault);
-      const result = renameFiles({ ...vault.ctx, cancellation: token }, moves, renameOptions(vault));
+      const result = await runStepsInSlices(renameFilesSteps({ ...vault.ctx, cancellation: token }, moves, renameOptions(vault)), RENAME_SLICE_MS, nextTurn);
       if ('refused' in result) return refusedRename(result.refused);
       const vaultChanges = result.edit.documentChanges ?? [];
       if (vaultChanges.length > 0) vaults.push(vault);

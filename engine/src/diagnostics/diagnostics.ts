@@ -11,7 +11,8 @@ import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
 import { resolveLinkpath } from '../vault/resolve';
 import type { Visibility } from '../vault/visibility';
-import { runSteps, type DiagnosticRule } from './rule';
+import { runSteps } from '../syntax/steps';
+import { type DiagnosticRule } from './rule';
 import type { FrontmatterSchema } from './frontmatterSchema';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';

@@ -38,10 +38,3 @@ export interface DiagnosticRule {
   checkSteps?(ctx: RuleContext, path: string): Generator<void, NoteDiagnostic[]>;
 }
 
-/** Runs a rule's {@link DiagnosticRule.checkSteps} to the end, in one go. */
-export function runSteps<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}

@@ -31,7 +31,8 @@ import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { BlockId, Heading, Link, NoteModel, Position, Range } from '../model';
 import { isValidBlockId } from '../syntax/blockIds';
 import { yamlScalar } from '../syntax/frontmatter';
-import { parseLinkSource, parseNote } from '../syntax/parser';
+import { parseLinkSource, parseNoteSteps } from '../syntax/parser';
+import { runSteps } from '../syntax/steps';
 import { comparePositions, rangeContainsOrTouches, splitLines } from '../syntax/text';
 import { MovedFileLookup, type FileLookup } from '../vault/fileLookup';
 import { LinkWriteError, rewriteLink } from '../vault/linkWriter';
@@ -77,6 +78,11 @@ function refuse(message: string): never {
   throw new Refusal(message);
 }
 
+/** A rename planned in steps met a change of the vault between them. */
+function stillTheSame(): never {
+  refuse('The vault changed while the rename was planned: try again. Nothing was changed.');
+}
+
 /** The range and the current name of what a rename at `position` would rename, or why nothing can be. */
 export function prepareRename(ctx: FeatureContext, path: string, position: Position): PrepareRenameResult {
   try {
@@ -90,7 +96,17 @@ export function prepareRename(ctx: FeatureContext, path: string, position: Posit
 
 /** Renames what `position` names (see the top of this file) to `newName`. */
 export function renameAt(ctx: FeatureContext, path: string, position: Position, newName: string, options: RenameOptions): RenameResult {
-  return refusalsAsResult(() => {
+  return runSteps(renameAtSteps(ctx, path, position, newName, options));
+}
+
+/**
+ * {@link renameAt} as steps, for a caller that answers other requests between them (`runStepsInSlices`): a note
+ * linked 25,000 times, or a heading renamed in a note of 10 MB, is seconds of work. The index may change between
+ * steps; a rename that read a note, its text or the file list before such a change is refused at the end
+ * ("changed while the rename was planned") rather than proposed with edits at shifted places.
+ */
+export function renameAtSteps(ctx: FeatureContext, path: string, position: Position, newName: string, options: RenameOptions): Generator<void, RenameResult> {
+  return refusalsAsResult(function* () {
     const s = subjectAt(ctx, path, position);
     switch (s.kind) {
       case 'file': {
@@ -100,16 +116,16 @@ export function renameAt(ctx: FeatureContext, path: string, position: Position, 
         if (s.sync === 'heading') {
           // The title heading spells the file name: it takes the new name, and links to it follow.
           const index = ctx.index.note(s.path)!.headings.indexOf(titleHeading(ctx.index.note(s.path)!)!);
-          return plan(ctx, { moves, heading: { path: s.path, index, text: checkedHeadingText(ctx, s.path, index, name) }, renameOperation: true }, options);
+          return yield* plan(ctx, { moves, heading: { path: s.path, index, text: checkedHeadingText(ctx, s.path, index, name) }, renameOperation: true }, options);
         }
-        if (s.sync === 'title') return plan(ctx, { moves, sync: { path: s.path, name }, renameOperation: true }, options);
+        if (s.sync === 'title') return yield* plan(ctx, { moves, sync: { path: s.path, name }, renameOperation: true }, options);
         if (moves.size === 0) return emptyEdit();
-        return plan(ctx, { moves, renameOperation: true }, options);
+        return yield* plan(ctx, { moves, renameOperation: true }, options);
       }
       case 'heading':
-        return plan(ctx, { moves: new Map(), heading: { path: s.path, index: s.index, text: checkedHeadingText(ctx, s.path, s.index, newName) }, renameOperation: false }, options);
+        return yield* plan(ctx, { moves: new Map(), heading: { path: s.path, index: s.index, text: checkedHeadingText(ctx, s.path, s.index, newName) }, renameOperation: false }, options);
       case 'block':
-        return plan(ctx, { moves: new Map(), block: { path: s.path, index: s.index, id: checkedBlockId(ctx, s.path, s.index, newName) }, renameOperation: false }, options);
+        return yield* plan(ctx, { moves: new Map(), block: { path: s.path, index: s.index, id: checkedBlockId(ctx, s.path, s.index, newName) }, renameOperation: false }, options);
     }
   });
 }
@@ -119,7 +135,12 @@ export function renameAt(ctx: FeatureContext, path: string, position: Position, 
  * `workspace/willRenameFiles`): text edits only, to be applied before the files move.
  */
 export function renameFiles(ctx: FeatureContext, moves: readonly FileMove[], options: RenameOptions): RenameResult {
-  return refusalsAsResult(() => {
+  return runSteps(renameFilesSteps(ctx, moves, options));
+}
+
+/** {@link renameFiles} as steps (see {@link renameAtSteps}). */
+export function renameFilesSteps(ctx: FeatureContext, moves: readonly FileMove[], options: RenameOptions): Generator<void, RenameResult> {
+  return refusalsAsResult(function* () {
     const files = new Map<string, string>();
     for (const m of moves) {
       const from = normalizeVaultPath(m.oldPath);
@@ -141,13 +162,13 @@ export function renameFiles(ctx: FeatureContext, moves: readonly FileMove[], opt
       }
     }
     if (files.size === 0) return emptyEdit();
-    return plan(ctx, { moves: files, renameOperation: false }, options);
+    return yield* plan(ctx, { moves: files, renameOperation: false }, options);
   });
 }
 
-function refusalsAsResult(work: () => RenameResult): RenameResult {
+function* refusalsAsResult(work: () => Generator<void, RenameResult>): Generator<void, RenameResult> {
   try {
-    return work();
+    return yield* work();
   } catch (e) {
     if (e instanceof Refusal) return { refused: e.message };
     if (e instanceof EditConflictError) return { refused: `The rename's edits conflict (${e.message}); nothing was changed.` };
@@ -331,9 +352,22 @@ interface Expected {
   block?: number;
 }
 
-function plan(ctx: FeatureContext, req: Request, options: RenameOptions): RenameResult {
+/** Links planned (or checked) between two steps of a rename. */
+const RENAME_STEP_LINKS = 2000;
+
+function* plan(ctx: FeatureContext, req: Request, options: RenameOptions): Generator<void, RenameResult> {
   const index = ctx.index;
   checkMoves(ctx, req.moves, options);
+  // What the plan reads, to tell at its end whether the index changed under it (see renameAtSteps).
+  const files = index.files;
+  const filesVersion = files.version;
+  const modelsRead = new Map<string, NoteModel | undefined>();
+  const read = (p: string): NoteModel | undefined => {
+    const m = index.note(p);
+    if (!modelsRead.has(p)) modelsRead.set(p, m);
+    return m;
+  };
+  let linksSinceStep = 0;
   const movedTo = (p: string): string => req.moves.get(p) ?? p;
   const after = req.moves.size > 0 ? new MovedFileLookup(index.files, req.moves) : index.files;
   const cameFrom = new Map<string, string>();
@@ -344,7 +378,7 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
   const plannedNote = (p: string): NoteModel | undefined => {
     if (planned.has(p)) return planned.get(p);
     const old = cameFrom.get(p) ?? (req.moves.has(p) ? undefined : p);
-    let model = old === undefined ? undefined : index.note(old);
+    let model = old === undefined ? undefined : read(old);
     if (model) {
       if (req.heading && req.heading.path === old) {
         const { index: hi, text } = req.heading;
@@ -410,8 +444,16 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
 
   for (const source of sources) {
     throwIfCancelled(ctx.cancellation);
-    const note = index.note(source);
+    const note = read(source);
     if (!note) continue;
+    if (linksSinceStep >= RENAME_STEP_LINKS) {
+      yield;
+      linksSinceStep = 0;
+      throwIfCancelled(ctx.cancellation);
+      // A note re-indexed during the pause: its links are not the ones read so far.
+      if (index.note(source) !== note) stillTheSame();
+    }
+    linksSinceStep += note.links.length;
     const from = movedTo(source);
     const targets = index.linkTargets(source);
     const expected: Array<Expected | undefined> = new Array(note.links.length);
@@ -464,8 +506,12 @@ function plan(ctx: FeatureContext, req: Request, options: RenameOptions): Rename
     if (newText !== textOf(ctx, req.sync.path, t.range)) addEdits(req.sync.path, [{ range: t.range, newText }]);
   }
 
-  const texts = verify(ctx, req, edits, rewritten, expectations, { files: after, plannedNote, movedTo, isCapture });
+  const texts = yield* verify(ctx, req, edits, rewritten, expectations, { files: after, plannedNote, movedTo, isCapture, modelRead: (path) => (modelsRead.has(path) ? modelsRead.get(path) : read(path)) });
 
+  // After the last step: the notes, texts and files the plan read are those of now, or nothing is proposed.
+  if (index.files !== files || files.version !== filesVersion) stillTheSame();
+  for (const [p, m] of modelsRead) if (index.note(p) !== m) stillTheSame();
+  for (const [p, text] of texts) if (ctx.getText(p) !== text) stillTheSame();
   const builder = new WorkspaceEditBuilder();
   for (const [p, list] of edits) {
     if (texts.get(p) === undefined) continue;
@@ -598,6 +644,8 @@ interface Planned {
   plannedNote: (p: string) => NoteModel | undefined;
   movedTo: (p: string) => string;
   isCapture: (t: LinkTarget, want: Expected, note: (p: string) => NoteModel | undefined) => boolean;
+  /** The index's model of a note as the plan read it; a different one now means the note changed between steps. */
+  modelRead: (p: string) => NoteModel | undefined;
 }
 
 /**
@@ -606,14 +654,14 @@ interface Planned {
  * rewritten link is read back on its own (`parseLinkSource`), so the check costs the links rewritten, not the size
  * of the notes holding them. Then every affected link is resolved in the vault after the rename.
  */
-function verify(
+function* verify(
   ctx: FeatureContext,
   req: Request,
   edits: Map<string, TextEdit[]>,
   rewritten: Map<string, Map<number, TextEdit[]>>,
   expectations: Map<string, Array<Expected | undefined>>,
   p: Planned,
-): Map<string, string> {
+): Generator<void, Map<string, string>> {
   const texts = new Map<string, string>();
   const reparsed = new Map<string, NoteModel>();
   /** Per note read link by link: the rewritten links as they read back. */
@@ -624,6 +672,7 @@ function verify(
     if (text === undefined) refuse(`${source} cannot be read: nothing was changed.`);
     texts.set(source, text);
     const model = ctx.index.note(source)!;
+    if (model !== p.modelRead(source)) stillTheSame();
     const stale = (): never => refuse(`${source} changed since it was indexed: try again in a moment. Nothing was changed.`);
     const links = subjects.has(source) ? undefined : readBackLinks(text, model, rewritten.get(source) ?? new Map(), stale);
     if (links) {
@@ -632,16 +681,25 @@ function verify(
     }
     // The edits were computed from the index's model: the text they apply to must still be the one it was
     // parsed from (a file changed on disk and not yet re-read would get edits at shifted places).
-    if (!sameLinks(model, parseNote(source, text))) stale();
-    const now = parseNote(p.movedTo(source), applyTextEdits(text, list));
+    yield;
+    if (!sameLinks(model, yield* parseNoteSteps(source, text))) stale();
+    const now = yield* parseNoteSteps(p.movedTo(source), applyTextEdits(text, list));
     if (now.links.length !== model.links.length) refuse(`The rewritten links of ${source} do not read back as the same links: nothing was changed.`);
     reparsed.set(p.movedTo(source), now);
   }
   const note = (path: string): NoteModel | undefined => reparsed.get(path) ?? p.plannedNote(path);
   const view: VaultView = { files: p.files, note };
+  let linksSinceStep = 0;
   for (const [source, expected] of expectations) {
     throwIfCancelled(ctx.cancellation);
+    if (linksSinceStep >= RENAME_STEP_LINKS) {
+      yield;
+      linksSinceStep = 0;
+      throwIfCancelled(ctx.cancellation);
+    }
+    linksSinceStep += expected.length;
     const before = ctx.index.note(source)!;
+    if (before !== p.modelRead(source)) stillTheSame();
     const from = p.movedTo(source);
     const whole = reparsed.get(from);
     const some = relinked.get(source);

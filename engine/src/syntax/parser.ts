@@ -12,6 +12,7 @@
  * Positions are computed from the original source lines, so every range is exact (LSP positions).
  */
 import MarkdownIt from 'markdown-it';
+import { runStepsInSlices } from './steps';
 import { packBlocks, type Block, type BlockId, type BlockKind, type Callout, type FrontmatterEntry, type FrontmatterValue, type Heading, type Link, type NoteModel, type PackedBlocks, type Range, type ReadProblem, type Tag } from '../model';
 import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
@@ -170,22 +171,18 @@ export function parseNote(path: string, text: string, windowLines = BLOCK_WINDOW
   }
 }
 
+/** {@link parseNote} as steps (yielding between block windows and runs of units), for callers that drive their own steps. */
+export function parseNoteSteps(path: string, text: string): Generator<void, NoteModel> {
+  return parseSteps(path, text, BLOCK_WINDOW_LINES);
+}
+
 /**
  * {@link parseNote}, giving the event loop a turn (`pause`, by default one turn) whenever it has worked about
  * `sliceMs` without one: a 10 MB note takes seconds to parse, and a server must answer requests meanwhile. The
  * result is the same model.
  */
-export async function parseNoteInSlices(path: string, text: string, sliceMs = 20, pause: () => Promise<void> = nextTurn): Promise<NoteModel> {
-  const steps = parseSteps(path, text, BLOCK_WINDOW_LINES);
-  let until = performance.now() + sliceMs;
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() >= until) {
-      await pause();
-      until = performance.now() + sliceMs;
-    }
-  }
+export function parseNoteInSlices(path: string, text: string, sliceMs = 20, pause: () => Promise<void> = nextTurn): Promise<NoteModel> {
+  return runStepsInSlices(parseSteps(path, text, BLOCK_WINDOW_LINES), sliceMs, pause);
 }
 
 function nextTurn(): Promise<void> {

@@ -12,6 +12,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, RenameFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { parseNote } from '@ospo-notes/engine';
+import { tempDir } from '../support/tempDirs';
 import { copySampleVault, LspTestClient, positionOf, REPO } from './lspTestClient';
 
 const OSPO = 'public/tech/OSPO.md';
@@ -263,5 +264,42 @@ describe('rename over the protocol', function () {
       client.request('workspace/willRenameFiles', { files: [{ oldUri: client.uri(WHO), newUri: client.uri('public/orgs/W#HO.md') }] }),
       /holds '#', which a link cannot spell/,
     );
+  });
+});
+
+describe('rename over the protocol: a big rename is planned in slices', function () {
+  this.timeout(60000);
+
+  it('answers a request sent after a rename of a note linked 24,000 times before the rename, and the rename is right', async () => {
+    const root = tempDir('ospo-rename-big-');
+    fs.mkdirSync(path.join(root, '.obsidian'));
+    fs.writeFileSync(path.join(root, 'Hub.md'), '# Hub\n');
+    fs.writeFileSync(path.join(root, 'Small.md'), '# Small\n\nSee [[Other]].\n');
+    fs.writeFileSync(path.join(root, 'Other.md'), '# Other\n');
+    for (let i = 0; i < 12; i++) fs.writeFileSync(path.join(root, `S${i}.md`), Array.from({ length: 2000 }, (_, k) => `- ${k} [[Hub]]\n`).join(''));
+    const client = new LspTestClient(root);
+    try {
+      await client.start();
+      const answered: string[] = [];
+      const rename = client.request<WorkspaceEdit>('textDocument/rename', { textDocument: { uri: client.uri('S0.md') }, position: { line: 0, character: 6 }, newName: 'Centre' }).then((edit) => {
+        answered.push('rename');
+        return edit;
+      });
+      const definition = client.request('textDocument/definition', { textDocument: { uri: client.uri('Small.md') }, position: { line: 2, character: 7 } }).then((d) => {
+        answered.push('definition');
+        return d;
+      });
+      const [edit, def] = await Promise.all([rename, definition]);
+      assert.deepEqual(answered, ['definition', 'rename'], 'the definition waited for the whole rename');
+      assert.equal(([] as Array<{ uri?: string; targetUri?: string }>).concat(def as never).map((l) => l.uri ?? l.targetUri)[0], client.uri('Other.md'));
+      const perNote = new Map<string, number>();
+      for (const change of edit.documentChanges ?? []) {
+        if ('textDocument' in change) perNote.set(change.textDocument.uri, (change as TextDocumentEdit).edits.filter((e) => (e as TextEdit).newText === 'Centre').length);
+      }
+      for (let i = 0; i < 12; i++) assert.equal(perNote.get(client.uri(`S${i}.md`)), 2000, `S${i}.md`);
+      assert.ok((edit.documentChanges ?? []).some((c) => 'kind' in c && (c as RenameFile).kind === 'rename'));
+    } finally {
+      await client.stop();
+    }
   });
 });
