@@ -93,7 +93,19 @@ export class LineMap {
  */
 export function ownString(s: string): string {
   if (s.length < 13) return s;
-  const holder: Record<string, 0> = { [s]: 0 };
-  for (const key in holder) return key;
-  return s;
+  // A keyed store internalizes the key; for-in hands back the stored (internalized) key. One holder in
+  // dictionary mode serves every call: a fresh object literal per key cost twice as much, a new hidden class each.
+  internHolder[s] = 0;
+  let owned = s;
+  for (const key in internHolder) {
+    owned = key;
+    break;
+  }
+  delete internHolder[s];
+  return owned;
 }
+
+/** Empty between calls; in dictionary mode from the start (a property added and deleted). */
+const internHolder: Record<string, 0> = Object.create(null);
+internHolder['dictionary mode'] = 0;
+delete internHolder['dictionary mode'];
