@@ -29,6 +29,9 @@ export interface OurFigures {
   typedLinkCompletion?: Summary;
   /** didChange → publishDiagnostics for the edited note. */
   editToDiagnostics?: Summary;
+  /** Definition requests sent one after another from the spawn until the index is built, then until `ospo/indexed`. */
+  duringIndexing?: Summary;
+  duringPush?: Summary;
   peakRssBytes: number | 'unavailable';
   bytesClientToServer: number;
   notes: string[];
@@ -72,6 +75,26 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     resolve();
   }));
 
+  // Requests while the vault loads: the index is built when the server logs "Indexed …", then it pushes every
+  // note's diagnostics until `ospo/indexed`. One definition at a time, 20 ms apart, each timed from send to answer.
+  let builtAt = 0;
+  client.onServerNotification('window/logMessage', (params) => {
+    if (!builtAt && /^Indexed /.test((params as { message?: string }).message ?? '')) builtAt = performance.now();
+  });
+  const whileIndexing: number[] = [];
+  const whilePushing: number[] = [];
+  const probeSamples = options.samples.filter((s) => s.kind === 'definition').slice(0, 50);
+  const probe = async (): Promise<void> => {
+    for (let i = 0; !indexedAt && probeSamples.length > 0 && client.isRunning; i++) {
+      const s = probeSamples[i % probeSamples.length];
+      const phase = builtAt ? whilePushing : whileIndexing;
+      const r = await client.request('textDocument/definition', { textDocument: { uri: uri(s.file) }, position: { line: s.line, character: s.character } }, 30000);
+      if (r.ok) phase.push(r.ms);
+      else notes.push(`definition while loading: ${r.reason}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
   const root = URI.file(vaultDir).toString();
   await client.initialize(
     {
@@ -83,6 +106,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     60000,
   );
   // `initialize` above has already sent `initialized`.
+  const probing = probe();
   const timedOut = (await withDeadline(indexed, 300000)) === 'timeout';
   const figures: OurFigures = {
     spawnToIndexedMs: timedOut ? 'timeout' : indexedAt - started,
@@ -91,6 +115,9 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
     notes,
   };
   log(`our server: indexed in ${Math.round(indexedAt - started)} ms`);
+  await probing;
+  figures.duringIndexing = summarize(whileIndexing);
+  figures.duringPush = summarize(whilePushing);
 
   const byKind = (k: SamplePosition['kind']): SamplePosition[] => options.samples.filter((s) => s.kind === k);
   const opened = new Set<string>();
