@@ -383,8 +383,11 @@ class NameCache {
   private altList: NameEntry[] | undefined;
   readonly keyCounts = new Map<string, number>();
 
-  /** Every entry of `files` and `notes`, by word-start prefix (see {@link NameIndex}). */
-  readonly index: NameIndex;
+  /**
+   * Every entry of `files` and `notes`, by word-start prefix (see {@link NameIndex}); built by {@link buildIndex},
+   * not with the entries: until then a request weighs every name, which gives the same list.
+   */
+  private nameIndex: NameIndex | undefined;
   /** Entries that left and entered since the last {@link flushIndex}, for the index. */
   private pendingOut: NameEntry[] = [];
   private pendingIn: NameEntry[] = [];
@@ -394,8 +397,17 @@ class NameCache {
     for (const note of index.allNotes()) this.setNote(note);
     this.pendingIn = [];
     this.pendingOut = [];
-    this.index = new NameIndex(this.allEntries());
     index.onChange((change) => this.apply(index, change));
+  }
+
+  /** The name index, if {@link buildIndex} has built it. */
+  get index(): NameIndex | undefined {
+    return this.nameIndex;
+  }
+
+  /** Builds the name index (a sort of every name): about half the cost of the entries' pass. */
+  buildIndex(): void {
+    this.nameIndex ??= new NameIndex(this.allEntries());
   }
 
   /** The entry of the file at `path`, if it is in the vault. */
@@ -415,10 +427,12 @@ class NameCache {
 
   /** Brings the index up to date with the entries changed since the last call: one by one, or rebuilt when many. */
   private flushIndex(): void {
-    if (this.pendingIn.length + this.pendingOut.length > REBUILD_THRESHOLD) this.index.rebuild(this.allEntries());
+    if (!this.nameIndex) {
+      // Built later from the entries as they are then.
+    } else if (this.pendingIn.length + this.pendingOut.length > REBUILD_THRESHOLD) this.nameIndex.rebuild(this.allEntries());
     else {
-      for (const e of this.pendingOut) this.index.remove(e);
-      for (const e of this.pendingIn) this.index.add(e);
+      for (const e of this.pendingOut) this.nameIndex.remove(e);
+      for (const e of this.pendingIn) this.nameIndex.add(e);
     }
     this.pendingIn = [];
     this.pendingOut = [];
@@ -643,11 +657,16 @@ function nameCache(index: VaultIndex): NameCache {
 }
 
 /**
- * Builds the completion name cache for an index ahead of the first request (it costs a pass over the vault:
- * worth doing right after the initial load rather than on the user's first `[[`).
+ * Builds what completion keeps for an index ahead of the first request (passes over the vault: worth doing right
+ * after the initial load rather than on the user's first `[[`), in three steps with `turn()` awaited between
+ * them, so that requests arriving meanwhile wait for one step at most: the names of every file and note, their
+ * index, the heading catalog. A request before the index is built weighs every name instead.
  */
-export function prepareCompletion(index: VaultIndex): void {
-  nameCache(index);
+export async function prepareCompletion(index: VaultIndex, turn: () => Promise<void> = async () => {}): Promise<void> {
+  const cache = nameCache(index);
+  await turn();
+  cache.buildIndex();
+  await turn();
   prepareHeadingSearch(index);
 }
 
@@ -830,7 +849,8 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
     }
     if (tier !== NO_MATCH) offer(e, tier, ext);
   };
-  if ((query === '' || (!markdown && !withExtension && !byPath)) && !req.options.scanAllNames) {
+  const nameIndex = cache.index;
+  if ((query === '' || (!markdown && !withExtension && !byPath)) && !req.options.scanAllNames && nameIndex) {
     // A wiki-link query by name, or nothing typed yet (every name matches): the notes open or recent (and this
     // one), whose ranks differ, are weighed one by one; of the rest only what the index says can make the list.
     const special = new Set([req.path, ...(req.options.recentPaths ?? [])]);
@@ -840,7 +860,7 @@ function fileCompletion(req: Request, start: number, typed: string, style: LinkS
       if (!markdown) for (const e of cache.alternativesOf(p)) consider(e);
     }
     const need = (req.options.maxItems ?? DEFAULT_MAX_ITEMS) + 1;
-    for (const e of indexedCandidates(cache.index, query, { special, need, embed: style === 'embed', alternatives: !markdown, wordStartOnly, cancellation: req.ctx.cancellation })) consider(e);
+    for (const e of indexedCandidates(nameIndex, query, { special, need, embed: style === 'embed', alternatives: !markdown, wordStartOnly, cancellation: req.ctx.cancellation })) consider(e);
   } else {
     for (const e of cache.fileEntries()) consider(e);
     // Alternative names complete wiki-links only: a markdown link has no place for them (R3.7).

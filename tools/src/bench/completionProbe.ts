@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     })(),
   };
   const t0 = performance.now();
-  prepareCompletion(index);
+  await prepareCompletion(index);
   const prepareMs = performance.now() - t0;
   const samples = loadVaultSamples(root).filter((s) => s.kind === 'completion').slice(0, calls);
   const atSamples: number[] = [];
