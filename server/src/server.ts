@@ -370,7 +370,9 @@ async function indexVault(vault: Vault): Promise<void> {
   await publishAll(vault);
   // Build the completion names and the workspace symbol list now, so that the user's first `[[` or symbol
   // search does not pay for them.
+  // Each its own turn: requests arriving meanwhile wait for one of them at most, not for all.
   await prepareCompletion(vault.index, backgroundTurn);
+  await backgroundTurn();
   provideWorkspaceSymbols(vault.index, '', 1, undefined, vault.ctx.getText);
   void connection.sendNotification('ospo/indexed', statusOf());
   scheduleCacheWrite(vault);
