@@ -1320,6 +1320,28 @@ function searchBlocks(note: NoteModel, lines: readonly string[]): SearchBlock[] 
   return out;
 }
 
+/**
+ * False when no block of `text` can hold every word, judged from the whole text's match key without splitting it
+ * into blocks (most notes a search reads lack a word). A block's match key is made of pieces of its lines (list
+ * and quote markers, an id and blanks cut off), and a word, never blank, lies within one piece; a piece's edges
+ * in the whole text are blanks, line ends or `>`, which the lower case of a `Σ` does not look through. So the word
+ * is in the whole text's match key too, provided the text is in NFC (else a piece could normalise otherwise at its
+ * edge, as `>` with U+0338 does): a text that is not is always read.
+ */
+function mayHoldWords(text: string, words: readonly string[]): boolean {
+  if (words.length === 0) return true;
+  let low: string;
+  if (ASCII_TEXT.test(text)) low = text.toLowerCase();
+  else {
+    const nfc = text.normalize('NFC');
+    if (nfc !== text) return true;
+    low = nfc.toLowerCase();
+  }
+  return words.every((w) => low.includes(w));
+}
+
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+
 function blockSearch(req: Request, start: number, typed: string): CompletionList {
   const index = req.ctx.index;
   const bounds = req.options.blockSearch ?? {};
@@ -1359,7 +1381,7 @@ function blockSearch(req: Request, start: number, typed: string): CompletionList
     if (read >= maxNotes || hits.length >= maxResults || (read > 0 && Date.now() > deadline)) break;
     read++;
     const text = p === req.path ? req.text : req.ctx.getText(p);
-    if (text === undefined) continue;
+    if (text === undefined || !mayHoldWords(text, words)) continue;
     const lines = splitLines(text);
     // The note being edited from its live text; the others from the index, whose models are their texts'.
     const note = p === req.path ? parseNote(p, text) : index.note(p);

@@ -487,6 +487,23 @@ describe('completion', () => {
       assert.ok(few.list.items.length <= 5);
     });
 
+    it('finds a block whose match key differs from its piece of the whole text in lower case', () => {
+      // A decomposed `é` and a `>` with a combining overlay normalise otherwise in the whole text than in the
+      // block; a final `Σ` before an id or a line end lower-cases as in the block.
+      const v = new MemoryVault([
+        ['Current.md', ''],
+        ['Greek.md', 'ΟΔΟΣ ^abc123\n\n- ΟΔΟΣ\n  ΤΙΣ\n'],
+        ['Cafe.md', 'Cafe\u0301 society\n'],
+        ['Quote.md', '>\u0338 overlay\n'],
+        ['Plain.md', 'Nothing here\n'],
+      ]);
+      assert.deepEqual(v.complete('Current.md', `[[^^οδος${CURSOR}`).labels, ['ΟΔΟΣ', 'ΟΔΟΣ ΤΙΣ']);
+      assert.deepEqual(v.complete('Current.md', `[[^^ος τις${CURSOR}`).labels, ['ΟΔΟΣ ΤΙΣ']);
+      assert.deepEqual(v.complete('Current.md', `[[^^café soc${CURSOR}`).labels, ['Cafe\u0301 society']);
+      assert.deepEqual(v.complete('Current.md', `[[^^\u0338 overlay${CURSOR}`).labels, ['\u0338 overlay']);
+      assert.deepEqual(v.complete('Current.md', `[[^^here nothing${CURSOR}`).labels, ['Nothing here']);
+    });
+
     it('does not offer the block being typed', () => {
       const v = vault();
       const c = v.complete('Current.md', `zebra words [[^^zebra${CURSOR}`);
