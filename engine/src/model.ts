@@ -33,22 +33,15 @@ export interface Link {
   syntax: LinkSyntax;
   /** `![[…]]` or `![…](…)`. */
   embed: boolean;
-  /** The whole link as written, `!` and brackets included. */
-  range: Range;
   /** The linkpath as it is looked up (decoded; `\` of `\|` dropped; surrounding spaces trimmed). `''` = this note. */
   path: string;
-  /** Where the linkpath text stands in the source (empty range at the subpath's `#` when `path` is `''`). */
-  pathRange: Range;
   /**
    * Everything after the first `#` of the link text, decoded, without that `#`: `Heading`, `A#B` (a heading
    * chain), `^blockid`, `page=3`. Undefined when the link has no `#`.
    */
   subpath?: string;
-  /** Source range of the subpath text (after the `#`). */
-  subpathRange?: Range;
   /** Display text (wiki: after `|`, may be `''`; markdown: the bracketed text). Undefined when absent. */
   display?: string;
-  displayRange?: Range;
   /**
    * Markdown links only: the destination has a URI scheme (`https:`, `mailto:`, `obsidian:`…) and is not a
    * vault path (R6.5). Wiki-links are never external (R2.7).
@@ -62,6 +55,61 @@ export interface Link {
    * broken. Absent otherwise.
    */
   placeholder?: true;
+  // Where the link and its parts stand, as plain numbers on the link (read them as ranges with linkRange,
+  // linkPathRange, linkSubpathRange and linkDisplayRange). A vault has a dozen links per note: four `Range`s
+  // and their `Position`s per link took more memory than the links themselves.
+  /** The whole link as written, `!` and brackets included: from `line`:`character` to `endLine`:`endCharacter`. */
+  line: number;
+  character: number;
+  endLine: number;
+  endCharacter: number;
+  /**
+   * Where the linkpath text stands, on line `pathLine` (empty at the subpath's `#` when `path` is `''`). A
+   * linkpath never spans lines; the subpath follows it on the same line.
+   */
+  pathLine: number;
+  pathStart: number;
+  pathEnd: number;
+  /** Where the subpath text stands (after the `#`), on `pathLine`; present with `subpath`. */
+  subpathStart?: number;
+  subpathEnd?: number;
+  /** Where the display text stands; present with `display` (a markdown link's text may span lines). */
+  displayLine?: number;
+  displayCharacter?: number;
+  displayEndLine?: number;
+  displayEndCharacter?: number;
+}
+
+/** The whole link as written, `!` and brackets included (a new object). */
+export function linkRange(link: Link): Range {
+  return { start: { line: link.line, character: link.character }, end: { line: link.endLine, character: link.endCharacter } };
+}
+
+/** A link's start against `p` (negative: the link starts before it), read from the link without building a range. */
+export function compareLinkStart(link: Link, p: Position): number {
+  return link.line - p.line || link.character - p.character;
+}
+
+/** A link's end against `p` (positive: the link ends after it), read from the link without building a range. */
+export function compareLinkEnd(link: Link, p: Position): number {
+  return link.endLine - p.line || link.endCharacter - p.character;
+}
+
+/** Where the linkpath text stands (empty at the subpath's `#` when the path is `''`; a new object). */
+export function linkPathRange(link: Link): Range {
+  return { start: { line: link.pathLine, character: link.pathStart }, end: { line: link.pathLine, character: link.pathEnd } };
+}
+
+/** Where the subpath text stands, after the `#` (undefined when the link has none; a new object). */
+export function linkSubpathRange(link: Link): Range | undefined {
+  if (link.subpathStart === undefined || link.subpathEnd === undefined) return undefined;
+  return { start: { line: link.pathLine, character: link.subpathStart }, end: { line: link.pathLine, character: link.subpathEnd } };
+}
+
+/** Where the display text stands (undefined when the link has none; a new object). */
+export function linkDisplayRange(link: Link): Range | undefined {
+  if (link.displayLine === undefined) return undefined;
+  return { start: { line: link.displayLine, character: link.displayCharacter! }, end: { line: link.displayEndLine!, character: link.displayEndCharacter! } };
 }
 
 /** An ATX (`## x`) or setext (`x\n---`) heading. */

@@ -368,13 +368,14 @@ async function indexVault(vault: Vault): Promise<void> {
   for (const w of vault.warnings) connection.console.warn(`${vault.name}: ${w.path}: ${w.message}`);
   connection.console.log(`Indexed ${vault.name}: ${vault.index.noteCount} notes, ${vault.index.files.size} files in ${Date.now() - started} ms.`);
   await publishAll(vault);
+  // The client refreshes its views on this; it is not held back by the preparation below, which only warms caches.
+  void connection.sendNotification('ospo/indexed', statusOf());
   // Build the completion names and the workspace symbol list now, so that the user's first `[[` or symbol
   // search does not pay for them.
   // Each its own turn: requests arriving meanwhile wait for one of them at most, not for all.
   await prepareCompletion(vault.index, backgroundTurn);
   await backgroundTurn();
   provideWorkspaceSymbols(vault.index, '', 1, undefined, vault.ctx.getText);
-  void connection.sendNotification('ospo/indexed', statusOf());
   scheduleCacheWrite(vault);
   // Settings that changed while the vault was being indexed apply now.
   if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);

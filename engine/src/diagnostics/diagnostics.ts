@@ -4,6 +4,7 @@
  * resolutions; no rule of link syntax or resolution lives here.
  */
 import type { Link, NoteModel, Range } from '../model';
+import { linkPathRange, linkRange, linkSubpathRange } from '../model';
 import type { LinkTarget } from '../vault/links';
 import type { VaultIndex } from '../vault/vault';
 import { isNotePath, stem } from '../vault/paths';
@@ -198,21 +199,21 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
     case 'resolved':
       break;
     case 'empty':
-      return { path, range: link.range, severity: 'warning', code: 'empty-link', message: 'Empty link: it points nowhere.' };
+      return { path, range: linkRange(link), severity: 'warning', code: 'empty-link', message: 'Empty link: it points nowhere.' };
     case 'outside-vault':
-      return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' points outside the vault; only files inside the vault can be linked.` };
+      return { path, range: linkPathRange(link), severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' points outside the vault; only files inside the vault can be linked.` };
     case 'unresolved': {
       if (missesScheme(link)) {
         return {
           path,
-          range: link.pathRange,
+          range: linkPathRange(link),
           severity: 'warning',
           code: 'missing-scheme',
           message: `'${link.destination}' looks like a web address but has no scheme, so it is read as a vault path that does not exist. Write 'https://${link.destination}'.`,
         };
       }
       if (opts.outside.size > 0 && leadsOutside(link.path, path, opts.outside, unresolved)) {
-        return { path, range: link.pathRange, severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
+        return { path, range: linkPathRange(link), severity: 'warning', code: 'link-outside-vault', message: `Link '${written}' leads to a symlink that points outside the vault; it is not read.` };
       }
       if (missing === 'off') return undefined;
       return unresolvedDiagnostic(index, note, link, missing, unresolved);
@@ -223,7 +224,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
       const target = stem(t.target!);
       const d: NoteDiagnostic = {
         path,
-        range: link.subpathRange ?? link.range,
+        range: linkSubpathRange(link) ?? linkRange(link),
         severity: missing,
         code: t.status,
         message: t.status === 'missing-heading' ? `No heading '${t.failedSegment ?? link.subpath ?? ''}' in '${target}'.` : `No block '${link.subpath}' in '${target}'.`,
@@ -235,7 +236,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
   if (t.headingTier === 'github-slug') {
     return {
       path,
-      range: link.subpathRange ?? link.range,
+      range: linkSubpathRange(link) ?? linkRange(link),
       severity: 'information',
       code: 'heading-slug-fragment',
       message: `'#${link.subpath}' matches heading '${t.heading!.text}' only as a GitHub-style slug; Obsidian matches heading text: '#${encodeURI(t.heading!.text)}'.`,
@@ -247,7 +248,7 @@ function linkDiagnostic(index: VaultIndex, note: NoteModel, link: Link, t: LinkT
     const why = r.rule === 'same-folder' ? 'it is in the same folder' : 'it has the shortest path';
     return {
       path,
-      range: link.pathRange,
+      range: linkPathRange(link),
       severity: 'information',
       code: 'ambiguous-link',
       message: `'${link.path}' matches ${r.candidates.length} files: ${r.candidates.join(', ')}. It resolves to '${r.target}' because ${why}; write a longer path to choose explicitly.`,
@@ -278,7 +279,7 @@ function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, se
   const key = `${link.embed ? '!' : ''}${link.path}`;
   const said = memo?.get(key) ?? unresolvedProblem(index, link);
   memo?.set(key, said);
-  return { path: note.path, range: link.path ? link.pathRange : link.range, severity, ...said };
+  return { path: note.path, range: link.path ? linkPathRange(link) : linkRange(link), severity, ...said };
 }
 
 function unresolvedProblem(index: VaultIndex, link: Link): Pick<NoteDiagnostic, 'code' | 'message' | 'data'> {

@@ -13,6 +13,7 @@
  * find the notes up the chain.
  */
 import type { Range } from '../model';
+import { linkRange } from '../model';
 import type { LinkTarget } from '../vault/links';
 import type { IndexChange, VaultIndex } from '../vault/vault';
 import { isNotePath, stem } from '../vault/paths';
@@ -108,7 +109,7 @@ function transclusionKey(index: VaultIndex, path: string): string {
   const fmEnd = note.frontmatter ? note.frontmatter.range.end.line : -1;
   for (let i = 0; i < note.links.length; i++) {
     const link = note.links[i];
-    const line = link.range.start.line;
+    const line = linkRange(link).start.line;
     const t = targets[i];
     // Only an embed of a note can bring a private note in; one of an attachment or of nothing cannot.
     if (!link.embed || line <= fmEnd || !t || t.target === undefined || !isNotePath(t.target)) continue;
@@ -209,7 +210,7 @@ function leakFrom(index: VaultIndex, start: Part, memo: LeakMemo): Chain | null 
     const inner: Part[] = [];
     for (let i = 0; i < note.links.length; i++) {
       const link = note.links[i];
-      const line = link.range.start.line;
+      const line = linkRange(link).start.line;
       // Frontmatter is not transcluded with the note.
       if (!link.embed || line <= fmEnd || line < part.from || line > part.to) continue;
       const t = targets[i];
@@ -302,7 +303,7 @@ export const visibilityRule: DiagnosticRule = {
         const consequence = link.embed ? `its text would be published with ${name(path)}` : 'the published note would point to a note that is not published';
         out.push({
           path,
-          range: link.range,
+          range: linkRange(link),
           severity,
           code: PRIVATE_LINK_CODE,
           message: `Public note ${name(path)} ${verb} private note ${name(t.target)}${privateWhy(index, t.target)}: ${consequence}.`,
@@ -318,7 +319,7 @@ export const visibilityRule: DiagnosticRule = {
       const notes = [path, ...chain.through, chain.privateNote];
       out.push({
         path,
-        range: link.range,
+        range: linkRange(link),
         severity,
         code: PRIVATE_LINK_CODE,
         message:

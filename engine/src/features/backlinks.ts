@@ -8,6 +8,7 @@
  * the target's own order (whole note, then headings and blocks by line), occurrences by position.
  */
 import type { Block, Link, NoteModel, Range } from '../model';
+import { linkRange } from '../model';
 import { noteBlocks } from '../model';
 import type { LinkTarget } from '../vault/links';
 import { splitLines } from '../syntax/text';
@@ -121,11 +122,11 @@ function linkingNote(ctx: FeatureContext, note: NoteModel, path: string): Linkin
     let into = groups.get(key);
     if (!into) groups.set(key, (into = group));
     into.occurrences.push({
-      range: link.range,
+      range: linkRange(link),
       syntax: link.syntax,
       embed: link.embed,
-      context: blockContext(note, lines, link.range),
-      headingPath: headingPathAt(note, link.range.start.line),
+      context: blockContext(note, lines, linkRange(link)),
+      headingPath: headingPathAt(note, linkRange(link).start.line),
     });
   }
   const ordered = [...groups.values()].sort(compareGroups);

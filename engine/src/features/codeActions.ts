@@ -18,6 +18,7 @@
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position, Range } from '../model';
+import { compareLinkEnd, compareLinkStart, linkPathRange, linkRange, linkSubpathRange } from '../model';
 import { noteBlocks } from '../model';
 import type { DiagnosticOptions } from '../diagnostics/diagnostics';
 import { noteDiagnostics } from '../diagnostics/rules';
@@ -129,11 +130,11 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
     }
     const at = linkOf(d.range.start);
     const link = at?.link;
-    if (!at || !link || comparePositions(d.range.end, link.range.end) > 0) return;
+    if (!at || !link || comparePositions(d.range.end, linkRange(link).end) > 0) return;
     const t: LinkTarget | undefined = targets[at.index];
     switch (d.code) {
       case 'missing-scheme':
-        add(`Add 'https://'`, [TextEdit.insert(link.pathRange.start, 'https://')], { isPreferred: true });
+        add(`Add 'https://'`, [TextEdit.insert(linkPathRange(link).start, 'https://')], { isPreferred: true });
         break;
       case 'unresolved-link':
       case 'missing-attachment':
@@ -145,13 +146,13 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
           const edit = link.syntax === 'wiki' ? namedLinkEdit(ctx, note, link, named) : undefined;
           const text = link.syntax === 'wiki' ? undefined : linkPathText(ctx, path, link, named);
           if (edit) add(`Link to '${stem(named)}' with '${link.path}' as its text`, [edit], { isPreferred: true });
-          else if (text !== undefined) add(`Change to '${text}'`, [TextEdit.replace(link.pathRange, text)], { isPreferred: true });
+          else if (text !== undefined) add(`Change to '${text}'`, [TextEdit.replace(linkPathRange(link), text)], { isPreferred: true });
           break;
         }
         for (const target of suggestions) {
           const text = linkPathText(ctx, path, link, target);
           // Several near names: the user chooses; only a single one is applied without asking.
-          if (text !== undefined) add(`Change to '${text}'`, [TextEdit.replace(link.pathRange, text)], { isPreferred: suggestions.length === 1 });
+          if (text !== undefined) add(`Change to '${text}'`, [TextEdit.replace(linkPathRange(link), text)], { isPreferred: suggestions.length === 1 });
         }
         const create = createNoteFix(ctx, path, link, options);
         if (create) add(create.title, [], { create: create.create });
@@ -159,7 +160,7 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
       }
       case 'missing-heading': {
         const target = t?.target !== undefined ? ctx.index.note(t.target) : undefined;
-        if (!target || !t?.target || link.subpathRange === undefined) break;
+        if (!target || !t?.target || linkSubpathRange(link) === undefined) break;
         const wanted = t.failedSegment ?? link.subpath ?? '';
         for (const h of closest(target.headings, wanted, (h) => h.text)) {
           const edits = subpathEdits(ctx, path, link, t.target, headingSubpath(link, h.text));
@@ -169,7 +170,7 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
       }
       case 'missing-block': {
         const target = t?.target !== undefined ? ctx.index.note(t.target) : undefined;
-        if (!target || !t?.target || link.subpathRange === undefined) break;
+        if (!target || !t?.target || linkSubpathRange(link) === undefined) break;
         const wanted = (link.subpath ?? '').replace(/^\^/, '');
         const unique = [...new Map(target.blockIds.map((b) => [b.id.toLowerCase(), b])).values()];
         for (const b of closest(unique, wanted, (b) => b.id)) {
@@ -182,12 +183,12 @@ export function provideQuickFixes(ctx: FeatureContext, path: string, diagnostics
         const candidates = d.data?.candidates ?? t?.resolution?.candidates ?? [];
         for (const c of candidates) {
           const text = linkPathText(ctx, path, link, c);
-          if (text !== undefined && text !== link.path) add(`Qualify as '${text}'`, [TextEdit.replace(link.pathRange, text)]);
+          if (text !== undefined && text !== link.path) add(`Qualify as '${text}'`, [TextEdit.replace(linkPathRange(link), text)]);
         }
         break;
       }
       case 'heading-slug-fragment': {
-        if (!t?.heading || !t.target || link.subpathRange === undefined) break;
+        if (!t?.heading || !t.target || linkSubpathRange(link) === undefined) break;
         const edits = subpathEdits(ctx, path, link, t.target, headingSubpath(link, t.heading.text));
         if (edits) add(`Write the heading as '${t.heading.text}'`, edits, { isPreferred: true });
         break;
@@ -247,13 +248,13 @@ function positionKey(p: Position): string {
 function linkFinder(note: NoteModel): (p: Position) => { link: Link; index: number } | undefined {
   let order: number[] | undefined;
   return (p) => {
-    order ??= note.links.map((_, i) => i).sort((a, b) => comparePositions(note.links[a].range.start, note.links[b].range.start));
+    order ??= note.links.map((_, i) => i).sort((a, b) => note.links[a].line - note.links[b].line || note.links[a].character - note.links[b].character);
     let lo = 0;
     let hi = order.length - 1;
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (comparePositions(note.links[order[mid]].range.start, p) <= 0) {
+      if (compareLinkStart(note.links[order[mid]], p) <= 0) {
         found = mid;
         lo = mid + 1;
       } else {
@@ -261,7 +262,7 @@ function linkFinder(note: NoteModel): (p: Position) => { link: Link; index: numb
       }
     }
     const index = found >= 0 ? order[found] : -1;
-    if (index >= 0 && comparePositions(p, note.links[index].range.end) < 0) return { link: note.links[index], index };
+    if (index >= 0 && compareLinkEnd(note.links[index], p) > 0) return { link: note.links[index], index };
     return linkAt(note, p);
   };
 }
@@ -310,14 +311,14 @@ function closest<T>(items: readonly T[], wanted: string, name: (item: T) => stri
 function convertLinkAction(ctx: FeatureContext, note: NoteModel, range: Range): NoteAction | undefined {
   const at = linkAt(note, range.start);
   const link = at?.link;
-  if (!at || !link || link.external || link.placeholder || comparePositions(range.end, link.range.end) > 0) return undefined;
+  if (!at || !link || link.external || link.placeholder || comparePositions(range.end, linkRange(link).end) > 0) return undefined;
   const t = ctx.index.linkTargets(note.path)[at.index];
   // Only a link that reaches a file can be rewritten as a link to that file; an unresolved one has no target yet.
   if (!t?.target || (t.status !== 'resolved' && t.status !== 'missing-heading' && t.status !== 'missing-block')) return undefined;
   const to = link.syntax === 'wiki' ? 'markdown' : 'wiki';
   const text = convertedLink(ctx, note, link, t.target, to);
   if (text === undefined) return undefined;
-  return { title: to === 'markdown' ? 'Convert to markdown link' : 'Convert to wiki-link', kind: 'refactor.rewrite', edits: [TextEdit.replace(link.range, text)] };
+  return { title: to === 'markdown' ? 'Convert to markdown link' : 'Convert to wiki-link', kind: 'refactor.rewrite', edits: [TextEdit.replace(linkRange(link), text)] };
 }
 
 function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, options: NewNoteOptions, detail: 'full' | 'titles'): NoteAction[] {
@@ -327,7 +328,7 @@ function extractActions(ctx: FeatureContext, note: NoteModel, range: Range, opti
   // The frontmatter is the note's own properties, not content to move.
   if (note.frontmatter && range.start.line <= note.frontmatter.range.end.line) return [];
   // A selection that cuts a link in two would leave half of it on each side.
-  const cuts = (p: Position): boolean => note.links.some((l) => comparePositions(l.range.start, p) < 0 && comparePositions(p, l.range.end) < 0);
+  const cuts = (p: Position): boolean => note.links.some((l) => compareLinkStart(l, p) < 0 && compareLinkEnd(l, p) > 0);
   if (cuts(range.start) || cuts(range.end)) return [];
   const selected = sliceText(text, range);
   if (selected === undefined || selected.trim() === '') return [];
@@ -406,7 +407,7 @@ function linksAfterExtraction(
     const link = note.links[i];
     const t = targets[i];
     if (!t?.target || link.external) continue;
-    if (inside(link.range)) {
+    if (inside(linkRange(link))) {
       const edits = reachesMoved(t)
         ? rewrite(note.path, link, { oldTarget: note.path, newTarget: newPath, newFrom: newPath, newSubpath: movedSubpath(link, t) })
         : // The target stays where it is, this note included: the text moves, not the note.
@@ -416,7 +417,7 @@ function linksAfterExtraction(
     } else if (reachesMoved(t)) {
       const edits = rewrite(note.path, link, { oldTarget: note.path, newTarget: newPath, newSubpath: movedSubpath(link, t) });
       if (!edits) return undefined;
-      (comparePositions(link.range.end, range.start) <= 0 ? before : after).push(...edits);
+      (comparePositions(linkRange(link).end, range.start) <= 0 ? before : after).push(...edits);
     }
   }
   const others: Array<{ path: string; edits: TextEdit[] }> = [];
@@ -501,7 +502,7 @@ function written<T>(write: () => T): T | undefined {
 
 /** Whether the link stands in a table row, where a wiki alias separator is written `\|` (R2.4). */
 function inTable(note: NoteModel, link: Link): boolean {
-  const line = link.range.start.line;
+  const line = linkRange(link).start.line;
   return noteBlocks(note).some((b) => b.kind === 'table' && b.startLine <= line && line <= b.endLine);
 }
 
@@ -521,7 +522,7 @@ function namedLinkEdit(ctx: FeatureContext, note: NoteModel, link: Link, target:
       { style: 'wiki', pathForm: vaultLinkFormat(ctx).pathForm },
     ),
   );
-  return text === undefined ? undefined : TextEdit.replace(link.range, text);
+  return text === undefined ? undefined : TextEdit.replace(linkRange(link), text);
 }
 
 /** A heading as a link's subpath: Obsidian's link form of it where its text would read as a chain or a block id. */

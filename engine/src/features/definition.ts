@@ -3,8 +3,9 @@
  * frontmatter link) to what it resolves to: the note or attachment, the heading's line, or the named block.
  */
 import type { Link, NoteModel, Position, Range } from '../model';
+import { compareLinkEnd, compareLinkStart } from '../model';
 import { resolveLink, type LinkTarget } from '../vault/links';
-import { rangeContains, rangeContainsOrTouches, splitLines } from '../syntax/text';
+import { splitLines } from '../syntax/text';
 import type { FeatureContext, PathLocation } from './context';
 
 export interface LinkAt {
@@ -21,8 +22,10 @@ export function linkAt(note: NoteModel, position: Position): LinkAt | undefined 
   let touching: LinkAt | undefined;
   for (let i = 0; i < note.links.length; i++) {
     const link = note.links[i];
-    if (rangeContains(link.range, position)) return { link, index: i };
-    if (!touching && rangeContainsOrTouches(link.range, position)) touching = { link, index: i };
+    if (compareLinkStart(link, position) > 0) continue;
+    const end = compareLinkEnd(link, position);
+    if (end > 0) return { link, index: i };
+    if (!touching && end === 0) touching = { link, index: i };
   }
   return touching;
 }

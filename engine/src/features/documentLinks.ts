@@ -5,6 +5,7 @@
  * External URLs are left to the editor's own markdown support.
  */
 import type { Link, Range } from '../model';
+import { linkPathRange, linkRange, linkSubpathRange } from '../model';
 import { resolveLink, type LinkTarget } from '../vault/links';
 import { stem } from '../vault/paths';
 import type { FeatureContext } from './context';
@@ -47,9 +48,10 @@ export function provideDocumentLinks(ctx: FeatureContext, path: string, toUri: (
  * and reference definitions only the destination is, as in any markdown editor, so the text stays editable.
  */
 function clickableRange(link: Link): Range | undefined {
-  if (link.syntax === 'wiki') return link.range;
-  const end = link.subpathRange ? link.subpathRange.end : link.pathRange.end;
-  const start = link.pathRange.start;
+  if (link.syntax === 'wiki') return linkRange(link);
+  const pathRange = linkPathRange(link);
+  const end = (linkSubpathRange(link) ?? pathRange).end;
+  const start = pathRange.start;
   if (start.line === end.line && start.character === end.character) return undefined;
   return { start, end };
 }

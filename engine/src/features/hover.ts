@@ -10,6 +10,7 @@
  */
 import { MarkupKind, type Hover } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position, Range } from '../model';
+import { linkRange } from '../model';
 import { resolveLink, type LinkTarget } from '../vault/links';
 import { escapeLinkText } from '../vault/linkWriter';
 import { noteDiagnostics } from '../diagnostics/rules';
@@ -62,7 +63,7 @@ export function provideHover(ctx: FeatureContext, path: string, position: Positi
   if (t.status !== 'resolved' && linkProblems(ctx, path, at.link).length === 0) sections.push(fallbackProblem(t, at.link));
   if (sections.length === 0) return undefined;
 
-  return { contents: { kind: MarkupKind.Markdown, value: sections.join(SEPARATOR) }, range: at.link.range };
+  return { contents: { kind: MarkupKind.Markdown, value: sections.join(SEPARATOR) }, range: linkRange(at.link) };
 }
 
 /** `` `folder/Note.md` › Heading `` or `` › ^blockid ``. */
@@ -122,7 +123,7 @@ function previewLinks(ctx: FeatureContext, path: string, note: NoteModel, lines:
   const targets = ctx.index.linkTargets(path);
   for (let i = 0; i < note.links.length; i++) {
     const link = note.links[i];
-    const { start, end } = link.range;
+    const { start, end } = linkRange(link);
     if (start.line !== end.line || start.line < from || start.line > to) continue;
     if (link.syntax !== 'wiki' && link.syntax !== 'markdown') continue;
     const t = targets[i] ?? resolveLink(link, path, ctx.index);
@@ -130,13 +131,13 @@ function previewLinks(ctx: FeatureContext, path: string, note: NoteModel, lines:
     const inTable = lines[start.line].includes('|');
     const shown = escapeLinkText(linkLabel(link, t.target), inTable);
     if (t.target === undefined) {
-      out.push({ range: link.range, text: shown });
+      out.push({ range: linkRange(link), text: shown });
       continue;
     }
     const line = t.block ? t.block.startLine : t.heading ? t.heading.line : undefined;
     const uri = imageDestination(options.toUri(t.target)) + (line === undefined ? '' : `#L${line + 1}`);
     const image = link.embed && fileKind(t.target) === 'image';
-    out.push({ range: link.range, text: image ? `![${shown}](${uri})` : `[${shown}](${uri})` });
+    out.push({ range: linkRange(link), text: image ? `![${shown}](${uri})` : `[${shown}](${uri})` });
   }
   return out;
 }
@@ -162,7 +163,7 @@ function attachmentPreview(target: string, options: HoverOptions): string {
  */
 function linkProblems(ctx: FeatureContext, path: string, link: Link): string[] {
   return (ctx.problems?.(path) ?? noteDiagnostics(ctx.index, path, { outside: ctx.outside?.(), frontmatterSchema: ctx.frontmatterSchema?.(), defaultVisibility: ctx.defaultVisibility }))
-    .filter((d) => comparePositions(link.range.start, d.range.start) <= 0 && comparePositions(d.range.end, link.range.end) <= 0)
+    .filter((d) => comparePositions(linkRange(link).start, d.range.start) <= 0 && comparePositions(d.range.end, linkRange(link).end) <= 0)
     .map((d) => d.message);
 }
 

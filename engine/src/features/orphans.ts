@@ -20,6 +20,7 @@
  * Both read the index's reverse edges and stored resolutions: one pass over the notes, linear in the vault.
  */
 import type { Range } from '../model';
+import { linkRange } from '../model';
 import type { VaultIndex } from '../vault/vault';
 import { isAttachmentPath } from '../vault/membership';
 import { missesScheme } from '../diagnostics/diagnostics';
@@ -112,7 +113,7 @@ export function findPlaceholders(index: VaultIndex, options: PlaceholderOptions)
         group = planned.ok ? { name: stem(planned.path), path: planned.path, links: [] } : { name: link.path.trim(), reason: planned.reason, links: [] };
         groups.set(key, group);
       }
-      group.links.push({ source: note.path, range: link.range, linkpath: link.path, embed: link.embed });
+      group.links.push({ source: note.path, range: linkRange(link), linkpath: link.path, embed: link.embed });
     }
   }
   const out = [...groups.values()];

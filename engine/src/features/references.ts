@@ -15,6 +15,7 @@
  *  5. line 0 or the frontmatter: the note itself.
  */
 import type { BlockId, Heading, Link, NoteModel, Position, Range } from '../model';
+import { linkRange } from '../model';
 import { linkNameKey, type LinkTarget } from '../vault/links';
 import { isNotePath, lookupKey } from '../vault/paths';
 import { comparePositions, rangeContainsOrTouches } from '../syntax/text';
@@ -119,7 +120,7 @@ function linksTo(ctx: FeatureContext, target: string, accept: (t: LinkTarget) =>
     const targets = ctx.index.linkTargets(source);
     for (let i = 0; i < note.links.length; i++) {
       const t = targets[i];
-      if (t && t.target === target && accept(t)) out.push({ path: source, range: note.links[i].range });
+      if (t && t.target === target && accept(t)) out.push({ path: source, range: linkRange(note.links[i]) });
     }
   }
 }
@@ -143,7 +144,7 @@ function waitingLinks(ctx: FeatureContext, linkpath: string, out: PathLocation[]
     const targets = ctx.index.linkTargets(source);
     for (let i = 0; i < note.links.length; i++) {
       const link = note.links[i];
-      if (targets[i]?.status === 'unresolved' && link.path !== '' && unresolvedKey(link.path) === key) out.push({ path: source, range: link.range });
+      if (targets[i]?.status === 'unresolved' && link.path !== '' && unresolvedKey(link.path) === key) out.push({ path: source, range: linkRange(link) });
     }
   }
 }

@@ -29,6 +29,7 @@
  */
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { BlockId, Heading, Link, NoteModel, Position, Range } from '../model';
+import { linkDisplayRange, linkPathRange, linkRange, linkSubpathRange } from '../model';
 import { isValidBlockId } from '../syntax/blockIds';
 import { yamlScalar } from '../syntax/frontmatter';
 import { parseLinkSource, parseNoteSteps } from '../syntax/parser';
@@ -211,24 +212,27 @@ function subjectAt(ctx: FeatureContext, path: string, position: Position): Subje
 
 function linkSubject(ctx: FeatureContext, path: string, link: Link, target: LinkTarget, position: Position): Subject {
   if (link.external) refuse('This is a web address, not a file of the vault: there is nothing to rename.');
-  if (link.displayRange && rangeContainsOrTouches(link.displayRange, position) && !rangeContainsOrTouches(link.pathRange, position)) {
+  const displayRange = linkDisplayRange(link);
+  const pathRange = linkPathRange(link);
+  const subpathRange = linkSubpathRange(link);
+  if (displayRange && rangeContainsOrTouches(displayRange, position) && !rangeContainsOrTouches(pathRange, position)) {
     refuse("This is the link's display text. Rename works on what the link names: put the cursor on its target, heading or block id.");
   }
-  const inSubpath = link.subpathRange !== undefined && rangeContainsOrTouches(link.subpathRange, position) && !(link.path !== '' && rangeContainsOrTouches(link.pathRange, position));
+  const inSubpath = subpathRange !== undefined && rangeContainsOrTouches(subpathRange, position) && !(link.path !== '' && rangeContainsOrTouches(pathRange, position));
   if (target.target === undefined) refuse(`'${link.path}' names no file of the vault: there is nothing to rename (create the note first).`);
   const file = target.target;
-  if (inSubpath) {
-    const written = textOf(ctx, path, link.subpathRange!);
+  if (subpathRange && inSubpath) {
+    const written = textOf(ctx, path, subpathRange);
     if (target.block) {
       const note = ctx.index.note(file)!;
       const caret = written.indexOf('^');
-      const r = caret >= 0 ? { start: { line: link.subpathRange!.start.line, character: link.subpathRange!.start.character + caret + 1 }, end: link.subpathRange!.end } : link.subpathRange!;
+      const r = caret >= 0 ? { start: { line: subpathRange.start.line, character: subpathRange.start.character + caret + 1 }, end: subpathRange.end } : subpathRange;
       return { kind: 'block', path: file, index: blockIndexOf(note, target.block), range: r, placeholder: target.block.id };
     }
     if (target.heading) {
       const note = ctx.index.note(file)!;
       const chain = chainOf(link, note.headings) ?? [target.heading];
-      const segment = segmentAt(written, link.subpathRange!, position, chain.length);
+      const segment = segmentAt(written, subpathRange, position, chain.length);
       const h = chain[segment.index] ?? target.heading;
       return { kind: 'heading', path: file, index: headingIndexOf(note, h), range: segment.range, placeholder: h.text };
     }
@@ -237,7 +241,7 @@ function linkSubject(ctx: FeatureContext, path: string, link: Link, target: Link
     refuse(`'#${link.subpath}' is a fragment of an attachment, not a heading or block id: there is nothing to rename.`);
   }
   if (link.path === '') refuse('This link points into this note: put the cursor on its heading or block id to rename that.');
-  return { kind: 'file', path: file, range: link.pathRange, placeholder: isNotePath(file) ? stem(file) : basename(file) };
+  return { kind: 'file', path: file, range: pathRange, placeholder: isNotePath(file) ? stem(file) : basename(file) };
 }
 
 /** The non-empty `#` segment of a written subpath under the cursor: its ordinal among the chain and its range. */
@@ -736,7 +740,7 @@ function readBackLinks(text: string, model: NoteModel, rewritten: Map<number, Te
   const out = new Map<number, Link>();
   for (const [i, list] of rewritten) {
     const link = model.links[i];
-    const r = link.range;
+    const r = linkRange(link);
     if (link.syntax === 'definition' || r.start.line !== r.end.line || list.some((e) => e.range.start.line !== r.start.line || e.range.end.line !== r.start.line)) return undefined;
     const line = lines[r.start.line];
     const written = parseLinkSource(line.slice(r.start.character, r.end.character));
@@ -758,7 +762,7 @@ function sameLinks(a: NoteModel, b: NoteModel): boolean {
   if (a.blockIds.some((x, i) => x.id !== b.blockIds[i].id || !same(x.range, b.blockIds[i].range))) return false;
   return a.links.every((l, i) => {
     const m = b.links[i];
-    return l.path === m.path && l.subpath === m.subpath && l.display === m.display && comparePositions(l.range.start, m.range.start) === 0 && comparePositions(l.range.end, m.range.end) === 0;
+    return l.path === m.path && l.subpath === m.subpath && l.display === m.display && comparePositions(linkRange(l).start, linkRange(m).start) === 0 && comparePositions(linkRange(l).end, linkRange(m).end) === 0;
   });
 }
 
@@ -773,7 +777,7 @@ function describe(want: Expected, index: VaultView, req: Request): string {
 
 /** The link as written, for messages. */
 function linkText(ctx: FeatureContext, path: string, link: Link): string {
-  const text = textOf(ctx, path, link.range);
+  const text = textOf(ctx, path, linkRange(link));
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 

@@ -14,6 +14,7 @@
  * note's model was found to hold, so a later scan re-reads only the notes that changed.
  */
 import type { NoteModel, Range } from '../model';
+import { linkRange } from '../model';
 import { frontmatterEntry, textList } from '../syntax/frontmatter';
 import { isTableRow, parseLinkSource, parseNote } from '../syntax/parser';
 import { range as makeRange, splitLines } from '../syntax/text';
@@ -189,7 +190,7 @@ class Exclusions {
 
   constructor(note: NoteModel) {
     if (note.frontmatter) for (let l = note.frontmatter.range.start.line; l <= note.frontmatter.range.end.line; l++) this.whole.add(l);
-    for (const link of note.links) this.add(link.range);
+    for (const link of note.links) this.add(linkRange(link));
     for (const r of note.opaque) this.add(r);
     for (const t of note.tags) if (!t.inFrontmatter) this.add(t.range);
     for (const b of note.blockIds) this.add(b.range);
@@ -417,7 +418,7 @@ function writeMentionLink(ctx: FeatureContext, from: string, target: string, men
     const written = writeLink(ctx.index.files, { from, target, display: mention, inTable }, format);
     // Read back, the link must be one link showing the mention (a name holding `]]` could not be).
     const read = parseLinkSource(written);
-    return read && read.range.end.character === written.length ? written : undefined;
+    return read && linkRange(read).end.character === written.length ? written : undefined;
   } catch (e) {
     if (e instanceof LinkWriteError) return undefined;
     throw e;

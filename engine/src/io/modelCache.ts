@@ -24,7 +24,7 @@ import { MAX_PARSED_NOTE_BYTES } from './reader';
  * The version of the stored models' format. Bump it whenever `NoteModel`'s shape (model.ts) or what the parser
  * produces for the same bytes changes: the model cache test fails when the shape changes without a bump.
  */
-export const MODEL_CACHE_FORMAT = 3;
+export const MODEL_CACHE_FORMAT = 4;
 
 /** The engine's version (engine/package.json; a test keeps the two equal). */
 export const ENGINE_VERSION = '0.1.0';

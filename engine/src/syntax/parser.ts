@@ -13,7 +13,7 @@
  */
 import MarkdownIt from 'markdown-it';
 import { runStepsInSlices } from './steps';
-import { packBlocks, type Block, type BlockId, type BlockKind, type Callout, type FrontmatterEntry, type FrontmatterValue, type Heading, type Link, type NoteModel, type PackedBlocks, type Range, type ReadProblem, type Tag } from '../model';
+import { linkRange, packBlocks, type Block, type BlockId, type BlockKind, type Callout, type FrontmatterEntry, type FrontmatterValue, type Heading, type Link, type NoteModel, type PackedBlocks, type Range, type ReadProblem, type Tag } from '../model';
 import { frontmatterEnd, frontmatterEntry, parseFrontmatter, tagsOfValue, textList } from './frontmatter';
 import { LineMap, ownString, range, splitLines } from './text';
 import { hasUriScheme, percentDecode } from './destinations';
@@ -116,8 +116,10 @@ interface Span {
  */
 function markPlaceholders(links: Link[], lines: string[]): void {
   for (const link of links) {
-    const { start, end } = link.range;
-    const written = start.line === end.line ? lines[start.line].slice(start.character, end.character) : [lines[start.line].slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line].slice(0, end.character)].join('\n');
+    const written =
+      link.line === link.endLine
+        ? lines[link.line].slice(link.character, link.endCharacter)
+        : [lines[link.line].slice(link.character), ...lines.slice(link.line + 1, link.endLine), lines[link.endLine].slice(0, link.endCharacter)].join('\n');
     if (hasTemplaterTag(written) || hasTemplateTag(written)) link.placeholder = true;
   }
 }
@@ -160,7 +162,7 @@ function addLink(sink: LinkSink, link: Link): void {
     sink.links.push(link);
     return;
   }
-  if (!sink.omittedLinks) firstOmittedLink.set(sink, link.range);
+  if (!sink.omittedLinks) firstOmittedLink.set(sink, linkRange(link));
   sink.omittedLinks = (sink.omittedLinks ?? 0) + 1;
 }
 
@@ -334,7 +336,7 @@ export function parseLinkSource(source: string): Link | undefined {
   const sink: LinkSink = { links: [] };
   findMarkdownLinks(sink, map, text, opaque, escaped, new Uint8Array(text.length));
   const link = sink.links[0];
-  const whole = link && sink.links.length === 1 && link.range.start.line === 0 && link.range.start.character === 0 && map.offset(link.range.end) === text.length;
+  const whole = link && sink.links.length === 1 && link.line === 0 && link.character === 0 && map.offset({ line: link.endLine, character: link.endCharacter }) === text.length;
   return whole ? link : undefined;
 }
 
@@ -1109,20 +1111,34 @@ function wikiLink(map: LineMap, text: string, start: number, end: number, embed:
   const lead = rawPath.length - rawPath.trimStart().length;
   const path = ownString(rawPath.trim());
   const pathStart = innerStart + lead;
+  // A wiki-link never spans lines: every part is on the line of its first bracket.
+  const first = embed ? start - 1 : start;
+  const at = map.position(first);
+  const col = (offset: number): number => at.character + offset - first;
+  const pathAt = path ? pathStart : innerStart + (hash >= 0 ? hash : 0);
   const link: Link = {
     syntax: 'wiki',
     embed,
-    range: map.range(embed ? start - 1 : start, end),
     path,
-    pathRange: path ? map.range(pathStart, pathStart + path.length) : map.range(innerStart + (hash >= 0 ? hash : 0), innerStart + (hash >= 0 ? hash : 0)),
+    line: at.line,
+    character: at.character,
+    endLine: at.line,
+    endCharacter: col(end),
+    pathLine: at.line,
+    pathStart: col(pathAt),
+    pathEnd: col(path ? pathStart + path.length : pathAt),
   };
   if (hash >= 0) {
     link.subpath = ownString(target.slice(hash + 1));
-    link.subpathRange = map.range(innerStart + hash + 1, innerStart + targetEnd);
+    link.subpathStart = col(innerStart + hash + 1);
+    link.subpathEnd = col(innerStart + targetEnd);
   }
   if (pipe < inner.length) {
     link.display = ownString(inner.slice(pipe + 1));
-    link.displayRange = map.range(innerStart + pipe + 1, innerEnd);
+    link.displayLine = at.line;
+    link.displayCharacter = col(innerStart + pipe + 1);
+    link.displayEndLine = at.line;
+    link.displayEndCharacter = col(innerEnd);
   }
   return link;
 }
@@ -1360,22 +1376,40 @@ function markdownLink(
   destEnd: number,
 ): Link {
   const destination = ownString(text.slice(destStart, destEnd));
+  const from = map.position(start);
+  const to = map.position(Math.max(start, end));
+  const label = map.position(labelStart);
+  const labelTo = map.position(Math.max(labelStart, labelEnd));
+  // A destination never spans lines (no line break inside `<…>`, no whitespace in a bare one).
+  const dest = map.position(destStart);
   const link: Link = {
     syntax: 'markdown',
     embed,
-    range: map.range(start, end),
     path: '',
-    pathRange: map.range(destStart, destEnd),
     display: ownString(text.slice(labelStart, labelEnd)),
-    displayRange: map.range(labelStart, labelEnd),
     destination,
+    line: from.line,
+    character: from.character,
+    endLine: to.line,
+    endCharacter: to.character,
+    pathLine: dest.line,
+    pathStart: dest.character,
+    pathEnd: dest.character + Math.max(0, destEnd - destStart),
+    displayLine: label.line,
+    displayCharacter: label.character,
+    displayEndLine: labelTo.line,
+    displayEndCharacter: labelTo.character,
   };
-  fillDestination(link, destination, (a, b) => map.range(destStart + a, destStart + b));
+  fillDestination(link, destination, dest.character);
   return link;
 }
 
 /** Splits a markdown destination into decoded path and fragment (R6.2–R6.5). Shared by links and definitions. */
-function fillDestination(link: Link, destination: string, rangeOf: (a: number, b: number) => Range): void {
+/**
+ * Splits a markdown destination into decoded path and fragment (R6.2–R6.5). Shared by links and definitions;
+ * `column` is where the destination starts on the link's `pathLine`.
+ */
+function fillDestination(link: Link, destination: string, column: number): void {
   if (hasUriScheme(destination)) {
     link.external = true;
     link.path = ownString(destination);
@@ -1384,10 +1418,12 @@ function fillDestination(link: Link, destination: string, rangeOf: (a: number, b
   const hash = destination.indexOf('#');
   const rawPath = hash >= 0 ? destination.slice(0, hash) : destination;
   link.path = ownString(percentDecode(unescapeDestination(rawPath)).trim());
-  link.pathRange = rangeOf(0, rawPath.length);
+  link.pathStart = column;
+  link.pathEnd = column + rawPath.length;
   if (hash >= 0) {
     link.subpath = ownString(percentDecode(unescapeDestination(destination.slice(hash + 1))));
-    link.subpathRange = rangeOf(hash + 1, destination.length);
+    link.subpathStart = column + hash + 1;
+    link.subpathEnd = column + destination.length;
   }
 }
 
@@ -1466,14 +1502,22 @@ function findDefinitions(note: NoteModel, lines: string[], leafLines: Uint8Array
     const link: Link = {
       syntax: 'definition',
       embed: false,
-      range: range(l, m[1].length, l, line.trimEnd().length),
       path: '',
-      pathRange: range(l, destStart, l, destStart + destination.length),
       display: ownString(m[2]),
-      displayRange: range(l, labelStart, l, labelStart + m[2].length),
       destination,
+      line: l,
+      character: m[1].length,
+      endLine: l,
+      endCharacter: line.trimEnd().length,
+      pathLine: l,
+      pathStart: destStart,
+      pathEnd: destStart + destination.length,
+      displayLine: l,
+      displayCharacter: labelStart,
+      displayEndLine: l,
+      displayEndCharacter: labelStart + m[2].length,
     };
-    fillDestination(link, destination, (a, b) => range(l, destStart + a, l, destStart + b));
+    fillDestination(link, destination, destStart);
     addLink(note, link);
   }
 }

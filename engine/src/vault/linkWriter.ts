@@ -16,6 +16,7 @@
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, Position, Range } from '../model';
+import { linkPathRange, linkSubpathRange } from '../model';
 import { percentDecode } from '../syntax/destinations';
 import { FileLookup } from './fileLookup';
 import { basename, dirname, extname, isNotePath, lookupKey, NOTE_EXTENSION, normalizeVaultPath, stem } from './paths';
@@ -495,8 +496,10 @@ export function rewriteLink(files: FileLookup, from: string, link: Link, change:
 
   // The path.
   const written = whole ? percentDecode(link.destination ?? '').trim() : link.path;
-  const pathEnd: Position = whole && link.subpathRange ? link.subpathRange.end : link.pathRange.end;
-  const pathRange: Range = { start: link.pathRange.start, end: pathEnd };
+  const writtenPath = linkPathRange(link);
+  const writtenSubpath = linkSubpathRange(link);
+  const pathEnd: Position = whole && writtenSubpath ? writtenSubpath.end : writtenPath.end;
+  const pathRange: Range = { start: writtenPath.start, end: pathEnd };
   let newPath: string | undefined;
   const newSubpath = change.newSubpath ?? (whole ? undefined : link.subpath);
   if (newTarget === newFrom && newSubpath !== undefined && newSubpath !== '') {
@@ -537,10 +540,10 @@ export function rewriteLink(files: FileLookup, from: string, link: Link, change:
       if (problem) throw new LinkWriteError(`cannot point ${describe(link)} to '#${sub}': ${problem}`);
     }
     const text = form.style === 'wiki' ? sub : encodePath(sub, form.encoding);
-    if (link.subpathRange && !whole) {
+    if (writtenSubpath && !whole) {
       // `''` removes the `#` too.
-      const hash: Position = { line: link.subpathRange.start.line, character: link.subpathRange.start.character - 1 };
-      edits.push(sub === '' ? TextEdit.replace({ start: hash, end: link.subpathRange.end }, '') : TextEdit.replace(link.subpathRange, text));
+      const hash: Position = { line: writtenSubpath.start.line, character: writtenSubpath.start.character - 1 };
+      edits.push(sub === '' ? TextEdit.replace({ start: hash, end: writtenSubpath.end }, '') : TextEdit.replace(writtenSubpath, text));
     } else if (sub !== '') {
       const at = edits.length > 0 ? edits.pop()! : undefined;
       // Appended right after the path (merged with a path edit: two edits may not share their boundary).

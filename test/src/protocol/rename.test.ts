@@ -11,7 +11,7 @@ import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range, RenameFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
-import { parseNote } from '@ospo-notes/engine';
+import { parseNote, linkRange } from '@ospo-notes/engine';
 import { tempDir } from '../support/tempDirs';
 import { copySampleVault, LspTestClient, positionOf, REPO } from './lspTestClient';
 
@@ -106,14 +106,14 @@ describe('rename over the protocol', function () {
         // The sample vault's broken links: a web address written without its scheme, and its placeholder (links
         // to a note not written yet).
         if (link.external || link.path.startsWith('github.com/') || link.path === PLACEHOLDER) continue;
-        const position = { line: link.range.start.line, character: link.range.start.character + (link.embed ? 3 : 2) };
+        const position = { line: linkRange(link).start.line, character: linkRange(link).start.character + (link.embed ? 3 : 2) };
         let answer: Array<{ uri: string; range: Range }> = [];
         for (let i = 0; i < 100; i++) {
           answer = await client.request<Array<{ uri: string; range: Range }>>('textDocument/definition', { textDocument: { uri: client.uri(p) }, position });
           if (answer.length > 0 && (link.subpath === undefined || answer[0].range.start.line > 0)) break;
           await new Promise((r) => setTimeout(r, 50));
         }
-        assert.ok(answer.length > 0 && (link.subpath === undefined || answer[0].range.start.line > 0), `${p}: ${text.split(/\r?\n/)[link.range.start.line]} resolves (${JSON.stringify(answer)})`);
+        assert.ok(answer.length > 0 && (link.subpath === undefined || answer[0].range.start.line > 0), `${p}: ${text.split(/\r?\n/)[linkRange(link).start.line]} resolves (${JSON.stringify(answer)})`);
       }
     }
   }

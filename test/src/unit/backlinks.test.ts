@@ -20,6 +20,7 @@ import {
   VaultIndex,
   DEFAULT_VAULT_SETTINGS,
   splitLines,
+  linkRange,
 } from '@ospo-notes/engine';
 
 function vault(files: Record<string, string>, reads?: string[]): FeatureContext & { texts: Map<string, string> } {
@@ -100,7 +101,7 @@ describe('backlinks', () => {
     const note = parseNote('h.md', text);
     const lines = splitLines(text);
     assert.deepEqual(
-      note.links.map((l) => blockContext(note, lines, l.range).text),
+      note.links.map((l) => blockContext(note, lines, linkRange(l)).text),
       ['About [[WHO]]', 'Also [[WHO]] here'],
     );
   });
@@ -108,7 +109,7 @@ describe('backlinks', () => {
   it('cuts a long context around the link, at word boundaries', () => {
     const long = `${'word '.repeat(80)}[[WHO]]${' more'.repeat(80)}`;
     const note = parseNote('l.md', long);
-    const c = blockContext(note, splitLines(long), note.links[0].range);
+    const c = blockContext(note, splitLines(long), linkRange(note.links[0]));
     assert.ok(c.text.length <= 202, `${c.text.length} characters`);
     assert.ok(c.text.startsWith('…') && c.text.endsWith('…'));
     assert.equal(c.text.slice(...c.highlight), '[[WHO]]');

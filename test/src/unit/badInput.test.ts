@@ -15,6 +15,7 @@ import {
   readAndParse,
   scanVault,
   type ScanWarning,
+  linkRange,
 } from '@ospo-notes/engine';
 import { permissionsApply } from './permissions';
 
@@ -96,7 +97,7 @@ describe('bad input', function () {
     const note = index.note('latin.md')!;
     assert.deepEqual(noteDiagnostics(index, 'latin.md').map(brief), ['0:5-0:6 warning invalid-utf8']);
     assert.deepEqual(note.headings.map((h) => h.text), ['Caf\uFFFD']);
-    assert.deepEqual(note.links.map((l) => [l.path, r(l.range)]), [['Target', '1:5-1:17']]);
+    assert.deepEqual(note.links.map((l) => [l.path, r(linkRange(l))]), [['Target', '1:5-1:17']]);
     assert.deepEqual(index.linkTargets('latin.md').map((t) => t.status), ['resolved']);
     assert.deepEqual(note.blockIds.map((b) => b.id), ['blk']);
   });
@@ -347,7 +348,7 @@ describe('bad input', function () {
     write('empty.md', '');
     const { index } = await loadVault(root);
     assert.equal(index.note('bom.md')!.title, 'T');
-    assert.deepEqual(index.note('bom.md')!.links.map((l) => r(l.range)), ['3:0-3:5']);
+    assert.deepEqual(index.note('bom.md')!.links.map((l) => r(linkRange(l))), ['3:0-3:5']);
     assert.deepEqual(index.note('empty.md')!.readProblems, []);
     assert.equal(index.note('empty.md')!.lineCount, 1);
   });

@@ -6,7 +6,11 @@ import {
   loadVault,
   type NoteDiagnostic,
   noteDiagnostics,
+  type Range,
   type VaultIndex,
+  linkPathRange,
+  linkRange,
+  linkSubpathRange,
 } from '@ospo-notes/engine';
 
 const CORPORA = path.resolve(__dirname, '../../../test/fixtures/corpora');
@@ -89,7 +93,8 @@ describe('corpora: real vaults', function () {
       const problems = allDiagnostics(index).filter((d) => d.severity === 'warning' || d.severity === 'error');
       const written = (d: NoteDiagnostic): string => {
         const note = index.note(d.path)!;
-        const link = note.links.find((l) => l.pathRange === d.range || l.subpathRange === d.range || l.range === d.range)!;
+        const same = (r: Range | undefined): boolean => r !== undefined && JSON.stringify(r) === JSON.stringify(d.range);
+        const link = note.links.find((l) => same(linkPathRange(l)) || same(linkSubpathRange(l)) || same(linkRange(l)))!;
         return d.code === 'missing-heading' ? link.subpath! : d.code === 'empty-link' ? link.path : link.destination ?? link.path;
       };
       assert.deepEqual(

@@ -21,6 +21,9 @@ import {
   wikiLinkProblem,
   writeLink,
   writeLinkPath,
+  linkPathRange,
+  linkRange,
+  linkSubpathRange,
 } from '@ospo-notes/engine';
 import { prng } from '../support/prng';
 
@@ -35,8 +38,8 @@ function parseWritten(from: string, written: string, inTable = false): Link {
   const links = parseNote(from, text).links;
   assert.equal(links.length, 1, `one link in ${JSON.stringify(text)}: ${JSON.stringify(links)}`);
   const link = links[0];
-  const line = text.split('\n')[link.range.start.line];
-  assert.equal(line.slice(link.range.start.character, link.range.end.character), written, 'the link is exactly the written text');
+  const line = text.split('\n')[linkRange(link).start.line];
+  assert.equal(line.slice(linkRange(link).start.character, linkRange(link).end.character), written, 'the link is exactly the written text');
   return link;
 }
 
@@ -377,7 +380,7 @@ describe('link writer', () => {
           assert.equal(again[0].embed, link.embed, what);
           assert.ok(out.startsWith('x ') && out.endsWith(' y'), what);
           for (const e of edits) {
-            const inPath = e.range.start.character >= link.pathRange.start.character && e.range.end.character <= (link.subpathRange ?? link.pathRange).end.character;
+            const inPath = e.range.start.character >= linkPathRange(link).start.character && e.range.end.character <= (linkSubpathRange(link) ?? linkPathRange(link)).end.character;
             assert.ok(inPath, `edit outside the path and subpath: ${what}`);
           }
           rewritten++;

@@ -131,6 +131,7 @@ const MODEL_SHAPES: Record<number, string> = {
   1: '79e31125d8f05657ef8de085ce84d5ba21e77087',
   2: '6292e4c454633d9f2e8a8538c47af1c37928d6a7',
   3: '8d1f0c11a0864b305167be9fdcd988bf5c53c677',
+  4: 'e8c7a5e94f9389ef180bbf4cc521a76bc3ffb78a',
 };
 
 const snapshot = indexSnapshot;

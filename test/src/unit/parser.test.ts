@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type Link, type NoteModel, parseNote, type Range } from '@ospo-notes/engine';
+import { type Link, type NoteModel, parseNote, type Range, linkDisplayRange, linkPathRange, linkRange, linkSubpathRange } from '@ospo-notes/engine';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -29,12 +29,12 @@ interface BriefLink {
 
 /** A link with its ranges as strings and absent fields left out, so `deepEqual` checks every field exactly. */
 function brief(l: Link): BriefLink {
-  const b: BriefLink = { syntax: l.syntax, embed: l.embed, path: l.path, range: r(l.range)!, pathRange: r(l.pathRange)! };
+  const b: BriefLink = { syntax: l.syntax, embed: l.embed, path: l.path, range: r(linkRange(l))!, pathRange: r(linkPathRange(l))! };
   if (l.subpath !== undefined) b.subpath = l.subpath;
   if (l.display !== undefined) b.display = l.display;
   if (l.external) b.external = true;
-  if (l.subpathRange) b.subpathRange = r(l.subpathRange);
-  if (l.displayRange) b.displayRange = r(l.displayRange);
+  if (linkSubpathRange(l)) b.subpathRange = r(linkSubpathRange(l));
+  if (linkDisplayRange(l)) b.displayRange = r(linkDisplayRange(l));
   return b;
 }
 
@@ -284,7 +284,7 @@ describe('parser: wiki-links (R2)', () => {
     });
     it('takes the innermost `[[` of a bracket run', () => {
       assert.deepEqual(
-        parse('[[x]]] [[[y]]] [[[[z]]]]').links.map((l) => [l.path, r(l.range)]),
+        parse('[[x]]] [[[y]]] [[[[z]]]]').links.map((l) => [l.path, r(linkRange(l))]),
         [
           ['x', '0:0-0:5'],
           ['y', '0:8-0:13'],
@@ -359,7 +359,7 @@ describe('parser: wiki-links (R2)', () => {
     });
     it('keeps `[[x#]]`, `[[#]]` and `[[]]` apart', () => {
       assert.deepEqual(
-        parse('[[x#]] [[#]] [[]]').links.map((l) => [l.path, l.subpath, r(l.subpathRange)]),
+        parse('[[x#]] [[#]] [[]]').links.map((l) => [l.path, l.subpath, r(linkSubpathRange(l))]),
         [
           ['x', '', '0:4-0:4'],
           ['', '', '0:10-0:10'],
@@ -376,7 +376,7 @@ describe('parser: headings and blocks (R4)', () => {
   describe('R4.2 nested heading paths are kept whole in the subpath', () => {
     it('keeps `#` chains and empty segments for resolution', () => {
       assert.deepEqual(
-        parse('[[Help and support#Questions and advice#Report bugs]] [[Controllers##ReplicaSet]]').links.map((l) => [l.path, l.subpath, r(l.subpathRange)]),
+        parse('[[Help and support#Questions and advice#Report bugs]] [[Controllers##ReplicaSet]]').links.map((l) => [l.path, l.subpath, r(linkSubpathRange(l))]),
         [
           ['Help and support', 'Questions and advice#Report bugs', '0:19-0:51'],
           ['Controllers', '#ReplicaSet', '0:68-0:79'],
@@ -613,7 +613,7 @@ describe('parser: markdown links (R6)', () => {
     });
     it('reads an optional title after the destination', () => {
       assert.deepEqual(
-        parse('[a](x.md "Title") [b](y.md \'T\')').links.map((l) => [l.path, r(l.range), r(l.pathRange)]),
+        parse('[a](x.md "Title") [b](y.md \'T\')').links.map((l) => [l.path, r(linkRange(l)), r(linkPathRange(l))]),
         [
           ['x.md', '0:0-0:17', '0:4-0:8'],
           ['y.md', '0:18-0:31', '0:22-0:26'],
@@ -653,7 +653,7 @@ describe('parser: markdown links (R6)', () => {
           ['github.com/github/github-ospo', false],
         ],
       );
-      assert.equal(r(note.links[3].pathRange), '0:66-0:95');
+      assert.equal(r(linkPathRange(note.links[3])), '0:66-0:95');
     });
   });
 
@@ -960,7 +960,7 @@ describe('parser: positions and line endings', () => {
     const note = parse('---\r\ntitle: T\r\n---\r\n[[z]]');
     assert.equal(note.title, 'T');
     assert.equal(r(note.frontmatter!.range), '0:0-2:3');
-    assert.deepEqual(note.links.map((l) => [l.path, r(l.range)]), [['z', '3:0-3:5']]);
+    assert.deepEqual(note.links.map((l) => [l.path, r(linkRange(l))]), [['z', '3:0-3:5']]);
     const bad = parse('---\r\ntitle: T\r\nk: [a\r\nb: 1\r\n---\r\n').frontmatter!;
     assert.equal(r(bad.error!.range), '2:3-2:5');
     assert.equal(bad.error!.message, "Invalid YAML in frontmatter: this list is never closed: ']' is missing (line 3, column 4).");
@@ -1103,17 +1103,19 @@ describe("parser: the user's OSPO note", () => {
 
   it('has ranges that cover exactly the written text', () => {
     for (const l of note.links) {
-      const whole = textAt(lines, l.range);
+      const whole = textAt(lines, linkRange(l));
       assert.ok(whole.startsWith(l.embed ? '!' : '['), whole);
       assert.ok(whole.endsWith(l.syntax === 'wiki' ? ']]' : ')'), whole);
-      assert.equal(textAt(lines, l.pathRange), l.path === '' ? '' : l.destination ?? l.path);
-      if (l.subpathRange) assert.equal(textAt(lines, l.subpathRange), l.subpath);
-      if (l.displayRange) assert.equal(textAt(lines, l.displayRange), l.display);
+      assert.equal(textAt(lines, linkPathRange(l)), l.path === '' ? '' : l.destination ?? l.path);
+      const subpathRange = linkSubpathRange(l);
+      const displayRange = linkDisplayRange(l);
+      if (subpathRange) assert.equal(textAt(lines, subpathRange), l.subpath);
+      if (displayRange) assert.equal(textAt(lines, displayRange), l.display);
     }
   });
 
   it('keeps the nested list under `- organisations` live, and `github.com/…` internal', () => {
-    const nested = note.links.filter((l) => l.range.start.line >= 37 && l.range.start.line <= 51);
+    const nested = note.links.filter((l) => linkRange(l).start.line >= 37 && linkRange(l).start.line <= 51);
     assert.equal(nested.length, 13);
     const github = note.links.find((l) => l.display === 'github-ospo')!;
     assert.equal(github.external, undefined);

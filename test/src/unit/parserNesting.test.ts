@@ -5,7 +5,7 @@
  * in bounded time and without exhausting the stack.
  */
 import * as assert from 'node:assert/strict';
-import { noteDiagnostics, parseNote, VaultIndex } from '@ospo-notes/engine';
+import { noteDiagnostics, parseNote, VaultIndex, linkRange } from '@ospo-notes/engine';
 
 const AFTER = '\n\n# After\n\nsee [[Missing note]] and [[#After]] and [x](Target.md)\n';
 
@@ -32,7 +32,7 @@ describe('parser: deep nesting hides nothing', function () {
         assert.deepEqual(note.headings.map((h) => h.text), ['After']);
         assert.deepEqual(note.links.map((l) => l.path), ['Deep', 'Missing note', '', 'Target.md']);
         const lastLine = text.split('\n').length - 2;
-        assert.equal(note.links[1].range.start.line, lastLine);
+        assert.equal(linkRange(note.links[1]).start.line, lastLine);
 
         // The checker sees the links after the nesting: the missing note is reported, the heading is found.
         const index = new VaultIndex();

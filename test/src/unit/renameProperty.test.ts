@@ -26,6 +26,9 @@ import {
   type RenameResult,
   scanVault,
   VaultRules,
+  linkPathRange,
+  linkRange,
+  linkSubpathRange,
 } from '@ospo-notes/engine';
 import { MemoryVault } from '../support/memoryVault';
 import { prng } from '../support/prng';
@@ -175,7 +178,7 @@ function randomOp(rand: () => number, v: MemoryVault): Op | undefined {
       const l = n.links[i];
       const target = v.index.linkTargets(n.path)[i].target!;
       const name = newName();
-      return { kind: 'at', path: n.path, position: { line: l.pathRange.start.line, character: l.pathRange.start.character + 1 }, newName: isNotePath(target) ? name : `${name}.png`, what: `rename ${target} to ${name} from a link in ${n.path}`, subject: 'file' };
+      return { kind: 'at', path: n.path, position: { line: linkPathRange(l).start.line, character: linkPathRange(l).start.character + 1 }, newName: isNotePath(target) ? name : `${name}.png`, what: `rename ${target} to ${name} from a link in ${n.path}`, subject: 'file' };
     }
     case 1: {
       // A file moved to another folder, maybe renamed (the explorer).
@@ -211,13 +214,13 @@ function randomOp(rand: () => number, v: MemoryVault): Op | undefined {
     }
     case 6: {
       // A heading or block id from a link's subpath.
-      const candidates = notes.flatMap((n) => n.links.map((l, i) => ({ n, l, t: v.index.linkTargets(n.path)[i] })).filter((x) => x.l.subpathRange && (x.t?.heading || x.t?.block)));
+      const candidates = notes.flatMap((n) => n.links.map((l, i) => ({ n, l, t: v.index.linkTargets(n.path)[i] })).filter((x) => linkSubpathRange(x.l) && (x.t?.heading || x.t?.block)));
       if (candidates.length === 0) return undefined;
       const { n, l, t } = pick(rand, candidates);
       const target = v.index.note(t!.target!)!;
       const allowed = t!.block ? t!.block.range : undefined;
       const name = t!.block ? `s${Math.floor(rand() * 1e6).toString(36)}` : word(rand);
-      return { kind: 'at', path: n.path, position: { line: l.subpathRange!.end.line, character: l.subpathRange!.end.character - 1 }, newName: name, what: `rename the subpath of a link in ${n.path} (to ${target.path})`, subject: t!.block ? 'block' : 'heading', allowed };
+      return { kind: 'at', path: n.path, position: { line: linkSubpathRange(l)!.end.line, character: linkSubpathRange(l)!.end.character - 1 }, newName: name, what: `rename the subpath of a link in ${n.path} (to ${target.path})`, subject: t!.block ? 'block' : 'heading', allowed };
     }
     default: {
       const titled = notes.filter((n) => n.title !== undefined && n.frontmatter?.keys.some((k) => k.key === 'title'));
@@ -280,7 +283,7 @@ function runOp(v: MemoryVault, op: Op, where: string): 'refused' | 'renamed' {
     const p = c.textDocument.uri.slice('mem:/'.length);
     const note = before.notes.get(p)!;
     for (const e of (c as TextDocumentEdit).edits as TextEdit[]) {
-      const inLink = note.links.some((l) => within(e.range, l.range));
+      const inLink = note.links.some((l) => within(e.range, linkRange(l)));
       const inSubject = op.kind === 'at' && p === subjectNote && (op.subject === 'title' ? e.range.start.line === e.range.end.line && (note.frontmatter?.keys.some((k) => k.key === 'title' && k.range.start.line === e.range.start.line) ?? false) : op.subject === 'heading' || op.subject === 'file' ? note.headings.some((h) => within(e.range, h.textRange)) : note.blockIds.some((b) => within(e.range, b.range)));
       assert.ok(inLink || inSubject, `${where}: an edit of ${p} at ${JSON.stringify(e.range)} (${JSON.stringify(e.newText)}) is outside every link and the renamed place`);
       assert.ok(!/[\r\n]/.test(e.newText), `${where}: an edit writes a line break`);
@@ -302,7 +305,7 @@ function runOp(v: MemoryVault, op: Op, where: string): 'refused' | 'renamed' {
     for (let i = 0; i < note.links.length; i++) {
       const b = was[i];
       const a = now[i];
-      const show: string = `${where}: link ${i} of ${p} (${JSON.stringify(before.texts.get(p)!.split(/\r\n|\r|\n/)[note.links[i].range.start.line].slice(note.links[i].range.start.character, note.links[i].range.end.character))} → ${JSON.stringify(v.texts.get(q)!.split(/\r\n|\r|\n/)[after.links[i].range.start.line].slice(after.links[i].range.start.character, after.links[i].range.end.character))})`;
+      const show: string = `${where}: link ${i} of ${p} (${JSON.stringify(before.texts.get(p)!.split(/\r\n|\r|\n/)[linkRange(note.links[i]).start.line].slice(linkRange(note.links[i]).start.character, linkRange(note.links[i]).end.character))} → ${JSON.stringify(v.texts.get(q)!.split(/\r\n|\r|\n/)[linkRange(after.links[i]).start.line].slice(linkRange(after.links[i]).start.character, linkRange(after.links[i]).end.character))})`;
       if (!b || b.status === 'external' || b.status === 'empty' || note.links[i].placeholder) continue;
       if (broken(b)) {
         if (broken(a)) continue;
@@ -328,7 +331,7 @@ function runOp(v: MemoryVault, op: Op, where: string): 'refused' | 'renamed' {
 function subjectPath(before: Snapshot, op: Extract<Op, { kind: 'at' }>): string {
   if (op.subject === 'title') return op.path;
   const note = before.notes.get(op.path)!;
-  const link = note.links.findIndex((l) => l.range.start.line === op.position.line && l.range.start.character <= op.position.character && op.position.character <= l.range.end.character);
+  const link = note.links.findIndex((l) => linkRange(l).start.line === op.position.line && linkRange(l).start.character <= op.position.character && op.position.character <= linkRange(l).end.character);
   if (link >= 0) return before.targets.get(op.path)![link].target ?? op.path;
   return op.path;
 }
