@@ -65,6 +65,9 @@ export interface HeadingSearchOptions {
   cancellation?: Cancellation;
 }
 
+/** How much of a heading's text a query is matched against. */
+const MATCHED_CHARACTERS = 1000;
+
 /** The headings of one note as the catalogue keeps them. */
 function catalogOf(note: NoteModel): CatalogHeading[] {
   const out: CatalogHeading[] = [];
@@ -80,7 +83,9 @@ function catalogOf(note: NoteModel): CatalogHeading[] {
     const subpath = seen.has(key) && stack.length > 1 ? stack.map((h) => headingLinkText(h.text)).join('#') : linkText;
     seen.add(key);
     // Interned: a vault repeats the same headings (`summary`, `next steps`) in thousands of notes.
-    const low = ownString(lookupKey(linkText));
+    // A query is matched against the first MATCHED_CHARACTERS of a heading: a pasted heading of megabytes is not
+    // copied again for it.
+    const low = ownString(lookupKey(linkText.length > MATCHED_CHARACTERS ? linkText.slice(0, MATCHED_CHARACTERS) : linkText));
     out.push({ path: note.path, heading, linkText, low, subpath, tie: heading.level * 100000 + Math.min(linkText.length, 99999), mask: charMask(low) });
   }
   return out;

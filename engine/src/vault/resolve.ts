@@ -207,11 +207,17 @@ export const HEADING_TIERS: readonly HeadingTier[] = ['exact', 'folded', 'loose'
  * `'Tasks: Toggle task done' command` → `'Tasks Toggle task done' command`.
  */
 export function headingLinkText(headingText: string): string {
+  // Most headings need no change: they are handed back as they are, not copied (the completion catalogue keeps
+  // one per heading of the vault, and a heading can be megabytes long).
+  if (!NEEDS_LINK_TEXT_CHANGE.test(headingText)) return headingText;
   return headingText
     .replace(/\[\[|\]\]|%%|[#|^:]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** What {@link headingLinkText} changes: a character it replaces, a run of blanks or one that is not a space, blanks at either end. */
+const NEEDS_LINK_TEXT_CHANGE = /\[\[|\]\]|%%|[#|^:]|\s\s|[^\S ]|^\s|\s$/;
 
 // All of ASCII punctuation: ! " # $ % & ' ( ) * + , - . / : ; < = > ? @ [ \ ] ^ _ ` { | } ~
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;

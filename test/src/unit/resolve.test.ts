@@ -488,6 +488,19 @@ describe('resolve: subpaths', () => {
       assert.equal(headingLinkText('C# | F# ^x %%c%%'), 'C F x c');
       assert.equal(headingLinkText('a, b (c) [d] <e> `f` 50% ?'), 'a, b (c) [d] <e> `f` 50% ?');
     });
+    it('hands a heading that needs no change back as it is, and changes every other exactly as the full rewrite does', () => {
+      const rewrite = (t: string): string => t.replace(/\[\[|\]\]|%%|[#|^:]/g, ' ').replace(/\s+/g, ' ').trim();
+      const alphabet = ['a', 'B', ' ', '  ', '\t', '\u00a0', '\u3000', '#', '|', '^', ':', '%', '%%', '[', '[[', ']', ']]', 'é', '\n'];
+      let seed = 7;
+      const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+      for (let i = 0; i < 5000; i++) {
+        let t = '';
+        for (let k = next(9); k > 0; k--) t += alphabet[next(alphabet.length)];
+        assert.equal(headingLinkText(t), rewrite(t), JSON.stringify(t));
+      }
+      // Whether the text was copied cannot be seen from JavaScript; that it is the same string value can.
+      assert.equal(headingLinkText('Key ideas of the week'), 'Key ideas of the week');
+    });
   });
 
   describe('R4.4 duplicate headings', () => {

@@ -84,6 +84,8 @@ async function main(): Promise<void> {
     );
     const slow = Object.entries(q.slowByMethod).sort((a, b) => b[1] - a[1]);
     if (slow.length > 0) process.stdout.write(`  over ${r.requestLimitMs} ms: ${slow.map(([m, n]) => `${m} ${n}`).join(', ')}\n`);
+    const st = r.fuzzStalls;
+    process.stdout.write(`  the fuzz's own event loop: longest stall ${st.longestMs.toFixed(0)} ms, ${(st.totalMs / 1000).toFixed(1)} s stalled; ${st.slowBecauseOfFuzz} of the slow requests were slow only because of it\n`);
     if (r.vault) process.stdout.write(`  vault kept in ${r.vault}\n`);
   }
   if (args.json) fs.writeFileSync(args.json, JSON.stringify(results, null, 2) + '\n');
