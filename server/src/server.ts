@@ -81,6 +81,7 @@ import {
   parseBufferInSlices,
   type PathLocation,
   prepareCompletion,
+  prepareWorkspaceSymbols,
   provideCompletion,
   provideDefinition,
   provideDocumentLinks,
@@ -371,11 +372,12 @@ async function indexVault(vault: Vault): Promise<void> {
   // The client refreshes its views on this; it is not held back by the preparation below, which only warms caches.
   void connection.sendNotification('ospo/indexed', statusOf());
   // Build the completion names and the workspace symbol list now, so that the user's first `[[` or symbol
-  // search does not pay for them.
-  // Each its own turn: requests arriving meanwhile wait for one of them at most, not for all.
+  // search does not pay for them: in slices, so that requests arriving meanwhile wait for one slice at most.
+  const preparing = Date.now();
   await prepareCompletion(vault.index, backgroundTurn);
   await backgroundTurn();
-  provideWorkspaceSymbols(vault.index, '', 1, undefined, vault.ctx.getText);
+  await prepareWorkspaceSymbols(vault.index, vault.ctx.getText, backgroundTurn);
+  connection.console.log(`Prepared the completion names and symbols of ${vault.name} in ${Date.now() - preparing} ms.`);
   scheduleCacheWrite(vault);
   // Settings that changed while the vault was being indexed apply now.
   if (membershipUsed.get(vault) !== JSON.stringify(membershipOf(settings))) await applyMembershipChange(vault);

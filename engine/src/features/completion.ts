@@ -37,6 +37,7 @@ import { isTableRow, parseNote } from '../syntax/parser';
 import { headingLinkText, matchHeadingChain, resolveLinkpath } from '../vault/resolve';
 import { trailingBlockId } from '../syntax/blockIds';
 import { comparePositions, range, splitLines } from '../syntax/text';
+import { forEachInSlices, runSteps, runStepsInSlices, sortSteps } from '../syntax/steps';
 import { blockIdInsertEdit, blockIdSeeds, freshBlockId, type AddBlockIdArgs } from '../vault/blockIdWriter';
 import { encodeMarkdownPath, LinkWriteError, wikiLinkProblem, writeLink, writeLinkPath, type LinkFormat, type LinkRequest } from '../vault/linkWriter';
 import type { IndexChange, VaultIndex } from '../vault/vault';
@@ -393,7 +394,9 @@ class NameCache {
   private pendingIn: NameEntry[] = [];
 
   constructor(index: VaultIndex) {
-    for (const p of index.files.paths()) this.files.set(p, fileEntry(p));
+    const prepared = preparedFileEntries.get(index);
+    preparedFileEntries.delete(index);
+    for (const p of index.files.paths()) this.files.set(p, prepared?.get(p) ?? fileEntry(p));
     for (const note of index.allNotes()) this.setNote(note);
     this.pendingIn = [];
     this.pendingOut = [];
@@ -407,7 +410,34 @@ class NameCache {
 
   /** Builds the name index (a sort of every name): about half the cost of the entries' pass. */
   buildIndex(): void {
-    this.nameIndex ??= new NameIndex(this.allEntries());
+    if (!this.nameIndex) runSteps(this.buildIndexSteps());
+  }
+
+  /** Whether {@link buildIndexSteps} is under way: the changes meanwhile are kept for the index it builds. */
+  private buildingIndex = false;
+
+  /**
+   * {@link buildIndex} as steps (one sort, then the buckets filled a run of names at a time). The index is used
+   * once complete; names that change meanwhile are applied to it then.
+   */
+  *buildIndexSteps(): Generator<void, void> {
+    if (this.nameIndex || this.buildingIndex) return;
+    this.buildingIndex = true;
+    this.pendingIn = [];
+    this.pendingOut = [];
+    try {
+      const built = new NameIndex([]);
+      yield* built.fillSteps(this.allEntries());
+      this.nameIndex = built;
+    } finally {
+      this.buildingIndex = false;
+    }
+    this.flushIndex();
+  }
+
+  /** Every name the index is built from (to prepare their bucket keys ahead of {@link buildIndex}). */
+  entries(): Iterable<NameEntry> {
+    return this.allEntries();
   }
 
   /** The entry of the file at `path`, if it is in the vault. */
@@ -428,7 +458,8 @@ class NameCache {
   /** Brings the index up to date with the entries changed since the last call: one by one, or rebuilt when many. */
   private flushIndex(): void {
     if (!this.nameIndex) {
-      // Built later from the entries as they are then.
+      // Built later from the entries as they are then; while it is being built, kept for it.
+      if (this.buildingIndex) return;
     } else if (this.pendingIn.length + this.pendingOut.length > REBUILD_THRESHOLD) this.nameIndex.rebuild(this.allEntries());
     else {
       for (const e of this.pendingOut) this.nameIndex.remove(e);
@@ -484,7 +515,8 @@ class NameCache {
 
   private setNote(note: NoteModel): void {
     const previous = this.notes.get(note.path);
-    const n = noteNames(note);
+    const n = preparedNoteNames.get(note) ?? noteNames(note);
+    preparedNoteNames.delete(note);
     if (previous) this.countKeys(previous, -1);
     this.countKeys(n, +1);
     this.notes.set(note.path, n);
@@ -568,17 +600,28 @@ class NameIndex {
   }
 
   rebuild(entries: Iterable<NameEntry>): void {
+    runSteps(this.fillSteps(entries));
+  }
+
+  /** {@link rebuild} as steps: one sort, then a run of names at a time. */
+  *fillSteps(entries: Iterable<NameEntry>): Generator<void, void> {
     this.buckets.clear();
     this.exact.clear();
     const all = [...entries];
-    // One sort, then every bucket filled in order: each is sorted without sorting it.
-    for (const e of all.sort(nameOrder)) {
-      for (const k of bucketKeys(e)) {
+    yield* sortSteps(all, nameOrder);
+    yield;
+    // Every bucket filled in order: each is sorted without sorting it.
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i];
+      const keys = preparedBucketKeys.get(e) ?? bucketKeys(e);
+      preparedBucketKeys.delete(e);
+      for (const k of keys) {
         const b = this.buckets.get(k);
         if (b) b.items.push(e);
         else this.buckets.set(k, { items: [e], dead: 0 });
       }
       this.addExact(e);
+      if ((i & 511) === 511) yield;
     }
   }
 
@@ -647,6 +690,15 @@ class NameIndex {
 
 const caches = new WeakMap<VaultIndex, NameCache>();
 
+// What prepareCompletion computes ahead, in slices, for the name cache and its index to take when they are built
+// (each taken entry is dropped): building them is then a pass of lookups and one sort, not a pass of string work.
+/** Per model, its alternative names. */
+const preparedNoteNames = new WeakMap<NoteModel, NoteNames>();
+/** Per index, the entries of its files by path. */
+const preparedFileEntries = new WeakMap<VaultIndex, Map<string, NameEntry>>();
+/** Per entry, the keys of the name index's buckets it goes in. */
+const preparedBucketKeys = new WeakMap<NameEntry, Set<string>>();
+
 function nameCache(index: VaultIndex): NameCache {
   let c = caches.get(index);
   if (!c) {
@@ -658,16 +710,30 @@ function nameCache(index: VaultIndex): NameCache {
 
 /**
  * Builds what completion keeps for an index ahead of the first request (passes over the vault: worth doing right
- * after the initial load rather than on the user's first `[[`), in three steps with `turn()` awaited between
- * them, so that requests arriving meanwhile wait for one step at most: the names of every file and note, their
- * index, the heading catalog. A request before the index is built weighs every name instead.
+ * after the initial load rather than on the user's first `[[`), awaiting `turn()` whenever it has worked about
+ * `sliceMs`, so that requests arriving meanwhile wait for a slice at most: the names of every file and note,
+ * their index, the heading catalog. Each is computed per file or note in slices and then put together in one
+ * short step. A request before the index is built weighs every name instead.
  */
-export async function prepareCompletion(index: VaultIndex, turn: () => Promise<void> = async () => {}): Promise<void> {
+export async function prepareCompletion(index: VaultIndex, turn: () => Promise<void> = async () => {}, sliceMs = 10): Promise<void> {
+  if (!caches.has(index)) {
+    // A request may build the cache between two slices (it then computes what is not prepared yet): from then on,
+    // nothing more is prepared, since nothing would take it.
+    const files = new Map<string, NameEntry>();
+    await forEachInSlices(index.files.paths(), (p) => caches.has(index) || files.set(p, fileEntry(p)), sliceMs, turn);
+    if (!caches.has(index)) preparedFileEntries.set(index, files);
+    await forEachInSlices(index.allNotes(), (note) => caches.has(index) || preparedNoteNames.set(note, noteNames(note)), sliceMs, turn);
+    await turn();
+  }
   const cache = nameCache(index);
   await turn();
-  cache.buildIndex();
+  if (!cache.index) {
+    await forEachInSlices(cache.entries(), (e) => preparedBucketKeys.set(e, bucketKeys(e)), sliceMs, turn);
+    await turn();
+    await runStepsInSlices(cache.buildIndexSteps(), sliceMs, turn);
+  }
   await turn();
-  prepareHeadingSearch(index);
+  await prepareHeadingSearch(index, turn, sliceMs);
 }
 
 function fileEntry(path: string): NameEntry {

@@ -14,6 +14,7 @@ import { dirname, lookupKey, stem } from '../vault/paths';
 import type { IndexChange, VaultIndex } from '../vault/vault';
 import { throwIfCancelled, type Cancellation } from './context';
 import { ownString } from '../syntax/text';
+import { forEachInSlices } from '../syntax/steps';
 
 /** One heading of the catalogue. */
 export interface CatalogHeading {
@@ -100,7 +101,8 @@ class HeadingCatalog {
   }
 
   private set(note: NoteModel): void {
-    const headings = catalogOf(note);
+    const headings = preparedCatalogs.get(note) ?? catalogOf(note);
+    preparedCatalogs.delete(note);
     if (headings.length > 0) this.byNote.set(note.path, headings);
     else this.byNote.delete(note.path);
   }
@@ -120,6 +122,8 @@ class HeadingCatalog {
 }
 
 const catalogs = new WeakMap<VaultIndex, HeadingCatalog>();
+/** Per model, its headings as the catalogue keeps them, computed ahead by {@link prepareHeadingSearch} (taken once). */
+const preparedCatalogs = new WeakMap<NoteModel, CatalogHeading[]>();
 
 function catalog(index: VaultIndex): HeadingCatalog {
   let c = catalogs.get(index);
@@ -127,8 +131,15 @@ function catalog(index: VaultIndex): HeadingCatalog {
   return c;
 }
 
-/** Builds the heading catalogue of an index ahead of the first `[[##` (a pass over the vault's models). */
-export function prepareHeadingSearch(index: VaultIndex): void {
+/**
+ * Builds the heading catalogue of an index ahead of the first `[[##` (a pass over the vault's models), each note's
+ * headings in slices (awaiting `turn()` whenever it has worked about `sliceMs`), then the catalogue in one step.
+ */
+export async function prepareHeadingSearch(index: VaultIndex, turn: () => Promise<void> = async () => {}, sliceMs = 10): Promise<void> {
+  if (catalogs.has(index)) return;
+  // A `[[##` between two slices builds the catalogue itself: from then on, nothing more is prepared.
+  await forEachInSlices(index.allNotes(), (note) => catalogs.has(index) || preparedCatalogs.set(note, catalogOf(note)), sliceMs, turn);
+  await turn();
   catalog(index);
 }
 

@@ -7,6 +7,7 @@
  * never mutated, when a note changes), and the vault-wide flat list is rebuilt from them only when the index's
  * change records say a note came, went or changed its headings or names; a query is then one pass of string matching with a bounded heap for the best results.
  */
+import { forEachInSlices } from '../syntax/steps';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
 import type { NoteModel, Range } from '../model';
 import type { VaultIndex } from '../vault/vault';
@@ -246,6 +247,16 @@ function flatList(index: VaultIndex, getText?: (path: string) => string | undefi
  */
 export function provideWorkspaceSymbols(index: VaultIndex, query: string, limit = 256, cancellation?: Cancellation, getText?: (path: string) => string | undefined): WorkspaceSymbolEntry[] {
   return provideWorkspaceSymbolsAcross([{ index, getText }], query, limit, cancellation).map((r) => r.symbol);
+}
+
+/**
+ * Builds the workspace symbol list of an index ahead of the first query: each note's entries in slices (awaiting
+ * `turn()` whenever it has worked about `sliceMs`; a note with block ids has its text read), then the list.
+ */
+export async function prepareWorkspaceSymbols(index: VaultIndex, getText?: (path: string) => string | undefined, turn: () => Promise<void> = async () => {}, sliceMs = 10): Promise<void> {
+  await forEachInSlices(index.allNotes(), (note) => entriesOf(note, getText), sliceMs, turn);
+  await turn();
+  flatList(index, getText);
 }
 
 /** A vault searched by {@link provideWorkspaceSymbolsAcross}. */

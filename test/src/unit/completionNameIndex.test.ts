@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionList } from 'vscode-languageserver-types';
-import { FileLookup, parseNote, prepareCompletion, provideCompletion, VaultIndex, writeLinkPath, type CompletionOptions, type FeatureContext } from '@ospo-notes/engine';
+import { FileLookup, parseNote, prepareCompletion, provideCompletion, sortSteps, VaultIndex, writeLinkPath, type CompletionOptions, type FeatureContext } from '@ospo-notes/engine';
 
 /**
  * The name index behind `[[` completion gives the same list as weighing every name (`scanAllNames`), on seeded
@@ -17,7 +17,7 @@ describe('completion name index', () => {
     };
   }
 
-  async function check(seed: number): Promise<void> {
+  async function check(seed: number, options: { changeWhilePreparing?: boolean; notes?: number } = {}): Promise<void> {
     const next = rng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)];
     const name = (): string => (next(3) === 0 ? pick(words) : `${pick(words)}${pick([' ', '', '-', ' '])}${next(3) === 0 ? pick(words) : next(40)}`);
@@ -34,7 +34,7 @@ describe('completion name index', () => {
     const ctx: FeatureContext = { index, getText: (p) => texts.get(p) };
     const notes: string[] = [];
     const initial = [];
-    for (let i = 0; i < 60 + next(120); i++) {
+    for (let i = 0; i < (options.notes ?? 60 + next(120)); i++) {
       const p = `${folder()}${name()}.md`;
       if (texts.has(p)) continue;
       texts.set(p, frontmatter());
@@ -66,13 +66,7 @@ describe('completion name index', () => {
       }
     };
 
-    // The index is built after the load or some rounds later: until then requests weigh every name, and the
-    // index built then starts from the names as they are.
-    const buildAt = next(3) === 0 ? 1 + next(10) : 0;
-    if (buildAt === 0) await prepareCompletion(index);
-    compare(0);
-    for (let round = 1; round <= 25; round++) {
-      if (round === buildAt) await prepareCompletion(index);
+    const change = (): void => {
       const op = next(5);
       if (op === 0 || notes.length < 5) {
         const p = `${folder()}${name()}.md`;
@@ -101,12 +95,42 @@ describe('completion name index', () => {
       } else {
         index.addAttachment(`${folder()}${name()}.png`);
       }
+    };
+    // The index is built after the load or some rounds later: until then requests weigh every name, and the
+    // index built then starts from the names as they are. Built in slices, with notes changing between them.
+    // Right after a prepare, asked before any other change reaches the index: what changed during the slices must
+    // be in the index already.
+    const compareAsPrepared = (): void => {
+      for (const typed of ['', 'n', 'note', 'key', 'ideas', 'zz', 'a-', 'x', pick(words).slice(0, 3)]) {
+        const line = `[[${typed}`;
+        texts.set('Current.md', line);
+        const ask = (scanAllNames: boolean): CompletionList => provideCompletion(ctx, 'Current.md', { line: 0, character: line.length }, { maxItems: 1000, scanAllNames });
+        assert.deepEqual(ask(false), ask(true), `seed ${seed}, as prepared, ${line}`);
+      }
+    };
+    const prepare = async (): Promise<void> => {
+      if (!options.changeWhilePreparing) return prepareCompletion(index);
+      await prepareCompletion(index, async () => void (next(3) === 0 && change()), 0);
+      compareAsPrepared();
+    };
+    const buildAt = next(3) === 0 ? 1 + next(10) : 0;
+    if (buildAt === 0) await prepare();
+    compare(0);
+    for (let round = 1; round <= 25; round++) {
+      if (round === buildAt) await prepare();
+      change();
       compare(round);
     }
   }
 
   it('answers as a scan of every name does, across notes added, renamed and removed and aliases changed (seeded)', async () => {
     for (let seed = 1; seed <= 12; seed++) await check(seed);
+  });
+
+  it('answers the same when notes change between the slices in which the index is prepared (seeded)', async () => {
+    for (let seed = 1; seed <= 12; seed++) await check(seed, { changeWhilePreparing: true });
+    // Enough names for the sort to run in steps (runs of 2,048 merged).
+    await check(13, { changeWhilePreparing: true, notes: 5000 });
   });
 
   it('stays right across a change record too large to apply name by name (rebuilt)', async () => {
@@ -159,6 +183,26 @@ describe('link path memo', () => {
         }
       };
       assert.equal(write(files), write(fresh), `round ${round}: ${from} → ${to} ${JSON.stringify(format)}`);
+    }
+  });
+});
+
+describe('sorting in steps', () => {
+  it('sorts as Array.prototype.sort does, stable, at every size around its runs (seeded)', () => {
+    let s = 5;
+    const next = (n: number): number => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return (s >>> 8) % n;
+    };
+    for (const n of [0, 1, 2, 100, 2047, 2048, 2049, 4096, 5000, 9001]) {
+      const items = Array.from({ length: n }, (_, i) => ({ key: next(50), i }));
+      const byKey = (a: { key: number }, b: { key: number }): number => a.key - b.key;
+      const expected = items.slice().sort(byKey);
+      const steps = sortSteps(items, byKey);
+      let yields = 0;
+      while (!steps.next().done) yields++;
+      assert.deepEqual(items, expected, `${n} items`);
+      if (n > 2048) assert.ok(yields >= Math.ceil(n / 2048), `${n} items sorted in ${yields + 1} steps`);
     }
   });
 });

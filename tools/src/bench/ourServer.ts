@@ -29,9 +29,13 @@ export interface OurFigures {
   typedLinkCompletion?: Summary;
   /** didChange → publishDiagnostics for the edited note. */
   editToDiagnostics?: Summary;
-  /** Definition requests sent one after another from the spawn until the index is built, then until `ospo/indexed`. */
+  /**
+   * Definition requests sent one after another from the spawn until the index is built, then until `ospo/indexed`,
+   * then until the server has prepared its completion names and symbols (it logs "Prepared …").
+   */
   duringIndexing?: Summary;
   duringPush?: Summary;
+  duringPreparation?: Summary;
   peakRssBytes: number | 'unavailable';
   bytesClientToServer: number;
   notes: string[];
@@ -78,16 +82,21 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   // Requests while the vault loads: the index is built when the server logs "Indexed …", then it pushes every
   // note's diagnostics until `ospo/indexed`. One definition at a time, 20 ms apart, each timed from send to answer.
   let builtAt = 0;
+  let preparedAt = 0;
   client.onServerNotification('window/logMessage', (params) => {
-    if (!builtAt && /^Indexed /.test((params as { message?: string }).message ?? '')) builtAt = performance.now();
+    const message = (params as { message?: string }).message ?? '';
+    if (!builtAt && /^Indexed /.test(message)) builtAt = performance.now();
+    if (!preparedAt && /^Prepared /.test(message)) preparedAt = performance.now();
   });
   const whileIndexing: number[] = [];
   const whilePushing: number[] = [];
+  const whilePreparing: number[] = [];
   const probeSamples = options.samples.filter((s) => s.kind === 'definition').slice(0, 50);
   const probe = async (): Promise<void> => {
-    for (let i = 0; !indexedAt && probeSamples.length > 0 && client.isRunning; i++) {
+    // Until the preparation is logged, or two minutes after `ospo/indexed` at most.
+    for (let i = 0; !preparedAt && !(indexedAt && performance.now() - indexedAt > 120000) && probeSamples.length > 0 && client.isRunning; i++) {
       const s = probeSamples[i % probeSamples.length];
-      const phase = builtAt ? whilePushing : whileIndexing;
+      const phase = indexedAt ? whilePreparing : builtAt ? whilePushing : whileIndexing;
       const r = await client.request('textDocument/definition', { textDocument: { uri: uri(s.file) }, position: { line: s.line, character: s.character } }, 30000);
       if (r.ok) phase.push(r.ms);
       else notes.push(`definition while loading: ${r.reason}`);
@@ -118,6 +127,7 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   await probing;
   figures.duringIndexing = summarize(whileIndexing);
   figures.duringPush = summarize(whilePushing);
+  figures.duringPreparation = summarize(whilePreparing);
 
   const byKind = (k: SamplePosition['kind']): SamplePosition[] => options.samples.filter((s) => s.kind === k);
   const opened = new Set<string>();
