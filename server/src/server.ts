@@ -735,14 +735,19 @@ function queuePublish(vault: Vault, paths: Iterable<string>, front = false): voi
   let queued = queues.get(vault);
   if (!queued) queues.set(vault, (queued = new Set()));
   for (const p of paths) queued.add(p);
+  if (front && queued.size > 0 && frontQueued) {
+    const wake = frontQueued;
+    frontQueued = undefined;
+    wake();
+  }
   if (!publishing) {
     publishing = true;
     setImmediate(() => void drainPublishQueue());
   }
 }
 
-/** The next queued note, from the front queue first; it leaves the queues. */
-function nextToPublish(): [Vault, string] | undefined {
+/** The next queued note, from the front queue first (and whether it came from there); it leaves the queues. */
+function nextToPublish(): [Vault, string, boolean] | undefined {
   for (const queues of [frontPublishQueue, publishQueue]) {
     const next = queues.entries().next();
     if (next.done) continue;
@@ -751,9 +756,33 @@ function nextToPublish(): [Vault, string] | undefined {
     queued.delete(p);
     if (queued.size === 0) queues.delete(vault);
     if (queues === frontPublishQueue) publishQueue.get(vault)?.delete(p);
-    return [vault, p];
+    return [vault, p, queues === frontPublishQueue];
   }
   return undefined;
+}
+
+/** Wakes the publish loop from its background turn: a note was queued at the front (see publishTurn). */
+let frontQueued: (() => void) | undefined;
+
+/**
+ * The publish loop's pause between slices: a background turn, cut short when an edited note is queued at the
+ * front (its problems are what the user waits for; the notes behind it, re-published because of it, are not),
+ * but always at least one turn of the event loop, so that the messages waiting are handled first.
+ */
+function publishTurn(): Promise<void> {
+  if (frontPublishQueue.size > 0) return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    let done = false;
+    const go = (): void => {
+      if (done) return;
+      done = true;
+      if (frontQueued === wake) frontQueued = undefined;
+      resolve();
+    };
+    const wake = (): void => void setImmediate(go);
+    frontQueued = wake;
+    void backgroundTurn().then(go);
+  });
 }
 
 /** Publishes the queue in time slices, so requests are answered in between. */
@@ -763,10 +792,13 @@ async function drainPublishQueue(): Promise<void> {
     for (;;) {
       const next = nextToPublish();
       if (!next) break;
-      const [vault, p] = next;
+      const [vault, p, front] = next;
       if (workspace.vaults.includes(vault) && !publishLater(vault, p)) notePublishCost(vault, p, await publishNoteInSlices(vault, p));
-      if (Date.now() - sliceStart > 10) {
-        await backgroundTurn();
+      // The notes queued behind an edited one (re-published because of it) wait for a background turn, so that
+      // the requests that came with the edit are answered first.
+      const behindEdit = front && frontPublishQueue.size === 0 && publishQueue.size > 0;
+      if (behindEdit || Date.now() - sliceStart > 10) {
+        await publishTurn();
         sliceStart = Date.now();
       }
     }
@@ -934,12 +966,26 @@ const parsingInSlices = new Set<string>();
 /** Open document URI → when its latest edit arrived. */
 const lastEdits = new Map<string, number>();
 
+/** Open document URI → when its note was last re-indexed from the buffer. */
+const lastReindexAt = new Map<string, number>();
+/**
+ * A note whose re-indexing costs up to this much (a short note linked from hundreds, say) is re-indexed at once on
+ * the first edit after a pause, as a cheap one is: only the edits that follow within the pause wait for typing to
+ * stop. So a single edit shows its problems at once, while typing still takes no more than its share of the time.
+ */
+const LEADING_EDGE_MAX_MS = 50;
+
 /** When a dirty note is due for its background re-parse. */
 function reindexDue(uri: string, since: number): number {
   const doc = documents.get(uri);
   const last = lastEdits.get(uri) ?? since;
   if (doc && isCheapToReindex(doc)) return last;
-  const cost = reindexCost.get(uri) ?? 0;
+  const measured = reindexCost.get(uri);
+  const previous = lastReindexAt.get(uri);
+  const moderate = measured !== undefined ? measured <= LEADING_EDGE_MAX_MS : (doc?.getText().length ?? Infinity) <= SLICED_PARSE_CHARACTERS;
+  // The share of time is kept: the last re-index was at least its cost spread out to the share ago.
+  if (moderate && (previous === undefined || since - previous >= (measured ?? 0) / BACKGROUND_REINDEX_SHARE)) return Math.max(since, costlyReindexAllowedAt);
+  const cost = measured ?? 0;
   const due = Math.min(last + EDIT_QUIET_MS, since + Math.max(EDIT_MAX_DELAY_MS, (2 * cost) / BACKGROUND_REINDEX_SHARE));
   // However often typing pauses, costly notes are not re-indexed again before their share of time has passed.
   return Math.max(due, costlyReindexAllowedAt);
@@ -1065,6 +1111,7 @@ async function reindexDirtyDocuments(): Promise<void> {
     }
     const indexStart = performance.now();
     noteReindexed(loc.vault, model, version);
+    lastReindexAt.set(uri, Date.now());
     reindexCost.set(uri, parseCost + performance.now() - indexStart);
     reindexCostCharacters.set(uri, text.length);
     const cost = reindexCost.get(uri)!;
@@ -1094,6 +1141,7 @@ function reindexIfDirty(uri: string): void {
   const started = performance.now();
   noteReindexed(loc.vault, parseBuffer(loc.path, doc.getText()), doc.version);
   reindexCost.set(uri, performance.now() - started);
+  lastReindexAt.set(uri, Date.now());
   reindexCostCharacters.set(uri, doc.getText().length);
 }
 
@@ -1142,6 +1190,7 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
   dirtyDocuments.delete(e.document.uri);
   lastEdits.delete(e.document.uri);
   reindexCost.delete(e.document.uri);
+  lastReindexAt.delete(e.document.uri);
   reindexCostCharacters.delete(e.document.uri);
   // Unsaved changes were discarded: the file on disk is the truth again.
   const loc = workspace.locate(e.document.uri);

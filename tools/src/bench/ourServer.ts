@@ -62,16 +62,22 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   rss?.start();
   const uri = (rel: string): string => URI.file(path.join(vaultDir, ...rel.split('/'))).toString();
 
-  const diagnosticsSeen = new Map<string, Array<() => void>>();
+  /** URI → who waits for its next diagnostics, each with what they must say (all of them when absent). */
+  const diagnosticsSeen = new Map<string, Array<{ done: () => void; says?: (messages: string[]) => boolean }>>();
   let lastDiagnosticsAt = performance.now();
   client.onServerNotification('textDocument/publishDiagnostics', (params) => {
     lastDiagnosticsAt = performance.now();
-    const u = (params as { uri: string }).uri;
+    const { uri: u, diagnostics } = params as { uri: string; diagnostics: Array<{ message: string }> };
     const waiters = diagnosticsSeen.get(u);
-    if (waiters) {
-      diagnosticsSeen.delete(u);
-      for (const w of waiters) w();
-    }
+    if (!waiters) return;
+    const messages = diagnostics.map((d) => d.message);
+    const waiting = waiters.filter((w) => {
+      if (w.says && !w.says(messages)) return true;
+      w.done();
+      return false;
+    });
+    if (waiting.length > 0) diagnosticsSeen.set(u, waiting);
+    else diagnosticsSeen.delete(u);
   });
   let indexedAt = 0;
   const indexed = new Promise<void>((resolve) => client.onServerNotification('ospo/indexed', () => {
@@ -176,14 +182,22 @@ export async function runOurBenchmark(vaultDir: string, options: OurOptions): Pr
   const settleUntil = performance.now() + 60_000;
   while (performance.now() - lastDiagnosticsAt < 1000 && performance.now() < settleUntil) await new Promise((r) => setTimeout(r, 100));
 
-  // Each edit inserts a broken link at a paragraph end; the time runs until the note's new diagnostics arrive.
+  // Each edit inserts a broken link at a paragraph end; the time runs until the note's diagnostics report it (one
+  // more `No such note zq` than before: a note may be edited several times). The notes are opened, and their
+  // opening's diagnostics are out, before the first edit.
   const editTimes: number[] = [];
-  for (const s of byKind('edit').slice(0, options.edits ?? 50)) {
-    await open(s.file);
+  const edits = byKind('edit').slice(0, options.edits ?? 50);
+  for (const s of edits) await open(s.file);
+  const quietUntil = performance.now() + 30_000;
+  while (performance.now() - lastDiagnosticsAt < 1000 && performance.now() < quietUntil) await new Promise((r) => setTimeout(r, 100));
+  const inserted = new Map<string, number>();
+  for (const s of edits) {
     const u = uri(s.file);
+    const expected = (inserted.get(u) ?? 0) + 1;
+    inserted.set(u, expected);
     const seen = new Promise<void>((resolve) => {
       const list = diagnosticsSeen.get(u) ?? [];
-      list.push(resolve);
+      list.push({ done: resolve, says: (messages) => messages.filter((m) => m.includes("'No such note zq'")).length >= expected });
       diagnosticsSeen.set(u, list);
     });
     const t0 = performance.now();
