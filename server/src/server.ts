@@ -1586,10 +1586,20 @@ function renameOptions(vault: Vault): RenameOptions {
 /**
  * Brings the vault's edited open notes up to their buffers where that is cheap (as any request does for its own
  * note): a rename reads them all. A costly one keeps its last model; its edits name that model's version, and the
- * engine refuses a rename whose edits would land in text that changed since.
+ * engine refuses a rename whose edits would land in text that changed since. Note by note, with a turn of the
+ * event loop whenever a slice's time is up: a dozen edited notes of up to REQUEST_REINDEX_BUDGET_MS each would
+ * otherwise hold every other request for most of a second.
  */
-function reindexDirtyNotes(vault: Vault): void {
-  for (const uri of [...dirtyDocuments.keys()]) if (workspace.locate(uri)?.vault === vault) reindexIfDirty(uri);
+async function reindexDirtyNotes(vault: Vault): Promise<void> {
+  let until = performance.now() + RENAME_SLICE_MS;
+  for (const uri of [...dirtyDocuments.keys()]) {
+    if (workspace.locate(uri)?.vault !== vault) continue;
+    if (performance.now() >= until) {
+      await nextTurn();
+      until = performance.now() + RENAME_SLICE_MS;
+    }
+    reindexIfDirty(uri);
+  }
 }
 
 function refusedRename(reason: string): ResponseError<void> {
@@ -1614,7 +1624,7 @@ const onRenameRequest = (params: RenameParams, token: CancellationToken): Promis
   guardAsync('rename', token, async () => {
     const loc = located(params.textDocument.uri);
     if (!loc) return refusedRename('This file is not a note of an indexed vault.');
-    reindexDirtyNotes(loc.vault);
+    await reindexDirtyNotes(loc.vault);
     const steps = renameAtSteps({ ...loc.vault.ctx, cancellation: token }, loc.path, params.position, params.newName, renameOptions(loc.vault));
     const result = await runStepsInSlices(steps, RENAME_SLICE_MS, nextTurn);
     return 'refused' in result ? refusedRename(result.refused) : result.edit;
@@ -1653,7 +1663,7 @@ const willRenameEdit = (params: RenameFilesParams, token: CancellationToken): Pr
     const changes: NonNullable<WorkspaceEdit['documentChanges']> = [];
     const vaults: Vault[] = [];
     for (const [vault, moves] of perVault) {
-      reindexDirtyNotes(vault);
+      await reindexDirtyNotes(vault);
       const result = await runStepsInSlices(renameFilesSteps({ ...vault.ctx, cancellation: token }, moves, renameOptions(vault)), RENAME_SLICE_MS, nextTurn);
       if ('refused' in result) return refusedRename(result.refused);
       const vaultChanges = result.edit.documentChanges ?? [];
@@ -1797,7 +1807,7 @@ const onBacklinksRequest = (params: { uri?: unknown; limit?: unknown }, token: C
     if (!loc) return null;
     const { vault, path: notePath } = loc;
     // Mentions are found in the notes' texts with their models: edited open notes are brought up to their buffers.
-    reindexDirtyNotes(vault);
+    await reindexDirtyNotes(vault);
     const ctx = { ...vault.ctx, cancellation: token };
     // Both read notes' texts (the linking notes', every note's): in slices, answering other requests in between.
     const linked = await provideBacklinksInSlices(ctx, notePath, nextTurn);

@@ -7,10 +7,10 @@ import type { Link, NoteModel, Range } from '../model';
 import { linkPathRange, linkRange, linkSubpathRange } from '../model';
 import type { LinkTarget } from '../vault/links';
 import type { VaultIndex } from '../vault/vault';
-import { isNotePath, stem } from '../vault/paths';
+import { dirname, isNotePath, stem } from '../vault/paths';
 import { isAttachmentPath } from '../vault/membership';
 import { FileLookup } from '../vault/fileLookup';
-import { resolveLinkpath } from '../vault/resolve';
+import { isRelativeLinkpath, resolveLinkpath } from '../vault/resolve';
 import type { Visibility } from '../vault/visibility';
 import { runSteps } from '../syntax/steps';
 import { type DiagnosticRule } from './rule';
@@ -270,10 +270,21 @@ type UnresolvedMemo = Map<string, Pick<NoteDiagnostic, 'code' | 'message' | 'dat
 function leadsOutside(linkpath: string, source: string, outside: FileLookup, memo?: UnresolvedMemo): boolean {
   const known = memo?.outside?.get(linkpath);
   if (known !== undefined) return known;
-  const found = resolveLinkpath(linkpath, source, outside).target !== undefined;
+  // Across checks too, while the set of symlinks leading out stays the same: a note of 25,000 unresolved links is
+  // checked again after every edit. Only a relative linkpath's answer depends on the note's folder.
+  let kept = outsideAnswers.get(outside);
+  if (!kept || kept.version !== outside.version || kept.answers.size >= MAX_OUTSIDE_ANSWERS) outsideAnswers.set(outside, (kept = { version: outside.version, answers: new Map() }));
+  const key = isRelativeLinkpath(linkpath) ? `${dirname(source)}\u0000${linkpath}` : linkpath;
+  let found = kept.answers.get(key);
+  if (found === undefined) kept.answers.set(key, (found = resolveLinkpath(linkpath, source, outside).target !== undefined));
   if (memo) (memo.outside ??= new Map()).set(linkpath, found);
   return found;
 }
+
+/** Per set of symlinks leading out of the vault, at its version, whether a linkpath resolves to one of them. */
+const outsideAnswers = new WeakMap<FileLookup, { version: number; answers: Map<string, boolean> }>();
+/** The answers kept are dropped past this many (a vault of generated names would otherwise grow them for good). */
+const MAX_OUTSIDE_ANSWERS = 100_000;
 
 function unresolvedDiagnostic(index: VaultIndex, note: NoteModel, link: Link, severity: Severity, memo?: UnresolvedMemo): NoteDiagnostic {
   const key = `${link.embed ? '!' : ''}${link.path}`;

@@ -111,7 +111,7 @@ export function dependsOnSourceFolder(linkpath: string, resolution: PathResoluti
 }
 
 /** `./x`, `../x`, `.`, `..`: resolved against the source note's folder (R3.5). */
-function isRelativeLinkpath(text: string): boolean {
+export function isRelativeLinkpath(text: string): boolean {
   return /^\.\.?(\/|$)/.test(text);
 }
 

@@ -16,6 +16,8 @@ import {
   scanVault,
   type ScanWarning,
   linkRange,
+  parseNote,
+  VaultIndex,
 } from '@ospo-notes/engine';
 import { permissionsApply } from './permissions';
 
@@ -215,6 +217,20 @@ describe('bad input', function () {
           "link-outside-vault Link 'passwd' leads to a symlink that points outside the vault; it is not read.",
           "unresolved-link Note 'system3' not found in the vault.",
         ]);
+      });
+
+      it('whether a link leads to one is known across checks until the set of such symlinks changes, per folder for relative links', () => {
+        const index = new VaultIndex();
+        index.load([parseNote('A.md', '[[out]] [[./out]]'), parseNote('sub/B.md', '[[out]] [[./out]]')], []);
+        const outside = new FileLookup(['sub/out.md']);
+        const codes = (p: string): string[] => noteDiagnostics(index, p, { outside }).map((d) => d.code);
+        // `out` finds sub/out.md from anywhere; `./out` only from sub/.
+        assert.deepEqual(codes('A.md'), ['link-outside-vault', 'unresolved-link']);
+        assert.deepEqual(codes('sub/B.md'), ['link-outside-vault', 'link-outside-vault']);
+        outside.remove('sub/out.md');
+        outside.add('out.md');
+        assert.deepEqual(codes('A.md'), ['link-outside-vault', 'link-outside-vault']);
+        assert.deepEqual(codes('sub/B.md'), ['link-outside-vault', 'unresolved-link']);
       });
 
       it('the checker warns once per symlink and never prints foreign content or names', () => {
