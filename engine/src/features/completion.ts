@@ -435,11 +435,6 @@ class NameCache {
     this.flushIndex();
   }
 
-  /** Every name the index is built from (to prepare their bucket keys ahead of {@link buildIndex}). */
-  entries(): Iterable<NameEntry> {
-    return this.allEntries();
-  }
-
   /** The entry of the file at `path`, if it is in the vault. */
   fileEntry(path: string): NameEntry | undefined {
     return this.files.get(path);
@@ -613,9 +608,7 @@ class NameIndex {
     // Every bucket filled in order: each is sorted without sorting it.
     for (let i = 0; i < all.length; i++) {
       const e = all[i];
-      const keys = preparedBucketKeys.get(e) ?? bucketKeys(e);
-      preparedBucketKeys.delete(e);
-      for (const k of keys) {
+      for (const k of bucketKeys(e)) {
         const b = this.buckets.get(k);
         if (b) b.items.push(e);
         else this.buckets.set(k, { items: [e], dead: 0 });
@@ -690,14 +683,12 @@ class NameIndex {
 
 const caches = new WeakMap<VaultIndex, NameCache>();
 
-// What prepareCompletion computes ahead, in slices, for the name cache and its index to take when they are built
-// (each taken entry is dropped): building them is then a pass of lookups and one sort, not a pass of string work.
+// What prepareCompletion computes ahead, in slices, for the name cache to take when it is built (each taken entry
+// is dropped): building it is then a pass of lookups, not a pass of string work.
 /** Per model, its alternative names. */
 const preparedNoteNames = new WeakMap<NoteModel, NoteNames>();
 /** Per index, the entries of its files by path. */
 const preparedFileEntries = new WeakMap<VaultIndex, Map<string, NameEntry>>();
-/** Per entry, the keys of the name index's buckets it goes in. */
-const preparedBucketKeys = new WeakMap<NameEntry, Set<string>>();
 
 function nameCache(index: VaultIndex): NameCache {
   let c = caches.get(index);
@@ -727,11 +718,9 @@ export async function prepareCompletion(index: VaultIndex, turn: () => Promise<v
   }
   const cache = nameCache(index);
   await turn();
-  if (!cache.index) {
-    await forEachInSlices(cache.entries(), (e) => preparedBucketKeys.set(e, bucketKeys(e)), sliceMs, turn);
-    await turn();
-    await runStepsInSlices(cache.buildIndexSteps(), sliceMs, turn);
-  }
+  // The index's buckets are filled a run of names at a time (their keys made as they go: made ahead, the keys of
+  // every name would be held at once, some 300,000 sets at 100,000 notes).
+  if (!cache.index) await runStepsInSlices(cache.buildIndexSteps(), sliceMs, turn);
   await turn();
   await prepareHeadingSearch(index, turn, sliceMs);
 }
