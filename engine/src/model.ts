@@ -90,6 +90,11 @@ export function compareLinkStart(link: Link, p: Position): number {
   return link.line - p.line || link.character - p.character;
 }
 
+/** Two links in document order (by where they start), for sorting. */
+export function compareLinkStarts(a: Link, b: Link): number {
+  return a.line - b.line || a.character - b.character;
+}
+
 /** A link's end against `p` (positive: the link ends after it), read from the link without building a range. */
 export function compareLinkEnd(link: Link, p: Position): number {
   return link.endLine - p.line || link.endCharacter - p.character;

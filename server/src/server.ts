@@ -55,6 +55,7 @@ import {
   type EditTarget,
   type FileEvent,
   FileLookup,
+  forEachInSlices,
   FRONTMATTER_SCHEMA_PATH,
   IGNORE_FILE_NAME,
   type IndexChange,
@@ -1591,15 +1592,8 @@ function renameOptions(vault: Vault): RenameOptions {
  * otherwise hold every other request for most of a second.
  */
 async function reindexDirtyNotes(vault: Vault): Promise<void> {
-  let until = performance.now() + RENAME_SLICE_MS;
-  for (const uri of [...dirtyDocuments.keys()]) {
-    if (workspace.locate(uri)?.vault !== vault) continue;
-    if (performance.now() >= until) {
-      await nextTurn();
-      until = performance.now() + RENAME_SLICE_MS;
-    }
-    reindexIfDirty(uri);
-  }
+  const edited = [...dirtyDocuments.keys()].filter((uri) => workspace.locate(uri)?.vault === vault);
+  await forEachInSlices(edited, reindexIfDirty, RENAME_SLICE_MS, nextTurn);
 }
 
 function refusedRename(reason: string): ResponseError<void> {

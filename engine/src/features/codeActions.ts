@@ -18,7 +18,7 @@
  */
 import { TextEdit } from 'vscode-languageserver-types';
 import type { Link, NoteModel, Position, Range } from '../model';
-import { compareLinkEnd, compareLinkStart, linkPathRange, linkRange, linkSubpathRange } from '../model';
+import { compareLinkEnd, compareLinkStart, compareLinkStarts, linkPathRange, linkRange, linkSubpathRange } from '../model';
 import { noteBlocks } from '../model';
 import type { DiagnosticOptions } from '../diagnostics/diagnostics';
 import { noteDiagnostics } from '../diagnostics/rules';
@@ -248,7 +248,7 @@ function positionKey(p: Position): string {
 function linkFinder(note: NoteModel): (p: Position) => { link: Link; index: number } | undefined {
   let order: number[] | undefined;
   return (p) => {
-    order ??= note.links.map((_, i) => i).sort((a, b) => note.links[a].line - note.links[b].line || note.links[a].character - note.links[b].character);
+    order ??= note.links.map((_, i) => i).sort((a, b) => compareLinkStarts(note.links[a], note.links[b]));
     let lo = 0;
     let hi = order.length - 1;
     let found = -1;

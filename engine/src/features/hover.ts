@@ -162,8 +162,9 @@ function attachmentPreview(target: string, options: HoverOptions): string {
  * computed for the hovered note only.
  */
 function linkProblems(ctx: FeatureContext, path: string, link: Link): string[] {
+  const written = linkRange(link);
   return (ctx.problems?.(path) ?? noteDiagnostics(ctx.index, path, { outside: ctx.outside?.(), frontmatterSchema: ctx.frontmatterSchema?.(), defaultVisibility: ctx.defaultVisibility }))
-    .filter((d) => comparePositions(linkRange(link).start, d.range.start) <= 0 && comparePositions(d.range.end, linkRange(link).end) <= 0)
+    .filter((d) => comparePositions(written.start, d.range.start) <= 0 && comparePositions(d.range.end, written.end) <= 0)
     .map((d) => d.message);
 }
 
