@@ -96,7 +96,6 @@ import {
   type NewNoteOptions,
   type NoteAction,
   provideReferences,
-  provideWorkspaceSymbols,
   provideWorkspaceSymbolsAcross,
   prepareRename,
   readSchemaFile,
