@@ -15,7 +15,8 @@ import {
 } from 'vscode-languageserver/node';
 import { nodeVaultFs } from '@ospo-notes/engine';
 import { isParseWorker, runParseWorker } from './parseWorker';
-import { createServer, messageArrived } from './server';
+import { gaugedConnectionOptions, watchedTransport } from './messageQueue';
+import { createServer } from './server';
 
 /**
  * A language server lives for hours next to the editor, and its live heap is small (the models), while parsing
@@ -27,25 +28,19 @@ import { createServer, messageArrived } from './server';
 const HEAP_GROWING_PERCENT = 25;
 v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 
-/** The transport the arguments name, its reader told to report each message as it arrives (see messageArrived). */
+/**
+ * The transport the arguments name, its reader reporting each message as it arrives and the connection each as
+ * it is dispatched, so that the server knows how many wait (messageQueue.ts).
+ */
 function transport(): [MessageReader, MessageWriter] | undefined {
-  let pair: [MessageReader, MessageWriter] | undefined;
-  if (process.argv.includes('--stdio')) pair = [new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout)];
-  else if (process.argv.includes('--node-ipc')) pair = [new IPCMessageReader(process), new IPCMessageWriter(process)];
-  if (!pair) return undefined;
-  const reader = pair[0];
-  const listen = reader.listen.bind(reader);
-  reader.listen = (callback) =>
-    listen((message) => {
-      messageArrived();
-      callback(message);
-    });
-  return pair;
+  if (process.argv.includes('--stdio')) return watchedTransport(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+  if (process.argv.includes('--node-ipc')) return watchedTransport(new IPCMessageReader(process), new IPCMessageWriter(process));
+  return undefined;
 }
 
 // The same script is the server's parse worker (parseWorker.ts) when started as one: no connection there.
 if (isParseWorker()) runParseWorker();
 else {
   const io = transport();
-  createServer(io ? createConnection(ProposedFeatures.all, io[0], io[1]) : createConnection(ProposedFeatures.all), nodeVaultFs, { parseWorkerScript: __filename });
+  createServer(io ? createConnection(ProposedFeatures.all, io[0], io[1], gaugedConnectionOptions()) : createConnection(ProposedFeatures.all), nodeVaultFs, { parseWorkerScript: __filename });
 }

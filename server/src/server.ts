@@ -125,6 +125,7 @@ import { adjacentDailyNote, dailyNoteDate, planDailyNote, planNoteFromTemplate, 
 import { findOrphans, findPlaceholders, notesWithTag, placeholderNoteCreation, tagTree, vaultSettingsOf } from '@ospo-notes/engine';
 import type { CodeAction } from 'vscode-languageserver/node';
 import { URI } from 'vscode-uri';
+import { clientMessages } from './messageQueue';
 import { BackgroundParser, PARSE_WORKER_MIN_CHARACTERS } from './parseWorker';
 import { Workspace, type Vault } from './workspace';
 
@@ -507,7 +508,7 @@ async function applyMembershipChange(vault: Vault): Promise<void> {
   vaultsBusy.add(vault);
   let result: Awaited<ReturnType<typeof applyMembership>>;
   try {
-    result = await applyMembership(vault.root, vault.index, rules, buffers, modelCaches.get(vault));
+    result = await applyMembership(vault.root, vault.index, rules, { buffers, cache: modelCaches.get(vault), pause: backgroundTurn });
   } finally {
     vaultsBusy.delete(vault);
   }
@@ -827,26 +828,19 @@ function backgroundTurn(): Promise<void> {
 }
 
 /**
- * When the last message from the client arrived (main.ts's reader reports it; 0 when nothing does). The
- * connection handles one message per turn of the event loop, so background work waits until messages have
- * stopped arriving for a moment: edits and requests, cheap each, come first, and a storm of them is not
- * interleaved with a background slice after every one.
+ * Background work waits until the messages read from the client have been handled (clientMessages, see
+ * messageQueue.ts) and none arrived for a moment: edits and requests, cheap each, come first, and a storm of
+ * them is not interleaved with a background slice after every one.
  */
-let lastMessageAt = 0;
 let lastBackgroundSliceAt = 0;
 const MESSAGE_QUIET_MS = 3;
 /** However busy the client keeps the server, background work gets a slice at least this often. */
 const BACKGROUND_STARVATION_MS = 200;
 
-/** Tells the server that a message from the client has just arrived (for the transport's reader). */
-export function messageArrived(): void {
-  lastMessageAt = performance.now();
-}
-
 function scheduleBackgroundTurn(pause = BACKGROUND_PAUSE_MS): void {
   backgroundTimer = setTimeout(() => {
     const now = performance.now();
-    if (now - lastMessageAt < MESSAGE_QUIET_MS && now - lastBackgroundSliceAt < BACKGROUND_STARVATION_MS) {
+    if ((clientMessages.waiting > 0 || now - clientMessages.lastArrivalAt < MESSAGE_QUIET_MS) && now - lastBackgroundSliceAt < BACKGROUND_STARVATION_MS) {
       scheduleBackgroundTurn();
       return;
     }
@@ -860,7 +854,7 @@ function scheduleBackgroundTurn(pause = BACKGROUND_PAUSE_MS): void {
     setImmediate(() => {
       backgroundTimer = undefined;
       const took = performance.now() - now;
-      const messagesWaited = lastMessageAt >= now;
+      const messagesWaited = clientMessages.lastArrivalAt >= now;
       if (backgroundWaiters.length > 0) scheduleBackgroundTurn(messagesWaited ? Math.max(BACKGROUND_PAUSE_MS, took) : BACKGROUND_PAUSE_MS);
     });
   }, pause);
@@ -919,9 +913,14 @@ async function inSlices<T>(items: T[], work: (item: T) => void, pause: () => Pro
   }
 }
 
-/** One turn of the event loop: what a request's own slices yield, so that it is answered as soon as it can be. */
+/**
+ * What a request's own slices yield: one turn of the event loop, and the messages that arrived meanwhile (each
+ * handled in a turn of its own) go first, so that the request is answered as soon as it can be without making
+ * every message behind it wait one slice longer.
+ */
+const REQUEST_SLICE_WAIT_MAX_MS = 100;
 function nextTurn(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
+  return new Promise<void>((r) => setImmediate(r)).then(() => clientMessages.drained(REQUEST_SLICE_WAIT_MAX_MS));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1196,7 +1195,7 @@ async function onNoteClosed(e: TextDocumentChangeEvent<TextDocument>): Promise<v
   const loc = workspace.locate(e.document.uri);
   if (!loc || !isNotePath(loc.path) || !loc.vault.ready) return;
   const cache = modelCaches.get(loc.vault);
-  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs, cache);
+  const model = await readAndParse(loc.vault.root, loc.path, undefined, vaultFs, cache, backgroundTurn);
   if (!model) cache?.forget(loc.path);
   scheduleCacheWrite(loc.vault);
   onIndexChanged(loc.vault, model ? loc.vault.index.upsertNote(model) : loc.vault.index.removeFile(loc.path));
@@ -1257,6 +1256,7 @@ async function applyQueuedFileEvents(vault: Vault): Promise<void> {
         },
         fs: vaultFs,
         cache: modelCaches.get(vault),
+        pause: backgroundTurn,
       });
       scheduleCacheWrite(vault);
       if (workspace.vaults.includes(vault)) onIndexChanged(vault, change);

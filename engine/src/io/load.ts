@@ -200,7 +200,7 @@ function readFailure(rel: string, e: unknown, warnings?: ScanWarning[]): NoteMod
  * Reads one note; a note that cannot be read is still a note (links to it resolve) that carries the problem.
  * With a `cache`, the model is taken from it when the bytes' hash matches, and recorded in it otherwise.
  */
-export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs, cache?: ModelCache): Promise<NoteModel | undefined> {
+export async function readAndParse(root: string, rel: string, warnings?: ScanWarning[], files: VaultFs = nodeVaultFs, cache?: ModelCache, pause?: () => Promise<void>): Promise<NoteModel | undefined> {
   let read: BoundedRead;
   try {
     read = await readNoteFile(path.join(root, ...rel.split('/')), files);
@@ -211,7 +211,7 @@ export async function readAndParse(root: string, rel: string, warnings?: ScanWar
   const cached = cachedModel(rel, read.bytes, cache);
   if (cached.model) return cached.model;
   if (read.bytes.length < bigNoteCharacters) return cached.store(parseRead(rel, read));
-  return cached.store(await parseDecodedInSlices(rel, decodeNote(read.bytes)));
+  return cached.store(await parseDecodedInSlices(rel, decodeNote(read.bytes), SLICE_MS, pause));
 }
 
 export function parseBytes(rel: string, bytes: Uint8Array): NoteModel {
@@ -292,7 +292,17 @@ export interface MembershipChange {
  * the editor are passed as `buffers` (vault path → text): they are parsed from their text, and one not on disk
  * yet stays while `rules` keep it. The result equals a fresh {@link loadVault} with the same rules.
  */
-export async function applyMembership(root: string, index: VaultIndex, rules: VaultRules, buffers: ReadonlyMap<string, string> = new Map(), cache?: ModelCache): Promise<MembershipChange> {
+export interface MembershipOptions {
+  /** Notes open in the editor: vault path → text. */
+  buffers?: ReadonlyMap<string, string>;
+  cache?: ModelCache;
+  /** What the work yields to between its slices (default: one turn of the event loop). */
+  pause?: () => Promise<void>;
+}
+
+export async function applyMembership(root: string, index: VaultIndex, rules: VaultRules, options: MembershipOptions = {}): Promise<MembershipChange> {
+  const { buffers = new Map<string, string>(), cache } = options;
+  const pause = options.pause ?? nextTurn;
   const scan = await scanVault(root, { rules });
   const onDisk = new Set(scan.files);
   const keeps = (p: string): boolean => onDisk.has(p) || (isNotePath(p) && buffers.has(p) && rules.isMember(p));
@@ -304,12 +314,18 @@ export async function applyMembership(root: string, index: VaultIndex, rules: Va
     for (const a of index.removeFile(p).resolutions) affected.add(a);
   }
   const entered: string[] = [];
+  // A folder that comes back (an ignore pattern removed) can hold thousands of notes: read in slices.
+  let sliceStart = performance.now();
   for (const p of added) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await pause();
+      sliceStart = performance.now();
+    }
     let changed: Set<string>;
     if (isNotePath(p)) {
       const text = buffers.get(p);
       // An open buffer of megabytes is parsed in slices (or off the main thread), as an edit of it would be.
-      const model = text !== undefined ? await parseBufferInSlices(p, text) : await readAndParse(root, p, undefined, nodeVaultFs, cache);
+      const model = text !== undefined ? await parseBufferInSlices(p, text, SLICE_MS, pause) : await readAndParse(root, p, undefined, nodeVaultFs, cache, pause);
       if (!model) continue;
       changed = index.upsertNote(model).resolutions;
     } else {
@@ -338,6 +354,8 @@ export interface FileEventOptions {
   fs?: VaultFs;
   /** Stored models: notes read are taken from it or recorded in it, notes removed are dropped from it. */
   cache?: ModelCache;
+  /** What a big note's parse yields to between its slices (default: one turn of the event loop). */
+  pause?: () => Promise<void>;
 }
 
 /**
@@ -355,7 +373,7 @@ export async function applyFileEvents(index: VaultIndex, root: string, events: r
   const addFile = async (p: string): Promise<void> => {
     if (isNotePath(p)) {
       if (options.isOpen?.(p)) return;
-      const model = await readAndParse(root, p, undefined, options.fs, options.cache);
+      const model = await readAndParse(root, p, undefined, options.fs, options.cache, options.pause);
       if (model) mergeChange(result, index.upsertNote(model));
     } else if (!index.files.has(p)) {
       mergeChange(result, index.addAttachment(p));

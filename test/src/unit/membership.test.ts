@@ -197,12 +197,12 @@ describe('membership changes on a loaded vault', () => {
     const { index } = await loadVault(root, { rules: new VaultRules({ ignored: ['templates'] }) });
     index.upsertNote(parseBuffer('Open.md', '# Open'));
     const buffers = new Map([['Open.md', '# Open'], ['templates/T.md', 'edited, not saved: [[Nowhere]]']]);
-    const change = await applyMembership(root, index, new VaultRules({}), buffers);
+    const change = await applyMembership(root, index, new VaultRules({}), { buffers });
     assert.deepEqual(change.added, ['templates/T.md']);
     assert.deepEqual(change.removed, []);
     assert.deepEqual(index.note('templates/T.md')!.links.map((l) => l.path), ['Nowhere']);
     assert.ok(index.files.has('Open.md'));
-    const gone = await applyMembership(root, index, new VaultRules({ ignored: ['Open.md'] }), buffers);
+    const gone = await applyMembership(root, index, new VaultRules({ ignored: ['Open.md'] }), { buffers });
     assert.deepEqual(gone.removed, ['Open.md']);
   });
 });
